@@ -1,0 +1,127 @@
+/* ltx/client.h — global initialisation and the client handle: key, host, limits, retries, logging. */
+#ifndef LTX_CLIENT_H
+#define LTX_CLIENT_H
+
+#include <ltx/common.h>
+#include <ltx/error.h>
+
+LTX_BEGIN_DECLS
+
+/* Flags for ltx_global_init(). */
+#define LTX_GLOBAL_DEFAULT 0u
+#define LTX_GLOBAL_NO_CURL_INIT 1u /* the application calls curl_global_init() itself */
+
+/*
+ * Reference-counted process initialisation: the first call initialises
+ * libcurl (unless LTX_GLOBAL_NO_CURL_INIT), later calls only count. Pair every
+ * successful call with one ltx_global_cleanup(). Thread-safe when libcurl
+ * reports CURL_VERSION_THREADSAFE; otherwise call it before starting threads.
+ * Returns LTX_OK or LTX_EINIT.
+ */
+LTX_API int ltx_global_init(unsigned flags);
+LTX_API void ltx_global_cleanup(void);
+
+/* "No limit" for any *_ms setting that accepts it. 0 is never "no limit". */
+#define LTX_NO_LIMIT UINT32_MAX
+
+/* Defaults. man7/libltx.7 lists them in one table that the tests compare with these. */
+#define LTX_DEFAULT_BASE_URL "https://api.ltx.video"
+#define LTX_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#define LTX_DEFAULT_STALL_TIMEOUT_MS 60000u
+#define LTX_DEFAULT_DEADLINE_MS 1800000u       /* 30 minutes per call, retries and polls included */
+#define LTX_DEFAULT_POLL_INTERVAL_MS 5000u
+#define LTX_DEFAULT_MAX_RETRIES 3u
+#define LTX_DEFAULT_RETRY_BASE_MS 500u
+#define LTX_DEFAULT_RETRY_CAP_MS 30000u
+#define LTX_DEFAULT_RETRY_AFTER_CAP_MS 120000u
+
+/* Log levels for ltx_client_set_log(). */
+typedef enum ltx_log_level {
+    LTX_LOG_ERROR = 1,
+    LTX_LOG_WARN = 2,
+    LTX_LOG_INFO = 3,
+    LTX_LOG_DEBUG = 4
+} ltx_log_level;
+
+/*
+ * A log line: one line of UTF-8 without a newline, borrowed for the duration of
+ * the call. Runs on the thread that made the libltx call, during that call.
+ * Lines never contain the API key or the Authorization header.
+ */
+typedef void (*ltx_log_fn)(int level, const char *line, void *userdata);
+
+/*
+ * Create a client for api_key (copied; wiped from memory on free). The base URL
+ * is LTX_DEFAULT_BASE_URL. Reads no environment variable.
+ * Returns LTX_OK and *out (free with ltx_client_free()), LTX_EINVAL, LTX_ENOMEM
+ * or LTX_EINIT.
+ *
+ * Threads: after it is configured, one client may be used by any number of
+ * threads at once; the setters below must not race with calls that use it.
+ */
+LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **err);
+
+/*
+ * Like ltx_client_new(), with the key from LTX_API_KEY (or LTXV_API_KEY), the
+ * base URL from LTX_BASE_URL when set, and the log level from LTX_LOG
+ * (error, warn, info, debug; lines go to stderr). LTX_EINVAL when no key is set.
+ */
+LTX_API int ltx_client_new_from_env(ltx_client **out, ltx_error **err);
+
+/* Release the caller's reference. Jobs keep the client alive until freed. NULL is accepted. */
+LTX_API void ltx_client_free(ltx_client *client);
+
+/* Every setter copies its strings and returns LTX_OK, LTX_EINVAL or LTX_ENOMEM. */
+
+/* The API host, e.g. "https://api.ltx.io" or an ltx-mock URL. No trailing path. */
+LTX_API int ltx_client_set_base_url(ltx_client *client, const char *base_url);
+
+/* Connect timeout per attempt (default 10 s). LTX_NO_LIMIT accepted; 0 is LTX_EINVAL. */
+LTX_API int ltx_client_set_connect_timeout_ms(ltx_client *client, uint32_t ms);
+
+/* Fail a transfer that received no byte for this long (default 60 s). */
+LTX_API int ltx_client_set_stall_timeout_ms(ltx_client *client, uint32_t ms);
+
+/* One deadline per call covering every attempt, poll and download (default 30 min). */
+LTX_API int ltx_client_set_deadline_ms(ltx_client *client, uint32_t ms);
+
+/* Default poll interval of ltx_job_wait() and ltx_generate() (default 5 s). */
+LTX_API int ltx_client_set_poll_interval_ms(ltx_client *client, uint32_t ms);
+
+/*
+ * Retries of retryable failures (see libltx(7) "RETRIES"): at most max_retries
+ * extra attempts, exponential backoff with full jitter from base_ms, capped at
+ * cap_ms. max_retries 0 turns retries off.
+ */
+LTX_API int ltx_client_set_retry(ltx_client *client, unsigned max_retries, uint32_t base_ms,
+                                 uint32_t cap_ms);
+
+/*
+ * Whether a v1 (synchronous) generation answered 504 may be sent again
+ * (default 1). The first request may still be running on the server and be
+ * billed; the result of a retried call says so (ltx_error_possibly_executed()).
+ * v2 submits whose outcome is unknown are never retried.
+ */
+LTX_API int ltx_client_set_retry_unknown_outcome(ltx_client *client, int allow);
+
+/* Appended to the User-Agent "libltx/X.Y.Z libcurl/A.B.C", e.g. "ltx-python/0.1". */
+LTX_API int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
+
+/* The User-Agent header sent. Borrowed, valid until the next setter call or free. */
+LTX_API const char *ltx_client_user_agent(const ltx_client *client);
+
+/* A proxy URL for API and download traffic (libcurl's environment variables work too). */
+LTX_API int ltx_client_set_proxy(ltx_client *client, const char *proxy_url);
+
+/* A CA bundle file and/or directory for TLS verification. Verification is always on. */
+LTX_API int ltx_client_set_ca_file(ltx_client *client, const char *path);
+LTX_API int ltx_client_set_ca_path(ltx_client *client, const char *dir);
+
+/*
+ * Log lines at `level` and more severe go to fn (NULL turns logging off).
+ * Never logs the key, the Authorization header, prompts or media URIs.
+ */
+LTX_API int ltx_client_set_log(ltx_client *client, int level, ltx_log_fn fn, void *userdata);
+
+LTX_END_DECLS
+#endif

@@ -1,0 +1,102 @@
+/* ltx/job.h — generation: the one-call ltx_generate() and v2 jobs (submit, wait, download, resume). */
+#ifndef LTX_JOB_H
+#define LTX_JOB_H
+
+#include <ltx/common.h>
+#include <ltx/error.h>
+
+LTX_BEGIN_DECLS
+
+/* A job's state as last seen. Numbers are ABI. */
+typedef enum ltx_state {
+    LTX_JOB_SUBMITTED = 0,  /* accepted, not polled yet                               */
+    LTX_JOB_PENDING = 1,    /* queued                                                 */
+    LTX_JOB_PROCESSING = 2, /* running                                                */
+    LTX_JOB_COMPLETED = 3,  /* the result can be downloaded                           */
+    LTX_JOB_FAILED = 4,     /* see ltx_job_error_type() / ltx_job_error_message()     */
+    LTX_JOB_UNKNOWN = 5     /* a status the API does not document (ltx_job_status())  */
+} ltx_state;
+
+/* What a progress callback is told about. */
+typedef enum ltx_stage {
+    LTX_STAGE_SUBMITTED = 1,   /* the job id is known: persist it to resume later     */
+    LTX_STAGE_WAITING = 2,     /* after each poll: ltx_progress_status()              */
+    LTX_STAGE_DOWNLOADING = 3  /* bytes arrived: ltx_progress_bytes()/_total()       */
+} ltx_stage;
+
+/*
+ * Progress callback. `p` is borrowed for the duration of the callback only.
+ * Runs on the calling thread, during the call that took it. Return 0 to go on;
+ * anything else stops the call with LTX_ECANCELLED. Cancelling is local: the
+ * API has no cancel endpoint, the job keeps running and is billed.
+ */
+typedef int (*ltx_progress_fn)(const ltx_progress *p, void *userdata);
+
+LTX_API int ltx_progress_stage(const ltx_progress *p);
+/* The job id, or NULL on v1. Borrowed. */
+LTX_API const char *ltx_progress_job_id(const ltx_progress *p);
+/* The raw status string of the last poll ("pending"), or NULL. Borrowed. */
+LTX_API const char *ltx_progress_status(const ltx_progress *p);
+LTX_API uint64_t ltx_progress_bytes(const ltx_progress *p);
+/* Expected bytes, 0 when unknown. */
+LTX_API uint64_t ltx_progress_total(const ltx_progress *p);
+/* Milliseconds since the call started. */
+LTX_API uint64_t ltx_progress_elapsed_ms(const ltx_progress *p);
+
+/*
+ * The one call: validate the request, submit it (v2; v1 with
+ * ltx_request_set_sync()), wait for the job within the client's deadline,
+ * and stream the result into sink. progress may be NULL.
+ * Returns LTX_OK, or an ltx_status with the details in *err.
+ */
+LTX_API int ltx_generate(ltx_client *client, const ltx_request *req, ltx_sink *sink,
+                         ltx_progress_fn progress, void *userdata, ltx_error **err);
+
+/*
+ * Submit a v2 job and return as soon as the API accepted it (202), with *out
+ * holding the job id. A submit whose outcome is unknown (timeout after the
+ * body was sent, 500) is never retried: the error says possibly executed.
+ * *out is freed with ltx_job_free(); it holds a reference on the client.
+ */
+LTX_API int ltx_submit(ltx_client *client, const ltx_request *req, ltx_job **out,
+                       ltx_error **err);
+
+/* A job handle for an id from an earlier submit (to resume after a restart). No network. */
+LTX_API int ltx_job_open(ltx_client *client, const char *endpoint, const char *id, ltx_job **out,
+                         ltx_error **err);
+
+LTX_API void ltx_job_free(ltx_job *job);
+
+/* Borrowed strings, valid until the next call on the job or its free. */
+LTX_API const char *ltx_job_id(const ltx_job *job);
+LTX_API const char *ltx_job_endpoint(const ltx_job *job);
+LTX_API int ltx_job_state(const ltx_job *job);
+/* The raw status string of the last poll, or NULL before the first. */
+LTX_API const char *ltx_job_status(const ltx_job *job);
+/* The result URL (result.video_url, or result.exr_frames_url for HDR), or NULL. */
+LTX_API const char *ltx_job_result_url(const ltx_job *job);
+/* A failed job's error.type and error.message, or NULL. */
+LTX_API const char *ltx_job_error_type(const ltx_job *job);
+LTX_API const char *ltx_job_error_message(const ltx_job *job);
+
+/* One poll: GET /v2/{endpoint}/{id}, updating the job. Retries per libltx(7). */
+LTX_API int ltx_job_refresh(ltx_job *job, ltx_error **err);
+
+/*
+ * Poll every poll_interval_ms (0 = the client's, default 5 s) until the job is
+ * completed (LTX_OK) or failed (LTX_EJOBFAILED with its error.type/message),
+ * within the client's deadline (LTX_ETIMEDOUT). An undocumented status is
+ * treated as a failure (LTX_EPROTOCOL).
+ */
+LTX_API int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_fn progress,
+                         void *userdata, ltx_error **err);
+
+/*
+ * Download a completed job's result into sink, without the Authorization
+ * header, resuming with Range requests after a dropped connection.
+ */
+LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
+                             void *userdata, ltx_error **err);
+
+LTX_END_DECLS
+#endif

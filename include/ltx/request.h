@@ -1,0 +1,103 @@
+/* ltx/request.h — generation requests: one builder for every endpoint, validated before anything is sent. */
+#ifndef LTX_REQUEST_H
+#define LTX_REQUEST_H
+
+#include <ltx/common.h>
+#include <ltx/error.h>
+
+LTX_BEGIN_DECLS
+
+/* The API's generation endpoints. Numbers are ABI. */
+typedef enum ltx_endpoint {
+    LTX_ENDPOINT_TEXT_TO_VIDEO = 1,
+    LTX_ENDPOINT_IMAGE_TO_VIDEO = 2,
+    LTX_ENDPOINT_AUDIO_TO_VIDEO = 3,
+    LTX_ENDPOINT_RETAKE = 4,
+    LTX_ENDPOINT_EXTEND = 5,
+    LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR = 6,    /* v2 only */
+    LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME = 7 /* v2 only */
+} ltx_endpoint;
+
+/* The endpoint's path segment ("text-to-video"), static; NULL when unknown. */
+LTX_API const char *ltx_endpoint_name(int endpoint);
+
+/* The endpoint for a path segment, or 0 when unknown. */
+LTX_API int ltx_endpoint_from_name(const char *name);
+
+/* Model ids known to this release. Unknown ids are passed through to the API. */
+#define LTX_MODEL_LTX_2_3_FAST "ltx-2-3-fast"
+#define LTX_MODEL_LTX_2_3_PRO "ltx-2-3-pro"
+#define LTX_MODEL_LTX_2_5_FAST "ltx-2-5-fast"
+#define LTX_MODEL_LTX_2_5_PRO "ltx-2-5-pro"
+
+#define LTX_PROMPT_MAX_CHARS 5000
+
+/*
+ * Create an empty request for `endpoint`. Every field starts unset and unset
+ * fields are not sent. Returns LTX_OK and *out (free with ltx_request_free()),
+ * LTX_EINVAL or LTX_ENOMEM. One thread at a time; calls that send a request
+ * only read it, so it may be sent again or by another thread afterwards.
+ */
+LTX_API int ltx_request_new(ltx_request **out, int endpoint);
+LTX_API void ltx_request_free(ltx_request *req);
+LTX_API int ltx_request_endpoint(const ltx_request *req);
+
+/*
+ * Field setters. Strings are copied. They check only that the handle is usable
+ * and the endpoint has the field (LTX_EINVAL otherwise); the values themselves
+ * are checked by ltx_request_validate(), which every sending call runs first,
+ * so that one error names the field and the allowed values.
+ */
+LTX_API int ltx_request_set_prompt(ltx_request *req, const char *prompt);
+LTX_API int ltx_request_set_model(ltx_request *req, const char *model);
+/* Seconds. Whole seconds on text- and image-to-video; fractions on retake and extend. */
+LTX_API int ltx_request_set_duration(ltx_request *req, double seconds);
+/* Automatic length (JSON null), ltx-2-5 models on text- and image-to-video only. */
+LTX_API int ltx_request_set_duration_auto(ltx_request *req);
+/* "WIDTHxHEIGHT", e.g. "1920x1080". */
+LTX_API int ltx_request_set_resolution(ltx_request *req, const char *resolution);
+LTX_API int ltx_request_set_fps(ltx_request *req, int fps);
+LTX_API int ltx_request_set_generate_audio(ltx_request *req, int enable);
+/* dolly_in, dolly_out, dolly_left, dolly_right, jib_up, jib_down, static, focus_shift */
+LTX_API int ltx_request_set_camera_motion(ltx_request *req, const char *motion);
+LTX_API int ltx_request_set_image_uri(ltx_request *req, const char *uri);
+LTX_API int ltx_request_set_last_frame_uri(ltx_request *req, const char *uri);
+LTX_API int ltx_request_set_audio_uri(ltx_request *req, const char *uri);
+LTX_API int ltx_request_set_video_uri(ltx_request *req, const char *uri);
+LTX_API int ltx_request_set_start_time(ltx_request *req, double seconds);
+LTX_API int ltx_request_set_guidance_scale(ltx_request *req, double scale);
+/* retake: replace_audio, replace_video, replace_audio_and_video; extend: start, end */
+LTX_API int ltx_request_set_mode(ltx_request *req, const char *mode);
+LTX_API int ltx_request_set_context(ltx_request *req, double seconds);
+
+/*
+ * Escape hatch for fields the API adds later: set `name` to a JSON value given
+ * as text ("true", "12", "\"x\"", "null"). Overrides a typed field of the same
+ * name. LTX_EINVAL when json is not one valid JSON value.
+ */
+LTX_API int ltx_request_set_json(ltx_request *req, const char *name, const char *json);
+
+/*
+ * Use the synchronous v1 endpoint (the answer is the MP4 itself) instead of
+ * the default v2 job flow. v1 generation is deprecated by LTX; v2 is safer
+ * because only its submit can be billed twice. Not available for HDR and reframe.
+ */
+LTX_API int ltx_request_set_sync(ltx_request *req, int sync);
+LTX_API int ltx_request_sync(const ltx_request *req);
+
+/*
+ * Check required fields, types, ranges, enums, the prompt's length (at most
+ * 5000 characters) and UTF-8, and known-bad model combinations (see
+ * ltx_model_check()). Returns LTX_OK or LTX_EREQUEST with ltx_error_field() set
+ * and a message naming the allowed values. No network.
+ */
+LTX_API int ltx_request_validate(const ltx_request *req, ltx_error **err);
+
+/*
+ * The JSON body the request sends, after validation. *out is a NUL-terminated
+ * string the caller frees with ltx_free(). LTX_EREQUEST when invalid.
+ */
+LTX_API int ltx_request_to_json(const ltx_request *req, char **out, ltx_error **err);
+
+LTX_END_DECLS
+#endif
