@@ -1,0 +1,193 @@
+/* lib/call.c — one API operation: attempts, the retry decision, backoff and the error it ends with. */
+#define _POSIX_C_SOURCE 200809L
+#include "codec.h"
+#include "http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int is_success(const ltx_http_resp *rs)
+{
+    return rs->transport_status == LTX_OK && rs->http_status >= 200 && rs->http_status < 300;
+}
+
+/* Failures no second attempt can mend: local ones, and the caller's own "stop". */
+static int is_local_failure(int transport_status)
+{
+    return transport_status == LTX_ECANCELLED || transport_status == LTX_EIO ||
+           transport_status == LTX_ESINKFULL || transport_status == LTX_ENOMEM ||
+           transport_status == LTX_EINVAL;
+}
+
+static const char *host_of(const char *url, char *buf, size_t size)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    size_t n;
+
+    if (!p)
+        return "another host";
+    p += 3;
+    n = strcspn(p, "/?#");
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs, const char *what,
+                                    unsigned attempts, int possibly_executed)
+{
+    const char *executed_note =
+        possibly_executed ? "; the server may have started this generation and may bill it" : "";
+    ltx_error *e;
+    char *text = NULL;
+    int answered = rs->http_status != 0 && !(rs->http_status >= 200 && rs->http_status < 300);
+
+    if (answered) {
+        e = ltx__error_new(ltx__status_class(rs->http_status), "%s", "");
+        if (!e)
+            return NULL;
+        e->http_status = rs->http_status;
+        ltx__envelope_parse(rs->body.data, rs->body.len, &e->type, &e->api_message);
+        if (rs->http_status >= 300 && rs->http_status < 400) {
+            char host[128];
+
+            e->code = LTX_EPROTOCOL;
+            text = ltx__printf("%s: the API answered with a redirect to %s, which is not followed "
+                               "(the API key is only sent to the API host)%s",
+                               what, host_of(rs->location, host, sizeof(host)), executed_note);
+        } else {
+            text = ltx__printf("%s: %s%s", what,
+                               e->api_message ? e->api_message : ltx_strerror(e->code),
+                               executed_note);
+        }
+        if (rs->body.len) {
+            e->body = malloc(rs->body.len);
+            if (e->body) {
+                memcpy(e->body, rs->body.data, rs->body.len);
+                e->body_len = rs->body.len;
+            }
+        }
+    } else {
+        int code = rs->transport_status != LTX_OK ? rs->transport_status : LTX_EPROTOCOL;
+
+        e = ltx__error_new(code, "%s", "");
+        if (!e)
+            return NULL;
+        e->http_status = rs->http_status;
+        e->transport_message = rs->transport_message[0] ? ltx__strdup(rs->transport_message) : NULL;
+        if (code == LTX_EIO || code == LTX_ESINKFULL)
+            text = ltx__printf("%s: writing the output failed%s", what, executed_note);
+        else
+            text = ltx__printf("%s: %s%s%s%s", what, ltx_strerror(code),
+                               rs->transport_message[0] ? " (" : "", rs->transport_message,
+                               rs->transport_message[0] ? ")" : "");
+        if (text && possibly_executed) {
+            char *longer = ltx__printf("%s%s", text, executed_note);
+
+            free(text);
+            text = longer;
+        }
+    }
+    e->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
+    e->retry_after_ms = ltx__retry_after_parse_ms(rs->retry_after, c->clock->wall_s(c->clock->ud));
+    e->attempts = attempts;
+    e->possibly_executed = possibly_executed;
+    if (!text || ltx__error_compose(e, text) != LTX_OK) {
+        free(text);
+        ltx_error_free(e);
+        return NULL;
+    }
+    free(text);
+    return e;
+}
+
+int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_http_resp *rs,
+              const char *what, ltx_error **err)
+{
+    const ltx_clock *clk = c->clock;
+    char *log_url = ltx__url_for_log(rq->url);
+    unsigned attempt = 0;
+    int ever_possibly = 0;
+    int rc;
+
+    for (;;) {
+        uint64_t started = clk->now_ms(clk->ud), delay;
+        int possibly = 0, retry;
+        int64_t retry_after;
+        ltx_outcome outcome;
+
+        attempt++;
+        if (rq->sink && attempt > 1 && (rc = ltx__sink_rewind(rq->sink)) != LTX_OK) {
+            rc = ltx__fail(err, rc, "%s: cannot start the output over for another attempt", what);
+            break;
+        }
+        ltx__http_perform(c, rq, rs);
+        ltx__log(c, LTX_LOG_DEBUG, "%s %s -> %d%s%s (attempt %u, %llu ms%s%s)", rq->method,
+                 log_url ? log_url : "?", rs->http_status,
+                 rs->transport_status != LTX_OK ? ", " : "",
+                 rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
+                 attempt, (unsigned long long)(clk->now_ms(clk->ud) - started),
+                 rs->request_id ? ", request id " : "", rs->request_id ? rs->request_id : "");
+        if (is_success(rs)) {
+            if (ever_possibly)
+                ltx__log(c, LTX_LOG_WARN,
+                         "%s succeeded after a retry whose first attempt may also have run "
+                         "(and been billed)", what);
+            rc = LTX_OK;
+            break;
+        }
+        if (is_local_failure(rs->transport_status)) {
+            outcome = LTX_OUTCOME_UNKNOWN;
+            retry = 0;
+            possibly = kind != LTX_CALL_IDEMPOTENT && rs->request_sent;
+        } else {
+            outcome = ltx__outcome_of(rs->transport_status, rs->request_sent,
+                                      rs->transport_status == LTX_OK ? rs->http_status : 0);
+            /* a 2xx whose body broke off: work was done, delivery failed */
+            if (rs->transport_status != LTX_OK && rs->http_status >= 200 && rs->http_status < 300)
+                outcome = LTX_OUTCOME_UNKNOWN;
+            /* an error status whose body broke off still tells what the server decided */
+            if (rs->transport_status != LTX_OK && rs->http_status >= 300)
+                outcome = ltx__outcome_of(LTX_OK, 1, rs->http_status);
+            retry = ltx__should_retry(&c->retry, kind, outcome,
+                                      rs->http_status >= 300 ? rs->http_status : 0, &possibly);
+        }
+        ever_possibly |= possibly;
+        if (rs->transport_status == LTX_ETIMEDOUT && rq->deadline != UINT64_MAX &&
+            clk->now_ms(clk->ud) >= rq->deadline)
+            retry = 0;
+        if (retry && attempt > c->retry.max_retries)
+            retry = 0;
+        if (retry) {
+            retry_after = rs->http_status == 429 || rs->http_status == 503
+                              ? ltx__retry_after_parse_ms(rs->retry_after, clk->wall_s(clk->ud))
+                              : -1;
+            delay = ltx__retry_delay_ms(&c->retry, attempt - 1, retry_after, clk);
+            if (rq->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= rq->deadline) {
+                ltx__log(c, LTX_LOG_INFO, "%s: not retrying, the deadline is too close", what);
+                retry = 0;
+            }
+        }
+        if (!retry) {
+            ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, ever_possibly);
+
+            rc = ltx__error_raise(err, e, LTX_ENOMEM);
+            if (!e)
+                rc = rs->transport_status != LTX_OK ? rs->transport_status
+                                                    : ltx__status_class(rs->http_status);
+            break;
+        }
+        ltx__log(c, LTX_LOG_INFO, "%s: attempt %u got %d%s%s, retrying in %llu ms", what, attempt,
+                 rs->http_status, rs->transport_status != LTX_OK ? " " : "",
+                 rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
+                 (unsigned long long)delay);
+        ltx__http_resp_free(rs);
+        clk->sleep_ms(delay, clk->ud);
+    }
+    free(log_url);
+    if (rc != LTX_OK)
+        ltx__http_resp_free(rs);
+    return rc;
+}

@@ -1,0 +1,317 @@
+/* lib/client.c — the client handle: credentials, host, limits, retry settings and logging. */
+#define _POSIX_C_SOURCE 200809L
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int build_user_agent(ltx_client *c)
+{
+    char *ua;
+
+    if (c->ua_suffix)
+        ua = ltx__printf("libltx/%s %s %s", LTX_VERSION, ltx__http_curl_version(), c->ua_suffix);
+    else
+        ua = ltx__printf("libltx/%s %s", LTX_VERSION, ltx__http_curl_version());
+    if (!ua)
+        return LTX_ENOMEM;
+    free(c->user_agent);
+    c->user_agent = ua;
+    return LTX_OK;
+}
+
+/* A key goes into a header line: refuse anything that could split or forge headers. */
+static int key_is_sane(const char *key)
+{
+    if (!key || !*key)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        if (*p < 0x21 || *p > 0x7e)
+            return 0;
+    return 1;
+}
+
+static int set_key(ltx_client *c, const char *key)
+{
+    char *copy = ltx__strdup(key);
+    char *header = ltx__printf("Authorization: Bearer %s", key);
+
+    if (!copy || !header) {
+        ltx__free_secret(copy);
+        ltx__free_secret(header);
+        return LTX_ENOMEM;
+    }
+    ltx__free_secret(c->api_key);
+    ltx__free_secret(c->auth_header);
+    c->api_key = copy;
+    c->auth_header = header;
+    return LTX_OK;
+}
+
+LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **err)
+{
+    ltx_client *c;
+    int rc;
+
+    if (!out)
+        return ltx__fail(err, LTX_EINVAL, "ltx_client_new: out is NULL");
+    *out = NULL;
+    if (!ltx__global_ready())
+        return ltx__fail(err, LTX_EINIT, "call ltx_global_init() before creating a client");
+    if (!key_is_sane(api_key))
+        return ltx__fail(err, LTX_EINVAL,
+                         "the API key is empty or contains spaces or control characters");
+    c = calloc(1, sizeof(*c));
+    if (!c)
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    pthread_mutex_init(&c->ref_lock, NULL);
+    c->refs = 1;
+    c->connect_timeout_ms = LTX_DEFAULT_CONNECT_TIMEOUT_MS;
+    c->stall_timeout_ms = LTX_DEFAULT_STALL_TIMEOUT_MS;
+    c->deadline_ms = LTX_DEFAULT_DEADLINE_MS;
+    c->poll_interval_ms = LTX_DEFAULT_POLL_INTERVAL_MS;
+    c->retry.max_retries = LTX_DEFAULT_MAX_RETRIES;
+    c->retry.base_ms = LTX_DEFAULT_RETRY_BASE_MS;
+    c->retry.cap_ms = LTX_DEFAULT_RETRY_CAP_MS;
+    c->retry.retry_after_cap_ms = LTX_DEFAULT_RETRY_AFTER_CAP_MS;
+    c->retry.retry_unknown_outcome = 1;
+    c->clock = ltx__system_clock();
+    rc = set_key(c, api_key);
+    if (rc == LTX_OK)
+        rc = ltx__set_string(&c->base_url, LTX_DEFAULT_BASE_URL);
+    if (rc == LTX_OK)
+        rc = build_user_agent(c);
+    if (rc == LTX_OK && !(c->http = ltx__http_pool_new()))
+        rc = LTX_ENOMEM;
+    if (rc != LTX_OK) {
+        ltx_client_free(c);
+        return ltx__fail(err, rc, "out of memory");
+    }
+    *out = c;
+    return LTX_OK;
+}
+
+static void stderr_log(int level, const char *line, void *ud)
+{
+    (void)level;
+    (void)ud;
+    fprintf(stderr, "libltx: %s\n", line);
+}
+
+static int log_level_from_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        int level;
+    } levels[] = {{"error", LTX_LOG_ERROR}, {"warn", LTX_LOG_WARN}, {"warning", LTX_LOG_WARN},
+                  {"info", LTX_LOG_INFO},   {"debug", LTX_LOG_DEBUG}};
+
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+        if (strcasecmp(name, levels[i].name) == 0)
+            return levels[i].level;
+    return 0;
+}
+
+LTX_API int ltx_client_new_from_env(ltx_client **out, ltx_error **err)
+{
+    const char *key = getenv("LTX_API_KEY");
+    const char *base = getenv("LTX_BASE_URL");
+    const char *log = getenv("LTX_LOG");
+    int rc;
+
+    if (!key || !*key)
+        key = getenv("LTXV_API_KEY");
+    if (!key || !*key) {
+        if (out)
+            *out = NULL;
+        return ltx__fail(err, LTX_EINVAL, "no API key: set LTX_API_KEY (or LTXV_API_KEY)");
+    }
+    rc = ltx_client_new(out, key, err);
+    if (rc != LTX_OK)
+        return rc;
+    if (base && *base && (rc = ltx_client_set_base_url(*out, base)) != LTX_OK) {
+        ltx_client_free(*out);
+        *out = NULL;
+        return ltx__fail(err, rc, "LTX_BASE_URL is not an http:// or https:// URL");
+    }
+    if (log && *log && log_level_from_name(log))
+        ltx_client_set_log(*out, log_level_from_name(log), stderr_log, NULL);
+    return LTX_OK;
+}
+
+void ltx__client_ref(ltx_client *c)
+{
+    pthread_mutex_lock(&c->ref_lock);
+    c->refs++;
+    pthread_mutex_unlock(&c->ref_lock);
+}
+
+LTX_API void ltx_client_free(ltx_client *c)
+{
+    unsigned left;
+
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->ref_lock);
+    left = --c->refs;
+    pthread_mutex_unlock(&c->ref_lock);
+    if (left)
+        return;
+    ltx__http_pool_free(c->http);
+    ltx__free_secret(c->api_key);
+    ltx__free_secret(c->auth_header);
+    free(c->base_url);
+    free(c->user_agent);
+    free(c->ua_suffix);
+    free(c->proxy);
+    free(c->ca_file);
+    free(c->ca_path);
+    pthread_mutex_destroy(&c->ref_lock);
+    free(c);
+}
+
+LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
+{
+    size_t n;
+    char *copy;
+
+    if (!c || !url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+        return LTX_EINVAL;
+    n = strlen(url);
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    if (!(copy = ltx__strndup(url, n)))
+        return LTX_ENOMEM;
+    free(c->base_url);
+    c->base_url = copy;
+    return LTX_OK;
+}
+
+static int set_ms(ltx_client *c, uint32_t *slot, uint32_t ms)
+{
+    if (!c || ms == 0)
+        return LTX_EINVAL;
+    *slot = ms;
+    return LTX_OK;
+}
+
+LTX_API int ltx_client_set_connect_timeout_ms(ltx_client *c, uint32_t ms)
+{
+    return set_ms(c, c ? &c->connect_timeout_ms : NULL, ms);
+}
+
+LTX_API int ltx_client_set_stall_timeout_ms(ltx_client *c, uint32_t ms)
+{
+    return set_ms(c, c ? &c->stall_timeout_ms : NULL, ms);
+}
+
+LTX_API int ltx_client_set_deadline_ms(ltx_client *c, uint32_t ms)
+{
+    return set_ms(c, c ? &c->deadline_ms : NULL, ms);
+}
+
+LTX_API int ltx_client_set_poll_interval_ms(ltx_client *c, uint32_t ms)
+{
+    if (ms == LTX_NO_LIMIT)
+        return LTX_EINVAL;
+    return set_ms(c, c ? &c->poll_interval_ms : NULL, ms);
+}
+
+LTX_API int ltx_client_set_retry(ltx_client *c, unsigned max_retries, uint32_t base_ms,
+                                 uint32_t cap_ms)
+{
+    if (!c || base_ms == 0 || cap_ms < base_ms || cap_ms == LTX_NO_LIMIT)
+        return LTX_EINVAL;
+    c->retry.max_retries = max_retries;
+    c->retry.base_ms = base_ms;
+    c->retry.cap_ms = cap_ms;
+    return LTX_OK;
+}
+
+LTX_API int ltx_client_set_retry_unknown_outcome(ltx_client *c, int allow)
+{
+    if (!c)
+        return LTX_EINVAL;
+    c->retry.retry_unknown_outcome = allow != 0;
+    return LTX_OK;
+}
+
+LTX_API int ltx_client_set_user_agent_suffix(ltx_client *c, const char *suffix)
+{
+    int rc;
+
+    if (!c)
+        return LTX_EINVAL;
+    if (suffix)
+        for (const char *p = suffix; *p; p++)
+            if ((unsigned char)*p < 0x20)
+                return LTX_EINVAL;
+    if ((rc = ltx__set_string(&c->ua_suffix, suffix && *suffix ? suffix : NULL)) != LTX_OK)
+        return rc;
+    return build_user_agent(c);
+}
+
+LTX_API const char *ltx_client_user_agent(const ltx_client *c)
+{
+    return c ? c->user_agent : NULL;
+}
+
+LTX_API int ltx_client_set_proxy(ltx_client *c, const char *proxy_url)
+{
+    return c ? ltx__set_string(&c->proxy, proxy_url) : LTX_EINVAL;
+}
+
+LTX_API int ltx_client_set_ca_file(ltx_client *c, const char *path)
+{
+    return c ? ltx__set_string(&c->ca_file, path) : LTX_EINVAL;
+}
+
+LTX_API int ltx_client_set_ca_path(ltx_client *c, const char *dir)
+{
+    return c ? ltx__set_string(&c->ca_path, dir) : LTX_EINVAL;
+}
+
+LTX_API int ltx_client_set_log(ltx_client *c, int level, ltx_log_fn fn, void *userdata)
+{
+    if (!c || (fn && (level < LTX_LOG_ERROR || level > LTX_LOG_DEBUG)))
+        return LTX_EINVAL;
+    c->log_level = fn ? level : 0;
+    c->log_fn = fn;
+    c->log_ud = userdata;
+    return LTX_OK;
+}
+
+void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
+{
+    va_list ap;
+    char *line;
+
+    if (!c->log_fn || level > c->log_level)
+        return;
+    va_start(ap, fmt);
+    line = ltx__vprintf(fmt, ap);
+    va_end(ap);
+    if (!line)
+        return;
+    /* belt and braces: a line that somehow carries the key is never handed out */
+    if (c->api_key && strstr(line, c->api_key)) {
+        free(line);
+        return;
+    }
+    c->log_fn(level, line, c->log_ud);
+    free(line);
+}
+
+void ltx__client_set_clock(ltx_client *c, const ltx_clock *clock)
+{
+    c->clock = clock ? clock : ltx__system_clock();
+}
+
+uint64_t ltx__deadline_from_now(const ltx_client *c)
+{
+    if (c->deadline_ms == LTX_NO_LIMIT)
+        return UINT64_MAX;
+    return c->clock->now_ms(c->clock->ud) + c->deadline_ms;
+}

@@ -1,0 +1,207 @@
+/* lib/error.c — status texts and the error object. */
+#define _POSIX_C_SOURCE 200809L
+#include "private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+LTX_API const char *ltx_strerror(int code)
+{
+    switch (code) {
+    case LTX_OK: return "success";
+    case LTX_EINVAL: return "invalid argument";
+    case LTX_EREQUEST: return "invalid request";
+    case LTX_ENOMEM: return "out of memory";
+    case LTX_EIO: return "local I/O error";
+    case LTX_ENETWORK: return "network error";
+    case LTX_ETIMEDOUT: return "timed out";
+    case LTX_ECANCELLED: return "cancelled";
+    case LTX_EPROTOCOL: return "unexpected response from the server";
+    case LTX_EJOBFAILED: return "the job failed";
+    case LTX_ESINKFULL: return "output size limit reached";
+    case LTX_EINIT: return "library not initialised";
+    case LTX_EHTTP: return "HTTP error";
+    case LTX_EBADREQUEST: return "bad request";
+    case LTX_EAUTH: return "authentication failed";
+    case LTX_EFUNDS: return "insufficient funds";
+    case LTX_EFORBIDDEN: return "permission denied";
+    case LTX_ENOTFOUND: return "not found or expired";
+    case LTX_ETOOLARGE: return "request too large";
+    case LTX_ECONTENT: return "content filtered";
+    case LTX_ERATELIMIT: return "rate limited";
+    case LTX_ESERVER: return "server error";
+    case LTX_EBADGATEWAY: return "bad gateway";
+    case LTX_EUNAVAILABLE: return "service unavailable";
+    case LTX_EGATEWAYTIMEOUT: return "gateway timeout";
+    default: return "unknown error";
+    }
+}
+
+int ltx__status_class(int http_status)
+{
+    switch (http_status) {
+    case 400: case 401: case 402: case 403: case 404: case 413: case 422: case 429:
+    case 500: case 502: case 503: case 504:
+        return http_status;
+    default:
+        return LTX_EHTTP;
+    }
+}
+
+ltx_error *ltx__error_new(int code, const char *fmt, ...)
+{
+    ltx_error *e = calloc(1, sizeof(*e));
+    va_list ap;
+    char *text;
+
+    if (!e)
+        return NULL;
+    e->code = code;
+    e->retry_after_ms = -1;
+    va_start(ap, fmt);
+    text = ltx__vprintf(fmt, ap);
+    va_end(ap);
+    if (!text) {
+        free(e);
+        return NULL;
+    }
+    e->message = text;
+    return e;
+}
+
+int ltx__error_compose(ltx_error *e, const char *text)
+{
+    char *detail = NULL, *msg;
+    const char *base = text ? text : ltx_strerror(e->code);
+
+    if (e->http_status && e->type && e->request_id)
+        detail = ltx__printf(" (HTTP %d %s, request id %s)", e->http_status, e->type, e->request_id);
+    else if (e->http_status && e->request_id)
+        detail = ltx__printf(" (HTTP %d, request id %s)", e->http_status, e->request_id);
+    else if (e->http_status && e->type)
+        detail = ltx__printf(" (HTTP %d %s)", e->http_status, e->type);
+    else if (e->http_status)
+        detail = ltx__printf(" (HTTP %d)", e->http_status);
+    else if (e->request_id)
+        detail = ltx__printf(" (request id %s)", e->request_id);
+    msg = ltx__printf("%s%s", base, detail ? detail : "");
+    free(detail);
+    if (!msg)
+        return LTX_ENOMEM;
+    free(e->message);
+    e->message = msg;
+    return LTX_OK;
+}
+
+int ltx__error_raise(ltx_error **err, ltx_error *e, int code)
+{
+    if (!e)
+        return LTX_ENOMEM;
+    code = e->code;
+    if (err)
+        *err = e;
+    else
+        ltx_error_free(e);
+    return code;
+}
+
+int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+    ltx_error *e;
+
+    if (!err)
+        return code;
+    va_start(ap, fmt);
+    text = ltx__vprintf(fmt, ap);
+    va_end(ap);
+    e = text ? ltx__error_new(code, "%s", text) : NULL;
+    free(text);
+    if (!e)
+        return code; /* no memory for details: the class still tells */
+    *err = e;
+    return code;
+}
+
+LTX_API void ltx_error_free(ltx_error *e)
+{
+    if (!e)
+        return;
+    free(e->message);
+    free(e->type);
+    free(e->api_message);
+    free(e->request_id);
+    free(e->field);
+    free(e->job_id);
+    free(e->transport_message);
+    free(e->body);
+    free(e);
+}
+
+LTX_API int ltx_error_code(const ltx_error *e)
+{
+    return e ? e->code : LTX_EINVAL;
+}
+
+LTX_API const char *ltx_error_message(const ltx_error *e)
+{
+    return e && e->message ? e->message : "no error information";
+}
+
+LTX_API int ltx_error_http_status(const ltx_error *e)
+{
+    return e ? e->http_status : 0;
+}
+
+LTX_API const char *ltx_error_type(const ltx_error *e)
+{
+    return e ? e->type : NULL;
+}
+
+LTX_API const char *ltx_error_api_message(const ltx_error *e)
+{
+    return e ? e->api_message : NULL;
+}
+
+LTX_API const char *ltx_error_request_id(const ltx_error *e)
+{
+    return e ? e->request_id : NULL;
+}
+
+LTX_API const char *ltx_error_field(const ltx_error *e)
+{
+    return e ? e->field : NULL;
+}
+
+LTX_API const char *ltx_error_job_id(const ltx_error *e)
+{
+    return e ? e->job_id : NULL;
+}
+
+LTX_API int64_t ltx_error_retry_after_ms(const ltx_error *e)
+{
+    return e ? e->retry_after_ms : -1;
+}
+
+LTX_API unsigned ltx_error_attempts(const ltx_error *e)
+{
+    return e ? e->attempts : 0;
+}
+
+LTX_API int ltx_error_possibly_executed(const ltx_error *e)
+{
+    return e ? e->possibly_executed : 0;
+}
+
+LTX_API const char *ltx_error_transport_message(const ltx_error *e)
+{
+    return e ? e->transport_message : NULL;
+}
+
+LTX_API const void *ltx_error_body(const ltx_error *e, size_t *len)
+{
+    if (len)
+        *len = e ? e->body_len : 0;
+    return e ? e->body : NULL;
+}

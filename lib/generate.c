@@ -1,0 +1,92 @@
+/* lib/generate.c — ltx_generate(): the one call from request to finished file, on v2 or v1. */
+#define _POSIX_C_SOURCE 200809L
+#include "codec.h"
+#include "http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* v1: the answer to the POST is the MP4 itself, streamed into the sink. */
+static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
+                         ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err)
+{
+    const char *ep = ltx_endpoint_name(req->endpoint);
+    char *body = ltx__request_encode(req);
+    char *url = ltx__printf("%s/v1/%s", c->base_url, ep);
+    char *what = ltx__printf("%s (v1)", ep);
+    ltx_http_req rq = {0};
+    ltx_http_resp rs;
+    int rc;
+
+    if (!body || !url || !what) {
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
+        goto out;
+    rq.method = "POST";
+    rq.url = url;
+    rq.with_auth = 1;
+    rq.content_type = "application/json";
+    rq.body = body;
+    rq.body_len = strlen(body);
+    rq.sink = sink;
+    rq.deadline = deadline;
+    rq.progress = pc;
+    if ((rc = ltx__call(c, LTX_CALL_SYNC, &rq, &rs, what, err)) != LTX_OK) {
+        ltx__sink_abort(sink);
+        goto out;
+    }
+    if (rs.body.len > 0 || ltx_sink_bytes_written(sink) == 0) {
+        /* a JSON 200 instead of video bytes: keep it in the error, write nothing */
+        ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 1);
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            ltx__error_compose(e, "v1 answered 200 without video bytes; the generation may have "
+                                  "run and been billed");
+        }
+        rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
+        ltx__sink_abort(sink);
+        ltx__http_resp_free(&rs);
+        goto out;
+    }
+    ltx__http_resp_free(&rs);
+    if ((rc = ltx__sink_commit(sink, err)) == LTX_OK) {
+        uint64_t n = ltx_sink_bytes_written(sink);
+
+        if (ltx__progress_emit(c, pc, LTX_STAGE_DOWNLOADING, NULL, n, n))
+            rc = ltx__fail(err, LTX_ECANCELLED, "cancelled after the video was written");
+    }
+out:
+    free(body);
+    free(url);
+    free(what);
+    return rc;
+}
+
+LTX_API int ltx_generate(ltx_client *c, const ltx_request *req, ltx_sink *sink,
+                         ltx_progress_fn progress, void *userdata, ltx_error **err)
+{
+    ltx_progress_ctx pc = {progress, userdata, 0, NULL};
+    uint64_t deadline;
+    ltx_job *job = NULL;
+    int rc;
+
+    if (!c || !req || !sink)
+        return ltx__fail(err, LTX_EINVAL, "ltx_generate: client, request and sink are required");
+    if ((rc = ltx_request_validate(req, err)) != LTX_OK)
+        return rc;
+    pc.started_ms = c->clock->now_ms(c->clock->ud);
+    deadline = ltx__deadline_from_now(c);
+    if (req->sync)
+        return generate_sync(c, req, sink, &pc, deadline, err);
+
+    if ((rc = ltx__submit(c, req, &job, &pc, deadline, err)) != LTX_OK)
+        return rc;
+    rc = ltx__job_wait(job, 0, &pc, deadline, err);
+    if (rc == LTX_OK)
+        rc = ltx__job_download(job, sink, &pc, deadline, err);
+    ltx_job_free(job);
+    return rc;
+}

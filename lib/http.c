@@ -1,0 +1,508 @@
+/* lib/http.c — the libcurl transport: one exchange per call, shared connections, no retries here. */
+#define _POSIX_C_SOURCE 200809L
+#include "http.h"
+
+#include <curl/curl.h>
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define POOL_IDLE_MAX 16 /* idle easy handles a client keeps for reuse */
+#define PROGRESS_EVERY_BYTES (256u * 1024u)
+
+struct ltx_http_pool {
+    CURLSH *share;
+    pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+    pthread_mutex_t idle_lock;
+    CURL *idle[POOL_IDLE_MAX];
+    size_t n_idle;
+};
+
+static int global_flags;
+
+int ltx__http_global_init(unsigned flags)
+{
+    global_flags = (int)flags;
+    if (flags & LTX_GLOBAL_NO_CURL_INIT)
+        return LTX_OK;
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? LTX_OK : LTX_EINIT;
+}
+
+void ltx__http_global_cleanup(void)
+{
+    if (!(global_flags & LTX_GLOBAL_NO_CURL_INIT))
+        curl_global_cleanup();
+}
+
+static char curl_version_text[48];
+static pthread_once_t curl_version_once = PTHREAD_ONCE_INIT;
+
+static void fill_curl_version(void)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+    snprintf(curl_version_text, sizeof(curl_version_text), "libcurl/%s",
+             v && v->version ? v->version : "unknown");
+}
+
+const char *ltx__http_curl_version(void)
+{
+    pthread_once(&curl_version_once, fill_curl_version);
+    return curl_version_text;
+}
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+    struct ltx_http_pool *pool = ud;
+
+    (void)h;
+    (void)access;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_lock(&pool->locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+    struct ltx_http_pool *pool = ud;
+
+    (void)h;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_unlock(&pool->locks[data]);
+}
+
+struct ltx_http_pool *ltx__http_pool_new(void)
+{
+    struct ltx_http_pool *pool = calloc(1, sizeof(*pool));
+
+    if (!pool)
+        return NULL;
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&pool->locks[i], NULL);
+    pthread_mutex_init(&pool->idle_lock, NULL);
+    pool->share = curl_share_init();
+    if (!pool->share) {
+        ltx__http_pool_free(pool);
+        return NULL;
+    }
+    curl_share_setopt(pool->share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(pool->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(pool->share, CURLSHOPT_USERDATA, pool);
+    curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    return pool;
+}
+
+void ltx__http_pool_free(struct ltx_http_pool *pool)
+{
+    if (!pool)
+        return;
+    for (size_t i = 0; i < pool->n_idle; i++)
+        curl_easy_cleanup(pool->idle[i]);
+    if (pool->share)
+        curl_share_cleanup(pool->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&pool->locks[i]);
+    pthread_mutex_destroy(&pool->idle_lock);
+    free(pool);
+}
+
+static CURL *pool_take(struct ltx_http_pool *pool)
+{
+    CURL *h = NULL;
+
+    pthread_mutex_lock(&pool->idle_lock);
+    if (pool->n_idle)
+        h = pool->idle[--pool->n_idle];
+    pthread_mutex_unlock(&pool->idle_lock);
+    if (h)
+        curl_easy_reset(h);
+    else
+        h = curl_easy_init();
+    return h;
+}
+
+static void pool_give_back(struct ltx_http_pool *pool, CURL *h)
+{
+    pthread_mutex_lock(&pool->idle_lock);
+    if (pool->n_idle < POOL_IDLE_MAX) {
+        pool->idle[pool->n_idle++] = h;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&pool->idle_lock);
+    if (h)
+        curl_easy_cleanup(h);
+}
+
+char *ltx__url_for_log(const char *url)
+{
+    size_t n = strcspn(url ? url : "", "?#");
+
+    return ltx__strndup(url ? url : "", n);
+}
+
+typedef struct {
+    ltx_client *c;
+    const ltx_http_req *rq;
+    ltx_http_resp *rs;
+    int streaming;          /* this answer's body goes to the sink */
+    int decided;
+    int stalled;
+    int past_deadline;
+    uint64_t last_change_ms;
+    curl_off_t last_seen;
+    uint64_t reported;
+} xfer;
+
+static char *header_value(const char *line, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    const char *v, *end = line + len;
+
+    if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+        return NULL;
+    v = line + n + 1;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    return ltx__strndup(v, (size_t)(end - v));
+}
+
+static void replace(char **slot, char *value)
+{
+    free(*slot);
+    *slot = value;
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+    xfer *x = ud;
+    ltx_http_resp *rs = x->rs;
+    size_t len = size * nitems;
+    char *v;
+
+    if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+        /* a new status line (after 100 Continue or a redirect): forget the previous headers */
+        const char *sp = memchr(buf, ' ', len);
+
+        rs->http_status = sp ? atoi(sp + 1) : 0;
+        replace(&rs->request_id, NULL);
+        replace(&rs->retry_after, NULL);
+        replace(&rs->content_type, NULL);
+        replace(&rs->content_range, NULL);
+        replace(&rs->location, NULL);
+        rs->content_length = -1;
+        return len;
+    }
+    if ((v = header_value(buf, len, "x-request-id")))
+        replace(&rs->request_id, v);
+    else if ((v = header_value(buf, len, "retry-after")))
+        replace(&rs->retry_after, v);
+    else if ((v = header_value(buf, len, "content-type")))
+        replace(&rs->content_type, v);
+    else if ((v = header_value(buf, len, "content-range")))
+        replace(&rs->content_range, v);
+    else if ((v = header_value(buf, len, "location")))
+        replace(&rs->location, v);
+    else if ((v = header_value(buf, len, "content-length"))) {
+        char *end;
+        long long n = strtoll(v, &end, 10);
+
+        rs->content_length = (*v && !*end && n >= 0) ? n : -1;
+        free(v);
+    }
+    return len;
+}
+
+/* "bytes 100-199/200" starts at 100? */
+static int content_range_starts_at(const char *cr, uint64_t from)
+{
+    unsigned long long start;
+
+    if (!cr || sscanf(cr, "bytes %llu-", &start) != 1)
+        return 0;
+    return start == from;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    xfer *x = ud;
+    ltx_http_resp *rs = x->rs;
+    size_t len = size * nmemb;
+
+    if (!x->decided) {
+        int ok = rs->http_status >= 200 && rs->http_status < 300;
+
+        x->decided = 1;
+        /* a JSON success is a document to read (v1's video_url fallback), not video bytes */
+        x->streaming = x->rq->sink && ok &&
+                       !(rs->content_type && strstr(rs->content_type, "json"));
+        if (x->streaming && x->rq->range_from) {
+            if (rs->http_status == 200) {
+                /* the server ignored Range and sends everything again */
+                int rc = ltx__sink_rewind(x->rq->sink);
+
+                rs->range_ignored = 1;
+                if (rc != LTX_OK) {
+                    rs->sink_status = rc;
+                    return 0;
+                }
+            } else if (!content_range_starts_at(rs->content_range, x->rq->range_from)) {
+                rs->sink_status = LTX_EPROTOCOL;
+                return 0;
+            }
+        }
+        rs->body.limit = (rs->http_status >= 200 && rs->http_status < 300) ? LTX_JSON_BODY_MAX
+                                                                           : LTX_ERROR_BODY_MAX;
+    }
+    if (x->streaming) {
+        int rc = ltx__sink_write(x->rq->sink, data, len);
+
+        if (rc != LTX_OK) {
+            rs->sink_status = rc;
+            return 0;
+        }
+        rs->sink_bytes += len;
+        if (rs->sink_bytes - x->reported >= PROGRESS_EVERY_BYTES) {
+            uint64_t total = rs->content_length >= 0
+                                 ? x->rq->range_from + (uint64_t)rs->content_length
+                                 : 0;
+
+            x->reported = rs->sink_bytes;
+            if (ltx__progress_emit(x->c, x->rq->progress, LTX_STAGE_DOWNLOADING,
+                                   NULL, x->rq->range_from + rs->sink_bytes, total)) {
+                rs->cancelled = 1;
+                return 0;
+            }
+        }
+        return len;
+    }
+    if (ltx__buf_append(&rs->body, data, len) != LTX_OK) {
+        rs->sink_status = LTX_ENOMEM;
+        return 0;
+    }
+    return len;
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    xfer *x = ud;
+    const ltx_clock *clk = x->c->clock;
+    uint64_t now = clk->now_ms(clk->ud);
+    curl_off_t seen = dlnow + ulnow;
+
+    (void)dltotal;
+    (void)ultotal;
+    if (x->rq->deadline != UINT64_MAX && now >= x->rq->deadline) {
+        x->past_deadline = 1;
+        return 1;
+    }
+    /* The stall clock runs only once the answer has begun: a v1 render may legitimately keep
+     * the line silent for minutes before the first byte, and the deadline covers that. */
+    if (seen != x->last_seen || x->rs->http_status == 0) {
+        x->last_seen = seen;
+        x->last_change_ms = now;
+    } else if (x->c->stall_timeout_ms != LTX_NO_LIMIT &&
+               now - x->last_change_ms >= x->c->stall_timeout_ms) {
+        x->stalled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int transport_class(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_OK: return LTX_OK;
+    case CURLE_OPERATION_TIMEDOUT: return LTX_ETIMEDOUT;
+    case CURLE_OUT_OF_MEMORY: return LTX_ENOMEM;
+    case CURLE_ABORTED_BY_CALLBACK: return LTX_ECANCELLED;
+    default: return LTX_ENETWORK;
+    }
+}
+
+/* Failures that happen before a request byte can have left this machine. */
+static int failed_before_sending(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static long clamp_ms(uint64_t ms)
+{
+    return ms > (uint64_t)INT32_MAX ? (long)INT32_MAX : (long)ms;
+}
+
+static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
+                       struct curl_slist **headers, char *errbuf, char *range)
+{
+    struct curl_slist *list = NULL, *tmp;
+    uint64_t now = c->clock->now_ms(c->clock->ud);
+    CURLcode cc = CURLE_OK;
+
+#define ADD_HEADER(line)                                                                           \
+    do {                                                                                           \
+        if (!(tmp = curl_slist_append(list, (line))))                                             \
+            goto oom;                                                                              \
+        list = tmp;                                                                                \
+    } while (0)
+
+    if (rq->with_auth)
+        ADD_HEADER(c->auth_header);
+    if (rq->content_type) {
+        char line[128];
+
+        snprintf(line, sizeof(line), "Content-Type: %s", rq->content_type);
+        ADD_HEADER(line);
+    }
+    ADD_HEADER("Expect:"); /* no 100-continue round trip for small JSON bodies */
+    for (const char *const *hdr = rq->headers; hdr && *hdr; hdr++)
+        ADD_HEADER(*hdr);
+    *headers = list;
+#undef ADD_HEADER
+
+    cc |= curl_easy_setopt(h, CURLOPT_SHARE, c->http->share);
+    cc |= curl_easy_setopt(h, CURLOPT_URL, rq->url);
+    cc |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    cc |= curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    cc |= curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    cc |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    cc |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq->follow_redirects ? 1L : 0L);
+    cc |= curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    cc |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    cc |= curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+    cc |= curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    cc |= curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+    cc |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                           c->connect_timeout_ms == LTX_NO_LIMIT ? (long)INT32_MAX
+                                                                 : (long)c->connect_timeout_ms);
+    if (rq->deadline != UINT64_MAX)
+        cc |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                               rq->deadline > now ? clamp_ms(rq->deadline - now) : 1L);
+    if (c->proxy)
+        cc |= curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
+    if (c->ca_file)
+        cc |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+    if (c->ca_path)
+        cc |= curl_easy_setopt(h, CURLOPT_CAPATH, c->ca_path);
+    if (strcmp(rq->method, "POST") == 0) {
+        cc |= curl_easy_setopt(h, CURLOPT_POST, 1L);
+        cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+        cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+    } else if (strcmp(rq->method, "PUT") == 0) {
+        cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
+        cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+        cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+    } else {
+        cc |= curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    }
+    if (rq->range_from) {
+        snprintf(range, 32, "%llu-", (unsigned long long)rq->range_from);
+        cc |= curl_easy_setopt(h, CURLOPT_RANGE, range);
+    }
+    return cc == CURLE_OK ? LTX_OK : LTX_EINVAL;
+oom:
+    curl_slist_free_all(list);
+    return LTX_ENOMEM;
+}
+
+int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
+{
+    char errbuf[CURL_ERROR_SIZE] = "";
+    char range[32];
+    struct curl_slist *headers = NULL;
+    xfer x;
+    CURL *h;
+    CURLcode cc;
+    long request_size = 0;
+    int rc;
+
+    memset(rs, 0, sizeof(*rs));
+    rs->content_length = -1;
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.rq = rq;
+    x.rs = rs;
+    x.last_change_ms = c->clock->now_ms(c->clock->ud);
+    x.last_seen = -1;
+
+    if (!(h = pool_take(c->http))) {
+        rs->transport_status = LTX_ENOMEM;
+        return LTX_ENOMEM;
+    }
+    rc = set_options(h, c, rq, &x, &headers, errbuf, range);
+    if (rc != LTX_OK) {
+        rs->transport_status = rc;
+        snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
+                 rc == LTX_ENOMEM ? "out of memory" : "libcurl rejected an option");
+        curl_easy_cleanup(h);
+        return rc;
+    }
+    cc = curl_easy_perform(h);
+    {
+        long status = 0;
+
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        if (status)
+            rs->http_status = (int)status;
+    }
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+    rs->request_sent = !failed_before_sending(cc) && (request_size > 0 || rs->http_status);
+    rs->transport_status = transport_class(cc);
+    if (cc == CURLE_WRITE_ERROR && rs->sink_status)
+        rs->transport_status = rs->sink_status;
+    if (cc == CURLE_WRITE_ERROR && rs->cancelled)
+        rs->transport_status = LTX_ECANCELLED;
+    if (x.stalled || x.past_deadline) {
+        rs->transport_status = LTX_ETIMEDOUT;
+        snprintf(rs->transport_message, sizeof(rs->transport_message),
+                 x.stalled ? "no data received for %u ms" : "the call's deadline passed",
+                 c->stall_timeout_ms);
+    } else if (cc != CURLE_OK) {
+        snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
+                 errbuf[0] ? errbuf : curl_easy_strerror(cc));
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(headers);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    pool_give_back(c->http, h);
+    return rs->transport_status;
+}
+
+void ltx__http_resp_free(ltx_http_resp *rs)
+{
+    free(rs->request_id);
+    free(rs->retry_after);
+    free(rs->content_type);
+    free(rs->content_range);
+    free(rs->location);
+    ltx__buf_free(&rs->body);
+    memset(rs, 0, sizeof(*rs));
+}

@@ -1,0 +1,492 @@
+/* lib/job.c — v2 jobs: submit, poll, wait with a deadline, download with resume. */
+#define _POSIX_C_SOURCE 200809L
+#include "codec.h"
+#include "http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* An id goes into a URL path: accept what the API issues (UUIDs) and nothing that needs escaping. */
+static int id_is_safe(const char *id)
+{
+    if (!id || !*id || strlen(id) > 128)
+        return 0;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return 0;
+    return 1;
+}
+
+static ltx_job *job_new(ltx_client *c, int endpoint, const char *id)
+{
+    ltx_job *job = calloc(1, sizeof(*job));
+
+    if (!job || !(job->id = ltx__strdup(id))) {
+        free(job);
+        return NULL;
+    }
+    ltx__client_ref(c);
+    job->client = c;
+    job->endpoint = endpoint;
+    job->state = LTX_JOB_SUBMITTED;
+    return job;
+}
+
+LTX_API void ltx_job_free(ltx_job *job)
+{
+    if (!job)
+        return;
+    free(job->id);
+    free(job->status);
+    free(job->result_url);
+    free(job->error_type);
+    free(job->error_message);
+    ltx_client_free(job->client);
+    free(job);
+}
+
+/* Attach the job's id to an error so that the caller can resume it. */
+static int with_job(ltx_error **err, const ltx_job *job, int rc)
+{
+    if (err && *err && !(*err)->job_id && job)
+        (*err)->job_id = ltx__strdup(job->id);
+    return rc;
+}
+
+int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progress_ctx *pc,
+                uint64_t deadline, ltx_error **err)
+{
+    const char *ep = ltx_endpoint_name(req->endpoint);
+    char *body = NULL, *url = NULL, *id = NULL, *what = NULL;
+    ltx_http_req rq = {0};
+    ltx_http_resp rs;
+    int rc;
+
+    *out = NULL;
+    if ((rc = ltx_request_validate(req, err)) != LTX_OK)
+        return rc;
+    body = ltx__request_encode(req);
+    url = ltx__printf("%s/v2/%s", c->base_url, ep);
+    what = ltx__printf("submit %s", ep);
+    if (!body || !url || !what) {
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
+        goto out;
+    }
+    rq.method = "POST";
+    rq.url = url;
+    rq.with_auth = 1;
+    rq.content_type = "application/json";
+    rq.body = body;
+    rq.body_len = strlen(body);
+    rq.deadline = deadline;
+    if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
+        goto out;
+    if (ltx__job_created_parse(rs.body.data, rs.body.len, &id) != LTX_OK) {
+        /* accepted, so billed, yet we cannot follow it: say so loudly */
+        ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 1);
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            ltx__error_compose(e, "submit: the API accepted the job (HTTP 2xx) but its answer "
+                                  "carries no job id; the job may run and be billed");
+        }
+        rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
+        ltx__http_resp_free(&rs);
+        goto out;
+    }
+    ltx__log(c, LTX_LOG_INFO, "submitted %s job %s%s%s", ep, id,
+             rs.request_id ? ", request id " : "", rs.request_id ? rs.request_id : "");
+    ltx__http_resp_free(&rs);
+    if (!(*out = job_new(c, req->endpoint, id))) {
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory (job %s was accepted)", id);
+        goto out;
+    }
+    if (pc) {
+        pc->job_id = (*out)->id;
+        if (ltx__progress_emit(c, pc, LTX_STAGE_SUBMITTED, NULL, 0, 0)) {
+            rc = with_job(err, *out, ltx__fail(err, LTX_ECANCELLED,
+                                               "cancelled after submit; job %s keeps running",
+                                               id));
+            ltx_job_free(*out);
+            *out = NULL;
+        }
+    }
+out:
+    free(body);
+    free(url);
+    free(id);
+    free(what);
+    return rc;
+}
+
+LTX_API int ltx_submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_error **err)
+{
+    if (!c || !req || !out)
+        return ltx__fail(err, LTX_EINVAL, "ltx_submit: client, request and out are required");
+    *out = NULL;
+    if (req->sync)
+        return ltx__fail(err, LTX_EINVAL,
+                         "ltx_submit: the request asks for v1 (synchronous); use ltx_generate()");
+    return ltx__submit(c, req, out, NULL, ltx__deadline_from_now(c), err);
+}
+
+LTX_API int ltx_job_open(ltx_client *c, const char *endpoint, const char *id, ltx_job **out,
+                         ltx_error **err)
+{
+    int ep = ltx_endpoint_from_name(endpoint);
+
+    if (!out)
+        return ltx__fail(err, LTX_EINVAL, "ltx_job_open: out is NULL");
+    *out = NULL;
+    if (!c)
+        return ltx__fail(err, LTX_EINVAL, "ltx_job_open: client is NULL");
+    if (!ep)
+        return ltx__fail(err, LTX_EINVAL,
+                         "unknown endpoint \"%.40s\"; allowed: text-to-video, image-to-video, "
+                         "audio-to-video, retake, extend, video-to-video-hdr, "
+                         "video-to-video-reframe",
+                         endpoint ? endpoint : "(null)");
+    if (!id_is_safe(id))
+        return ltx__fail(err, LTX_EINVAL, "\"%.40s\" is not a job id", id ? id : "(null)");
+    if (!(*out = job_new(c, ep, id)))
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    return LTX_OK;
+}
+
+LTX_API const char *ltx_job_id(const ltx_job *job)
+{
+    return job ? job->id : NULL;
+}
+
+LTX_API const char *ltx_job_endpoint(const ltx_job *job)
+{
+    return job ? ltx_endpoint_name(job->endpoint) : NULL;
+}
+
+LTX_API int ltx_job_state(const ltx_job *job)
+{
+    return job ? job->state : LTX_JOB_UNKNOWN;
+}
+
+LTX_API const char *ltx_job_status(const ltx_job *job)
+{
+    return job ? job->status : NULL;
+}
+
+LTX_API const char *ltx_job_result_url(const ltx_job *job)
+{
+    return job ? job->result_url : NULL;
+}
+
+LTX_API const char *ltx_job_error_type(const ltx_job *job)
+{
+    return job ? job->error_type : NULL;
+}
+
+LTX_API const char *ltx_job_error_message(const ltx_job *job)
+{
+    return job ? job->error_message : NULL;
+}
+
+static int state_of(const char *status)
+{
+    static const struct {
+        const char *name;
+        int state;
+    } states[] = {{"pending", LTX_JOB_PENDING},
+                  {"processing", LTX_JOB_PROCESSING},
+                  {"completed", LTX_JOB_COMPLETED},
+                  {"failed", LTX_JOB_FAILED}};
+
+    for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+        if (strcmp(status, states[i].name) == 0)
+            return states[i].state;
+    return LTX_JOB_UNKNOWN;
+}
+
+static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
+{
+    ltx_client *c = job->client;
+    const char *ep = ltx_endpoint_name(job->endpoint);
+    char *url = ltx__printf("%s/v2/%s/%s", c->base_url, ep, job->id);
+    char *what = ltx__printf("poll %s job %s", ep, job->id);
+    ltx_http_req rq = {0};
+    ltx_http_resp rs;
+    ltx_job_doc doc;
+    int rc;
+
+    if (!url || !what) {
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
+        goto out;
+    }
+    rq.method = "GET";
+    rq.url = url;
+    rq.with_auth = 1;
+    rq.deadline = deadline;
+    if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK) {
+        if (rc == LTX_ENOTFOUND && err && *err) {
+            char *text = ltx__printf("%s: not found or expired (the API keeps jobs for 24 hours "
+                                     "after they finish)", what);
+
+            if (text)
+                ltx__error_compose(*err, text);
+            free(text);
+        }
+        rc = with_job(err, job, rc);
+        goto out;
+    }
+    rc = ltx__job_status_parse(rs.body.data, rs.body.len, &doc);
+    if (rc != LTX_OK) {
+        ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 0);
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            ltx__error_compose(e, "poll: the job status answer is not the documented JSON");
+        }
+        rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
+        ltx__http_resp_free(&rs);
+        goto out;
+    }
+    ltx__http_resp_free(&rs);
+    free(job->status);
+    free(job->error_type);
+    free(job->error_message);
+    job->status = doc.status;
+    job->error_type = doc.error_type;
+    job->error_message = doc.error_message;
+    if (doc.result_url) {
+        free(job->result_url);
+        job->result_url = doc.result_url;
+    }
+    job->state = state_of(job->status);
+    ltx__log(c, LTX_LOG_DEBUG, "job %s is %s", job->id, job->status);
+out:
+    free(url);
+    free(what);
+    return rc;
+}
+
+LTX_API int ltx_job_refresh(ltx_job *job, ltx_error **err)
+{
+    if (!job)
+        return ltx__fail(err, LTX_EINVAL, "ltx_job_refresh: job is NULL");
+    return job_refresh(job, ltx__deadline_from_now(job->client), err);
+}
+
+static int job_outcome(ltx_job *job, ltx_error **err)
+{
+    ltx_error *e;
+
+    if (job->state == LTX_JOB_COMPLETED && job->result_url)
+        return LTX_OK;
+    if (job->state == LTX_JOB_COMPLETED)
+        e = ltx__error_new(LTX_EPROTOCOL, "job %s completed but its result has no URL", job->id);
+    else if (job->state == LTX_JOB_FAILED)
+        e = ltx__error_new(LTX_EJOBFAILED, "job %s failed: %s%s%s%s", job->id,
+                           job->error_message ? job->error_message : "no reason given",
+                           job->error_type ? " (" : "", job->error_type ? job->error_type : "",
+                           job->error_type ? ")" : "");
+    else
+        e = ltx__error_new(LTX_EPROTOCOL,
+                           "job %s has status \"%.40s\", which the API does not document; "
+                           "treated as failed",
+                           job->id, job->status ? job->status : "");
+    if (e) {
+        e->job_id = ltx__strdup(job->id);
+        if (job->state == LTX_JOB_FAILED) {
+            e->type = job->error_type ? ltx__strdup(job->error_type) : NULL;
+            e->api_message = job->error_message ? ltx__strdup(job->error_message) : NULL;
+        }
+    }
+    return ltx__error_raise(err, e, LTX_EJOBFAILED);
+}
+
+int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint64_t deadline,
+                  ltx_error **err)
+{
+    ltx_client *c = job->client;
+    const ltx_clock *clk = c->clock;
+    int rc;
+
+    if (!interval_ms)
+        interval_ms = c->poll_interval_ms;
+    if (pc)
+        pc->job_id = job->id;
+    for (;;) {
+        uint64_t now, pause;
+
+        if (job->state != LTX_JOB_COMPLETED && (rc = job_refresh(job, deadline, err)) != LTX_OK)
+            return rc;
+        if (ltx__progress_emit(c, pc, LTX_STAGE_WAITING, job->status, 0, 0))
+            return with_job(err, job,
+                            ltx__fail(err, LTX_ECANCELLED,
+                                      "stopped waiting for job %s; it keeps running on the "
+                                      "server and is billed (resume with its id)", job->id));
+        if (job->state != LTX_JOB_PENDING && job->state != LTX_JOB_PROCESSING &&
+            job->state != LTX_JOB_SUBMITTED)
+            return job_outcome(job, err);
+        now = clk->now_ms(clk->ud);
+        if (deadline != UINT64_MAX && now >= deadline)
+            return with_job(err, job,
+                            ltx__fail(err, LTX_ETIMEDOUT,
+                                      "job %s is still %s at the deadline; it keeps running "
+                                      "(resume with its id)", job->id,
+                                      job->status ? job->status : "queued"));
+        pause = interval_ms;
+        if (deadline != UINT64_MAX && now + pause > deadline)
+            pause = deadline - now;
+        clk->sleep_ms(pause, clk->ud);
+    }
+}
+
+LTX_API int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_fn progress,
+                         void *userdata, ltx_error **err)
+{
+    ltx_progress_ctx pc = {progress, userdata, 0, NULL};
+
+    if (!job)
+        return ltx__fail(err, LTX_EINVAL, "ltx_job_wait: job is NULL");
+    pc.started_ms = job->client->clock->now_ms(job->client->clock->ud);
+    return ltx__job_wait(job, poll_interval_ms, &pc, ltx__deadline_from_now(job->client), err);
+}
+
+/* Attempts without progress before a download gives up; each byte gained resets the count. */
+int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64_t deadline,
+                      ltx_error **err)
+{
+    ltx_client *c = job->client;
+    const ltx_clock *clk = c->clock;
+    char *what = NULL;
+    unsigned attempt = 0, fruitless = 0;
+    int rc;
+
+    if (!job->result_url)
+        return with_job(err, job,
+                        ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
+                                  job->id, job->status ? job->status : "not polled"));
+    if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
+        return rc;
+    if (!(what = ltx__printf("download the result of job %s", job->id))) {
+        ltx__sink_abort(sink);
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    }
+    if (pc)
+        pc->job_id = job->id;
+    for (;;) {
+        ltx_http_req rq = {0};
+        ltx_http_resp rs;
+        uint64_t before = ltx_sink_bytes_written(sink), delay;
+        int possibly = 0, retry;
+
+        attempt++;
+        rq.method = "GET";
+        rq.url = job->result_url;
+        rq.with_auth = 0; /* a signed URL on another host: the key never goes there */
+        rq.follow_redirects = 1;
+        rq.sink = sink;
+        rq.range_from = before;
+        rq.deadline = deadline;
+        rq.progress = pc;
+        ltx__http_perform(c, &rq, &rs);
+        {
+            char *log_url = ltx__url_for_log(rq.url);
+
+            ltx__log(c, LTX_LOG_DEBUG, "GET %s -> %d (attempt %u, from byte %llu, got %llu)",
+                     log_url ? log_url : "?", rs.http_status, attempt,
+                     (unsigned long long)before, (unsigned long long)rs.sink_bytes);
+            free(log_url);
+        }
+        if (rs.transport_status == LTX_OK && (rs.http_status == 200 || rs.http_status == 206) &&
+            rs.body.len > 0) {
+            /* a JSON document where the video should be */
+            ltx_error *e = ltx__error_from_exchange(c, &rs, what, attempt, 0);
+
+            if (e) {
+                e->code = LTX_EPROTOCOL;
+                ltx__error_compose(e, "download: the result URL answered a JSON document, not "
+                                      "the video");
+            }
+            rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
+            ltx__http_resp_free(&rs);
+            ltx__sink_abort(sink);
+            break;
+        }
+        if (rs.transport_status == LTX_OK && (rs.http_status == 200 || rs.http_status == 206)) {
+            uint64_t total = ltx_sink_bytes_written(sink);
+
+            ltx__http_resp_free(&rs);
+            if ((rc = ltx__sink_commit(sink, err)) != LTX_OK)
+                break;
+            if (ltx__progress_emit(c, pc, LTX_STAGE_DOWNLOADING, NULL, total, total)) {
+                rc = ltx__fail(err, LTX_ECANCELLED, "cancelled after the download finished");
+                break;
+            }
+            rc = LTX_OK;
+            break;
+        }
+        if (ltx_sink_bytes_written(sink) > before)
+            fruitless = 0;
+        else
+            fruitless++;
+        if (rs.transport_status == LTX_ECANCELLED || rs.transport_status == LTX_EIO ||
+            rs.transport_status == LTX_ESINKFULL || rs.transport_status == LTX_ENOMEM ||
+            rs.transport_status == LTX_EPROTOCOL || rs.sink_status != LTX_OK)
+            retry = 0;
+        else
+            retry = ltx__should_retry(&c->retry, LTX_CALL_IDEMPOTENT,
+                                      ltx__outcome_of(rs.transport_status, rs.request_sent,
+                                                      rs.transport_status == LTX_OK
+                                                          ? rs.http_status : 0),
+                                      rs.http_status, &possibly);
+        if (retry && rs.transport_status == LTX_OK && rs.http_status >= 300 &&
+            rs.http_status != 429 && rs.http_status < 500)
+            retry = 0;
+        if (fruitless > c->retry.max_retries)
+            retry = 0;
+        delay = retry ? (fruitless ? ltx__retry_delay_ms(&c->retry, fruitless - 1, -1, clk) : 0) : 0;
+        if (retry && deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= deadline)
+            retry = 0;
+        if (!retry) {
+            ltx_error *e;
+
+            if (rs.sink_status == LTX_EPROTOCOL)
+                e = ltx__error_new(LTX_EPROTOCOL,
+                                   "%s: the server sent a different range than asked for, and "
+                                   "this output cannot start over", what);
+            else if (rs.sink_status == LTX_EIO)
+                e = ltx__error_new(LTX_EIO, "%s: writing the output failed: %s", what,
+                                   ltx__sink_describe(sink));
+            else
+                e = ltx__error_from_exchange(c, &rs, what, attempt, 0);
+            if (e && rs.sink_status == LTX_ESINKFULL)
+                e->code = LTX_ESINKFULL;
+            rc = with_job(err, job, ltx__error_raise(err, e, LTX_EIO));
+            if (!e)
+                rc = rs.sink_status != LTX_OK ? rs.sink_status
+                     : rs.transport_status != LTX_OK ? rs.transport_status
+                                                     : ltx__status_class(rs.http_status);
+            ltx__http_resp_free(&rs);
+            ltx__sink_abort(sink);
+            break;
+        }
+        ltx__log(c, LTX_LOG_INFO, "%s: interrupted at byte %llu, resuming in %llu ms", what,
+                 (unsigned long long)ltx_sink_bytes_written(sink), (unsigned long long)delay);
+        ltx__http_resp_free(&rs);
+        if (delay)
+            clk->sleep_ms(delay, clk->ud);
+    }
+    free(what);
+    return rc;
+}
+
+LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
+                             void *userdata, ltx_error **err)
+{
+    ltx_progress_ctx pc = {progress, userdata, 0, NULL};
+
+    if (!job || !sink)
+        return ltx__fail(err, LTX_EINVAL, "ltx_job_download: job and sink are required");
+    pc.started_ms = job->client->clock->now_ms(job->client->clock->ud);
+    return ltx__job_download(job, sink, &pc, ltx__deadline_from_now(job->client), err);
+}

@@ -1,0 +1,215 @@
+/* lib/models.c — the model matrix as one data table, from API-NOTES §12 (Nov 2026). */
+#define _POSIX_C_SOURCE 200809L
+#include "private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EP(e) (1u << (e))
+#define T2V_I2V (EP(LTX_ENDPOINT_TEXT_TO_VIDEO) | EP(LTX_ENDPOINT_IMAGE_TO_VIDEO))
+
+/* Resolution tiers; each stands for its landscape and portrait strings. */
+enum { TIER_720 = 1u << 0, TIER_1080 = 1u << 1, TIER_1440 = 1u << 2, TIER_2160 = 1u << 3 };
+#define ALL_TIERS (TIER_720 | TIER_1080 | TIER_1440 | TIER_2160)
+
+static const struct {
+    const char *landscape, *portrait;
+    unsigned tier;
+} tiers[] = {
+    {"1280x720", "720x1280", TIER_720},
+    {"1920x1080", "1080x1920", TIER_1080},
+    {"2560x1440", "1440x2560", TIER_1440},
+    {"3840x2160", "2160x3840", TIER_2160},
+};
+
+/* 2-5 s are offered by Lightricks' own desktop client; the docs' tables start at 6 (§12.6).
+ * A 400 costs nothing, rejecting a working value locally would, so they are allowed. */
+#define SHORT 2, 3, 4, 5
+#define MAX_VALUES 16
+
+/* One row: for a model, the endpoints it serves, and for text/image-to-video, the
+ * resolution tiers x fps x durations it supports. A model may take several rows. */
+typedef struct {
+    const char *model;
+    unsigned endpoints;
+    unsigned tiers;
+    int fps[5];
+    int durations[MAX_VALUES];
+} matrix_row;
+
+static const matrix_row matrix[] = {
+    {"ltx-2-3-fast", T2V_I2V, TIER_720 | TIER_1080, {24, 25}, {SHORT, 6, 8, 10, 12, 14, 16, 18, 20}},
+    {"ltx-2-3-fast", T2V_I2V, TIER_720 | TIER_1080, {48, 50}, {SHORT, 6, 8, 10}},
+    {"ltx-2-3-fast", T2V_I2V, TIER_1440 | TIER_2160, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
+    {"ltx-2-3-pro", T2V_I2V, ALL_TIERS, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
+    {"ltx-2-3-pro", EP(LTX_ENDPOINT_AUDIO_TO_VIDEO) | EP(LTX_ENDPOINT_RETAKE) |
+                        EP(LTX_ENDPOINT_EXTEND) | EP(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME),
+     0, {0}, {0}},
+    {"ltx-2-5-fast", T2V_I2V, TIER_720 | TIER_1080, {24, 25}, {SHORT, 6, 8, 10, 12, 14, 16, 18, 20}},
+    {"ltx-2-5-fast", T2V_I2V, TIER_720 | TIER_1080, {48, 50}, {SHORT, 6, 8, 10}},
+    {"ltx-2-5-fast", T2V_I2V, TIER_1440 | TIER_2160, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
+    {"ltx-2-5-fast", EP(LTX_ENDPOINT_AUDIO_TO_VIDEO), 0, {0}, {0}},
+    {"ltx-2-5-pro", T2V_I2V, ALL_TIERS, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
+    {"ltx-2-5-pro", EP(LTX_ENDPOINT_AUDIO_TO_VIDEO), 0, {0}, {0}},
+};
+
+#define N_ROWS (sizeof(matrix) / sizeof(matrix[0]))
+
+int ltx__model_is_known(const char *model)
+{
+    for (size_t i = 0; model && i < N_ROWS; i++)
+        if (strcmp(matrix[i].model, model) == 0)
+            return 1;
+    return 0;
+}
+
+static unsigned tier_of(const char *resolution)
+{
+    for (size_t i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++)
+        if (strcmp(resolution, tiers[i].landscape) == 0 || strcmp(resolution, tiers[i].portrait) == 0)
+            return tiers[i].tier;
+    return 0;
+}
+
+static int has_int(const int *list, size_t n, int v)
+{
+    for (size_t i = 0; i < n && list[i]; i++)
+        if (list[i] == v)
+            return 1;
+    return 0;
+}
+
+/* Append v to a "a, b, c" list kept in buf, once. */
+static void add_value(char *buf, size_t size, const char *v)
+{
+    size_t n = strlen(buf), vl = strlen(v);
+    const char *p = buf;
+
+    while ((p = strstr(p, v))) {
+        if ((p == buf || p[-2] == ',') && (p[vl] == '\0' || p[vl] == ','))
+            return;
+        p += vl;
+    }
+    snprintf(buf + n, size - n, "%s%s", n ? ", " : "", v);
+}
+
+static void add_int(char *buf, size_t size, int v)
+{
+    char num[16];
+
+    snprintf(num, sizeof(num), "%d", v);
+    add_value(buf, size, num);
+}
+
+static int reject(ltx_error **err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int reject(ltx_error **err, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+    ltx_error *e;
+
+    if (!err)
+        return LTX_EREQUEST;
+    va_start(ap, fmt);
+    text = ltx__vprintf(fmt, ap);
+    va_end(ap);
+    e = text ? ltx__error_new(LTX_EREQUEST, "%s", text) : NULL;
+    free(text);
+    if (e && !(e->field = ltx__strdup(field))) {
+        ltx_error_free(e);
+        e = NULL;
+    }
+    ltx__error_raise(err, e, LTX_EREQUEST);
+    return LTX_EREQUEST;
+}
+
+LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolution, int fps,
+                            double duration_s, ltx_error **err)
+{
+    char allowed[256] = "";
+    unsigned tier = 0, ep_bit;
+    const char *ep_name = ltx_endpoint_name(endpoint);
+    int served = 0, tier_ok = 0, fps_ok = 0;
+
+    if (!model || !ep_name)
+        return ltx__fail(err, LTX_EINVAL, "ltx_model_check: model and a known endpoint are needed");
+    if (!ltx__model_is_known(model))
+        return LTX_MODEL_UNKNOWN;
+    ep_bit = EP(endpoint);
+    for (size_t i = 0; i < N_ROWS; i++)
+        if (strcmp(matrix[i].model, model) == 0 && (matrix[i].endpoints & ep_bit))
+            served = 1;
+    if (!served) {
+        for (size_t i = 0; i < N_ROWS; i++)
+            if (matrix[i].endpoints & ep_bit)
+                add_value(allowed, sizeof(allowed), matrix[i].model);
+        return reject(err, "model", "model: %s does not support %s; allowed: %s", model, ep_name,
+                      allowed);
+    }
+    if (!(ep_bit & T2V_I2V))
+        return LTX_MODEL_SUPPORTED; /* the other endpoints have no matrix beyond the model */
+
+    if (resolution) {
+        tier = tier_of(resolution);
+        for (size_t i = 0; i < N_ROWS; i++) {
+            if (strcmp(matrix[i].model, model) != 0 || !(matrix[i].endpoints & ep_bit))
+                continue;
+            for (size_t t = 0; t < sizeof(tiers) / sizeof(tiers[0]); t++)
+                if (matrix[i].tiers & tiers[t].tier) {
+                    add_value(allowed, sizeof(allowed), tiers[t].landscape);
+                    add_value(allowed, sizeof(allowed), tiers[t].portrait);
+                }
+            if (matrix[i].tiers & tier)
+                tier_ok = 1;
+        }
+        if (!tier_ok)
+            return reject(err, "resolution", "resolution: %s is not supported by %s; allowed: %s",
+                          resolution, model, allowed);
+    }
+    if (fps > 0) {
+        allowed[0] = '\0';
+        for (size_t i = 0; i < N_ROWS; i++) {
+            if (strcmp(matrix[i].model, model) != 0 || !(matrix[i].endpoints & ep_bit) ||
+                (tier && !(matrix[i].tiers & tier)))
+                continue;
+            for (size_t f = 0; f < 5 && matrix[i].fps[f]; f++)
+                add_int(allowed, sizeof(allowed), matrix[i].fps[f]);
+            if (has_int(matrix[i].fps, 5, fps))
+                fps_ok = 1;
+        }
+        if (!fps_ok)
+            return reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
+                          resolution ? " at " : "", resolution ? resolution : "", allowed);
+    }
+    if (duration_s >= 0) {
+        int whole = (int)duration_s, ok = 0;
+
+        allowed[0] = '\0';
+        for (size_t i = 0; i < N_ROWS; i++) {
+            if (strcmp(matrix[i].model, model) != 0 || !(matrix[i].endpoints & ep_bit) ||
+                (tier && !(matrix[i].tiers & tier)) ||
+                (fps > 0 && !has_int(matrix[i].fps, 5, fps)))
+                continue;
+            for (size_t d = 0; d < MAX_VALUES && matrix[i].durations[d]; d++)
+                add_int(allowed, sizeof(allowed), matrix[i].durations[d]);
+            if ((double)whole == duration_s && has_int(matrix[i].durations, MAX_VALUES, whole))
+                ok = 1;
+        }
+        if (!ok) {
+            char where[64] = "";
+
+            if (resolution && fps > 0)
+                snprintf(where, sizeof(where), " at %s %d fps", resolution, fps);
+            else if (resolution)
+                snprintf(where, sizeof(where), " at %s", resolution);
+            else if (fps > 0)
+                snprintf(where, sizeof(where), " at %d fps", fps);
+            return reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
+                          duration_s, model, where, allowed);
+        }
+    }
+    return LTX_MODEL_SUPPORTED;
+}

@@ -1,0 +1,235 @@
+/* lib/private.h — internal types and helpers shared by the library's files; never installed. */
+#ifndef LTX_PRIVATE_H
+#define LTX_PRIVATE_H
+
+#include <ltx/ltx.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#define LTX_INTERNAL __attribute__((visibility("hidden")))
+
+/* The bounded copy of a response body that an error keeps. */
+#define LTX_ERROR_BODY_MAX (64u * 1024u)
+/* The most a JSON answer (job status, submit, upload) may weigh before it is refused. */
+#define LTX_JSON_BODY_MAX (1024u * 1024u)
+
+/* ---------------------------------------------------------------- strings */
+LTX_INTERNAL char *ltx__strdup(const char *s);
+LTX_INTERNAL char *ltx__strndup(const char *s, size_t n);
+LTX_INTERNAL char *ltx__printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+LTX_INTERNAL char *ltx__vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Replace *slot by a copy of s (NULL clears). LTX_OK or LTX_ENOMEM. */
+LTX_INTERNAL int ltx__set_string(char **slot, const char *s);
+/* Overwrite then free (secrets). */
+LTX_INTERNAL void ltx__free_secret(char *s);
+/* Number of code points when s is valid UTF-8, or -1. */
+LTX_INTERNAL long ltx__utf8_length(const char *s);
+
+/* ---------------------------------------------------------------- growable buffer */
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t limit; /* bytes kept at most; more are counted in dropped */
+    uint64_t dropped;
+} ltx_buf;
+
+LTX_INTERNAL int ltx__buf_append(ltx_buf *b, const void *data, size_t len);
+LTX_INTERNAL void ltx__buf_free(ltx_buf *b);
+
+/* ---------------------------------------------------------------- time, sleep, randomness */
+/* Injectable so that tests can check exact retry schedules. */
+typedef struct {
+    uint64_t (*now_ms)(void *ud);        /* monotonic milliseconds               */
+    int64_t (*wall_s)(void *ud);         /* seconds since the epoch (HTTP-dates) */
+    void (*sleep_ms)(uint64_t ms, void *ud);
+    uint32_t (*random)(void *ud);        /* uniform 32 bits                      */
+    void *ud;
+} ltx_clock;
+
+LTX_INTERNAL const ltx_clock *ltx__system_clock(void);
+
+/* ---------------------------------------------------------------- errors */
+struct ltx_error {
+    int code;
+    int http_status;
+    char *message;
+    char *type;
+    char *api_message;
+    char *request_id;
+    char *field;
+    char *job_id;
+    char *transport_message;
+    int64_t retry_after_ms;
+    unsigned attempts;
+    int possibly_executed;
+    void *body;
+    size_t body_len;
+};
+
+/* A new error with a formatted message, or NULL when out of memory. */
+LTX_INTERNAL ltx_error *ltx__error_new(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hand e to the caller (or free it when err is NULL); returns code (LTX_ENOMEM when e is NULL). */
+LTX_INTERNAL int ltx__error_raise(ltx_error **err, ltx_error *e, int code);
+/* Shorthand: create and raise in one go. */
+LTX_INTERNAL int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Class of an HTTP status (400 -> LTX_EBADREQUEST, 418 -> LTX_EHTTP). */
+LTX_INTERNAL int ltx__status_class(int http_status);
+/* Rebuild e->message from its parts: "<text> (HTTP 429 rate_limit_error, request id X)". */
+LTX_INTERNAL int ltx__error_compose(ltx_error *e, const char *text);
+
+/* ---------------------------------------------------------------- retry policy */
+typedef struct {
+    unsigned max_retries;
+    uint32_t base_ms;
+    uint32_t cap_ms;
+    uint32_t retry_after_cap_ms;
+    int retry_unknown_outcome; /* v1 504 */
+} ltx_retry_policy;
+
+/* What kind of call an attempt belongs to decides what may be repeated. */
+typedef enum {
+    LTX_CALL_SUBMIT,   /* POST /v2/<endpoint>: billed, never repeated when unsure */
+    LTX_CALL_SYNC,     /* POST /v1/<endpoint>: billed, 504 repeat is an option    */
+    LTX_CALL_IDEMPOTENT /* GET, PUT and POST /v1/upload: safe to repeat           */
+} ltx_call_kind;
+
+/* How an attempt ended. */
+typedef enum {
+    LTX_OUTCOME_DONE,     /* a 2xx answer                                          */
+    LTX_OUTCOME_NOT_SENT, /* failed before the request left: safe to send again     */
+    LTX_OUTCOME_REJECTED, /* an answer meaning no work was started                  */
+    LTX_OUTCOME_UNKNOWN   /* the server may have started work                       */
+} ltx_outcome;
+
+LTX_INTERNAL ltx_outcome ltx__outcome_of(int transport_status, int request_sent, int http_status);
+/* Should this failed attempt be repeated? *possibly_executed is set when work may exist. */
+LTX_INTERNAL int ltx__should_retry(const ltx_retry_policy *p, ltx_call_kind kind, ltx_outcome o,
+                                   int http_status, int *possibly_executed);
+/* Backoff before retry number `retry` (0-based): full jitter, or Retry-After when given (ms >= 0). */
+LTX_INTERNAL uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry,
+                                          int64_t retry_after_ms, const ltx_clock *clock);
+/* Retry-After as delta-seconds or an HTTP-date, in ms from now; -1 when absent or garbage. */
+LTX_INTERNAL int64_t ltx__retry_after_parse_ms(const char *value, int64_t now_wall_s);
+
+/* ---------------------------------------------------------------- client */
+LTX_INTERNAL int ltx__global_ready(void);
+
+struct ltx_client {
+    pthread_mutex_t ref_lock;
+    unsigned refs;
+    char *api_key;
+    char *auth_header;
+    char *base_url;
+    char *user_agent;
+    char *ua_suffix;
+    char *proxy;
+    char *ca_file;
+    char *ca_path;
+    uint32_t connect_timeout_ms;
+    uint32_t stall_timeout_ms;
+    uint32_t deadline_ms;
+    uint32_t poll_interval_ms;
+    ltx_retry_policy retry;
+    int log_level;
+    ltx_log_fn log_fn;
+    void *log_ud;
+    const ltx_clock *clock;
+    struct ltx_http_pool *http; /* connection cache, shared between threads */
+};
+
+LTX_INTERNAL void ltx__client_ref(ltx_client *c);
+LTX_INTERNAL void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Tests only: replace time, sleep and randomness. NULL restores the system clock. */
+LTX_INTERNAL void ltx__client_set_clock(ltx_client *c, const ltx_clock *clock);
+/* The absolute deadline of a call starting now (UINT64_MAX for no limit). */
+LTX_INTERNAL uint64_t ltx__deadline_from_now(const ltx_client *c);
+
+/* ---------------------------------------------------------------- request */
+struct ltx_request_extra {
+    char *name;
+    char *json;
+};
+
+struct ltx_request {
+    int endpoint;
+    int sync;
+    char *prompt;
+    char *model;
+    char *resolution;
+    char *camera_motion;
+    char *image_uri;
+    char *last_frame_uri;
+    char *audio_uri;
+    char *video_uri;
+    char *mode;
+    bool has_duration, duration_auto, has_fps, has_audio, has_start, has_guidance, has_context;
+    double duration;
+    int fps;
+    int generate_audio;
+    double start_time;
+    double guidance_scale;
+    double context;
+    struct ltx_request_extra *extras;
+    size_t n_extras;
+};
+
+/* ---------------------------------------------------------------- sink */
+LTX_INTERNAL int ltx__sink_begin(ltx_sink *s, ltx_error **err);
+LTX_INTERNAL int ltx__sink_write(ltx_sink *s, const void *data, size_t len);
+/* Start the output over (a server ignored Range). LTX_EPROTOCOL when the sink cannot rewind. */
+LTX_INTERNAL int ltx__sink_rewind(ltx_sink *s);
+LTX_INTERNAL int ltx__sink_commit(ltx_sink *s, ltx_error **err);
+LTX_INTERNAL void ltx__sink_abort(ltx_sink *s);
+/* errno-style text of the last failed write, for messages. */
+LTX_INTERNAL const char *ltx__sink_describe(const ltx_sink *s);
+
+/* ---------------------------------------------------------------- progress */
+struct ltx_progress {
+    int stage;
+    const char *job_id;
+    const char *status;
+    uint64_t bytes;
+    uint64_t total;
+    uint64_t elapsed_ms;
+};
+
+typedef struct {
+    ltx_progress_fn fn;
+    void *ud;
+    uint64_t started_ms;
+    const char *job_id;
+} ltx_progress_ctx;
+
+/* Call the user's callback; non-zero means cancel. */
+LTX_INTERNAL int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, int stage,
+                                    const char *status, uint64_t bytes, uint64_t total);
+
+/* ---------------------------------------------------------------- jobs */
+struct ltx_job {
+    ltx_client *client;
+    char *id;
+    int endpoint;
+    int state;
+    char *status;
+    char *result_url;
+    char *error_type;
+    char *error_message;
+};
+
+LTX_INTERNAL int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc,
+                               uint64_t deadline, ltx_error **err);
+LTX_INTERNAL int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc,
+                                   uint64_t deadline, ltx_error **err);
+LTX_INTERNAL int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out,
+                             ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
+
+/* ---------------------------------------------------------------- models */
+LTX_INTERNAL int ltx__model_is_known(const char *model);
+
+#endif

@@ -1,0 +1,281 @@
+/* lib/sink.c — output sinks: an atomically written file, an fd, a callback, or capped memory. */
+#define _POSIX_C_SOURCE 200809L
+#include "private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TEMP_NAME_TRIES 100
+
+typedef enum { SINK_PATH, SINK_FD, SINK_CALLBACK, SINK_MEMORY } sink_kind;
+
+struct ltx_sink {
+    sink_kind kind;
+    char *path;        /* SINK_PATH: the final name                     */
+    char *temp_path;   /* SINK_PATH: the file being written, or NULL    */
+    int fd;            /* SINK_PATH: temp file's fd; SINK_FD: caller's   */
+    off_t fd_start;    /* SINK_FD: where this transfer began             */
+    ltx_write_fn fn;
+    void *ud;
+    ltx_buf mem;
+    uint64_t written;
+    int last_errno;
+};
+
+static ltx_sink *sink_alloc(sink_kind kind)
+{
+    ltx_sink *s = calloc(1, sizeof(*s));
+
+    if (s) {
+        s->kind = kind;
+        s->fd = -1;
+    }
+    return s;
+}
+
+LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path)
+{
+    ltx_sink *s;
+
+    if (!out || !path || !*path)
+        return LTX_EINVAL;
+    *out = NULL;
+    if (!(s = sink_alloc(SINK_PATH)) || !(s->path = ltx__strdup(path))) {
+        free(s);
+        return LTX_ENOMEM;
+    }
+    *out = s;
+    return LTX_OK;
+}
+
+LTX_API int ltx_sink_new_fd(ltx_sink **out, int fd)
+{
+    ltx_sink *s;
+
+    if (!out || fd < 0)
+        return LTX_EINVAL;
+    *out = NULL;
+    if (!(s = sink_alloc(SINK_FD)))
+        return LTX_ENOMEM;
+    s->fd = fd;
+    *out = s;
+    return LTX_OK;
+}
+
+LTX_API int ltx_sink_new_callback(ltx_sink **out, ltx_write_fn fn, void *userdata)
+{
+    ltx_sink *s;
+
+    if (!out || !fn)
+        return LTX_EINVAL;
+    *out = NULL;
+    if (!(s = sink_alloc(SINK_CALLBACK)))
+        return LTX_ENOMEM;
+    s->fn = fn;
+    s->ud = userdata;
+    *out = s;
+    return LTX_OK;
+}
+
+LTX_API int ltx_sink_new_memory(ltx_sink **out, size_t max_bytes)
+{
+    ltx_sink *s;
+
+    if (!out || max_bytes == 0)
+        return LTX_EINVAL;
+    *out = NULL;
+    if (!(s = sink_alloc(SINK_MEMORY)))
+        return LTX_ENOMEM;
+    s->mem.limit = max_bytes;
+    *out = s;
+    return LTX_OK;
+}
+
+LTX_API int ltx_sink_memory_data(const ltx_sink *s, const void **data, size_t *len)
+{
+    if (!s || s->kind != SINK_MEMORY || !data || !len)
+        return LTX_EINVAL;
+    *data = s->mem.data ? s->mem.data : "";
+    *len = s->mem.len;
+    return LTX_OK;
+}
+
+LTX_API uint64_t ltx_sink_bytes_written(const ltx_sink *s)
+{
+    return s ? s->written : 0;
+}
+
+static void remove_temp(ltx_sink *s)
+{
+    if (s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
+    if (s->temp_path) {
+        unlink(s->temp_path);
+        free(s->temp_path);
+        s->temp_path = NULL;
+    }
+}
+
+LTX_API void ltx_sink_free(ltx_sink *s)
+{
+    if (!s)
+        return;
+    if (s->kind == SINK_PATH)
+        remove_temp(s);
+    free(s->path);
+    ltx__buf_free(&s->mem);
+    free(s);
+}
+
+/* A new file beside the target, so that the final rename stays on one file system.
+ * open(O_EXCL) with mode 0666 lets the umask decide permissions, as for any new file. */
+static int open_temp(ltx_sink *s, ltx_error **err)
+{
+    const ltx_clock *clk = ltx__system_clock();
+
+    for (int i = 0; i < TEMP_NAME_TRIES; i++) {
+        char *name = ltx__printf("%s.part-%08x", s->path, (unsigned)clk->random(NULL));
+        int fd;
+
+        if (!name)
+            return ltx__fail(err, LTX_ENOMEM, "out of memory");
+        fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            s->fd = fd;
+            s->temp_path = name;
+            return LTX_OK;
+        }
+        s->last_errno = errno;
+        free(name);
+        if (s->last_errno != EEXIST)
+            break;
+    }
+    return ltx__fail(err, LTX_EIO, "cannot create a file beside %s: %s", s->path,
+                     strerror(s->last_errno));
+}
+
+int ltx__sink_begin(ltx_sink *s, ltx_error **err)
+{
+    s->written = 0;
+    s->last_errno = 0;
+    switch (s->kind) {
+    case SINK_PATH:
+        remove_temp(s);
+        return open_temp(s, err);
+    case SINK_FD:
+        s->fd_start = lseek(s->fd, 0, SEEK_CUR);
+        return LTX_OK;
+    case SINK_MEMORY:
+        s->mem.len = 0;
+        s->mem.dropped = 0;
+        return LTX_OK;
+    case SINK_CALLBACK:
+        return LTX_OK;
+    }
+    return LTX_EINVAL;
+}
+
+static int write_all(int fd, const char *p, size_t len, int *saved_errno)
+{
+    while (len) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            *saved_errno = errno;
+            return LTX_EIO;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return LTX_OK;
+}
+
+int ltx__sink_write(ltx_sink *s, const void *data, size_t len)
+{
+    int rc = LTX_OK;
+
+    switch (s->kind) {
+    case SINK_PATH:
+    case SINK_FD:
+        rc = s->fd < 0 ? LTX_EIO : write_all(s->fd, data, len, &s->last_errno);
+        break;
+    case SINK_CALLBACK:
+        rc = s->fn(data, len, s->ud) ? LTX_ECANCELLED : LTX_OK;
+        break;
+    case SINK_MEMORY:
+        if (s->mem.len + len > s->mem.limit)
+            rc = LTX_ESINKFULL;
+        else
+            rc = ltx__buf_append(&s->mem, data, len);
+        break;
+    }
+    if (rc == LTX_OK)
+        s->written += len;
+    return rc;
+}
+
+int ltx__sink_rewind(ltx_sink *s)
+{
+    switch (s->kind) {
+    case SINK_PATH:
+        if (s->fd < 0 || ftruncate(s->fd, 0) != 0 || lseek(s->fd, 0, SEEK_SET) != 0)
+            return LTX_EIO;
+        break;
+    case SINK_FD:
+        /* only a seekable fd can start over */
+        if (s->fd_start < 0 || lseek(s->fd, s->fd_start, SEEK_SET) != s->fd_start)
+            return s->written ? LTX_EPROTOCOL : LTX_OK;
+        break;
+    case SINK_CALLBACK:
+        if (s->written)
+            return LTX_EPROTOCOL;
+        break;
+    case SINK_MEMORY:
+        s->mem.len = 0;
+        break;
+    }
+    s->written = 0;
+    return LTX_OK;
+}
+
+int ltx__sink_commit(ltx_sink *s, ltx_error **err)
+{
+    if (s->kind != SINK_PATH)
+        return LTX_OK;
+    if (s->fd < 0)
+        return ltx__fail(err, LTX_EIO, "no output file is open");
+    if (fsync(s->fd) != 0 || close(s->fd) != 0) {
+        s->last_errno = errno;
+        s->fd = -1;
+        remove_temp(s);
+        return ltx__fail(err, LTX_EIO, "writing %s failed: %s", s->path, strerror(s->last_errno));
+    }
+    s->fd = -1;
+    if (rename(s->temp_path, s->path) != 0) {
+        s->last_errno = errno;
+        remove_temp(s);
+        return ltx__fail(err, LTX_EIO, "cannot rename the output to %s: %s", s->path,
+                         strerror(s->last_errno));
+    }
+    free(s->temp_path);
+    s->temp_path = NULL;
+    return LTX_OK;
+}
+
+void ltx__sink_abort(ltx_sink *s)
+{
+    if (s->kind == SINK_PATH)
+        remove_temp(s);
+}
+
+const char *ltx__sink_describe(const ltx_sink *s)
+{
+    return s->last_errno ? strerror(s->last_errno) : "the output refused the data";
+}

@@ -1,0 +1,257 @@
+/* lib/util.c — strings, UTF-8, bounded buffers, the system clock and progress reports. */
+#define _POSIX_C_SOURCE 200809L
+#include "private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+LTX_API void ltx_free(void *ptr)
+{
+    free(ptr);
+}
+
+char *ltx__strdup(const char *s)
+{
+    return s ? ltx__strndup(s, strlen(s)) : NULL;
+}
+
+char *ltx__strndup(const char *s, size_t n)
+{
+    char *copy = malloc(n + 1);
+
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return copy;
+}
+
+char *ltx__vprintf(const char *fmt, va_list ap)
+{
+    va_list again;
+    int n;
+    char *out;
+
+    va_copy(again, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0) {
+        va_end(again);
+        return NULL;
+    }
+    out = malloc((size_t)n + 1);
+    if (out)
+        vsnprintf(out, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return out;
+}
+
+char *ltx__printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *out;
+
+    va_start(ap, fmt);
+    out = ltx__vprintf(fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+int ltx__set_string(char **slot, const char *s)
+{
+    char *copy = NULL;
+
+    if (s && !(copy = ltx__strdup(s)))
+        return LTX_ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return LTX_OK;
+}
+
+void ltx__free_secret(char *s)
+{
+    if (!s)
+        return;
+    /* volatile so the wipe is not optimised away before free() */
+    for (volatile char *p = s; *p; p++)
+        *p = 0;
+    free(s);
+}
+
+long ltx__utf8_length(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    long count = 0;
+
+    while (*p) {
+        unsigned char c = *p;
+        size_t need;
+        uint32_t cp;
+
+        if (c < 0x80) {
+            p++;
+            count++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return -1;
+        }
+        for (size_t i = 1; i <= need; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return -1;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+        if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return -1;
+        p += need + 1;
+        count++;
+    }
+    return count;
+}
+
+int ltx__buf_append(ltx_buf *b, const void *data, size_t len)
+{
+    size_t keep = len;
+
+    if (b->limit && b->len + keep > b->limit) {
+        keep = b->limit > b->len ? b->limit - b->len : 0;
+        b->dropped += len - keep;
+    }
+    if (b->len + keep + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        char *grown;
+
+        while (cap < b->len + keep + 1)
+            cap *= 2;
+        if (b->limit && cap > b->limit + 1)
+            cap = b->limit + 1;
+        grown = realloc(b->data, cap);
+        if (!grown)
+            return LTX_ENOMEM;
+        b->data = grown;
+        b->cap = cap;
+    }
+    if (keep)
+        memcpy(b->data + b->len, data, keep);
+    b->len += keep;
+    b->data[b->len] = '\0';
+    return LTX_OK;
+}
+
+void ltx__buf_free(ltx_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->dropped = 0;
+}
+
+static uint64_t system_now_ms(void *ud)
+{
+    struct timespec ts;
+
+    (void)ud;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int64_t system_wall_s(void *ud)
+{
+    (void)ud;
+    return (int64_t)time(NULL);
+}
+
+static void system_sleep_ms(uint64_t ms, void *ud)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000u), .tv_nsec = (long)(ms % 1000u) * 1000000L};
+
+    (void)ud;
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* xorshift seeded per thread from the clock and the thread's stack address: jitter needs
+ * spread, not secrecy, and this needs no lock. */
+static uint32_t system_random(void *ud)
+{
+    static _Thread_local uint64_t state;
+
+    (void)ud;
+    if (!state) {
+        struct timespec ts;
+        int here;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        state = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)&here;
+        if (!state)
+            state = 0x9E3779B97F4A7C15ull;
+    }
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return (uint32_t)(state >> 32);
+}
+
+const ltx_clock *ltx__system_clock(void)
+{
+    static const ltx_clock clock = {system_now_ms, system_wall_s, system_sleep_ms, system_random,
+                                    NULL};
+    return &clock;
+}
+
+int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, int stage, const char *status,
+                       uint64_t bytes, uint64_t total)
+{
+    ltx_progress p;
+
+    if (!pc || !pc->fn)
+        return 0;
+    p.stage = stage;
+    p.job_id = pc->job_id;
+    p.status = status;
+    p.bytes = bytes;
+    p.total = total;
+    p.elapsed_ms = c->clock->now_ms(c->clock->ud) - pc->started_ms;
+    return pc->fn(&p, pc->ud);
+}
+
+LTX_API int ltx_progress_stage(const ltx_progress *p)
+{
+    return p ? p->stage : 0;
+}
+
+LTX_API const char *ltx_progress_job_id(const ltx_progress *p)
+{
+    return p ? p->job_id : NULL;
+}
+
+LTX_API const char *ltx_progress_status(const ltx_progress *p)
+{
+    return p ? p->status : NULL;
+}
+
+LTX_API uint64_t ltx_progress_bytes(const ltx_progress *p)
+{
+    return p ? p->bytes : 0;
+}
+
+LTX_API uint64_t ltx_progress_total(const ltx_progress *p)
+{
+    return p ? p->total : 0;
+}
+
+LTX_API uint64_t ltx_progress_elapsed_ms(const ltx_progress *p)
+{
+    return p ? p->elapsed_ms : 0;
+}
