@@ -1,0 +1,231 @@
+/* tools/ltx-mock/main.c — the ltx-mock program: serve the mock LTX API until SIGINT/SIGTERM. */
+#define _POSIX_C_SOURCE 200809L
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "mock.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+#define PORT_MAX 65535UL
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+    fputs("usage: ltx-mock [options]\n"
+          "Serve a local imitation of the LTX video generation API on 127.0.0.1.\n"
+          "\n"
+          "  --port N              port to listen on (default 0: an ephemeral port)\n"
+          "  --api-key KEY         Bearer key to accept (default \"" LMOCK_DEFAULT_API_KEY "\")\n"
+          "  --pending-polls N     polls answered \"pending\" (default 1)\n"
+          "  --processing-polls N  polls answered \"processing\" (default 1)\n"
+          "  --pending-ms N        time pending instead of counting polls\n"
+          "  --processing-ms N     time processing instead of counting polls\n"
+          "  --video FILE          MP4 served as the generated video (default: built in)\n"
+          "  --port-file FILE      write the port number to FILE once listening\n"
+          "  --quiet               no log lines on stderr\n"
+          "  --help                show this help\n"
+          "  --version             show the version\n",
+          out);
+}
+
+static int parse_unsigned(const char *opt, const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (!*s || *s == '-' || *end || errno || v > max) {
+        fprintf(stderr, "ltx-mock: %s: invalid value '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Write the port to path via a temporary file and rename(), so a reader never
+ * sees a half-written number. */
+static int write_port_file(const char *path, unsigned short port)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    FILE *f = NULL;
+    int rc = -1;
+
+    if (!tmp) {
+        fprintf(stderr, "ltx-mock: out of memory\n");
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "ltx-mock: %s: %s\n", tmp, strerror(errno));
+        goto out;
+    }
+    fprintf(f, "%u\n", (unsigned)port);
+    if (fclose(f) != 0) {
+        f = NULL;
+        fprintf(stderr, "ltx-mock: %s: write error\n", tmp);
+        unlink(tmp);
+        goto out;
+    }
+    f = NULL;
+    if (rename(tmp, path) != 0) {
+        fprintf(stderr, "ltx-mock: %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(tmp);
+    return rc;
+}
+
+enum {
+    OPT_PORT = 256,
+    OPT_API_KEY,
+    OPT_PENDING_POLLS,
+    OPT_PROCESSING_POLLS,
+    OPT_PENDING_MS,
+    OPT_PROCESSING_MS,
+    OPT_VIDEO,
+    OPT_QUIET,
+    OPT_PORT_FILE,
+    OPT_HELP,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"port", required_argument, NULL, OPT_PORT},
+    {"api-key", required_argument, NULL, OPT_API_KEY},
+    {"pending-polls", required_argument, NULL, OPT_PENDING_POLLS},
+    {"processing-polls", required_argument, NULL, OPT_PROCESSING_POLLS},
+    {"pending-ms", required_argument, NULL, OPT_PENDING_MS},
+    {"processing-ms", required_argument, NULL, OPT_PROCESSING_MS},
+    {"video", required_argument, NULL, OPT_VIDEO},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"port-file", required_argument, NULL, OPT_PORT_FILE},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parse argv into opts; returns -1 to exit with `*status`, 0 to run. */
+static int parse_args(int argc, char **argv, lmock_options *opts, const char **port_file,
+                      int *status)
+{
+    unsigned long v;
+    int c;
+
+    *status = EXIT_USAGE;
+    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_PORT:
+            if (parse_unsigned("--port", optarg, PORT_MAX, &v) != 0)
+                return -1;
+            opts->port = (unsigned short)v;
+            break;
+        case OPT_API_KEY:
+            opts->api_key = optarg;
+            break;
+        case OPT_PENDING_POLLS:
+        case OPT_PROCESSING_POLLS:
+        case OPT_PENDING_MS:
+        case OPT_PROCESSING_MS:
+            if (parse_unsigned(argv[optind - 1], optarg, UINT_MAX, &v) != 0)
+                return -1;
+            if (c == OPT_PENDING_POLLS)
+                opts->pending_polls = (unsigned)v;
+            else if (c == OPT_PROCESSING_POLLS)
+                opts->processing_polls = (unsigned)v;
+            else if (c == OPT_PENDING_MS)
+                opts->pending_ms = (unsigned)v;
+            else
+                opts->processing_ms = (unsigned)v;
+            break;
+        case OPT_VIDEO:
+            opts->video_path = optarg;
+            break;
+        case OPT_QUIET:
+            opts->quiet = 1;
+            break;
+        case OPT_PORT_FILE:
+            *port_file = optarg;
+            break;
+        case OPT_HELP:
+            usage(stdout);
+            *status = EXIT_SUCCESS;
+            return -1;
+        case OPT_VERSION:
+            printf("ltx-mock %s\n", PACKAGE_VERSION);
+            *status = EXIT_SUCCESS;
+            return -1;
+        default:
+            usage(stderr);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ltx-mock: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    lmock_options opts;
+    const char *port_file = NULL;
+    sigset_t stop_signals;
+    lmock *m = NULL;
+    int status, sig;
+
+    lmock_options_init(&opts);
+    if (parse_args(argc, argv, &opts, &port_file, &status) != 0)
+        return status;
+
+    /* Block the stop signals before the server's threads exist, so that they
+     * inherit the mask and sigwait() below is the only place they arrive. */
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    signal(SIGPIPE, SIG_IGN);
+    if (pthread_sigmask(SIG_BLOCK, &stop_signals, NULL) != 0) {
+        fprintf(stderr, "ltx-mock: cannot block signals\n");
+        return EXIT_FAILURE;
+    }
+
+    status = EXIT_FAILURE;
+    m = lmock_start(&opts);
+    if (!m)
+        goto out;
+    if (port_file && write_port_file(port_file, lmock_port(m)) != 0)
+        goto out;
+    printf("ltx-mock listening on %s\n", lmock_base_url(m));
+    if (fflush(stdout) != 0)
+        goto out;
+
+    do {
+        if (sigwait(&stop_signals, &sig) != 0)
+            goto out;
+    } while (sig != SIGINT && sig != SIGTERM);
+    status = EXIT_SUCCESS;
+out:
+    lmock_stop(m);
+    return status;
+}
