@@ -1,0 +1,42 @@
+/* tests/integration/itest.h — shared fixture: a fresh in-process ltx-mock and a client per test. */
+#ifndef LTX_ITEST_H
+#define LTX_ITEST_H
+
+#include <check.h>
+#include <ltx/ltx.h>
+
+#include "mock.h"
+
+#define ITEST_KEY "test-key"
+
+extern lmock *mock;
+extern ltx_client *client;
+extern char tmpdir[];
+
+void itest_setup(void);
+void itest_teardown(void);
+
+/* A path inside this test's temporary directory (static buffer, one at a time). */
+const char *itest_path(const char *name);
+
+/* Read a whole file; NULL when absent. Caller frees. */
+unsigned char *itest_read(const char *path, size_t *len);
+
+/* Does the file hold exactly the mock's video? */
+int itest_is_mock_video(const char *path);
+
+/* Entries in the temporary directory (to prove no stray temporary file was left). */
+int itest_dir_entries(void);
+
+/* A valid text-to-video request (ltx-2-3-fast, 1920x1080, 6 s). Caller frees. */
+ltx_request *itest_t2v(int sync);
+
+/* Script a fault on method+path answering status, times times. */
+void itest_fault(const char *method, const char *path, int status, unsigned times);
+
+Suite *suite_t2v(void);
+Suite *suite_errors(void);
+Suite *suite_download(void);
+Suite *suite_mock(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* tests/integration/main.c — real libcurl against an in-process ltx-mock. */
+#include "itest.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite_t2v());
+    int failed;
+
+    srunner_add_suite(sr, suite_errors());
+    srunner_add_suite(sr, suite_download());
+    srunner_add_suite(sr, suite_mock());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

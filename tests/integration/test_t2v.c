@@ -1,0 +1,281 @@
+/* tests/integration/test_t2v.c — text-to-video end to end on v2 and v1, and the lower-level job calls. */
+#define _POSIX_C_SOURCE 200809L
+#include "itest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int submitted, waiting, downloading;
+    char job_id[128];
+    char statuses[256];
+    uint64_t last_bytes, last_total;
+    int cancel_at_stage;
+} progress_log;
+
+static int record_progress(const ltx_progress *p, void *ud)
+{
+    progress_log *log = ud;
+
+    switch (ltx_progress_stage(p)) {
+    case LTX_STAGE_SUBMITTED:
+        log->submitted++;
+        snprintf(log->job_id, sizeof(log->job_id), "%s", ltx_progress_job_id(p));
+        break;
+    case LTX_STAGE_WAITING:
+        log->waiting++;
+        strncat(log->statuses, ltx_progress_status(p), sizeof(log->statuses) - strlen(log->statuses) - 2);
+        strcat(log->statuses, " ");
+        break;
+    case LTX_STAGE_DOWNLOADING:
+        log->downloading++;
+        log->last_bytes = ltx_progress_bytes(p);
+        log->last_total = ltx_progress_total(p);
+        break;
+    }
+    return log->cancel_at_stage == ltx_progress_stage(p);
+}
+
+START_TEST(v2_generate_writes_the_served_video)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+    progress_log log = {0};
+    size_t video_len;
+
+    lmock_video(mock, &video_len);
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("out.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, record_progress, &log, &err), LTX_OK);
+    ck_assert_ptr_null(err);
+    ck_assert(itest_is_mock_video(itest_path("out.mp4")));
+    ck_assert_int_eq(itest_dir_entries(), 1); /* no temporary file left beside it */
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 1);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/text-to-video"), 1);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/"), 0);
+    ck_assert_uint_eq(lmock_count(mock, "GET", "/results/"), 1);
+    ck_assert_uint_eq(lmock_downloads_with_auth(mock), 0);
+    /* progress saw the id first, then the documented states in order, then the bytes */
+    ck_assert_int_eq(log.submitted, 1);
+    ck_assert_int_gt((int)strlen(log.job_id), 0);
+    ck_assert_str_eq(log.statuses, "pending processing completed ");
+    ck_assert_uint_eq(log.last_bytes, video_len);
+    ck_assert_uint_eq(log.last_total, video_len);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(v1_generate_writes_the_served_video)
+{
+    ltx_request *req = itest_t2v(1);
+    ltx_sink *sink = NULL;
+
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("sync.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, NULL), LTX_OK);
+    ck_assert(itest_is_mock_video(itest_path("sync.mp4")));
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/text-to-video"), 1);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/"), 0);
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 0);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(the_body_sent_is_the_request_as_encoded)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_job *job = NULL;
+    char *json = NULL, *seen, *auth, *ua, *ctype;
+
+    ck_assert_int_eq(ltx_request_set_camera_motion(req, "dolly_in"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_generate_audio(req, 0), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(req, &json, NULL), LTX_OK);
+    /* submit only: the polls that follow share the path prefix */
+    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    seen = lmock_last_body(mock, "/v2/text-to-video");
+    auth = lmock_last_header(mock, "/v2/text-to-video", "Authorization");
+    ua = lmock_last_header(mock, "/v2/text-to-video", "User-Agent");
+    ctype = lmock_last_header(mock, "/v2/text-to-video", "Content-Type");
+    ck_assert_str_eq(seen, json);
+    ck_assert_str_eq(auth, "Bearer " ITEST_KEY);
+    ck_assert_str_eq(ctype, "application/json");
+    ck_assert_msg(strncmp(ua, "libltx/" LTX_VERSION " ", strlen("libltx/" LTX_VERSION " ")) == 0 &&
+                      strstr(ua, "libcurl/"),
+                  "User-Agent %s", ua);
+    ck_assert_ptr_nonnull(strstr(json, "\"camera_motion\":\"dolly_in\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"generate_audio\":false"));
+    ck_assert_ptr_nonnull(strstr(json, "\"duration\":6"));
+    free(seen);
+    free(auth);
+    free(ua);
+    free(ctype);
+    ltx_free(json);
+    ltx_job_free(job);
+    ltx_request_free(req);
+}
+END_TEST
+
+typedef struct {
+    unsigned char *data;
+    size_t len;
+} collected;
+
+static int collect(const void *data, size_t len, void *ud)
+{
+    collected *c = ud;
+    unsigned char *grown = realloc(c->data, c->len + len);
+
+    if (!grown)
+        return 1;
+    memcpy(grown + c->len, data, len);
+    c->data = grown;
+    c->len += len;
+    return 0;
+}
+
+START_TEST(memory_and_callback_sinks_receive_the_same_bytes)
+{
+    collected got = {0};
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *mem = NULL;
+    const void *data;
+    size_t len, want_len;
+    const unsigned char *want = lmock_video(mock, &want_len);
+
+    ck_assert_int_eq(ltx_sink_new_memory(&mem, want_len), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, mem, NULL, NULL, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(mem, &data, &len), LTX_OK);
+    ck_assert_uint_eq(len, want_len);
+    ck_assert_int_eq(memcmp(data, want, len), 0);
+    ltx_sink_free(mem);
+
+    ck_assert_int_eq(ltx_sink_new_callback(&mem, collect, &got), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, mem, NULL, NULL, NULL), LTX_OK);
+    ck_assert_uint_eq(got.len, want_len);
+    ck_assert_int_eq(memcmp(got.data, want, want_len), 0);
+    free(got.data);
+    ltx_sink_free(mem);
+
+    /* one byte short of the video: the cap holds and the call says why */
+    {
+        ltx_error *err = NULL;
+
+        ck_assert_int_eq(ltx_sink_new_memory(&mem, want_len - 1), LTX_OK);
+        ck_assert_int_eq(ltx_generate(client, req, mem, NULL, NULL, &err), LTX_ESINKFULL);
+        ck_assert_int_eq(ltx_error_code(err), LTX_ESINKFULL);
+        ck_assert_ptr_nonnull(ltx_error_job_id(err));
+        ltx_error_free(err);
+        ltx_sink_free(mem);
+    }
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(submit_wait_download_and_resume_by_id)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_job *job = NULL, *again = NULL;
+    ltx_client *other = NULL;
+    ltx_sink *sink = NULL;
+    char id[128];
+
+    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_state(job), LTX_JOB_SUBMITTED);
+    ck_assert_str_eq(ltx_job_endpoint(job), "text-to-video");
+    snprintf(id, sizeof(id), "%s", ltx_job_id(job));
+    ck_assert_int_eq(ltx_job_refresh(job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_state(job), LTX_JOB_PENDING);
+    ck_assert_str_eq(ltx_job_status(job), "pending");
+    ck_assert_ptr_null(ltx_job_result_url(job));
+    ltx_job_free(job);
+    ltx_request_free(req);
+
+    /* a new process would have only the id: a new client, the same job */
+    ck_assert_int_eq(ltx_client_new(&other, ITEST_KEY, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_base_url(other, lmock_base_url(mock)), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_poll_interval_ms(other, 5), LTX_OK);
+    ck_assert_int_eq(ltx_job_open(other, "text-to-video", id, &again, NULL), LTX_OK);
+    ltx_client_free(other); /* the job keeps its client alive */
+    ck_assert_int_eq(ltx_job_wait(again, 0, NULL, NULL, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_state(again), LTX_JOB_COMPLETED);
+    ck_assert_ptr_nonnull(strstr(ltx_job_result_url(again), id));
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("resumed.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_job_download(again, sink, NULL, NULL, NULL), LTX_OK);
+    ck_assert(itest_is_mock_video(itest_path("resumed.mp4")));
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 1);
+    ltx_sink_free(sink);
+    ltx_job_free(again);
+}
+END_TEST
+
+START_TEST(cancel_while_waiting_keeps_the_job_id_and_writes_nothing)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+    progress_log log = {0};
+
+    log.cancel_at_stage = LTX_STAGE_WAITING;
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("never.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, record_progress, &log, &err), LTX_ECANCELLED);
+    ck_assert_str_eq(ltx_error_job_id(err), log.job_id);
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), log.job_id));
+    ck_assert_int_eq(itest_dir_entries(), 0);
+    ck_assert_uint_eq(lmock_count(mock, "GET", "/results/"), 0);
+    ltx_error_free(err);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(invalid_requests_never_reach_the_server)
+{
+    static const struct {
+        const char *model;
+        double duration;
+        const char *field;
+    } cases[] = {
+        {"ltx-2-3-pro", 20, "duration"},
+        {"ltx-2-3-fast", 7.5, "duration"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (int sync = 0; sync <= 1; sync++) {
+            ltx_request *req = itest_t2v(sync);
+            ltx_sink *sink = NULL;
+            ltx_error *err = NULL;
+
+            ck_assert_int_eq(ltx_request_set_model(req, cases[i].model), LTX_OK);
+            ck_assert_int_eq(ltx_request_set_duration(req, cases[i].duration), LTX_OK);
+            ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("bad.mp4")), LTX_OK);
+            ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_EREQUEST);
+            ck_assert_str_eq(ltx_error_field(err), cases[i].field);
+            ltx_error_free(err);
+            ltx_sink_free(sink);
+            ltx_request_free(req);
+        }
+    }
+    ck_assert_uint_eq(lmock_count(mock, NULL, NULL), 0);
+    ck_assert_int_eq(itest_dir_entries(), 0);
+}
+END_TEST
+
+Suite *suite_t2v(void)
+{
+    Suite *s = suite_create("text-to-video");
+    TCase *tc = tcase_create("end to end");
+
+    tcase_add_checked_fixture(tc, itest_setup, itest_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, v2_generate_writes_the_served_video);
+    tcase_add_test(tc, v1_generate_writes_the_served_video);
+    tcase_add_test(tc, the_body_sent_is_the_request_as_encoded);
+    tcase_add_test(tc, memory_and_callback_sinks_receive_the_same_bytes);
+    tcase_add_test(tc, submit_wait_download_and_resume_by_id);
+    tcase_add_test(tc, cancel_while_waiting_keeps_the_job_id_and_writes_nothing);
+    tcase_add_test(tc, invalid_requests_never_reach_the_server);
+    suite_add_tcase(s, tc);
+    return s;
+}
