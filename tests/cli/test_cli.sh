@@ -1,0 +1,80 @@
+#!/bin/sh
+# tests/cli/test_cli.sh — the ltx command against ltx-mock: files, exit codes, output, secrets.
+SECRET=sk-cli-test-0123456789abcdef
+MOCK_ARGS="--api-key $SECRET" MOCK_KEY=$SECRET
+. "${top_srcdir:-.}/tests/mock-env.sh"
+LTX="$top_builddir/tools/ltx/ltx"
+VIDEO="$top_srcdir/tests/data/sample.mp4"
+T2V="--prompt 'A lighthouse at dusk' --model ltx-2-3-fast --duration 6 --resolution 1920x1080"
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; [ -f "$WORK/err" ] && sed 's/^/  stderr: /' "$WORK/err"; }
+
+# run CMD...: sets $rc, stdout in $WORK/out, stderr in $WORK/err
+run() { eval "$LTX $*" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
+
+expect() { # expect NAME RC [FILE-THAT-MUST-EQUAL-THE-VIDEO | -FILE-THAT-MUST-NOT-EXIST]
+    name=$1 want=$2 file=${3:-}
+    if [ "$rc" -ne "$want" ]; then fail "$name: exit $rc, expected $want"; return; fi
+    case "$file" in
+    "") ;;
+    -*) if [ -e "${file#-}" ]; then fail "$name: ${file#-} exists"; return; fi ;;
+    *) if ! cmp -s "$file" "$VIDEO"; then fail "$name: $file is not the served video"; return; fi ;;
+    esac
+    ok "$name"
+}
+
+run text-to-video $T2V -o "$WORK/v2.mp4"
+expect "text-to-video on v2 writes the video" 0 "$WORK/v2.mp4"
+
+run text-to-video $T2V --sync -o "$WORK/v1.mp4"
+expect "text-to-video --sync on v1 writes the video" 0 "$WORK/v1.mp4"
+
+run text-to-video $T2V --no-wait
+expect "--no-wait exits at once" 0
+set -- $(cat "$WORK/out")
+if [ "$1" = text-to-video ] && [ -n "${2:-}" ]; then ok "--no-wait prints the endpoint and job id"; else fail "--no-wait printed: $(cat "$WORK/out")"; fi
+job=${2:-none}
+run status text-to-video "$job"
+expect "status of a fresh job" 0
+grep -q pending "$WORK/out" && ok "status says pending" || fail "status printed: $(cat "$WORK/out")"
+run download text-to-video "$job" -o "$WORK/later.mp4"
+expect "download of the job by id waits and writes the video" 0 "$WORK/later.mp4"
+
+run --json text-to-video $T2V -o "$WORK/json.mp4"
+expect "--json run" 0 "$WORK/json.mp4"
+grep -q '"ok":true' "$WORK/out" && grep -q '"job_id":"' "$WORK/out" && ok "--json prints ok and the job id" || fail "--json printed: $(cat "$WORK/out")"
+
+run text-to-video --prompt "'A lighthouse'" --model ltx-2-3-pro --duration 20 --resolution 1920x1080 -o "$WORK/bad.mp4"
+expect "a known-bad duration exits 3 and writes nothing" 3 "-$WORK/bad.mp4"
+grep -q duration "$WORK/err" && grep -q 10 "$WORK/err" && ok "the message names duration and the allowed values" || fail "message: $(cat "$WORK/err")"
+
+run text-to-video --prompt "'x'" --model ltx-2-3-fast --duration six --resolution 1920x1080 -o "$WORK/bad.mp4"
+expect "a malformed number is a usage error" 2 "-$WORK/bad.mp4"
+
+run text-to-video $T2V --api-key wrong-key -o "$WORK/auth.mp4"
+expect "a wrong key exits 4" 4 "-$WORK/auth.mp4"
+
+(unset LTX_API_KEY LTXV_API_KEY; eval "$LTX text-to-video $T2V -o '$WORK/nokey.mp4'" >"$WORK/out" 2>"$WORK/err"); rc=$?
+expect "no key at all exits 2" 2 "-$WORK/nokey.mp4"
+
+(unset LTX_API_KEY; LTXV_API_KEY=$SECRET; export LTXV_API_KEY; eval "$LTX text-to-video $T2V -o '$WORK/ltxv.mp4'" >"$WORK/out" 2>"$WORK/err"); rc=$?
+expect "LTXV_API_KEY is used when LTX_API_KEY is not set" 0 "$WORK/ltxv.mp4"
+
+run status text-to-video 00000000-0000-0000-0000-000000000000
+expect "status of an unknown job exits 13" 13
+
+run frobnicate
+expect "an unknown command is a usage error" 2
+
+run -v text-to-video $T2V -o "$WORK/verbose.mp4"
+expect "-v run" 0 "$WORK/verbose.mp4"
+if grep -q "$SECRET" "$WORK/out" "$WORK/err"; then fail "the API key appears in -v output"; else ok "the API key never appears in -v output"; fi
+[ -s "$WORK/err" ] && ok "-v writes debug lines" || fail "-v wrote nothing"
+
+LTX_LOG=debug run text-to-video $T2V -o "$WORK/logenv.mp4"
+if grep -q "$SECRET" "$WORK/out" "$WORK/err"; then fail "the API key appears with LTX_LOG=debug"; else ok "the API key never appears with LTX_LOG=debug"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
