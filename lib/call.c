@@ -103,6 +103,32 @@ ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs
     return e;
 }
 
+void ltx__report_attempt(const ltx_client *c, const char *method, const char *log_url,
+                         const ltx_http_resp *rs, unsigned number, uint64_t elapsed_ms,
+                         int will_retry, uint64_t delay_ms)
+{
+    ltx_attempt a;
+
+    ltx__log(c, LTX_LOG_DEBUG, "%s %s -> %d%s%s (attempt %u, %llu ms%s%s)%s", method,
+             log_url ? log_url : "?", rs->http_status,
+             rs->transport_status != LTX_OK ? ", " : "",
+             rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "", number,
+             (unsigned long long)elapsed_ms, rs->request_id ? ", request id " : "",
+             rs->request_id ? rs->request_id : "", will_retry ? ", will retry" : "");
+    if (!c->attempt_fn)
+        return;
+    a.method = method;
+    a.url = log_url;
+    a.http_status = rs->http_status;
+    a.transport_status = rs->transport_status;
+    a.request_id = rs->request_id;
+    a.number = number;
+    a.elapsed_ms = elapsed_ms;
+    a.will_retry = will_retry;
+    a.delay_ms = will_retry ? delay_ms : 0;
+    c->attempt_fn(&a, c->attempt_ud);
+}
+
 int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_http_resp *rs,
               const char *what, ltx_error **err)
 {
@@ -113,7 +139,7 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
     int rc;
 
     for (;;) {
-        uint64_t started = clk->now_ms(clk->ud), delay;
+        uint64_t started = clk->now_ms(clk->ud), elapsed, delay = 0;
         int possibly = 0, retry;
         int64_t retry_after;
         ltx_outcome outcome;
@@ -124,13 +150,9 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
             break;
         }
         ltx__http_perform(c, rq, rs);
-        ltx__log(c, LTX_LOG_DEBUG, "%s %s -> %d%s%s (attempt %u, %llu ms%s%s)", rq->method,
-                 log_url ? log_url : "?", rs->http_status,
-                 rs->transport_status != LTX_OK ? ", " : "",
-                 rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
-                 attempt, (unsigned long long)(clk->now_ms(clk->ud) - started),
-                 rs->request_id ? ", request id " : "", rs->request_id ? rs->request_id : "");
+        elapsed = clk->now_ms(clk->ud) - started;
         if (is_success(rs)) {
+            ltx__report_attempt(c, rq->method, log_url, rs, attempt, elapsed, 0, 0);
             if (ever_possibly)
                 ltx__log(c, LTX_LOG_WARN,
                          "%s succeeded after a retry whose first attempt may also have run "
@@ -170,6 +192,7 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
                 retry = 0;
             }
         }
+        ltx__report_attempt(c, rq->method, log_url, rs, attempt, elapsed, retry, delay);
         if (!retry) {
             ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, ever_possibly);
 

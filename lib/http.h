@@ -64,6 +64,11 @@ LTX_INTERNAL char *ltx__url_for_log(const char *url);
 LTX_INTERNAL int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq,
                            ltx_http_resp *rs, const char *what, ltx_error **err);
 
+/* Tell the log and the attempt hook how an attempt ended. log_url carries no query string. */
+LTX_INTERNAL void ltx__report_attempt(const ltx_client *c, const char *method, const char *log_url,
+                                      const ltx_http_resp *rs, unsigned number, uint64_t elapsed_ms,
+                                      int will_retry, uint64_t delay_ms);
+
 /* An error object for a failed exchange. */
 LTX_INTERNAL ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs,
                                                  const char *what, unsigned attempts,

@@ -357,7 +357,7 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
 {
     ltx_client *c = job->client;
     const ltx_clock *clk = c->clock;
-    char *what = NULL;
+    char *what = NULL, *log_url = NULL;
     unsigned attempt = 0, fruitless = 0;
     int rc;
 
@@ -367,7 +367,11 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
                                   job->id, job->status ? job->status : "not polled"));
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
         return rc;
-    if (!(what = ltx__printf("download the result of job %s", job->id))) {
+    what = ltx__printf("download the result of job %s", job->id);
+    log_url = ltx__url_for_log(job->result_url);
+    if (!what || !log_url) {
+        free(what);
+        free(log_url);
         ltx__sink_abort(sink);
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     }
@@ -376,7 +380,7 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
     for (;;) {
         ltx_http_req rq = {0};
         ltx_http_resp rs;
-        uint64_t before = ltx_sink_bytes_written(sink), delay;
+        uint64_t before = ltx_sink_bytes_written(sink), delay, started, elapsed;
         int possibly = 0, retry;
 
         attempt++;
@@ -388,15 +392,9 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
         rq.range_from = before;
         rq.deadline = deadline;
         rq.progress = pc;
+        started = clk->now_ms(clk->ud);
         ltx__http_perform(c, &rq, &rs);
-        {
-            char *log_url = ltx__url_for_log(rq.url);
-
-            ltx__log(c, LTX_LOG_DEBUG, "GET %s -> %d (attempt %u, from byte %llu, got %llu)",
-                     log_url ? log_url : "?", rs.http_status, attempt,
-                     (unsigned long long)before, (unsigned long long)rs.sink_bytes);
-            free(log_url);
-        }
+        elapsed = clk->now_ms(clk->ud) - started;
         if (rs.transport_status == LTX_OK && (rs.http_status == 200 || rs.http_status == 206) &&
             rs.body.len > 0) {
             /* a JSON document where the video should be */
@@ -415,6 +413,7 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
         if (rs.transport_status == LTX_OK && (rs.http_status == 200 || rs.http_status == 206)) {
             uint64_t total = ltx_sink_bytes_written(sink);
 
+            ltx__report_attempt(c, "GET", log_url, &rs, attempt, elapsed, 0, 0);
             ltx__http_resp_free(&rs);
             if ((rc = ltx__sink_commit(sink, err)) != LTX_OK)
                 break;
@@ -447,6 +446,7 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
         delay = retry ? (fruitless ? ltx__retry_delay_ms(&c->retry, fruitless - 1, -1, clk) : 0) : 0;
         if (retry && deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= deadline)
             retry = 0;
+        ltx__report_attempt(c, "GET", log_url, &rs, attempt, elapsed, retry, delay);
         if (!retry) {
             ltx_error *e;
 
@@ -477,6 +477,7 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
             clk->sleep_ms(delay, clk->ud);
     }
     free(what);
+    free(log_url);
     return rc;
 }
 

@@ -138,17 +138,32 @@ struct ltx_client {
     int log_level;
     ltx_log_fn log_fn;
     void *log_ud;
+    ltx_attempt_fn attempt_fn;
+    void *attempt_ud;
     const ltx_clock *clock;
     struct ltx_http_pool *http; /* connection cache, shared between threads */
 };
 
 LTX_INTERNAL void ltx__client_ref(ltx_client *c);
+#define LTX_LOG_WITHHELD "a log line was withheld because it contained the API key (a libltx bug)"
 LTX_INTERNAL void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Tests only: replace time, sleep and randomness. NULL restores the system clock. */
 LTX_INTERNAL void ltx__client_set_clock(ltx_client *c, const ltx_clock *clock);
 /* The absolute deadline of a call starting now (UINT64_MAX for no limit). */
 LTX_INTERNAL uint64_t ltx__deadline_from_now(const ltx_client *c);
+
+struct ltx_attempt {
+    const char *method;
+    const char *url;
+    int http_status;
+    int transport_status;
+    const char *request_id;
+    unsigned number;
+    uint64_t elapsed_ms;
+    int will_retry;
+    uint64_t delay_ms;
+};
 
 /* ---------------------------------------------------------------- request */
 struct ltx_request_extra {

@@ -123,5 +123,33 @@ LTX_API int ltx_client_set_ca_path(ltx_client *client, const char *dir);
  */
 LTX_API int ltx_client_set_log(ltx_client *client, int level, ltx_log_fn fn, void *userdata);
 
+/*
+ * A report on one HTTP attempt, borrowed for the duration of the hook only.
+ * Strings are NULL when unknown; the URL never carries a query string (signed
+ * URLs keep their secrets there) and no header value is reported.
+ */
+typedef struct ltx_attempt ltx_attempt;
+
+/* Runs on the thread that made the libltx call, after every attempt, during that call. */
+typedef void (*ltx_attempt_fn)(const ltx_attempt *attempt, void *userdata);
+
+/* Call fn after every HTTP attempt (NULL turns it off). Set before sharing the client. */
+LTX_API int ltx_client_set_attempt_hook(ltx_client *client, ltx_attempt_fn fn, void *userdata);
+
+LTX_API const char *ltx_attempt_method(const ltx_attempt *attempt);
+LTX_API const char *ltx_attempt_url(const ltx_attempt *attempt);
+/* The HTTP status answered, 0 when no answer arrived. */
+LTX_API int ltx_attempt_http_status(const ltx_attempt *attempt);
+/* LTX_OK when an answer arrived whole, else the transport failure's class. */
+LTX_API int ltx_attempt_transport_status(const ltx_attempt *attempt);
+LTX_API const char *ltx_attempt_request_id(const ltx_attempt *attempt);
+/* 1 for the first attempt of an operation. */
+LTX_API unsigned ltx_attempt_number(const ltx_attempt *attempt);
+/* Milliseconds this attempt took. */
+LTX_API uint64_t ltx_attempt_elapsed_ms(const ltx_attempt *attempt);
+/* Non-zero when another attempt follows, after ltx_attempt_delay_ms(). */
+LTX_API int ltx_attempt_will_retry(const ltx_attempt *attempt);
+LTX_API uint64_t ltx_attempt_delay_ms(const ltx_attempt *attempt);
+
 LTX_END_DECLS
 #endif
