@@ -11,6 +11,20 @@
 lmock *mock;
 ltx_client *client;
 char tmpdir[256];
+unsigned itest_log_lines;
+
+/* Every test runs with debug logging on, and every line is checked for the key: a secret in a
+ * log is a bug whichever test happens to expose it. */
+static void check_log_line(int level, const char *line, void *ud)
+{
+    (void)level;
+    (void)ud;
+    itest_log_lines++;
+    ck_assert_msg(strstr(line, ITEST_KEY) == NULL, "the API key is in a log line: %s", line);
+    ck_assert_msg(strstr(line, "withheld") == NULL, "%s", line);
+    ck_assert_msg(strstr(line, "Bearer") == NULL, "an Authorization header is in a log line: %s",
+                  line);
+}
 
 void itest_setup(void)
 {
@@ -28,6 +42,8 @@ void itest_setup(void)
     ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 5), LTX_OK);
     ck_assert_int_eq(ltx_client_set_retry(client, 2, 1, 5), LTX_OK);
     ck_assert_int_eq(ltx_client_set_deadline_ms(client, 60000), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_log(client, LTX_LOG_DEBUG, check_log_line, NULL), LTX_OK);
+    itest_log_lines = 0;
     snprintf(tmpdir, 256, "%s/ltx-itest-XXXXXX", base && *base ? base : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }

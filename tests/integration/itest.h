@@ -16,6 +16,9 @@ extern char tmpdir[];
 void itest_setup(void);
 void itest_teardown(void);
 
+/* Debug log lines the fixture's client produced in this test (each checked for the key). */
+extern unsigned itest_log_lines;
+
 /* A path inside this test's temporary directory (static buffer, one at a time). */
 const char *itest_path(const char *name);
 
@@ -38,5 +41,6 @@ Suite *suite_t2v(void);
 Suite *suite_errors(void);
 Suite *suite_download(void);
 Suite *suite_mock(void);
+Suite *suite_retry(void);
 
 #endif
