@@ -182,6 +182,10 @@ LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
     n = strlen(url);
     while (n > 0 && url[n - 1] == '/')
         n--;
+    /* a scheme alone names no host */
+    if (n <= strlen(strncmp(url, "https://", 8) == 0 ? "https://" : "http://") ||
+        url[strcspn(url, "://") + 3] == '/')
+        return LTX_EINVAL;
     if (!(copy = ltx__strndup(url, n)))
         return LTX_ENOMEM;
     free(c->base_url);

@@ -92,36 +92,61 @@ static char *dup_string(json_t *obj, const char *key)
     return json_is_string(v) ? ltx__strdup(json_string_value(v)) : NULL;
 }
 
-/* The body as text: control characters and HTML tags dropped, spaces folded, bounded. */
+/* Length of the valid UTF-8 sequence at p (at most `left` bytes), or 0 when invalid. */
+static size_t utf8_sequence(const unsigned char *p, size_t left)
+{
+    size_t need = p[0] < 0x80 ? 0 : (p[0] & 0xE0) == 0xC0 ? 1 : (p[0] & 0xF0) == 0xE0 ? 2
+                : (p[0] & 0xF8) == 0xF0 ? 3 : 4;
+    char tmp[5];
+
+    if (need == 4 || need >= left)
+        return need == 0 && left ? 1 : 0;
+    memcpy(tmp, p, need + 1);
+    tmp[need + 1] = '\0';
+    return ltx__utf8_length(tmp) == 1 ? need + 1 : 0;
+}
+
+/* The body as text: tags and control characters dropped, spaces folded, bytes that are not
+ * UTF-8 (a Latin-1 proxy page) replaced by '?', cut on a character boundary. */
 static char *plain_text(const char *body, size_t len)
 {
-    char *out = malloc(FALLBACK_TEXT_MAX + 4);
-    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)body;
+    char *out = malloc(FALLBACK_TEXT_MAX + 1);
+    size_t n = 0, i = 0;
     int in_tag = 0, space = 0;
 
     if (!out)
         return NULL;
-    for (size_t i = 0; i < len && n < FALLBACK_TEXT_MAX; i++) {
-        unsigned char ch = (unsigned char)body[i];
+    while (i < len) {
+        unsigned char ch = p[i];
+        size_t seq;
 
-        if (ch == '<') {
-            in_tag = 1;
-            space = n > 0;
-            continue;
-        }
-        if (in_tag) {
+        if (ch == '<' || in_tag) {
             in_tag = ch != '>';
+            space = space || (ch == '<' && n > 0);
+            i++;
             continue;
         }
         if (ch < 0x20 || ch == ' ') {
             space = n > 0;
+            i++;
             continue;
         }
+        seq = utf8_sequence(p + i, len - i);
+        if (n + space + (seq ? seq : 1) > FALLBACK_TEXT_MAX)
+            break;
         if (space) {
             out[n++] = ' ';
             space = 0;
         }
-        out[n++] = (char)ch;
+        if (seq) {
+            memcpy(out + n, p + i, seq);
+            n += seq;
+            i += seq;
+        } else {
+            out[n++] = '?';
+            i++;
+        }
     }
     out[n] = '\0';
     if (n == 0) {
@@ -212,5 +237,47 @@ void ltx__job_doc_free(ltx_job_doc *d)
     free(d->result_url);
     free(d->error_type);
     free(d->error_message);
+    memset(d, 0, sizeof(*d));
+}
+
+int ltx__upload_parse(const char *body, size_t len, ltx_upload_doc *d)
+{
+    json_t *doc = load(body, len);
+    json_t *headers = json_object_get(doc, "required_headers");
+    const char *key;
+    json_t *v;
+    size_t n = 0;
+    int rc = LTX_EPROTOCOL;
+
+    memset(d, 0, sizeof(*d));
+    d->upload_url = dup_string(doc, "upload_url");
+    d->storage_uri = dup_string(doc, "storage_uri");
+    if (!d->upload_url || !d->storage_uri || !json_is_object(headers))
+        goto out;
+    d->headers = calloc(json_object_size(headers) + 1, sizeof(char *));
+    if (!d->headers)
+        goto out;
+    json_object_foreach(headers, key, v) {
+        /* a name or value that could split the header block is not a header */
+        if (!json_is_string(v) || strpbrk(key, "\r\n:") || strpbrk(json_string_value(v), "\r\n") ||
+            !(d->headers[n] = ltx__printf("%s: %s", key, json_string_value(v))))
+            goto out;
+        n++;
+    }
+    rc = LTX_OK;
+out:
+    json_decref(doc);
+    if (rc != LTX_OK)
+        ltx__upload_doc_free(d);
+    return rc;
+}
+
+void ltx__upload_doc_free(ltx_upload_doc *d)
+{
+    free(d->upload_url);
+    free(d->storage_uri);
+    for (size_t i = 0; d->headers && d->headers[i]; i++)
+        free(d->headers[i]);
+    free(d->headers);
     memset(d, 0, sizeof(*d));
 }

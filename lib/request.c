@@ -409,8 +409,10 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
         if ((fields[i].required & ep) && !field_is_set(r, fields[i].name))
             return invalid(err, fields[i].name, "%s is required for %s", fields[i].name,
                            ltx_endpoint_name(r->endpoint));
-    if (ep & A2V && !field_is_set(r, "prompt") && !field_is_set(r, "image_uri"))
-        return invalid(err, "prompt", "prompt or image_uri is required for audio-to-video");
+    if (ep & A2V && !field_is_set(r, "image_uri") &&
+        (!field_is_set(r, "prompt") || (r->prompt && !*r->prompt && !overridden(r, "prompt"))))
+        return invalid(err, "prompt", "prompt: a non-empty prompt or an image_uri is required for "
+                                      "audio-to-video");
 
     if (r->prompt && !overridden(r, "prompt")) {
         chars = ltx__utf8_length(r->prompt);

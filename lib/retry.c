@@ -61,7 +61,8 @@ uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry, int64_t 
         ceiling *= 2;
     if (ceiling > p->cap_ms)
         ceiling = p->cap_ms;
-    return (uint64_t)clock->random(clock->ud) % (ceiling + 1);
+    /* scale, not modulo: the die's extremes map to exactly 0 and the ceiling */
+    return ((uint64_t)clock->random(clock->ud) * (ceiling + 1)) >> 32;
 }
 
 static int month_index(const char *m)

@@ -96,12 +96,13 @@ static const struct {
 } schedules[] = {
     /* Retry-After in seconds is honoured as given */
     {"429 with Retry-After 2, twice, then success", 429, "2", 2, {0}, LTX_OK, 3, 2, {2000, 2000}},
-    /* no Retry-After: full jitter under min(cap, 500 ms * 2^n); the dice pick the point */
-    {"503 until giving up", 503, NULL, 100, {499, 999, 1999}, LTX_EUNAVAILABLE, 4, 3, {499, 999, 1999}},
-    {"503 jitter is taken modulo the ceiling", 503, NULL, 100, {501, 1001, 2001}, LTX_EUNAVAILABLE, 4, 3, {0, 0, 0}},
+    /* no Retry-After: full jitter in [0, min(cap, 500 ms * 2^n)]; the die's top is the ceiling */
+    {"503 until giving up", 503, NULL, 100, {UINT32_MAX, UINT32_MAX, UINT32_MAX}, LTX_EUNAVAILABLE, 4, 3, {500, 1000, 2000}},
+    {"503 jitter at the bottom of the range", 503, NULL, 100, {0, 0, 0}, LTX_EUNAVAILABLE, 4, 3, {0, 0, 0}},
+    {"503 jitter half way", 503, NULL, 100, {1u << 31, 1u << 31, 1u << 31}, LTX_EUNAVAILABLE, 4, 3, {250, 500, 1000}},
     {"Retry-After as an HTTP-date", 429, "Wed, 26 Nov 2026 12:16:47 GMT", 1, {0}, LTX_OK, 2, 1, {7000}},
     {"Retry-After above the cap is capped", 429, "3600", 1, {0}, LTX_OK, 2, 1, {LTX_DEFAULT_RETRY_AFTER_CAP_MS}},
-    {"a garbage Retry-After falls back to backoff", 429, "soon", 1, {321}, LTX_OK, 2, 1, {321}},
+    {"a garbage Retry-After falls back to backoff", 429, "soon", 1, {UINT32_MAX}, LTX_OK, 2, 1, {500}},
     {"a Retry-After date in the past means now", 503, "Wed, 26 Nov 2026 11:00:00 GMT", 1, {0}, LTX_OK, 2, 1, {0}},
 };
 #define N_SCHEDULES (sizeof(schedules) / sizeof(schedules[0]))
