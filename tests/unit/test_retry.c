@@ -1,0 +1,376 @@
+/* tests/unit/test_retry.c — how an attempt ended, whether it is repeated, how long to wait
+ * (DESIGN §5), on a scripted clock. */
+#define _POSIX_C_SOURCE 200809L
+#include "tests.h"
+
+#include "private.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- a scripted clock */
+
+typedef struct {
+    uint32_t random_value;
+    unsigned random_calls;
+} fake_clock_state;
+
+static fake_clock_state fake;
+
+static uint64_t fake_now_ms(void *ud)
+{
+    (void)ud;
+    return 1000;
+}
+
+static int64_t fake_wall_s(void *ud)
+{
+    (void)ud;
+    return 0;
+}
+
+static void fake_sleep_ms(uint64_t ms, void *ud)
+{
+    (void)ms;
+    (void)ud;
+}
+
+static uint32_t fake_random(void *ud)
+{
+    fake_clock_state *f = ud;
+
+    f->random_calls++;
+    return f->random_value;
+}
+
+static const ltx_clock fake_clock = {fake_now_ms, fake_wall_s, fake_sleep_ms, fake_random, &fake};
+
+/* The client's defaults (ltx/client.h). */
+static const ltx_retry_policy defaults = {
+    .max_retries = LTX_DEFAULT_MAX_RETRIES,
+    .base_ms = LTX_DEFAULT_RETRY_BASE_MS,
+    .cap_ms = LTX_DEFAULT_RETRY_CAP_MS,
+    .retry_after_cap_ms = LTX_DEFAULT_RETRY_AFTER_CAP_MS,
+    .retry_unknown_outcome = 1,
+};
+
+static uint64_t delay_with_random(const ltx_retry_policy *p, unsigned retry, uint32_t r)
+{
+    fake.random_value = r;
+    return ltx__retry_delay_ms(p, retry, -1, &fake_clock);
+}
+
+/* min(cap, base * 2^retry), computed without overflow. */
+static uint64_t ceiling_of(const ltx_retry_policy *p, unsigned retry)
+{
+    uint64_t c = p->base_ms;
+
+    for (unsigned i = 0; i < retry && c < p->cap_ms; i++)
+        c *= 2;
+    return c < p->cap_ms ? c : p->cap_ms;
+}
+
+/* 2026-11-26 12:00:00 UTC, from `date -u -d '2026-11-26 12:00:00' +%s`. */
+#define NOV_26_2026_NOON 1795694400
+/* 2026-12-31 23:59:59 UTC */
+#define DEC_31_2026_LAST_SECOND 1798761599
+/* 2028-02-28 23:59:50 UTC (2028 is a leap year) */
+#define FEB_28_2028_BEFORE_MIDNIGHT 1835395190
+
+/* ---------------------------------------------------------------- Retry-After */
+
+START_TEST(retry_after_seconds_are_milliseconds)
+{
+    ck_assert_int_eq(ltx__retry_after_parse_ms("2", NOV_26_2026_NOON), 2000);
+    ck_assert_int_eq(ltx__retry_after_parse_ms(" 7 ", NOV_26_2026_NOON), 7000);
+    ck_assert_int_eq(ltx__retry_after_parse_ms("0", NOV_26_2026_NOON), 0);
+    ck_assert_int_eq(ltx__retry_after_parse_ms("120", NOV_26_2026_NOON), 120000);
+}
+END_TEST
+
+START_TEST(retry_after_http_date_is_honoured)
+{
+    ck_assert_int_eq(ltx__retry_after_parse_ms("Thu, 26 Nov 2026 12:00:07 GMT", NOV_26_2026_NOON),
+                     7000);
+    /* across the end of a month and a year */
+    ck_assert_int_eq(
+        ltx__retry_after_parse_ms("Fri, 01 Jan 2027 00:00:01 GMT", DEC_31_2026_LAST_SECOND), 2000);
+    /* onto a leap day */
+    ck_assert_int_eq(
+        ltx__retry_after_parse_ms("Tue, 29 Feb 2028 00:00:00 GMT", FEB_28_2028_BEFORE_MIDNIGHT),
+        10000);
+}
+END_TEST
+
+START_TEST(retry_after_date_in_the_past_means_now)
+{
+    ck_assert_int_eq(ltx__retry_after_parse_ms("Thu, 26 Nov 2026 11:59:00 GMT", NOV_26_2026_NOON),
+                     0);
+    ck_assert_int_eq(ltx__retry_after_parse_ms("Thu, 26 Nov 2026 12:00:00 GMT", NOV_26_2026_NOON),
+                     0);
+    ck_assert_int_eq(ltx__retry_after_parse_ms("Sun, 06 Nov 1994 08:49:37 GMT", NOV_26_2026_NOON),
+                     0);
+}
+END_TEST
+
+static const char *const garbage_retry_after[] = {
+    "soon",
+    "-1",
+    "1.5",
+    "",
+    "   ",
+    "+5",
+    "2 s",
+    "5a",
+    "0x10",
+    "Thu, 26 Nov 2026 12:00:07",     /* no zone */
+    "Thu, 26 Nov 2026 12:00:07 PST", /* not GMT */
+    "Thu, 32 Nov 2026 12:00:07 GMT", /* no such day */
+    "Thu, 26 Noe 2026 12:00:07 GMT", /* no such month */
+    "Thu, 26 Nov 2026 25:00:07 GMT", /* no such hour */
+    "Thu, 26 Nov 2026 12:00:07 GMT trailing",
+};
+
+START_TEST(retry_after_garbage_is_minus_one)
+{
+    ck_assert_msg(ltx__retry_after_parse_ms(garbage_retry_after[_i], NOV_26_2026_NOON) == -1,
+                  "accepted \"%s\"", garbage_retry_after[_i]);
+}
+END_TEST
+
+START_TEST(retry_after_absent_is_minus_one)
+{
+    ck_assert_int_eq(ltx__retry_after_parse_ms(NULL, NOV_26_2026_NOON), -1);
+}
+END_TEST
+
+START_TEST(retry_after_huge_number_is_capped_not_wrapped)
+{
+    static const char *const huge[] = {"9223372036854775807", "99999999999999999999999999",
+                                       "18446744073709551616", "9223372036854776"};
+
+    for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+        int64_t ms = ltx__retry_after_parse_ms(huge[i], NOV_26_2026_NOON);
+
+        ck_assert_msg(ms >= (int64_t)LTX_DEFAULT_RETRY_AFTER_CAP_MS, "%s gave %lld", huge[i],
+                      (long long)ms);
+        ck_assert_uint_eq(ltx__retry_delay_ms(&defaults, 0, ms, &fake_clock),
+                          LTX_DEFAULT_RETRY_AFTER_CAP_MS);
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------- backoff */
+
+START_TEST(retry_after_given_is_the_delay)
+{
+    fake.random_value = 12345;
+    ck_assert_uint_eq(ltx__retry_delay_ms(&defaults, 0, 7000, &fake_clock), 7000);
+    ck_assert_uint_eq(ltx__retry_delay_ms(&defaults, 5, 7000, &fake_clock), 7000);
+    ck_assert_uint_eq(ltx__retry_delay_ms(&defaults, 2, 0, &fake_clock), 0);
+}
+END_TEST
+
+START_TEST(retry_after_is_capped)
+{
+    ck_assert_uint_eq(ltx__retry_delay_ms(&defaults, 0, 600000, &fake_clock),
+                      LTX_DEFAULT_RETRY_AFTER_CAP_MS);
+    ck_assert_uint_eq(
+        ltx__retry_delay_ms(&defaults, 0, LTX_DEFAULT_RETRY_AFTER_CAP_MS, &fake_clock),
+        LTX_DEFAULT_RETRY_AFTER_CAP_MS);
+    ck_assert_uint_eq(ltx__retry_delay_ms(&defaults, 0, INT64_MAX, &fake_clock),
+                      LTX_DEFAULT_RETRY_AFTER_CAP_MS);
+}
+END_TEST
+
+/* Full jitter: uniform in [0, min(cap, base * 2^n)]. The extremes of random() give the extremes
+ * of the range: with base 500 and cap 30000, 500, 1000, 2000, 4000, 8000, 16000, 30000. */
+START_TEST(full_jitter_spans_zero_to_the_exponential_ceiling)
+{
+    static const uint64_t expected_ceiling[] = {500, 1000, 2000, 4000, 8000, 16000, 30000};
+    unsigned n = (unsigned)_i;
+
+    ck_assert_uint_eq(ceiling_of(&defaults, n), expected_ceiling[n]);
+    ck_assert_uint_eq(delay_with_random(&defaults, n, 0), 0);
+    ck_assert_uint_eq(delay_with_random(&defaults, n, UINT32_MAX), expected_ceiling[n]);
+}
+END_TEST
+
+START_TEST(full_jitter_never_exceeds_the_ceiling)
+{
+    static const uint32_t samples[] = {1,
+                                       2,
+                                       499,
+                                       500,
+                                       501,
+                                       1000,
+                                       30000,
+                                       30001,
+                                       65535,
+                                       1u << 31,
+                                       (1u << 31) + 1,
+                                       4000000000u,
+                                       UINT32_MAX - 1};
+
+    for (unsigned n = 0; n < 12; n++)
+        for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++)
+            ck_assert_uint_le(delay_with_random(&defaults, n, samples[i]),
+                              ceiling_of(&defaults, n));
+}
+END_TEST
+
+START_TEST(full_jitter_uses_the_random_source)
+{
+    fake.random_calls = 0;
+    (void)delay_with_random(&defaults, 1, 7);
+    ck_assert_uint_ge(fake.random_calls, 1);
+}
+END_TEST
+
+START_TEST(backoff_stays_at_the_cap_for_late_retries)
+{
+    const ltx_retry_policy odd = {
+        .max_retries = 50, .base_ms = 300, .cap_ms = 1000, .retry_after_cap_ms = 5000};
+
+    ck_assert_uint_le(delay_with_random(&odd, 2, UINT32_MAX), 1000);
+    ck_assert_uint_le(delay_with_random(&odd, 40, UINT32_MAX), 1000);
+    ck_assert_uint_le(delay_with_random(&odd, 1000, UINT32_MAX), 1000);
+    ck_assert_uint_le(delay_with_random(&odd, UINT32_MAX, UINT32_MAX), 1000);
+    ck_assert_uint_le(delay_with_random(&defaults, 64, UINT32_MAX), LTX_DEFAULT_RETRY_CAP_MS);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- outcomes */
+
+START_TEST(outcome_of_each_way_an_attempt_ends)
+{
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 200), LTX_OUTCOME_DONE);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 202), LTX_OUTCOME_DONE);
+    ck_assert_int_eq(ltx__outcome_of(LTX_ENETWORK, 0, 0), LTX_OUTCOME_NOT_SENT);
+    ck_assert_int_eq(ltx__outcome_of(LTX_ETIMEDOUT, 0, 0), LTX_OUTCOME_NOT_SENT);
+    ck_assert_int_eq(ltx__outcome_of(LTX_ETIMEDOUT, 1, 0), LTX_OUTCOME_UNKNOWN);
+    ck_assert_int_eq(ltx__outcome_of(LTX_ENETWORK, 1, 0), LTX_OUTCOME_UNKNOWN);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 429), LTX_OUTCOME_REJECTED);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 400), LTX_OUTCOME_REJECTED);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 503), LTX_OUTCOME_REJECTED);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 500), LTX_OUTCOME_UNKNOWN);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 502), LTX_OUTCOME_UNKNOWN);
+    ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 504), LTX_OUTCOME_UNKNOWN);
+}
+END_TEST
+
+/* One way an attempt can end, and what DESIGN §5 says happens next for each kind of call. */
+typedef struct {
+    const char *what;
+    int transport, sent, http;
+    int retry[3];    /* by ltx_call_kind: SUBMIT, SYNC, IDEMPOTENT */
+    int possibly[3]; /* possibly_executed, same order */
+} retry_case;
+
+static const retry_case retry_cases[] = {
+    /* not sent: always safe */
+    {"DNS failure", LTX_ENETWORK, 0, 0, {1, 1, 1}, {0, 0, 0}},
+    {"connect timeout", LTX_ETIMEDOUT, 0, 0, {1, 1, 1}, {0, 0, 0}},
+    /* rejected: only 429 and 503 say "later" */
+    {"429", LTX_OK, 1, 429, {1, 1, 1}, {0, 0, 0}},
+    {"503", LTX_OK, 1, 503, {1, 1, 1}, {0, 0, 0}},
+    {"400", LTX_OK, 1, 400, {0, 0, 0}, {0, 0, 0}},
+    {"401", LTX_OK, 1, 401, {0, 0, 0}, {0, 0, 0}},
+    {"402", LTX_OK, 1, 402, {0, 0, 0}, {0, 0, 0}},
+    {"403", LTX_OK, 1, 403, {0, 0, 0}, {0, 0, 0}},
+    {"404", LTX_OK, 1, 404, {0, 0, 0}, {0, 0, 0}},
+    {"413", LTX_OK, 1, 413, {0, 0, 0}, {0, 0, 0}},
+    {"422", LTX_OK, 1, 422, {0, 0, 0}, {0, 0, 0}},
+    /* unknown: a billed call may have started; a GET may be repeated */
+    {"500", LTX_OK, 1, 500, {0, 0, 1}, {1, 1, 0}},
+    {"502", LTX_OK, 1, 502, {0, 0, 1}, {1, 1, 0}},
+    {"504", LTX_OK, 1, 504, {0, 1, 1}, {1, 1, 0}},
+    {"timeout after sending", LTX_ETIMEDOUT, 1, 0, {0, 0, 1}, {1, 1, 0}},
+    {"reset after sending", LTX_ENETWORK, 1, 0, {0, 0, 1}, {1, 1, 0}},
+};
+#define N_RETRY_CASES ((int)(sizeof(retry_cases) / sizeof(retry_cases[0])))
+
+START_TEST(retry_decision_follows_the_outcome_and_the_kind_of_call)
+{
+    const retry_case *tc = &retry_cases[_i];
+    static const ltx_call_kind kinds[] = {LTX_CALL_SUBMIT, LTX_CALL_SYNC, LTX_CALL_IDEMPOTENT};
+    static const char *const kind_names[] = {"submit", "sync", "idempotent"};
+    ltx_outcome o = ltx__outcome_of(tc->transport, tc->sent, tc->http);
+
+    for (int k = 0; k < 3; k++) {
+        int possibly = -1;
+        int retry = ltx__should_retry(&defaults, kinds[k], o, tc->http, &possibly);
+
+        ck_assert_msg(!!retry == tc->retry[k], "%s on a %s call: retry %d, want %d", tc->what,
+                      kind_names[k], retry, tc->retry[k]);
+        ck_assert_msg(possibly == tc->possibly[k], "%s on a %s call: possibly_executed %d, want %d",
+                      tc->what, kind_names[k], possibly, tc->possibly[k]);
+    }
+}
+END_TEST
+
+START_TEST(sync_504_is_repeated_only_when_allowed_and_flagged_either_way)
+{
+    ltx_retry_policy p = defaults;
+    ltx_outcome o = ltx__outcome_of(LTX_OK, 1, 504);
+    int possibly = 0;
+
+    p.retry_unknown_outcome = 1;
+    ck_assert_int_ne(ltx__should_retry(&p, LTX_CALL_SYNC, o, 504, &possibly), 0);
+    ck_assert_int_eq(possibly, 1);
+    p.retry_unknown_outcome = 0;
+    possibly = 0;
+    ck_assert_int_eq(ltx__should_retry(&p, LTX_CALL_SYNC, o, 504, &possibly), 0);
+    ck_assert_int_eq(possibly, 1);
+    /* the option is about v1 only: a v2 submit answered 504 is never repeated */
+    p.retry_unknown_outcome = 1;
+    possibly = 0;
+    ck_assert_int_eq(ltx__should_retry(&p, LTX_CALL_SUBMIT, o, 504, &possibly), 0);
+    ck_assert_int_eq(possibly, 1);
+}
+END_TEST
+
+START_TEST(success_is_never_repeated)
+{
+    for (int k = LTX_CALL_SUBMIT; k <= LTX_CALL_IDEMPOTENT; k++) {
+        int possibly = -1;
+
+        ck_assert_int_eq(
+            ltx__should_retry(&defaults, (ltx_call_kind)k, LTX_OUTCOME_DONE, 200, &possibly), 0);
+        ck_assert_int_eq(possibly, 0);
+    }
+}
+END_TEST
+
+Suite *suite_retry(void)
+{
+    Suite *s = suite_create("retry");
+    TCase *after = tcase_create("retry_after");
+    TCase *backoff = tcase_create("backoff");
+    TCase *decide = tcase_create("decision");
+
+    tcase_add_test(after, retry_after_seconds_are_milliseconds);
+    tcase_add_test(after, retry_after_http_date_is_honoured);
+    tcase_add_test(after, retry_after_date_in_the_past_means_now);
+    tcase_add_loop_test(after, retry_after_garbage_is_minus_one, 0,
+                        (int)(sizeof(garbage_retry_after) / sizeof(garbage_retry_after[0])));
+    tcase_add_test(after, retry_after_absent_is_minus_one);
+    tcase_add_test(after, retry_after_huge_number_is_capped_not_wrapped);
+    suite_add_tcase(s, after);
+
+    tcase_add_test(backoff, retry_after_given_is_the_delay);
+    tcase_add_test(backoff, retry_after_is_capped);
+    tcase_add_loop_test(backoff, full_jitter_spans_zero_to_the_exponential_ceiling, 0, 7);
+    tcase_add_test(backoff, full_jitter_never_exceeds_the_ceiling);
+    tcase_add_test(backoff, full_jitter_uses_the_random_source);
+    tcase_add_test(backoff, backoff_stays_at_the_cap_for_late_retries);
+    suite_add_tcase(s, backoff);
+
+    tcase_add_test(decide, outcome_of_each_way_an_attempt_ends);
+    tcase_add_loop_test(decide, retry_decision_follows_the_outcome_and_the_kind_of_call, 0,
+                        N_RETRY_CASES);
+    tcase_add_test(decide, sync_504_is_repeated_only_when_allowed_and_flagged_either_way);
+    tcase_add_test(decide, success_is_never_repeated);
+    suite_add_tcase(s, decide);
+    return s;
+}
