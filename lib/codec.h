@@ -30,4 +30,14 @@ typedef struct {
 LTX_INTERNAL int ltx__job_status_parse(const char *body, size_t len, ltx_job_doc *doc);
 LTX_INTERNAL void ltx__job_doc_free(ltx_job_doc *doc);
 
+typedef struct {
+    char *upload_url;
+    char *storage_uri;
+    char **headers; /* "Name: value" lines, NULL-terminated */
+} ltx_upload_doc;
+
+/* The answer of POST /v1/upload. LTX_OK or LTX_EPROTOCOL (a required member is missing). */
+LTX_INTERNAL int ltx__upload_parse(const char *body, size_t len, ltx_upload_doc *doc);
+LTX_INTERNAL void ltx__upload_doc_free(ltx_upload_doc *doc);
+
 #endif

@@ -11,13 +11,19 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
                          ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err)
 {
     const char *ep = ltx_endpoint_name(req->endpoint);
-    char *body = ltx__request_encode(req);
-    char *url = ltx__printf("%s/v1/%s", c->base_url, ep);
-    char *what = ltx__printf("%s (v1)", ep);
+    char *body = NULL, *url = NULL, *what = NULL;
+    char *owned[LTX_N_MEDIA_FIELDS];
+    ltx_request resolved;
     ltx_http_req rq = {0};
     ltx_http_resp rs;
     int rc;
 
+    if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
+        return rc;
+    body = ltx__request_encode(&resolved);
+    ltx__resolved_free(owned);
+    url = ltx__printf("%s/v1/%s", c->base_url, ep);
+    what = ltx__printf("%s (v1)", ep);
     if (!body || !url || !what) {
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
         goto out;

@@ -4,6 +4,8 @@
 
 #include <curl/curl.h>
 #include <ctype.h>
+#include <errno.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +290,26 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return len;
 }
 
+/* PUT bodies stream from the file: memory stays flat whatever the file's size. */
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+    const ltx_http_req *rq = ((xfer *)ud)->rq;
+    ssize_t n;
+
+    do
+        n = read(rq->body_fd, buf, size * nitems);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? CURL_READFUNC_ABORT : (size_t)n;
+}
+
+static int on_seek(void *ud, curl_off_t offset, int origin)
+{
+    const ltx_http_req *rq = ((xfer *)ud)->rq;
+
+    return lseek(rq->body_fd, (off_t)offset, origin) < 0 ? CURL_SEEKFUNC_CANTSEEK
+                                                         : CURL_SEEKFUNC_OK;
+}
+
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
 {
@@ -416,6 +438,15 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
         cc |= curl_easy_setopt(h, CURLOPT_POST, 1L);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+    } else if (strcmp(rq->method, "PUT") == 0 && rq->body_from_fd) {
+        if (lseek(rq->body_fd, 0, SEEK_SET) != 0)
+            return LTX_EIO;
+        cc |= curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        cc |= curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rq->body_fd_len);
+        cc |= curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+        cc |= curl_easy_setopt(h, CURLOPT_READDATA, x);
+        cc |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+        cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     } else if (strcmp(rq->method, "PUT") == 0) {
         cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
@@ -461,7 +492,10 @@ int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
     if (rc != LTX_OK) {
         rs->transport_status = rc;
         snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
-                 rc == LTX_ENOMEM ? "out of memory" : "libcurl rejected an option");
+                 rc == LTX_ENOMEM ? "out of memory"
+                 : rc == LTX_EIO  ? "cannot rewind the file to send"
+                                  : "libcurl rejected an option");
+        curl_slist_free_all(headers);
         curl_easy_cleanup(h);
         return rc;
     }

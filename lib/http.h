@@ -20,6 +20,9 @@ typedef struct {
     const char *content_type;  /* of the body, or NULL                                 */
     const void *body;
     size_t body_len;
+    int body_from_fd;          /* stream the body from body_fd (PUT of a file) instead   */
+    int body_fd;
+    uint64_t body_fd_len;
     const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
     ltx_sink *sink;            /* 2xx bodies stream here; NULL = into resp->body        */
     uint64_t range_from;       /* > 0: ask for bytes from this offset                  */

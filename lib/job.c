@@ -59,6 +59,8 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
 {
     const char *ep = ltx_endpoint_name(req->endpoint);
     char *body = NULL, *url = NULL, *id = NULL, *what = NULL;
+    char *owned[LTX_N_MEDIA_FIELDS];
+    ltx_request resolved;
     ltx_http_req rq = {0};
     ltx_http_resp rs;
     int rc;
@@ -66,7 +68,10 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
     *out = NULL;
     if ((rc = ltx_request_validate(req, err)) != LTX_OK)
         return rc;
-    body = ltx__request_encode(req);
+    if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
+        return rc;
+    body = ltx__request_encode(&resolved);
+    ltx__resolved_free(owned);
     url = ltx__printf("%s/v2/%s", c->base_url, ep);
     what = ltx__printf("submit %s", ep);
     if (!body || !url || !what) {

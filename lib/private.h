@@ -166,6 +166,10 @@ struct ltx_attempt {
 };
 
 /* ---------------------------------------------------------------- request */
+/* The request fields that take media, and so may take a local file. */
+enum ltx_media_field { LTX_MEDIA_IMAGE, LTX_MEDIA_LAST_FRAME, LTX_MEDIA_AUDIO, LTX_MEDIA_VIDEO,
+                       LTX_N_MEDIA_FIELDS };
+
 struct ltx_request_extra {
     char *name;
     char *json;
@@ -192,6 +196,7 @@ struct ltx_request {
     double context;
     struct ltx_request_extra *extras;
     size_t n_extras;
+    char *input_files[LTX_N_MEDIA_FIELDS]; /* local files, by enum ltx_media_field */
 };
 
 /* ---------------------------------------------------------------- sink */
@@ -243,6 +248,23 @@ LTX_INTERNAL int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ct
                                    uint64_t deadline, ltx_error **err);
 LTX_INTERNAL int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out,
                              ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
+
+/* ---------------------------------------------------------------- local media (upload.c) */
+/* Field name of a media field, and the reverse (-1 when not a media field). */
+LTX_INTERNAL const char *ltx__media_field_name(int field);
+LTX_INTERNAL int ltx__media_field_of(const char *name);
+/* The request's URI member for a media field. */
+LTX_INTERNAL char **ltx__media_slot(ltx_request *r, int field);
+/* Check a local file for a media field before anything is sent. */
+LTX_INTERNAL int ltx__media_check(int field, const char *path, ltx_error **err);
+/*
+ * A shallow copy of req whose media fields with local files hold data: or ltx:// URIs
+ * (uploading as needed). owned[] receives the strings to free afterwards.
+ */
+LTX_INTERNAL int ltx__resolve_inputs(ltx_client *c, const ltx_request *req, ltx_request *copy,
+                                     char *owned[LTX_N_MEDIA_FIELDS], uint64_t deadline,
+                                     ltx_error **err);
+LTX_INTERNAL void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS]);
 
 /* ---------------------------------------------------------------- models */
 LTX_INTERNAL int ltx__model_is_known(const char *model);

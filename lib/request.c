@@ -113,6 +113,8 @@ LTX_API void ltx_request_free(ltx_request *r)
         free(r->extras[i].json);
     }
     free(r->extras);
+    for (int i = 0; i < LTX_N_MEDIA_FIELDS; i++)
+        free(r->input_files[i]);
     free(r);
 }
 
@@ -121,11 +123,42 @@ LTX_API int ltx_request_endpoint(const ltx_request *r)
     return r ? r->endpoint : 0;
 }
 
+char **ltx__media_slot(ltx_request *r, int field)
+{
+    switch (field) {
+    case LTX_MEDIA_IMAGE: return &r->image_uri;
+    case LTX_MEDIA_LAST_FRAME: return &r->last_frame_uri;
+    case LTX_MEDIA_AUDIO: return &r->audio_uri;
+    default: return &r->video_uri;
+    }
+}
+
 static int set_text(ltx_request *r, const char *field, char **slot, const char *value)
 {
+    int media = ltx__media_field_of(field), rc;
+
     if (!r || !takes(r, field))
         return LTX_EINVAL;
-    return ltx__set_string(slot, value);
+    rc = ltx__set_string(slot, value);
+    if (rc == LTX_OK && media >= 0) { /* a URI replaces a local file given before */
+        free(r->input_files[media]);
+        r->input_files[media] = NULL;
+    }
+    return rc;
+}
+
+LTX_API int ltx_request_set_input_file(ltx_request *r, const char *field, const char *path)
+{
+    int media = ltx__media_field_of(field);
+    int rc;
+
+    if (!r || media < 0 || !takes(r, field) || !path || !*path)
+        return LTX_EINVAL;
+    if ((rc = ltx__set_string(&r->input_files[media], path)) != LTX_OK)
+        return rc;
+    free(*ltx__media_slot(r, media)); /* the file replaces a URI given before */
+    *ltx__media_slot(r, media) = NULL;
+    return LTX_OK;
 }
 
 #define TEXT_SETTER(fn, field)                                                                     \
@@ -296,6 +329,8 @@ static int field_is_set(const ltx_request *r, const char *name)
     if (!strcmp(name, "model")) return r->model != NULL;
     if (!strcmp(name, "duration")) return r->has_duration || r->duration_auto;
     if (!strcmp(name, "resolution")) return r->resolution != NULL;
+    if (ltx__media_field_of(name) >= 0 && r->input_files[ltx__media_field_of(name)])
+        return 1;
     if (!strcmp(name, "image_uri")) return r->image_uri != NULL;
     if (!strcmp(name, "audio_uri")) return r->audio_uri != NULL;
     if (!strcmp(name, "video_uri")) return r->video_uri != NULL;
@@ -435,6 +470,10 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
         (rc = check_text("resolution", r->resolution, err)) != LTX_OK)
         return rc;
 
+    for (int i = 0; i < LTX_N_MEDIA_FIELDS; i++)
+        if (r->input_files[i] && !overridden(r, ltx__media_field_name(i)) &&
+            (rc = ltx__media_check(i, r->input_files[i], err)) != LTX_OK)
+            return rc;
     if (r->resolution && !overridden(r, "resolution") && !check_resolution_format(r->resolution))
         return invalid(err, "resolution", "resolution: \"%.40s\" is not WIDTHxHEIGHT (e.g. 1920x1080)",
                        r->resolution);
@@ -474,7 +513,7 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
                 return invalid(err, "duration",
                                "duration: automatic length needs an ltx-2-5 model; allowed: "
                                "ltx-2-5-fast, ltx-2-5-pro");
-            if (r->last_frame_uri)
+            if (r->last_frame_uri || r->input_files[LTX_MEDIA_LAST_FRAME])
                 return invalid(err, "duration",
                                "duration: automatic length cannot be combined with last_frame_uri");
         }

@@ -10,5 +10,6 @@
 #include <ltx/sink.h>
 #include <ltx/job.h>
 #include <ltx/models.h>
+#include <ltx/upload.h>
 
 #endif

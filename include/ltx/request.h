@@ -71,6 +71,17 @@ LTX_API int ltx_request_set_mode(ltx_request *req, const char *mode);
 LTX_API int ltx_request_set_context(ltx_request *req, double seconds);
 
 /*
+ * Use a local file for a media field: "image_uri", "last_frame_uri",
+ * "audio_uri" or "video_uri". ltx_request_validate() checks the file (it
+ * exists, its content is a format the field takes, it is within the limits).
+ * When the request is sent, a small image or video (at most 1 MiB) goes inline
+ * as a data: URI; anything larger, and all audio, goes through the upload flow
+ * (ltx_upload_file()) first. A later ltx_request_set_*_uri() of the same field
+ * replaces the file, and the reverse.
+ */
+LTX_API int ltx_request_set_input_file(ltx_request *req, const char *field, const char *path);
+
+/*
  * Escape hatch for fields the API adds later: set `name` to a JSON value given
  * as text ("true", "12", "\"x\"", "null"). Overrides a typed field of the same
  * name. LTX_EINVAL when json is not one valid JSON value.

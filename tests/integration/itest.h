@@ -42,5 +42,6 @@ Suite *suite_errors(void);
 Suite *suite_download(void);
 Suite *suite_mock(void);
 Suite *suite_retry(void);
+Suite *suite_upload(void);
 
 #endif
