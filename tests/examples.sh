@@ -1,15 +1,26 @@
 #!/bin/sh
 # tests/examples.sh — every example program runs against ltx-mock and writes the served video.
 . "${top_srcdir:-.}/tests/mock-env.sh"
-status=0
-for ex in generate submit_wait; do
-    out="$WORK/$ex.mp4"
-    if ! "$top_builddir/examples/$ex" "A lighthouse at dusk" "$out" >"$WORK/$ex.log" 2>&1; then
-        echo "FAIL: examples/$ex exited non-zero:"; cat "$WORK/$ex.log"; status=1; continue
+data="$top_srcdir/tests/data"
+status=0 passed=0 failed=0
+while read -r ex input; do
+    out="$WORK/$ex.out"
+    if ! "$top_builddir/examples/$ex" "$input" "$out" >"$WORK/$ex.log" 2>&1; then
+        echo "FAIL: examples/$ex exited non-zero:"; cat "$WORK/$ex.log"; failed=$((failed + 1)); continue
     fi
-    if ! cmp -s "$out" "$top_srcdir/tests/data/sample.mp4"; then
-        echo "FAIL: examples/$ex did not write the video the mock served"; status=1; continue
+    if ! cmp -s "$out" "$data/sample.mp4"; then
+        echo "FAIL: examples/$ex did not write the result the mock served"; failed=$((failed + 1)); continue
     fi
-    echo "ok: examples/$ex"
-done
-exit $status
+    echo "ok: examples/$ex"; passed=$((passed + 1))
+done <<EOF2
+generate A lighthouse at dusk
+submit_wait A lighthouse at dusk
+image_to_video $data/frame.png
+audio_to_video $data/tone.wav
+retake $data/sample.mp4
+extend $data/sample.mp4
+hdr $data/sample.mp4
+reframe $data/sample.mp4
+EOF2
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

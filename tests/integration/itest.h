@@ -43,5 +43,6 @@ Suite *suite_download(void);
 Suite *suite_mock(void);
 Suite *suite_retry(void);
 Suite *suite_upload(void);
+Suite *suite_endpoints(void);
 
 #endif

@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, suite_mock());
     srunner_add_suite(sr, suite_retry());
     srunner_add_suite(sr, suite_upload());
+    srunner_add_suite(sr, suite_endpoints());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,46 @@
+/* examples/audio_to_video.c — a video for a sound track (2 to 20 s of audio); its length follows the audio.
+ *
+ *   LTX_API_KEY=... ./audio_to_video AUDIO OUTPUT
+ *
+ * Local files are checked first, then sent inline when small or uploaded (ltx_request_set_input_file).
+ */
+#include <ltx/ltx.h>
+
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+    ltx_client *client = NULL;
+    ltx_request *req = NULL;
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+    int rc;
+
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s AUDIO OUTPUT\n", argv[0]);
+        return 2;
+    }
+    if (ltx_global_init(LTX_GLOBAL_DEFAULT) != LTX_OK)
+        return 1;
+    if ((rc = ltx_client_new_from_env(&client, &err)) != LTX_OK)
+        goto out;
+    if ((rc = ltx_request_new(&req, LTX_ENDPOINT_AUDIO_TO_VIDEO)) != LTX_OK ||
+        (rc = ltx_request_set_input_file(req, "audio_uri", argv[1])) != LTX_OK ||
+        (rc = ltx_request_set_prompt(req, "A singer on a small stage, warm spotlight")) != LTX_OK ||
+        (rc = ltx_request_set_guidance_scale(req, 5)) != LTX_OK ||
+        (rc = ltx_sink_new_path(&sink, argv[2])) != LTX_OK)
+        goto out;
+    rc = ltx_generate(client, req, sink, NULL, NULL, &err);
+    if (rc == LTX_OK)
+        printf("wrote %s (%llu bytes)\n", argv[2],
+               (unsigned long long)ltx_sink_bytes_written(sink));
+out:
+    if (rc != LTX_OK)
+        fprintf(stderr, "audio_to_video: %s\n", err ? ltx_error_message(err) : ltx_strerror(rc));
+    ltx_error_free(err);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+    ltx_client_free(client);
+    ltx_global_cleanup();
+    return rc == LTX_OK ? 0 : 1;
+}
