@@ -230,32 +230,118 @@ START_TEST(cancel_while_waiting_keeps_the_job_id_and_writes_nothing)
 }
 END_TEST
 
+/* The invalid requests the API documents, each built on a valid base, each refused with the
+ * field named and the allowed values listed, before any byte reaches the server. */
+static ltx_request *base(int endpoint)
+{
+    ltx_request *r = NULL;
+
+    if (endpoint == LTX_ENDPOINT_TEXT_TO_VIDEO)
+        return itest_t2v(0);
+    ck_assert_int_eq(ltx_request_new(&r, endpoint), LTX_OK);
+    switch (endpoint) {
+    case LTX_ENDPOINT_RETAKE:
+        ck_assert_int_eq(ltx_request_set_video_uri(r, "https://media.example.com/v.mp4"), LTX_OK);
+        ck_assert_int_eq(ltx_request_set_start_time(r, 0), LTX_OK);
+        ck_assert_int_eq(ltx_request_set_duration(r, 3), LTX_OK);
+        break;
+    case LTX_ENDPOINT_EXTEND:
+        ck_assert_int_eq(ltx_request_set_video_uri(r, "https://media.example.com/v.mp4"), LTX_OK);
+        ck_assert_int_eq(ltx_request_set_duration(r, 4), LTX_OK);
+        break;
+    case LTX_ENDPOINT_AUDIO_TO_VIDEO:
+        ck_assert_int_eq(ltx_request_set_audio_uri(r, "https://media.example.com/a.mp3"), LTX_OK);
+        ck_assert_int_eq(ltx_request_set_prompt(r, "A choir"), LTX_OK);
+        break;
+    }
+    return r;
+}
+
+static void break_pro_at_20s(ltx_request *r)
+{
+    ltx_request_set_model(r, LTX_MODEL_LTX_2_3_PRO);
+    ltx_request_set_duration(r, 20);
+}
+
+static void break_retake_duration(ltx_request *r)
+{
+    ltx_request_set_duration(r, 1);
+}
+
+static void break_extend_mode(ltx_request *r)
+{
+    ltx_request_set_mode(r, "middle");
+}
+
+static void break_a2v_model(ltx_request *r)
+{
+    ltx_request_set_model(r, LTX_MODEL_LTX_2_3_FAST);
+}
+
+static void break_prompt_length(ltx_request *r)
+{
+    char *p = malloc(LTX_PROMPT_MAX_CHARS + 2);
+
+    memset(p, 'a', LTX_PROMPT_MAX_CHARS + 1);
+    p[LTX_PROMPT_MAX_CHARS + 1] = '\0';
+    ltx_request_set_prompt(r, p);
+    free(p);
+}
+
+static void break_utf8(ltx_request *r)
+{
+    ltx_request_set_prompt(r, "caf\xc3"); /* half a character */
+}
+
+static void break_missing_resolution(ltx_request *r)
+{
+    ltx_request_set_resolution(r, NULL);
+}
+
+static void break_camera_motion(ltx_request *r)
+{
+    ltx_request_set_camera_motion(r, "barrel_roll");
+}
+
+static const struct {
+    const char *name;
+    int endpoint;
+    void (*breaks)(ltx_request *);
+    const char *field;
+    const char *allowed; /* text the message must carry */
+} invalid_cases[] = {
+    {"ltx-2-3-pro at 20 s", LTX_ENDPOINT_TEXT_TO_VIDEO, break_pro_at_20s, "duration", "6, 8, 10"},
+    {"retake duration 1", LTX_ENDPOINT_RETAKE, break_retake_duration, "duration", "at least 2"},
+    {"extend mode middle", LTX_ENDPOINT_EXTEND, break_extend_mode, "mode", "start, end"},
+    {"audio-to-video on ltx-2-3-fast", LTX_ENDPOINT_AUDIO_TO_VIDEO, break_a2v_model, "model", "ltx-2-3-pro"},
+    {"a 5001-character prompt", LTX_ENDPOINT_TEXT_TO_VIDEO, break_prompt_length, "prompt", "5000"},
+    {"invalid UTF-8", LTX_ENDPOINT_TEXT_TO_VIDEO, break_utf8, "prompt", "UTF-8"},
+    {"a missing required field", LTX_ENDPOINT_TEXT_TO_VIDEO, break_missing_resolution, "resolution", "required"},
+    {"an unknown camera motion", LTX_ENDPOINT_TEXT_TO_VIDEO, break_camera_motion, "camera_motion", "dolly_in"},
+};
+
 START_TEST(invalid_requests_never_reach_the_server)
 {
-    static const struct {
-        const char *model;
-        double duration;
-        const char *field;
-    } cases[] = {
-        {"ltx-2-3-pro", 20, "duration"},
-        {"ltx-2-3-fast", 7.5, "duration"},
-    };
+    for (int sync = 0; sync <= 1; sync++) {
+        ltx_request *req = base(invalid_cases[_i].endpoint);
+        ltx_sink *sink = NULL;
+        ltx_error *err = NULL;
+        ltx_job *job = NULL;
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        for (int sync = 0; sync <= 1; sync++) {
-            ltx_request *req = itest_t2v(sync);
-            ltx_sink *sink = NULL;
-            ltx_error *err = NULL;
-
-            ck_assert_int_eq(ltx_request_set_model(req, cases[i].model), LTX_OK);
-            ck_assert_int_eq(ltx_request_set_duration(req, cases[i].duration), LTX_OK);
-            ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("bad.mp4")), LTX_OK);
-            ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_EREQUEST);
-            ck_assert_str_eq(ltx_error_field(err), cases[i].field);
-            ltx_error_free(err);
-            ltx_sink_free(sink);
-            ltx_request_free(req);
-        }
+        invalid_cases[_i].breaks(req);
+        ck_assert_int_eq(ltx_request_set_sync(req, sync), LTX_OK);
+        ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("bad.mp4")), LTX_OK);
+        ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_EREQUEST);
+        ck_assert_str_eq(ltx_error_field(err), invalid_cases[_i].field);
+        ck_assert_msg(strstr(ltx_error_message(err), invalid_cases[_i].field) &&
+                          strstr(ltx_error_message(err), invalid_cases[_i].allowed),
+                      "%s: %s", invalid_cases[_i].name, ltx_error_message(err));
+        if (!sync) /* the lower-level call validates as well */
+            ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_EREQUEST);
+        ck_assert_ptr_null(job);
+        ltx_error_free(err);
+        ltx_sink_free(sink);
+        ltx_request_free(req);
     }
     ck_assert_uint_eq(lmock_count(mock, NULL, NULL), 0);
     ck_assert_int_eq(itest_dir_entries(), 0);
@@ -275,7 +361,8 @@ Suite *suite_t2v(void)
     tcase_add_test(tc, memory_and_callback_sinks_receive_the_same_bytes);
     tcase_add_test(tc, submit_wait_download_and_resume_by_id);
     tcase_add_test(tc, cancel_while_waiting_keeps_the_job_id_and_writes_nothing);
-    tcase_add_test(tc, invalid_requests_never_reach_the_server);
+    tcase_add_loop_test(tc, invalid_requests_never_reach_the_server, 0,
+                        (int)(sizeof(invalid_cases) / sizeof(invalid_cases[0])));
     suite_add_tcase(s, tc);
     return s;
 }
