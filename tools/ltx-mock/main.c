@@ -35,6 +35,11 @@ static void usage(FILE *out)
           "  --pending-ms N        time pending instead of counting polls\n"
           "  --processing-ms N     time processing instead of counting polls\n"
           "  --video FILE          MP4 served as the generated video (default: built in)\n"
+          "  --expire-ms N         forget jobs N ms after they complete (default 0: never)\n"
+          "  --fault SPEC          add a scripted fault, a JSON object as POST /_mock/faults\n"
+          "                        takes (repeatable), e.g. '{\"kind\":\"status\",\"status\":503}'\n"
+          "  --result-base URL     base of the result URLs of completed jobs\n"
+          "  --serve-any-result    serve /results/<uuid>.mp4|.zip for unknown jobs too\n"
           "  --port-file FILE      write the port number to FILE once listening\n"
           "  --quiet               no log lines on stderr\n"
           "  --help                show this help\n"
@@ -103,6 +108,10 @@ enum {
     OPT_PENDING_MS,
     OPT_PROCESSING_MS,
     OPT_VIDEO,
+    OPT_EXPIRE_MS,
+    OPT_FAULT,
+    OPT_RESULT_BASE,
+    OPT_SERVE_ANY_RESULT,
     OPT_QUIET,
     OPT_PORT_FILE,
     OPT_HELP,
@@ -117,6 +126,10 @@ static const struct option long_options[] = {
     {"pending-ms", required_argument, NULL, OPT_PENDING_MS},
     {"processing-ms", required_argument, NULL, OPT_PROCESSING_MS},
     {"video", required_argument, NULL, OPT_VIDEO},
+    {"expire-ms", required_argument, NULL, OPT_EXPIRE_MS},
+    {"fault", required_argument, NULL, OPT_FAULT},
+    {"result-base", required_argument, NULL, OPT_RESULT_BASE},
+    {"serve-any-result", no_argument, NULL, OPT_SERVE_ANY_RESULT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"port-file", required_argument, NULL, OPT_PORT_FILE},
     {"help", no_argument, NULL, OPT_HELP},
@@ -124,9 +137,30 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* "--name" of a long option, for messages. */
+static const char *option_name(int c)
+{
+    static char buf[64];
+
+    for (const struct option *o = long_options; o->name; o++) {
+        if (o->val == c) {
+            snprintf(buf, sizeof buf, "--%s", o->name);
+            return buf;
+        }
+    }
+    return "option";
+}
+
+/* What the command line asks for besides lmock_options. */
+typedef struct {
+    const char *port_file;
+    const char *result_base;
+    const char **faults; /* --fault specs, in order */
+    size_t n_faults;
+} extra_args;
+
 /* Parse argv into opts; returns -1 to exit with `*status`, 0 to run. */
-static int parse_args(int argc, char **argv, lmock_options *opts, const char **port_file,
-                      int *status)
+static int parse_args(int argc, char **argv, lmock_options *opts, extra_args *extra, int *status)
 {
     unsigned long v;
     int c;
@@ -146,7 +180,8 @@ static int parse_args(int argc, char **argv, lmock_options *opts, const char **p
         case OPT_PROCESSING_POLLS:
         case OPT_PENDING_MS:
         case OPT_PROCESSING_MS:
-            if (parse_unsigned(argv[optind - 1], optarg, UINT_MAX, &v) != 0)
+        case OPT_EXPIRE_MS:
+            if (parse_unsigned(option_name(c), optarg, UINT_MAX, &v) != 0)
                 return -1;
             if (c == OPT_PENDING_POLLS)
                 opts->pending_polls = (unsigned)v;
@@ -154,8 +189,20 @@ static int parse_args(int argc, char **argv, lmock_options *opts, const char **p
                 opts->processing_polls = (unsigned)v;
             else if (c == OPT_PENDING_MS)
                 opts->pending_ms = (unsigned)v;
-            else
+            else if (c == OPT_PROCESSING_MS)
                 opts->processing_ms = (unsigned)v;
+            else
+                opts->expire_ms = (unsigned)v;
+            break;
+        case OPT_FAULT:
+            /* extra->faults has room for argc entries: one per argument at most */
+            extra->faults[extra->n_faults++] = optarg;
+            break;
+        case OPT_RESULT_BASE:
+            extra->result_base = optarg;
+            break;
+        case OPT_SERVE_ANY_RESULT:
+            opts->serve_any_result = 1;
             break;
         case OPT_VIDEO:
             opts->video_path = optarg;
@@ -164,7 +211,7 @@ static int parse_args(int argc, char **argv, lmock_options *opts, const char **p
             opts->quiet = 1;
             break;
         case OPT_PORT_FILE:
-            *port_file = optarg;
+            extra->port_file = optarg;
             break;
         case OPT_HELP:
             usage(stdout);
@@ -190,14 +237,22 @@ static int parse_args(int argc, char **argv, lmock_options *opts, const char **p
 int main(int argc, char **argv)
 {
     lmock_options opts;
-    const char *port_file = NULL;
+    extra_args extra = {0};
+    char err[512];
     sigset_t stop_signals;
     lmock *m = NULL;
     int status, sig;
 
     lmock_options_init(&opts);
-    if (parse_args(argc, argv, &opts, &port_file, &status) != 0)
+    extra.faults = calloc((size_t)argc, sizeof *extra.faults);
+    if (!extra.faults) {
+        fprintf(stderr, "ltx-mock: out of memory\n");
+        return EXIT_FAILURE;
+    }
+    if (parse_args(argc, argv, &opts, &extra, &status) != 0) {
+        free(extra.faults);
         return status;
+    }
 
     /* Block the stop signals before the server's threads exist, so that they
      * inherit the mask and sigwait() below is the only place they arrive. */
@@ -214,7 +269,17 @@ int main(int argc, char **argv)
     m = lmock_start(&opts);
     if (!m)
         goto out;
-    if (port_file && write_port_file(port_file, lmock_port(m)) != 0)
+    /* Faults and the result base are in place before anyone can know the port. */
+    for (size_t i = 0; i < extra.n_faults; i++) {
+        if (lmock_fault_add_json(m, extra.faults[i], err, sizeof err) != 0) {
+            fprintf(stderr, "ltx-mock: --fault: %s\n", err);
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (extra.result_base)
+        lmock_set_result_base(m, extra.result_base);
+    if (extra.port_file && write_port_file(extra.port_file, lmock_port(m)) != 0)
         goto out;
     printf("ltx-mock listening on %s\n", lmock_base_url(m));
     if (fflush(stdout) != 0)
@@ -227,5 +292,6 @@ int main(int argc, char **argv)
     status = EXIT_SUCCESS;
 out:
     lmock_stop(m);
+    free(extra.faults);
     return status;
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <float.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -47,14 +48,18 @@ extern const size_t lmock_fixture_mp4_len;
 #define UPLOAD_TTL_S 3600          /* signed upload URLs expire after an hour */
 #define UPLOAD_RANGE_HEADER "x-goog-content-length-range"
 #define MOCK_STORAGE_BUCKET "ltx://ltx-mock/uploads/"
+#define CONTROL_PREFIX "/_mock/"   /* the control API: no auth, no faults, not counted */
+#define STREAM_BLOCK (16u * 1024u) /* block size of callback-driven responses */
+#define REQUESTS_LIMIT_DEFAULT RECORD_RING
 
 /* ------------------------------------------------------------------ types */
 
 typedef struct {
     lmock_fault_kind kind;
-    char *method, *path_prefix, *error_type, *message, *retry_after, *body;
+    char *method, *path_prefix, *error_type, *message, *retry_after, *body, *location;
     int status;
     unsigned delay_ms;
+    size_t size;
     unsigned remaining;
 } fault_entry;
 
@@ -85,12 +90,15 @@ typedef struct {
     struct timespec created;   /* CLOCK_REALTIME */
     char created_at[TIMESTAMP_MAX];
     char completed_at[TIMESTAMP_MAX]; /* "" until a poll saw the job finish */
+    struct timespec done;             /* CLOCK_MONOTONIC, when completed_at was set */
     unsigned polls;
     char *fail_type, *fail_message; /* set: the job ends "failed" */
 } job;
 
 typedef struct {
     char id[UUID_LEN + 1];
+    int uploaded;       /* a PUT succeeded: the storage URI may be used */
+    char *content_type; /* of the last successful PUT, or NULL */
 } upload;
 
 struct lmock {
@@ -122,6 +130,10 @@ struct lmock {
     size_t n_counts, cap_counts;
     unsigned jobs_accepted;
     unsigned downloads_with_auth;
+    unsigned uploads_with_auth;
+    unsigned expire_ms;
+    int serve_any_result;
+    char *result_base; /* NULL: base_url */
 };
 
 typedef enum {
@@ -167,15 +179,27 @@ typedef struct {
     size_t n_headers;
 } reply;
 
-typedef enum { SEND_NORMAL, SEND_TRUNCATE, SEND_STALL } send_mode;
+typedef enum { SEND_NORMAL, SEND_TRUNCATE, SEND_STALL, SEND_CHUNKED } send_mode;
 
-/* Body state of a TRUNCATE/STALL response. */
+/* Body state of a TRUNCATE/STALL/CHUNKED response. */
 typedef struct {
     lmock *m;
-    unsigned char *data;
-    size_t cut; /* bytes delivered before the connection dies */
+    char *owned;               /* freed with the response, or NULL */
+    const unsigned char *data; /* owned, or borrowed bytes that outlive the daemon */
+    size_t len;
+    size_t cut;   /* bytes delivered before the connection dies (TRUNCATE/STALL) */
+    int chunked;  /* deliver all len bytes, then end the stream normally */
     unsigned stall_ms;
 } stream;
+
+/* Body state of a HUGE_BODY response: prefix, padding spaces, suffix. */
+typedef struct {
+    char *prefix;
+    size_t prefix_len;
+    const char *suffix;
+    size_t suffix_len;
+    uint64_t total;
+} huge_body;
 
 /* ------------------------------------------------------------------ small helpers */
 
@@ -960,6 +984,8 @@ static void record_request(lmock *m, struct MHD_Connection *conn, const char *me
     count_request(m, method, url);
     if (has_auth && strncmp(url, "/results/", 9) == 0)
         m->downloads_with_auth++;
+    if (has_auth && strcmp(method, "PUT") == 0 && strncmp(url, "/uploads/", 9) == 0)
+        m->uploads_with_auth++;
     record_clear(&m->ring[m->ring_next]);
     m->ring[m->ring_next] = rec;
     m->ring_next = (m->ring_next + 1) % RECORD_RING;
@@ -989,6 +1015,7 @@ static void fault_free(fault_entry *f)
     free(f->message);
     free(f->retry_after);
     free(f->body);
+    free(f->location);
     memset(f, 0, sizeof *f);
 }
 
@@ -999,6 +1026,7 @@ static int fault_init(fault_entry *dst, const lmock_fault *spec, unsigned remain
     dst->kind = spec->kind;
     dst->status = spec->status;
     dst->delay_ms = spec->delay_ms;
+    dst->size = spec->size;
     dst->remaining = remaining;
     dst->method = dup_or_null(spec->method);
     dst->path_prefix = dup_or_null(spec->path_prefix);
@@ -1006,9 +1034,11 @@ static int fault_init(fault_entry *dst, const lmock_fault *spec, unsigned remain
     dst->message = dup_or_null(spec->message);
     dst->retry_after = dup_or_null(spec->retry_after);
     dst->body = dup_or_null(spec->body);
+    dst->location = dup_or_null(spec->location);
     if ((spec->method && !dst->method) || (spec->path_prefix && !dst->path_prefix) ||
         (spec->error_type && !dst->error_type) || (spec->message && !dst->message) ||
-        (spec->retry_after && !dst->retry_after) || (spec->body && !dst->body)) {
+        (spec->retry_after && !dst->retry_after) || (spec->body && !dst->body) ||
+        (spec->location && !dst->location)) {
         fault_free(dst);
         return -1;
     }
@@ -1027,6 +1057,9 @@ static lmock_fault fault_spec(const fault_entry *f)
         .retry_after = f->retry_after,
         .body = f->body,
         .delay_ms = f->delay_ms,
+        .times = f->remaining,
+        .size = f->size,
+        .location = f->location,
     };
     return spec;
 }
@@ -1073,6 +1106,18 @@ static void make_uuid(lmock *m, char out[UUID_LEN + 1])
              (uint32_t)(b >> 48), (uint64_t)(b & 0xFFFFFFFFFFFFULL));
 }
 
+static int looks_like_uuid(const char *s, size_t len)
+{
+    if (len != UUID_LEN)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !s[i] || !strchr("0123456789abcdefABCDEF", s[i]))
+            return 0;
+    }
+    return 1;
+}
+
 static job *job_find(lmock *m, const char *id, size_t len)
 {
     if (len != UUID_LEN)
@@ -1104,6 +1149,18 @@ static job_phase job_phase_now(const lmock *m, const job *j)
     if (t < pending + processing)
         return PHASE_PROCESSING;
     return PHASE_DONE;
+}
+
+/* Whether the API has forgotten the job: more than expire_ms since it completed.
+ * Call with the lock held. */
+static int job_expired(const lmock *m, const job *j)
+{
+    if (!m->expire_ms)
+        return 0;
+    if (m->time_based) /* completed at submitted + pending_ms + processing_ms */
+        return elapsed_ms(&j->submitted) >
+               (uint64_t)m->pending_ms + m->processing_ms + m->expire_ms;
+    return j->completed_at[0] && elapsed_ms(&j->done) > m->expire_ms;
 }
 
 static void handle_submit(lmock *m, const route *rt, const fault_entry *fail_fault, reply *r)
@@ -1154,12 +1211,14 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
     json_t *v = NULL;
     job *j;
     job_phase phase;
-    char url[sizeof m->base_url + UUID_LEN + 32];
+    const char *base;
+    char *url;
+    size_t url_len;
 
     pthread_mutex_lock(&m->lock);
     j = job_find(m, rt->id, strlen(rt->id));
     /* The poll path must name the endpoint the job was submitted to (§3). */
-    if (!j || j->ep != rt->ep) {
+    if (!j || j->ep != rt->ep || job_expired(m, j)) {
         pthread_mutex_unlock(&m->lock);
         reply_errorf(r, MHD_HTTP_NOT_FOUND, "Job %s not found", rt->id);
         return;
@@ -1173,6 +1232,7 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
         else
             clock_gettime(CLOCK_REALTIME, &done);
         format_timestamp(&done, j->completed_at);
+        clock_gettime(CLOCK_MONOTONIC, &j->done);
     }
     if (phase != PHASE_DONE) {
         v = json_pack("{s:s, s:s, s:s}", "status", names[phase], "id", j->id, "created_at",
@@ -1182,10 +1242,16 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
                       "created_at", j->created_at, "completed_at", j->completed_at, "error",
                       "type", j->fail_type, "message", j->fail_message);
     } else {
-        snprintf(url, sizeof url, "%s/results/%s.%s", m->base_url, j->id, j->ep->result_ext);
-        v = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}}", "status", "completed", "id", j->id,
-                      "created_at", j->created_at, "completed_at", j->completed_at, "result",
-                      j->ep->result_key, url);
+        base = m->result_base ? m->result_base : m->base_url;
+        url_len = strlen(base) + UUID_LEN + 32;
+        url = malloc(url_len);
+        if (url) {
+            snprintf(url, url_len, "%s/results/%s.%s", base, j->id, j->ep->result_ext);
+            v = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}}", "status", "completed", "id", j->id,
+                          "created_at", j->created_at, "completed_at", j->completed_at,
+                          "result", j->ep->result_key, url);
+            free(url);
+        }
     }
     pthread_mutex_unlock(&m->lock);
     reply_json(r, MHD_HTTP_OK, v);
@@ -1251,9 +1317,14 @@ static void handle_download(lmock *m, struct MHD_Connection *conn, const route *
 
     pthread_mutex_lock(&m->lock);
     j = dot ? job_find(m, rt->id, (size_t)(dot - rt->id)) : NULL;
-    ok = j && !j->fail_type && strcmp(dot + 1, j->ep->result_ext) == 0;
+    ok = j && !j->fail_type && !job_expired(m, j) && strcmp(dot + 1, j->ep->result_ext) == 0;
     if (ok)
         ext = j->ep->result_ext;
+    else if (!j && dot && m->serve_any_result && looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
+             (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
+        ext = dot + 1;
+        ok = 1;
+    }
     pthread_mutex_unlock(&m->lock);
     if (!ok) {
         reply_error(r, MHD_HTTP_NOT_FOUND, NULL, "No such object");
@@ -1296,13 +1367,14 @@ static void handle_upload_url(lmock *m, reply *r)
     }
     m->uploads = uploads;
     make_uuid(m, id);
+    memset(&m->uploads[m->n_uploads], 0, sizeof *uploads);
     memcpy(m->uploads[m->n_uploads++].id, id, sizeof id);
+    snprintf(url, sizeof url, "%s/uploads/%s?X-Goog-Signature=ltx-mock", m->base_url, id);
     pthread_mutex_unlock(&m->lock);
 
     clock_gettime(CLOCK_REALTIME, &now);
     now.tv_sec += UPLOAD_TTL_S;
     format_timestamp(&now, expires);
-    snprintf(url, sizeof url, "%s/uploads/%s?X-Goog-Signature=ltx-mock", m->base_url, id);
     snprintf(storage, sizeof storage, "%s%s", MOCK_STORAGE_BUCKET, id);
     snprintf(range, sizeof range, "0,%u", LMOCK_UPLOAD_MAX);
     v = json_pack("{s:s, s:s, s:s, s:{s:s}}", "upload_url", url, "storage_uri", storage,
@@ -1310,28 +1382,92 @@ static void handle_upload_url(lmock *m, reply *r)
     reply_json(r, MHD_HTTP_OK, v);
 }
 
+/* Call with the lock held. */
+static upload *upload_find(lmock *m, const char *id)
+{
+    for (size_t i = 0; i < m->n_uploads; i++)
+        if (strcmp(m->uploads[i].id, id) == 0)
+            return &m->uploads[i];
+    return NULL;
+}
+
+/* Answered like Google Cloud Storage answers a V4-signed URL: the signed headers
+ * must all be there with the signed values, and a signed URL carries its own
+ * credentials, so an Authorization header is refused too. */
 static void handle_upload_put(lmock *m, struct MHD_Connection *conn, const route *rt,
                               const request_ctx *ctx, reply *r)
 {
     const char *range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, UPLOAD_RANGE_HEADER);
-    unsigned long long lo, hi;
-    int known = 0;
+    const char *ctype =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    int has_auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+    char signed_range[64];
+    char *ctype_copy;
+    upload *u;
+    int known;
 
+    snprintf(signed_range, sizeof signed_range, "0,%u", LMOCK_UPLOAD_MAX);
     pthread_mutex_lock(&m->lock);
-    for (size_t i = 0; i < m->n_uploads && !known; i++)
-        known = strcmp(m->uploads[i].id, rt->id) == 0;
+    known = upload_find(m, rt->id) != NULL;
     pthread_mutex_unlock(&m->lock);
 
-    if (!known)
+    if (!known) {
         reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Unknown upload URL");
-    else if (!range || sscanf(range, "%llu,%llu", &lo, &hi) != 2)
-        reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "MissingSecurityHeader",
-                            "Missing or malformed " UPLOAD_RANGE_HEADER " header");
-    else if (ctx->too_large || ctx->received < lo || ctx->received > hi)
+    } else if (has_auth) {
+        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
+                            "A signed URL takes no Authorization header");
+    } else if (!range || strcmp(range, signed_range) != 0) {
+        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
+                            "The request signature we calculated does not match the signature "
+                            "you provided: send every required header (" UPLOAD_RANGE_HEADER
+                            ") with its value");
+    } else if (ctx->too_large || ctx->received > LMOCK_UPLOAD_MAX) {
         reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "EntityTooLarge",
                             "Upload size outside " UPLOAD_RANGE_HEADER);
-    else
+    } else {
+        ctype_copy = ctype ? strdup(ctype) : NULL;
+        pthread_mutex_lock(&m->lock);
+        u = upload_find(m, rt->id);
+        if (u) {
+            u->uploaded = 1;
+            free(u->content_type);
+            u->content_type = ctype_copy;
+            ctype_copy = NULL;
+        }
+        pthread_mutex_unlock(&m->lock);
+        free(ctype_copy);
         reply_text(r, MHD_HTTP_OK, "text/plain", strdup(""));
+    }
+}
+
+/* Every ltx:// URI in a generation body must be a storage_uri this server issued
+ * and received a file for. 0, or -1 with a message naming the field. */
+static int storage_uris_check(lmock *m, const endpoint_spec *ep, json_t *body, char *msg,
+                              size_t n)
+{
+    static const char bucket[] = MOCK_STORAGE_BUCKET;
+    const upload *u;
+    const char *s;
+    int rc = 0;
+
+    pthread_mutex_lock(&m->lock);
+    for (const field_spec *f = ep->fields; f->name && rc == 0; f++) {
+        if (f->type != FT_URI)
+            continue;
+        s = json_string_value(json_object_get(body, f->name));
+        if (!s || strncmp(s, "ltx://", 6) != 0)
+            continue;
+        u = strncmp(s, bucket, sizeof bucket - 1) == 0 ? upload_find(m, s + sizeof bucket - 1)
+                                                        : NULL;
+        if (!u)
+            rc = fail(msg, n, "%s: %s is not a storage_uri issued by POST /v1/upload", f->name,
+                      s);
+        else if (!u->uploaded)
+            rc = fail(msg, n, "%s: nothing was uploaded to %s", f->name, s);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ dispatch */
@@ -1381,7 +1517,8 @@ static void handle_generate(lmock *m, struct MHD_Connection *conn, const route *
         reply_errorf(r, MHD_HTTP_BAD_REQUEST, "request body is not valid JSON: %s", jerr.text);
         return;
     }
-    if (body_validate(rt->ep, body, msg, sizeof msg) != 0) {
+    if (body_validate(rt->ep, body, msg, sizeof msg) != 0 ||
+        storage_uris_check(m, rt->ep, body, msg, sizeof msg) != 0) {
         json_decref(body);
         reply_error(r, MHD_HTTP_BAD_REQUEST, NULL, msg);
         return;
@@ -1435,7 +1572,7 @@ static void handle_route(lmock *m, struct MHD_Connection *conn, const char *meth
 }
 
 /* Fill r for a fault that replaces the normal answer. */
-static void fault_reply(const fault_entry *f, reply *r)
+static void fault_reply(const fault_entry *f, const char *url, reply *r)
 {
     char *html;
     unsigned status = f->status > 0 ? (unsigned)f->status : 0;
@@ -1457,6 +1594,10 @@ static void fault_reply(const fault_entry *f, reply *r)
         reply_text(r, status ? status : MHD_HTTP_OK, "application/json",
                    strdup(f->body ? f->body : ""));
         break;
+    case LMOCK_FAULT_REDIRECT:
+        reply_text(r, status ? status : MHD_HTTP_FOUND, NULL, strdup(""));
+        reply_header(r, MHD_HTTP_HEADER_LOCATION, f->location ? f->location : url);
+        break;
     default:
         return;
     }
@@ -1469,15 +1610,17 @@ static void fault_reply(const fault_entry *f, reply *r)
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     stream *s = cls;
-    size_t n;
+    size_t end = s->chunked ? s->len : s->cut, n;
 
-    if (pos < s->cut) {
-        n = s->cut - (size_t)pos;
+    if (pos < end) {
+        n = end - (size_t)pos;
         if (n > max)
             n = max;
         memcpy(buf, s->data + pos, n);
         return (ssize_t)n;
     }
+    if (s->chunked)
+        return MHD_CONTENT_READER_END_OF_STREAM;
     /* Everything before the cut is on the wire; go silent, then drop. */
     sleep_interruptible(s->m, s->stall_ms);
     return MHD_CONTENT_READER_END_WITH_ERROR;
@@ -1486,29 +1629,106 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void stream_free(void *cls)
 {
     stream *s = cls;
-    free(s->data);
+    free(s->owned);
     free(s);
 }
 
-static struct MHD_Response *response_stream(lmock *m, const reply *r, unsigned stall_ms)
+/* A callback response over r's body: TRUNCATE and STALL declare r->len and send
+ * half of it; CHUNKED sends all of it with no declared size (chunked encoding).
+ * Takes r->owned; borrowed bytes (the video, static texts) outlive the daemon. */
+static struct MHD_Response *response_stream(lmock *m, reply *r, send_mode mode, unsigned stall_ms)
 {
     struct MHD_Response *resp;
     stream *s = calloc(1, sizeof *s);
 
     if (!s)
         return NULL;
-    s->data = malloc(r->len ? r->len : 1);
-    if (!s->data) {
-        free(s);
-        return NULL;
-    }
-    memcpy(s->data, r->data, r->len);
+    s->owned = r->owned;
+    r->owned = NULL;
+    s->data = r->data;
+    s->len = r->len;
     s->m = m;
     s->cut = r->len / 2;
-    s->stall_ms = stall_ms;
-    resp = MHD_create_response_from_callback(r->len, 16 * 1024, stream_read, s, stream_free);
+    s->chunked = mode == SEND_CHUNKED;
+    s->stall_ms = mode == SEND_STALL ? stall_ms : 0;
+    resp = MHD_create_response_from_callback(s->chunked ? MHD_SIZE_UNKNOWN : (uint64_t)r->len,
+                                             STREAM_BLOCK, stream_read, s, stream_free);
     if (!resp)
         stream_free(s);
+    return resp;
+}
+
+static ssize_t huge_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    const huge_body *h = cls;
+    uint64_t pad_end = h->total - h->suffix_len;
+    size_t n = 0, k;
+
+    while (n < max && pos < h->total) {
+        if (pos < h->prefix_len) {
+            k = h->prefix_len - (size_t)pos;
+            k = k < max - n ? k : max - n;
+            memcpy(buf + n, h->prefix + pos, k);
+        } else if (pos < pad_end) {
+            k = pad_end - pos < (uint64_t)(max - n) ? (size_t)(pad_end - pos) : max - n;
+            memset(buf + n, ' ', k);
+        } else {
+            k = h->suffix_len - (size_t)(pos - pad_end);
+            k = k < max - n ? k : max - n;
+            memcpy(buf + n, h->suffix + (pos - pad_end), k);
+        }
+        n += k;
+        pos += k;
+    }
+    return n ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void huge_free(void *cls)
+{
+    huge_body *h = cls;
+    free(h->prefix);
+    free(h);
+}
+
+/* HUGE_BODY: a valid envelope of exactly f->size bytes (or the bare envelope when
+ * that is larger), the message padded with spaces; generated as it is sent. */
+static struct MHD_Response *response_huge(const fault_entry *f, reply *r)
+{
+    unsigned status = f->status > 0 ? (unsigned)f->status : MHD_HTTP_INTERNAL_SERVER_ERROR;
+    size_t size = f->size ? f->size : LMOCK_HUGE_BODY_DEFAULT;
+    struct MHD_Response *resp;
+    huge_body *h;
+    json_t *v;
+    char *text;
+    size_t len;
+
+    v = json_pack("{s:s, s:{s:s, s:s}}", "type", "error", "error", "type",
+                  f->error_type ? f->error_type : status_error_type(status), "message",
+                  f->message ? f->message : status_message(status));
+    text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    json_decref(v);
+    h = calloc(1, sizeof *h);
+    /* The message is the last member: the text ends with its closing quote and "}}". */
+    if (!text || !h || (len = strlen(text)) < 3 || strcmp(text + len - 3, "\"}}") != 0) {
+        free(text);
+        free(h);
+        return NULL;
+    }
+    h->prefix = text;
+    h->prefix_len = len - 3;
+    h->suffix = "\"}}";
+    h->suffix_len = 3;
+    h->total = size > len ? size : len;
+    resp = MHD_create_response_from_callback(h->total, STREAM_BLOCK, huge_read, h, huge_free);
+    if (!resp) {
+        huge_free(h);
+        return NULL;
+    }
+    reply_free(r);
+    r->status = status;
+    r->content_type = "application/json";
+    if (f->retry_after)
+        reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, f->retry_after);
     return resp;
 }
 
@@ -1519,15 +1739,20 @@ static void log_line(const lmock *m, const char *method, const char *url, const 
         fprintf(stderr, "ltx-mock: %s %s -> %s (req %s)\n", method, url, outcome, req_id);
 }
 
+/* Send r (or `prepared`, a response built already, with r's status and headers). */
 static enum MHD_Result reply_send(lmock *m, struct MHD_Connection *conn, reply *r,
-                                  send_mode mode, unsigned stall_ms, const char *req_id,
-                                  const char *method, const char *url)
+                                  struct MHD_Response *prepared, send_mode mode,
+                                  unsigned stall_ms, const char *req_id, const char *method,
+                                  const char *url)
 {
+    static const char *const notes[] = {"", " (truncated)", " (stalled)", " (chunked)"};
     struct MHD_Response *resp;
     enum MHD_Result ret = MHD_NO;
     char outcome[64];
 
-    if (mode == SEND_NORMAL && r->owned) {
+    if (prepared) {
+        resp = prepared;
+    } else if (mode == SEND_NORMAL && r->owned) {
         resp = MHD_create_response_from_buffer(r->len, r->owned, MHD_RESPMEM_MUST_FREE);
         if (resp)
             r->owned = NULL;
@@ -1536,25 +1761,402 @@ static enum MHD_Result reply_send(lmock *m, struct MHD_Connection *conn, reply *
          * 0.9.75 has no const variant, and PERSISTENT never writes to them. */
         resp = MHD_create_response_from_buffer(r->len, (void *)r->data, MHD_RESPMEM_PERSISTENT);
     } else {
-        resp = response_stream(m, r, mode == SEND_STALL ? stall_ms : 0);
+        resp = response_stream(m, r, mode, stall_ms);
     }
     if (!resp)
         goto out;
     if (MHD_add_response_header(resp, "x-request-id", req_id) != MHD_YES ||
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES)
+        (r->content_type &&
+         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES))
         goto out;
     for (size_t i = 0; i < r->n_headers; i++)
         if (MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value) != MHD_YES)
             goto out;
     ret = MHD_queue_response(conn, r->status, resp);
-    snprintf(outcome, sizeof outcome, "%u%s", r->status,
-             mode == SEND_TRUNCATE ? " (truncated)" : mode == SEND_STALL ? " (stalled)" : "");
+    snprintf(outcome, sizeof outcome, "%u%s", r->status, prepared ? " (huge body)" : notes[mode]);
     log_line(m, method, url, outcome, req_id);
 out:
     if (resp)
         MHD_destroy_response(resp);
     reply_free(r);
     return ret;
+}
+
+/* ------------------------------------------------------------------ faults as JSON */
+
+/* Indexed by lmock_fault_kind; NULL-terminated for join_strings(). */
+static const char *const fault_kind_names[] = {
+    [LMOCK_FAULT_STATUS] = "status",
+    [LMOCK_FAULT_HTML] = "html",
+    [LMOCK_FAULT_TRUNCATE] = "truncate",
+    [LMOCK_FAULT_RESET] = "reset",
+    [LMOCK_FAULT_STALL] = "stall",
+    [LMOCK_FAULT_DELAY] = "delay",
+    [LMOCK_FAULT_BODY] = "body",
+    [LMOCK_FAULT_JOB_FAIL] = "job_fail",
+    [LMOCK_FAULT_CHUNKED] = "chunked",
+    [LMOCK_FAULT_HUGE_BODY] = "huge_body",
+    [LMOCK_FAULT_REDIRECT] = "redirect",
+    [LMOCK_FAULT_RESET_AFTER_BODY] = "reset_after_body",
+    NULL,
+};
+#define N_FAULT_KINDS (sizeof fault_kind_names / sizeof fault_kind_names[0] - 1)
+
+/* A spec parsed from JSON: its strings point into the JSON document, or here. */
+typedef struct {
+    lmock_fault f;
+    char *body_owned;
+    char retry_after[24];
+} parsed_fault;
+
+static int json_opt_string(json_t *o, const char *key, const char **out, char *msg, size_t n)
+{
+    json_t *v = json_object_get(o, key);
+
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return fail(msg, n, "%s: must be a string or null", key);
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int json_opt_uint(json_t *o, const char *key, uint64_t max, uint64_t *out, char *msg,
+                         size_t n)
+{
+    json_t *v = json_object_get(o, key);
+    long long iv;
+
+    *out = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_integral(v, &iv) || iv < 0 || (uint64_t)iv > max)
+        return fail(msg, n, "%s: must be an integer from 0 to %" PRIu64 ", or null", key, max);
+    *out = (uint64_t)iv;
+    return 0;
+}
+
+/* Fill *p from one JSON fault spec; 0, or -1 with a message naming the field. */
+static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
+{
+    static const char *const keys[] = {"kind",     "method",   "path_prefix", "status",
+                                       "error_type", "message", "retry_after", "body",
+                                       "location", "delay_ms", "size",        "times",
+                                       NULL};
+    char kinds[MSG_MAX / 2];
+    const char *key, *kind;
+    json_t *v;
+    uint64_t u;
+    size_t k;
+
+    memset(p, 0, sizeof *p);
+    if (!json_is_object(o))
+        return fail(msg, n, "a fault spec must be a JSON object");
+    json_object_foreach(o, key, v) {
+        if (!string_in(key, keys))
+            return fail(msg, n, "%s: unknown field", key);
+    }
+    join_strings(fault_kind_names, kinds, sizeof kinds);
+    v = json_object_get(o, "kind");
+    if (!json_is_string(v))
+        return fail(msg, n, "kind is required: one of %s", kinds);
+    kind = json_string_value(v);
+    for (k = 0; k < N_FAULT_KINDS && strcmp(kind, fault_kind_names[k]) != 0; k++)
+        continue;
+    if (k == N_FAULT_KINDS)
+        return fail(msg, n, "kind: unknown fault kind \"%s\"; one of %s", kind, kinds);
+    p->f.kind = (lmock_fault_kind)k;
+
+    if (json_opt_string(o, "method", &p->f.method, msg, n) != 0 ||
+        json_opt_string(o, "path_prefix", &p->f.path_prefix, msg, n) != 0 ||
+        json_opt_string(o, "error_type", &p->f.error_type, msg, n) != 0 ||
+        json_opt_string(o, "message", &p->f.message, msg, n) != 0 ||
+        json_opt_string(o, "location", &p->f.location, msg, n) != 0)
+        return -1;
+    if (json_opt_uint(o, "status", 599, &u, msg, n) != 0)
+        return -1;
+    if (u && u < 100)
+        return fail(msg, n, "status: must be an HTTP status from 100 to 599, or null");
+    p->f.status = u ? (int)u : p->f.kind == LMOCK_FAULT_STATUS ? 500 : 0;
+    if (json_opt_uint(o, "delay_ms", UINT_MAX, &u, msg, n) != 0)
+        return -1;
+    p->f.delay_ms = (unsigned)u;
+    if (json_opt_uint(o, "times", UINT_MAX, &u, msg, n) != 0)
+        return -1;
+    p->f.times = (unsigned)u;
+    if (json_opt_uint(o, "size", SIZE_MAX < UINT64_MAX ? SIZE_MAX : UINT64_MAX, &u, msg, n) != 0)
+        return -1;
+    p->f.size = (size_t)u;
+
+    v = json_object_get(o, "retry_after");
+    if (json_is_string(v)) {
+        p->f.retry_after = json_string_value(v);
+    } else if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        snprintf(p->retry_after, sizeof p->retry_after, "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(v));
+        p->f.retry_after = p->retry_after;
+    } else if (v && !json_is_null(v)) {
+        return fail(msg, n, "retry_after: must be a string, a number of seconds, or null");
+    }
+
+    v = json_object_get(o, "body");
+    if (json_is_string(v)) {
+        p->f.body = json_string_value(v);
+    } else if (v && !json_is_null(v)) {
+        p->body_owned = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (!p->body_owned)
+            return fail(msg, n, "body: out of memory");
+        p->f.body = p->body_owned;
+    }
+    return 0;
+}
+
+/* Parse a spec (an object or an array of them) and add its faults, all or none. */
+static int fault_add_jsonb(lmock *m, const char *text, size_t len, char *msg, size_t n)
+{
+    char inner[MSG_MAX];
+    json_error_t jerr;
+    json_t *doc;
+    parsed_fault *pf = NULL;
+    fault_entry *copies = NULL, *faults;
+    size_t count, i, made = 0;
+    int rc = -1;
+
+    doc = json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc)
+        return fail(msg, n, "fault spec is not valid JSON: %s", jerr.text);
+    count = json_is_array(doc) ? json_array_size(doc) : 1;
+    pf = calloc(count ? count : 1, sizeof *pf);
+    copies = calloc(count ? count : 1, sizeof *copies);
+    if (!pf || !copies) {
+        fail(msg, n, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < count; i++) {
+        json_t *item = json_is_array(doc) ? json_array_get(doc, i) : doc;
+        if (fault_parse(item, &pf[i], inner, sizeof inner) != 0) {
+            if (json_is_array(doc))
+                fail(msg, n, "[%zu]: %s", i, inner);
+            else
+                fail(msg, n, "%s", inner);
+            goto out;
+        }
+    }
+    for (made = 0; made < count; made++) {
+        if (fault_init(&copies[made], &pf[made].f, pf[made].f.times ? pf[made].f.times : 1) != 0) {
+            fail(msg, n, "out of memory");
+            goto out;
+        }
+    }
+    pthread_mutex_lock(&m->lock);
+    faults = grow(m->faults, &m->cap_faults, m->n_faults + count, sizeof *faults);
+    if (faults) {
+        m->faults = faults;
+        memcpy(m->faults + m->n_faults, copies, count * sizeof *copies);
+        m->n_faults += count;
+        made = 0; /* the copies belong to m now */
+        rc = 0;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (rc != 0)
+        fail(msg, n, "out of memory");
+out:
+    for (i = 0; i < made; i++)
+        fault_free(&copies[i]);
+    for (i = 0; pf && i < count; i++)
+        free(pf[i].body_owned);
+    free(copies);
+    free(pf);
+    json_decref(doc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ control API */
+
+static int is_control_path(const char *url)
+{
+    return strncmp(url, CONTROL_PREFIX, sizeof CONTROL_PREFIX - 1) == 0 ||
+           strcmp(url, "/_mock") == 0;
+}
+
+static int is_poll_path(const char *path)
+{
+    const char *slash;
+
+    if (strncmp(path, "/v2/", 4) != 0)
+        return 0;
+    slash = strchr(path + 4, '/');
+    return slash && slash > path + 4 && slash[1];
+}
+
+/* A query argument, NULL when absent or empty. */
+static const char *query_arg(struct MHD_Connection *conn, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+static json_t *control_stats(lmock *m, struct MHD_Connection *conn)
+{
+    const char *want_method = query_arg(conn, "method");
+    const char *want_prefix = query_arg(conn, "path_prefix");
+    unsigned requests = 0, submits = 0, polls = 0, downloads = 0, uploads = 0, matching = 0;
+    json_t *v;
+
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < m->n_counts; i++) {
+        const path_count *pc = &m->counts[i];
+        int get = strcmp(pc->method, "GET") == 0;
+        requests += pc->count;
+        if (strcmp(pc->method, "POST") == 0 && starts_with(pc->path, "/v2/"))
+            submits += pc->count;
+        if (get && is_poll_path(pc->path))
+            polls += pc->count;
+        if (get && starts_with(pc->path, "/results/"))
+            downloads += pc->count;
+        if (strcmp(pc->method, "PUT") == 0 && starts_with(pc->path, "/uploads/"))
+            uploads += pc->count;
+        if ((!want_method || strcasecmp(want_method, pc->method) == 0) &&
+            starts_with(pc->path, want_prefix))
+            matching += pc->count;
+    }
+    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests", (json_int_t)requests,
+                  "jobs_accepted", (json_int_t)m->jobs_accepted, "downloads_with_auth",
+                  (json_int_t)m->downloads_with_auth, "submits", (json_int_t)submits, "polls",
+                  (json_int_t)polls, "downloads", (json_int_t)downloads, "uploads",
+                  (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth);
+    pthread_mutex_unlock(&m->lock);
+    if (v && (want_method || want_prefix) &&
+        json_object_set_new(v, "count", json_integer((json_int_t)matching)) != 0) {
+        json_decref(v);
+        v = NULL;
+    }
+    return v;
+}
+
+/* A JSON string of s, or null when s is not UTF-8. */
+static json_t *text_or_null(const char *s, size_t len)
+{
+    json_t *v = s ? json_stringn(s, len) : NULL;
+    return v ? v : json_null();
+}
+
+static json_t *control_requests(lmock *m, struct MHD_Connection *conn)
+{
+    const char *prefix = query_arg(conn, "path_prefix");
+    const char *limit_arg = query_arg(conn, "limit");
+    unsigned long limit = REQUESTS_LIMIT_DEFAULT;
+    json_t *list = json_array(), *item, *headers;
+    int failed = !list;
+
+    if (limit_arg)
+        limit = strtoul(limit_arg, NULL, 10);
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < m->ring_used && !failed && json_array_size(list) < limit; i++) {
+        const record *r = &m->ring[(m->ring_next + RECORD_RING - 1 - i) % RECORD_RING];
+        if (!starts_with(r->path, prefix))
+            continue;
+        headers = json_object();
+        for (size_t h = 0; headers && h < r->n_headers; h++) {
+            const char *value = r->headers[h].value;
+            if (json_object_set_new(headers, r->headers[h].name,
+                                    text_or_null(value, strlen(value))) != 0)
+                failed = 1;
+        }
+        /* "o" steals the references, even when json_pack fails */
+        item = json_pack("{s:s, s:s, s:o, s:o, s:I}", "method", r->method, "path", r->path,
+                         "headers", headers, "body", text_or_null(r->body, r->body_len),
+                         "body_len", (json_int_t)r->body_len);
+        if (!item || json_array_append_new(list, item) != 0)
+            failed = 1;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (failed) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+static json_t *control_faults(lmock *m)
+{
+    json_t *list = json_array(), *item;
+    int failed = !list;
+
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < m->n_faults && !failed; i++) {
+        const fault_entry *f = &m->faults[i];
+        if (f->remaining == 0)
+            continue;
+        item = json_pack("{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I, s:I}",
+                         "kind", fault_kind_names[f->kind], "method", f->method, "path_prefix",
+                         f->path_prefix, "status", f->status, "error_type", f->error_type,
+                         "message", f->message, "retry_after", f->retry_after, "body", f->body,
+                         "location", f->location, "delay_ms", (json_int_t)f->delay_ms, "size",
+                         (json_int_t)f->size, "times", (json_int_t)f->remaining);
+        if (!item || json_array_append_new(list, item) != 0)
+            failed = 1;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (failed) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+/* The /_mock/ routes: no auth, no faults, no counters, no records. */
+static void handle_control(lmock *m, struct MHD_Connection *conn, const char *method,
+                           const char *url, const request_ctx *ctx, reply *r)
+{
+    const char *what = url[sizeof CONTROL_PREFIX - 2] == '/' ? url + sizeof CONTROL_PREFIX - 1 : "";
+    const char *allowed = NULL;
+    int get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
+    char msg[MSG_MAX];
+
+    if (ctx->too_large) {
+        reply_errorf(r, MHD_HTTP_CONTENT_TOO_LARGE, "Request body exceeds %u bytes",
+                     LMOCK_BODY_MAX);
+    } else if (strcmp(what, "faults") == 0) {
+        if (post && fault_add_jsonb(m, ctx->body, ctx->len, msg, sizeof msg) != 0) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request_error", msg);
+        } else if (post) {
+            reply_text(r, MHD_HTTP_NO_CONTENT, NULL, strdup(""));
+        } else if (strcmp(method, "DELETE") == 0) {
+            lmock_faults_clear(m);
+            reply_text(r, MHD_HTTP_NO_CONTENT, NULL, strdup(""));
+        } else if (get)
+            reply_json(r, MHD_HTTP_OK, control_faults(m));
+        else
+            allowed = "GET, POST, DELETE";
+    } else if (strcmp(what, "stats") == 0) {
+        if (get)
+            reply_json(r, MHD_HTTP_OK, control_stats(m, conn));
+        else
+            allowed = "GET";
+    } else if (strcmp(what, "requests") == 0) {
+        if (get)
+            reply_json(r, MHD_HTTP_OK, control_requests(m, conn));
+        else
+            allowed = "GET";
+    } else if (strcmp(what, "reset") == 0) {
+        if (post) {
+            lmock_reset(m);
+            reply_text(r, MHD_HTTP_NO_CONTENT, NULL, strdup(""));
+        } else {
+            allowed = "POST";
+        }
+    } else {
+        reply_errorf(r, MHD_HTTP_NOT_FOUND,
+                     "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
+                     "/_mock/requests and /_mock/reset",
+                     method, url);
+    }
+    if (allowed) {
+        reply_errorf(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method %s not allowed on %s", method, url);
+        reply_header(r, MHD_HTTP_HEADER_ALLOW, allowed);
+    }
 }
 
 /* ------------------------------------------------------------------ MHD callbacks */
@@ -1597,6 +2199,7 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
     route rt = route_parse(method, url);
     reply r = {0};
     send_mode mode = SEND_NORMAL;
+    struct MHD_Response *prepared;
     enum MHD_Result ret;
     uint64_t seq;
 
@@ -1605,6 +2208,11 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
     pthread_mutex_unlock(&m->lock);
     snprintf(req_id, sizeof req_id, "%016" PRIx64 "%016" PRIx64, m->id_salt, seq);
 
+    if (is_control_path(url)) {
+        handle_control(m, conn, method, url, ctx, &r);
+        return reply_send(m, conn, &r, NULL, SEND_NORMAL, 0, req_id, method, url);
+    }
+
     record_request(m, conn, method, url, ctx);
     faulted = fault_take(m, method, url, &rt, &fault);
     if (faulted) {
@@ -1612,8 +2220,16 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
         case LMOCK_FAULT_STATUS:
         case LMOCK_FAULT_HTML:
         case LMOCK_FAULT_BODY:
-            fault_reply(&fault, &r);
-            ret = reply_send(m, conn, &r, SEND_NORMAL, 0, req_id, method, url);
+        case LMOCK_FAULT_REDIRECT:
+            fault_reply(&fault, url, &r);
+            ret = reply_send(m, conn, &r, NULL, SEND_NORMAL, 0, req_id, method, url);
+            fault_free(&fault);
+            return ret;
+        case LMOCK_FAULT_HUGE_BODY:
+            prepared = response_huge(&fault, &r);
+            if (!prepared)
+                reply_error(&r, 500, NULL, "ltx-mock: out of memory");
+            ret = reply_send(m, conn, &r, prepared, SEND_NORMAL, 0, req_id, method, url);
             fault_free(&fault);
             return ret;
         case LMOCK_FAULT_RESET:
@@ -1629,13 +2245,26 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
         case LMOCK_FAULT_STALL:
             mode = SEND_STALL;
             break;
+        case LMOCK_FAULT_CHUNKED:
+            mode = SEND_CHUNKED;
+            break;
         case LMOCK_FAULT_JOB_FAIL:
+        case LMOCK_FAULT_RESET_AFTER_BODY:
             break;
         }
     }
     handle_route(m, conn, method, url, &rt, ctx,
                  faulted && fault.kind == LMOCK_FAULT_JOB_FAIL ? &fault : NULL, &r);
-    ret = reply_send(m, conn, &r, mode, fault.delay_ms, req_id, method, url);
+    if (faulted && fault.kind == LMOCK_FAULT_RESET_AFTER_BODY) {
+        /* The request took effect (a v2 submit made its job); the answer is lost. */
+        char outcome[64];
+        snprintf(outcome, sizeof outcome, "%u, then reset without answering", r.status);
+        log_line(m, method, url, outcome, req_id);
+        reply_free(&r);
+        fault_free(&fault);
+        return MHD_NO;
+    }
+    ret = reply_send(m, conn, &r, NULL, mode, fault.delay_ms, req_id, method, url);
     fault_free(&fault);
     return ret;
 }
@@ -1732,7 +2361,10 @@ static void lmock_free(lmock *m)
         free(m->jobs[i].fail_message);
     }
     free(m->jobs);
+    for (size_t i = 0; i < m->n_uploads; i++)
+        free(m->uploads[i].content_type);
     free(m->uploads);
+    free(m->result_base);
     for (size_t i = 0; i < RECORD_RING; i++)
         record_clear(&m->ring[i]);
     for (size_t i = 0; i < m->n_counts; i++) {
@@ -1782,6 +2414,8 @@ lmock *lmock_start(const lmock_options *opts)
     m->processing_ms = opts->processing_ms;
     m->time_based = opts->pending_ms || opts->processing_ms;
     m->quiet = opts->quiet;
+    m->expire_ms = opts->expire_ms;
+    m->serve_any_result = opts->serve_any_result;
     if (opts->video_path) {
         if (video_load(m, opts->video_path) != 0)
             goto fail;
@@ -1816,8 +2450,11 @@ lmock *lmock_start(const lmock_options *opts)
         fprintf(stderr, "ltx-mock: cannot read the bound port\n");
         goto fail;
     }
+    /* Under the lock: the daemon's threads read base_url under it. */
+    pthread_mutex_lock(&m->lock);
     m->port = info->port;
     snprintf(m->base_url, sizeof m->base_url, "http://127.0.0.1:%u", (unsigned)m->port);
+    pthread_mutex_unlock(&m->lock);
     return m;
 
 fail:
@@ -1865,6 +2502,36 @@ void lmock_fault_add(lmock *m, const lmock_fault *f)
     pthread_mutex_unlock(&m->lock);
 }
 
+int lmock_fault_add_json(lmock *m, const char *json, char *err, size_t err_len)
+{
+    char scratch[MSG_MAX];
+
+    if (!err || err_len == 0) {
+        err = scratch;
+        err_len = sizeof scratch;
+    }
+    return fault_add_jsonb(m, json, json ? strlen(json) : 0, err, err_len);
+}
+
+void lmock_set_result_base(lmock *m, const char *base_url)
+{
+    char *copy = NULL;
+    size_t len;
+
+    if (base_url) {
+        len = strlen(base_url);
+        while (len > 0 && base_url[len - 1] == '/')
+            len--;
+        copy = strndup(base_url, len);
+        if (!copy)
+            return;
+    }
+    pthread_mutex_lock(&m->lock);
+    free(m->result_base);
+    m->result_base = copy;
+    pthread_mutex_unlock(&m->lock);
+}
+
 void lmock_faults_clear(lmock *m)
 {
     pthread_mutex_lock(&m->lock);
@@ -1904,6 +2571,16 @@ unsigned lmock_downloads_with_auth(lmock *m)
 
     pthread_mutex_lock(&m->lock);
     n = m->downloads_with_auth;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
+unsigned lmock_uploads_with_auth(lmock *m)
+{
+    unsigned n;
+
+    pthread_mutex_lock(&m->lock);
+    n = m->uploads_with_auth;
     pthread_mutex_unlock(&m->lock);
     return n;
 }
@@ -1969,5 +2646,12 @@ void lmock_reset_counters(lmock *m)
     m->ring_next = m->ring_used = 0;
     m->jobs_accepted = 0;
     m->downloads_with_auth = 0;
+    m->uploads_with_auth = 0;
     pthread_mutex_unlock(&m->lock);
+}
+
+void lmock_reset(lmock *m)
+{
+    lmock_faults_clear(m);
+    lmock_reset_counters(m);
 }

@@ -30,12 +30,30 @@ typedef enum {
                                accepted (202) but ends "failed" with error
                                {error_type, message}; defaults by `status`, else
                                api_error / "Generation failed"                  */
+    /* Additions (the numbering of the kinds above is fixed): */
+    LMOCK_FAULT_CHUNKED,    /* answer normally, but with chunked transfer encoding
+                               (no Content-Length)                                */
+    LMOCK_FAULT_HUGE_BODY,  /* answer `status` (default 500) with a valid JSON error
+                               envelope of exactly `size` bytes (default
+                               LMOCK_HUGE_BODY_DEFAULT), its message padded with
+                               spaces; streamed, never held in memory              */
+    LMOCK_FAULT_REDIRECT,   /* answer `status` (default 302) with an empty body and
+                               `Location: <location>` (default: the request's own
+                               path, a loop)                                       */
+    LMOCK_FAULT_RESET_AFTER_BODY, /* read the whole request, handle it normally (a
+                               v2 submit DOES create and count its job), then close
+                               the connection without answering                    */
 } lmock_fault_kind;
 
 /* Faults are applied before authentication and validation, after the request is
- * counted and recorded. STATUS, HTML, BODY and RESET replace the normal handling
- * (no job is created). DELAY, TRUNCATE and STALL run it: a truncated v2 submit
- * still creates a job, as a real connection lost after the body was sent would.
+ * counted and recorded. STATUS, HTML, BODY, HUGE_BODY, REDIRECT and RESET replace
+ * the normal handling (no job is created). DELAY, TRUNCATE, STALL, CHUNKED and
+ * RESET_AFTER_BODY run it: a truncated v2 submit still creates a job, as a real
+ * connection lost after the body was sent would. TRUNCATE and STALL apply to any
+ * answer, JSON ones (v2 submit, poll) included: the full Content-Length is
+ * declared and half of the body is sent. RESET and RESET_AFTER_BODY both close
+ * the connection after the request body was read; only RESET_AFTER_BODY lets the
+ * request take effect.
  * A STATUS fault with status 0 is ignored; HTML defaults to 413, BODY to 200. */
 
 typedef struct {
@@ -49,7 +67,13 @@ typedef struct {
     const char *body;        /* for LMOCK_FAULT_BODY                                 */
     unsigned delay_ms;       /* for DELAY and STALL                                 */
     unsigned times;          /* how many matching requests it applies to; 0 = 1    */
+    /* Additions: */
+    size_t size;             /* HUGE_BODY: body size in bytes; 0 = the default     */
+    const char *location;    /* REDIRECT: the Location header; NULL = own path     */
 } lmock_fault;
+
+/* HUGE_BODY's default size: 10 MiB. */
+#define LMOCK_HUGE_BODY_DEFAULT (10u * 1024u * 1024u)
 
 /* Documented defaults (additions). */
 #define LMOCK_DEFAULT_API_KEY "test-key"
@@ -70,6 +94,14 @@ typedef struct {
     unsigned processing_ms;    /* time spent processing (0 = by polls)               */
     const char *video_path;    /* MP4 served as output; NULL = the built-in fixture  */
     int quiet;                 /* no log lines on stderr                              */
+    /* Additions: */
+    unsigned expire_ms;        /* a job polled (or downloaded) more than this long
+                                  after it completed is 404 not_found_error, as the
+                                  API forgets jobs after 24 hours; 0 = never         */
+    int serve_any_result;      /* GET|HEAD /results/<uuid>.mp4|.zip serves the video
+                                  even for a job this server does not know: for a
+                                  second server that plays the result host of a
+                                  first one (see lmock_set_result_base())            */
 } lmock_options;
 
 /* Fill *opts with the defaults (all zero but for the documented defaults):
@@ -86,7 +118,47 @@ void lmock_options_init(lmock_options *opts);
  * (200 video/mp4), POST /v2/<same + video-to-video-hdr, video-to-video-reframe>
  * (202 job), GET /v2/<endpoint>/<id> (job status), POST /v1/upload (signed
  * upload URL), and without auth: GET|HEAD /results/<id>.mp4|.zip (Range
- * supported) and PUT /uploads/<id> (requires x-goog-content-length-range). */
+ * supported) and PUT /uploads/<id>.
+ *
+ * Upload flow (API-NOTES §6): POST /v1/upload needs the Bearer key and answers
+ * {upload_url, storage_uri, expires_at, required_headers}. The PUT to upload_url
+ * is answered like Google Cloud Storage: 403 XML SignatureDoesNotMatch when it
+ * lacks a required_headers entry (or changes its value) or carries an
+ * Authorization header; 400 XML EntityTooLarge when the size is outside the
+ * range; else 200. Its Content-Type is recorded (lmock_last_header(m,
+ * "/uploads/", "Content-Type")). A storage_uri is accepted as image_uri,
+ * video_uri, audio_uri or last_frame_uri once its PUT succeeded; an ltx:// URI
+ * this server did not issue, or one nothing was uploaded to, gets 400
+ * invalid_request_error naming the field.
+ *
+ * Control API (additions), for test programs in any language that drive the
+ * ltx-mock program. Routes under /_mock/ need no Authorization, are never
+ * faulted, counted or recorded:
+ *   POST   /_mock/faults   body: one fault spec (below) or an array of them; 204.
+ *                          Invalid JSON, an unknown kind or field, or a value of
+ *                          the wrong type: 400 envelope naming it, nothing added.
+ *   DELETE /_mock/faults   clear all faults; 204.
+ *   GET    /_mock/faults   200, the faults with uses left, as an array of specs
+ *                          whose "times" is what is left.
+ *   GET    /_mock/stats    200 {"requests","jobs_accepted","downloads_with_auth",
+ *                          "submits","polls","downloads","uploads",
+ *                          "uploads_with_auth"}; with ?method=M&path_prefix=P
+ *                          also "count": lmock_count(m, M, P).
+ *   GET    /_mock/requests 200, the recorded requests (lmock_last_*), newest
+ *                          first: [{"method","path","headers":{..},"body"}];
+ *                          "body" is null when not UTF-8 text ("body_len" is
+ *                          always there); ?path_prefix=P&limit=N filter.
+ *   POST   /_mock/reset    clear faults and counters (not jobs, not uploads); 204.
+ * A fault spec is the JSON form of lmock_fault:
+ *   {"kind": "status", "method": "POST", "path_prefix": "/v2/text-to-video",
+ *    "status": 422, "error_type": null, "message": null, "retry_after": null,
+ *    "body": null, "location": null, "delay_ms": 0, "size": 0, "times": 1}
+ * Only "kind" is required: "status", "html", "truncate", "reset", "stall",
+ * "delay", "body", "job_fail", "chunked", "huge_body", "redirect" or
+ * "reset_after_body" (LMOCK_FAULT_<KIND>). Any other field may be null or absent
+ * (= 0 / NULL in lmock_fault), except that kind "status" without a status means
+ * 500. "retry_after" may be a string or a number of seconds; "body" a string
+ * (sent verbatim) or any other JSON value (sent serialised). */
 lmock *lmock_start(const lmock_options *opts);
 
 /* Stop the server and free everything. NULL is accepted. */
@@ -102,6 +174,16 @@ const char *lmock_base_url(const lmock *m);
 void lmock_fault_add(lmock *m, const lmock_fault *f);
 void lmock_faults_clear(lmock *m);
 
+/* Addition: add the faults of a JSON spec, one object or an array of them, in the
+ * format of POST /_mock/faults (see lmock_start()). Returns 0, or -1 with nothing
+ * added and a message in err (which may be NULL) when the spec is invalid. */
+int lmock_fault_add_json(lmock *m, const char *json, char *err, size_t err_len);
+
+/* Addition: make completed jobs' result URLs "<base_url>/results/<id>.<ext>"
+ * instead of this server's own base URL, e.g. lmock_base_url() of a second
+ * server started with serve_any_result. NULL restores the default. */
+void lmock_set_result_base(lmock *m, const char *base_url);
+
 /* Counters and records of what the server saw. `method` may be NULL (any);
  * `path_prefix` may be NULL (any). Counts every request, faulted or not. */
 unsigned lmock_count(lmock *m, const char *method, const char *path_prefix);
@@ -111,6 +193,11 @@ unsigned lmock_jobs_accepted(lmock *m);
 
 /* Result downloads that arrived carrying an Authorization header. */
 unsigned lmock_downloads_with_auth(lmock *m);
+
+/* Addition: PUTs to signed upload URLs that arrived carrying an Authorization
+ * header (all were refused). v2 submits received, accepted or not, are
+ * lmock_count(m, "POST", "/v2/"). */
+unsigned lmock_uploads_with_auth(lmock *m);
 
 /* Copy of the last request body received at a path starting with path_prefix, or
  * NULL. Caller frees with free(). */
@@ -130,6 +217,10 @@ const unsigned char *lmock_video(const lmock *m, size_t *len);
 
 /* Reset counters and records (not jobs, not faults). */
 void lmock_reset_counters(lmock *m);
+
+/* Addition: lmock_faults_clear() and lmock_reset_counters() at once, as POST
+ * /_mock/reset does. */
+void lmock_reset(lmock *m);
 
 #ifdef __cplusplus
 }
