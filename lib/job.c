@@ -307,6 +307,14 @@ static int job_outcome(ltx_job *job, ltx_error **err)
     return ltx__error_raise(err, e, LTX_EJOBFAILED);
 }
 
+static int wait_timed_out(ltx_job *job, ltx_error **err)
+{
+    return with_job(err, job,
+                    ltx__fail(err, LTX_ETIMEDOUT,
+                              "job %s is still %s at the deadline; it keeps running (resume "
+                              "with its id)", job->id, job->status ? job->status : "queued"));
+}
+
 int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint64_t deadline,
                   ltx_error **err)
 {
@@ -333,15 +341,14 @@ int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint
             return job_outcome(job, err);
         now = clk->now_ms(clk->ud);
         if (deadline != UINT64_MAX && now >= deadline)
-            return with_job(err, job,
-                            ltx__fail(err, LTX_ETIMEDOUT,
-                                      "job %s is still %s at the deadline; it keeps running "
-                                      "(resume with its id)", job->id,
-                                      job->status ? job->status : "queued"));
+            return wait_timed_out(job, err);
         pause = interval_ms;
         if (deadline != UINT64_MAX && now + pause > deadline)
             pause = deadline - now;
         clk->sleep_ms(pause, clk->ud);
+        /* a poll that starts at the deadline could only time out: say what is known */
+        if (deadline != UINT64_MAX && clk->now_ms(clk->ud) >= deadline)
+            return wait_timed_out(job, err);
     }
 }
 

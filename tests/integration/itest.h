@@ -44,5 +44,6 @@ Suite *suite_mock(void);
 Suite *suite_retry(void);
 Suite *suite_upload(void);
 Suite *suite_endpoints(void);
+Suite *suite_faults(void);
 
 #endif

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, suite_retry());
     srunner_add_suite(sr, suite_upload());
     srunner_add_suite(sr, suite_endpoints());
+    srunner_add_suite(sr, suite_faults());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
