@@ -1,0 +1,73 @@
+// callback.go — the exported Go function the C progress trampoline (ltx.go) calls.
+//
+// A file with //export may only declare C things in its preamble, so the
+// trampoline itself is defined in ltx.go.
+
+package ltx
+
+/*
+#include <stdint.h>
+#include <ltx/ltx.h>
+*/
+import "C"
+
+import (
+	"runtime/cgo"
+	"time"
+)
+
+// progressState travels to C as a runtime/cgo.Handle in the void *userdata.
+type progressState struct {
+	fn       ProgressFunc
+	panicked bool
+	panicVal interface{}
+}
+
+//export ltxgoProgress
+func ltxgoProgress(p *C.ltx_progress, h C.uintptr_t) (rc C.int) {
+	st, ok := cgo.Handle(h).Value().(*progressState)
+	if !ok || st.panicked {
+		return 1
+	}
+	// A panic must not unwind through libltx's C frames: keep it, stop the
+	// call (LTX_ECANCELLED), and re-raise it once the C call has returned.
+	defer func() {
+		if r := recover(); r != nil {
+			st.panicked, st.panicVal = true, r
+			rc = 1
+		}
+	}()
+	pr := Progress{
+		Stage:   Stage(C.ltx_progress_stage(p)),
+		JobID:   goStr(C.ltx_progress_job_id(p)),
+		Status:  goStr(C.ltx_progress_status(p)),
+		Bytes:   uint64(C.ltx_progress_bytes(p)),
+		Total:   uint64(C.ltx_progress_total(p)),
+		Elapsed: time.Duration(C.ltx_progress_elapsed_ms(p)) * time.Millisecond,
+	}
+	if st.fn(pr) {
+		return 0
+	}
+	return 1
+}
+
+// callWithProgress runs call with a handle for fn (0, meaning no callback, when
+// fn is nil) and an error out-pointer, and turns the result into an error. A panic
+// of the callback is re-raised after libltx returned and the error was freed.
+func callWithProgress(fn ProgressFunc, call func(h C.uintptr_t, e **C.ltx_error) C.int) error {
+	var e *C.ltx_error
+	if fn == nil {
+		return takeError(call(0, &e), e)
+	}
+	st := &progressState{fn: fn}
+	h := cgo.NewHandle(st)
+	defer h.Delete()
+	rc := call(C.uintptr_t(h), &e)
+	if st.panicked {
+		if e != nil {
+			C.ltx_error_free(e)
+		}
+		panic(st.panicVal)
+	}
+	return takeError(rc, e)
+}

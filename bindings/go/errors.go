@@ -1,0 +1,187 @@
+// errors.go — the Go side of ltx_error: a *Error value per failure, and sentinels for errors.Is.
+
+package ltx
+
+/*
+#include <stdlib.h>
+#include <ltx/ltx.h>
+*/
+import "C"
+
+import (
+	"fmt"
+	"time"
+	"unsafe"
+)
+
+// Code is an ltx_status class. The numbers are libltx's ABI: client-side classes are
+// negative, HTTP classes equal the HTTP status they stand for.
+type Code int
+
+// The ltx_status values (see libltx(7), "ERROR CODES").
+const (
+	CodeOK             Code = C.LTX_OK
+	CodeInvalid        Code = C.LTX_EINVAL          // an argument is invalid
+	CodeRequest        Code = C.LTX_EREQUEST        // the request failed validation; nothing was sent
+	CodeNoMem          Code = C.LTX_ENOMEM          // out of memory
+	CodeIO             Code = C.LTX_EIO             // local I/O failed
+	CodeNetwork        Code = C.LTX_ENETWORK        // DNS, connect, TLS or a dropped connection
+	CodeTimedOut       Code = C.LTX_ETIMEDOUT       // connect timeout, stall or deadline
+	CodeCancelled      Code = C.LTX_ECANCELLED      // a callback asked to stop
+	CodeProtocol       Code = C.LTX_EPROTOCOL       // an answer the API does not define
+	CodeJobFailed      Code = C.LTX_EJOBFAILED      // the job ended in "failed"
+	CodeSinkFull       Code = C.LTX_ESINKFULL       // a memory sink reached its cap
+	CodeInit           Code = C.LTX_EINIT           // ltx_global_init() failed
+	CodeHTTP           Code = C.LTX_EHTTP           // an HTTP status with no class of its own
+	CodeBadRequest     Code = C.LTX_EBADREQUEST     // 400 invalid_request_error
+	CodeAuth           Code = C.LTX_EAUTH           // 401 authentication_error
+	CodeFunds          Code = C.LTX_EFUNDS          // 402 insufficient_funds_error
+	CodeForbidden      Code = C.LTX_EFORBIDDEN      // 403 permission_error
+	CodeNotFound       Code = C.LTX_ENOTFOUND       // 404 not_found_error
+	CodeTooLarge       Code = C.LTX_ETOOLARGE       // 413 request_too_large
+	CodeContent        Code = C.LTX_ECONTENT        // 422 content_filtered_error
+	CodeRateLimit      Code = C.LTX_ERATELIMIT      // 429 rate_limit_error / concurrency_limit_error
+	CodeServer         Code = C.LTX_ESERVER         // 500 api_error
+	CodeBadGateway     Code = C.LTX_EBADGATEWAY     // 502
+	CodeUnavailable    Code = C.LTX_EUNAVAILABLE    // 503 service_unavailable
+	CodeGatewayTimeout Code = C.LTX_EGATEWAYTIMEOUT // 504
+)
+
+// String is ltx_strerror(code): a short English description.
+func (c Code) String() string {
+	return C.GoString(C.ltx_strerror(C.int(c)))
+}
+
+// Error is everything libltx reported about a failure (ltx_error(3)). Every error
+// returned by this package is an *Error. Compare classes with errors.Is and the
+// Err* sentinels, or read Code directly.
+type Error struct {
+	Code             Code          // the ltx_status class
+	HTTPStatus       int           // the HTTP status answered, 0 when none was received
+	Type             string        // the API's error.type ("content_filtered_error"), or ""
+	Message          string        // the full message, with the request id when there is one
+	APIMessage       string        // the API's error.message as sent, or ""
+	RequestID        string        // the x-request-id header, or ""
+	JobID            string        // the job the error concerns, or ""
+	Field            string        // the request field that failed validation, or ""
+	PossiblyExecuted bool          // the server may have started (and will bill) a generation
+	RetryAfter       time.Duration // Retry-After of the last answer, or -1 when absent
+	Attempts         uint          // HTTP attempts made (0 when nothing was sent)
+	TransportMessage string        // libcurl's error text, or ""
+	Body             []byte        // a bounded copy of the response body, or nil
+}
+
+// Error returns the message libltx built (it names the request id when there is one).
+func (e *Error) Error() string {
+	if e.Message != "" {
+		return "ltx: " + e.Message
+	}
+	return "ltx: " + e.Code.String()
+}
+
+// Is reports whether target is an *Error of the same Code, so that
+// errors.Is(err, ltx.ErrContentFiltered) works on any error of that class.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t != nil && t.Code == e.Code
+}
+
+func sentinel(c Code) *Error { return &Error{Code: c, RetryAfter: -1} }
+
+// Sentinels, one per class, for errors.Is. Only their Code is meaningful.
+var (
+	ErrInvalid           = sentinel(CodeInvalid)
+	ErrRequest           = sentinel(CodeRequest)
+	ErrNoMem             = sentinel(CodeNoMem)
+	ErrIO                = sentinel(CodeIO)
+	ErrNetwork           = sentinel(CodeNetwork)
+	ErrTimedOut          = sentinel(CodeTimedOut)
+	ErrCancelled         = sentinel(CodeCancelled)
+	ErrProtocol          = sentinel(CodeProtocol)
+	ErrJobFailed         = sentinel(CodeJobFailed)
+	ErrSinkFull          = sentinel(CodeSinkFull)
+	ErrInit              = sentinel(CodeInit)
+	ErrHTTP              = sentinel(CodeHTTP)
+	ErrBadRequest        = sentinel(CodeBadRequest)
+	ErrAuth              = sentinel(CodeAuth)
+	ErrInsufficientFunds = sentinel(CodeFunds)
+	ErrForbidden         = sentinel(CodeForbidden)
+	ErrNotFound          = sentinel(CodeNotFound)
+	ErrTooLarge          = sentinel(CodeTooLarge)
+	ErrContentFiltered   = sentinel(CodeContent)
+	ErrRateLimited       = sentinel(CodeRateLimit)
+	ErrServer            = sentinel(CodeServer)
+	ErrBadGateway        = sentinel(CodeBadGateway)
+	ErrUnavailable       = sentinel(CodeUnavailable)
+	ErrGatewayTimeout    = sentinel(CodeGatewayTimeout)
+)
+
+func goStr(s *C.char) string {
+	if s == nil {
+		return ""
+	}
+	return C.GoString(s)
+}
+
+// takeError turns a status code and the ltx_error it came with (which may be nil,
+// for calls that report no details) into an *Error, freeing the C object.
+func takeError(rc C.int, e *C.ltx_error) error {
+	if e == nil {
+		if rc == C.LTX_OK {
+			return nil
+		}
+		return &Error{Code: Code(rc), Message: Code(rc).String(), RetryAfter: -1}
+	}
+	defer C.ltx_error_free(e)
+	out := &Error{
+		Code:             Code(C.ltx_error_code(e)),
+		HTTPStatus:       int(C.ltx_error_http_status(e)),
+		Type:             goStr(C.ltx_error_type(e)),
+		Message:          goStr(C.ltx_error_message(e)),
+		APIMessage:       goStr(C.ltx_error_api_message(e)),
+		RequestID:        goStr(C.ltx_error_request_id(e)),
+		JobID:            goStr(C.ltx_error_job_id(e)),
+		Field:            goStr(C.ltx_error_field(e)),
+		PossiblyExecuted: C.ltx_error_possibly_executed(e) != 0,
+		RetryAfter:       -1,
+		Attempts:         uint(C.ltx_error_attempts(e)),
+		TransportMessage: goStr(C.ltx_error_transport_message(e)),
+	}
+	if ms := int64(C.ltx_error_retry_after_ms(e)); ms >= 0 {
+		out.RetryAfter = time.Duration(ms) * time.Millisecond
+	}
+	var n C.size_t
+	if p := C.ltx_error_body(e, &n); p != nil {
+		out.Body = C.GoBytes(p, C.int(n))
+	}
+	if out.Code == CodeOK { // never report success as an error
+		out.Code = Code(rc)
+	}
+	return out
+}
+
+// status is takeError for calls that return only a code.
+func status(rc C.int) error {
+	if rc == C.LTX_OK {
+		return nil
+	}
+	return takeError(rc, nil)
+}
+
+// invalid is the error for arguments rejected before reaching C.
+func invalid(format string, args ...interface{}) error {
+	return &Error{Code: CodeInvalid, Message: fmt.Sprintf(format, args...), RetryAfter: -1}
+}
+
+// cString copies s for C, refusing strings with a NUL byte (C would truncate them).
+// The caller frees the result with C.free.
+func cString(what, s string) (*C.char, error) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return nil, invalid("%s contains a NUL byte", what)
+		}
+	}
+	return C.CString(s), nil
+}
+
+func free(p *C.char) { C.free(unsafe.Pointer(p)) }

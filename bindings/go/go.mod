@@ -1,0 +1,3 @@
+module libltx.invalid/ltx
+
+go 1.19

@@ -1,0 +1,585 @@
+// Package ltx is a thin Go binding of libltx, the C client library for the LTX
+// video generation API. It links the system library through cgo and pkg-config
+// (`pkg-config ltx`).
+//
+// A Client holds the API key and settings and may be shared by goroutines once
+// configured; a Request and a Job are used by one goroutine at a time. Every
+// error is an *Error; compare classes with errors.Is and the Err* sentinels.
+// Handles are freed by Close (and, as a fallback, by a finalizer).
+package ltx
+
+/*
+#cgo pkg-config: ltx
+#include <stdint.h>
+#include <stdlib.h>
+#include <ltx/ltx.h>
+
+extern int ltxgoProgress(ltx_progress *p, uintptr_t handle);
+
+// The C trampoline: userdata carries a runtime/cgo.Handle.
+static int ltxgo_progress(const ltx_progress *p, void *userdata)
+{
+	return ltxgoProgress((ltx_progress *)p, (uintptr_t)userdata);
+}
+
+static int ltxgo_generate(ltx_client *c, const ltx_request *r, ltx_sink *s, uintptr_t h,
+			  ltx_error **err)
+{
+	return ltx_generate(c, r, s, h ? ltxgo_progress : NULL, (void *)h, err);
+}
+
+static int ltxgo_job_wait(ltx_job *j, uint32_t ms, uintptr_t h, ltx_error **err)
+{
+	return ltx_job_wait(j, ms, h ? ltxgo_progress : NULL, (void *)h, err);
+}
+
+static int ltxgo_job_download(ltx_job *j, ltx_sink *s, uintptr_t h, ltx_error **err)
+{
+	return ltx_job_download(j, s, h ? ltxgo_progress : NULL, (void *)h, err);
+}
+*/
+import "C"
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Version is the version of the libltx loaded at run time (ltx_version(3)).
+func Version() string { return C.GoString(C.ltx_version()) }
+
+// NoLimit, given to a timeout setter, removes that limit (LTX_NO_LIMIT).
+const NoLimit time.Duration = -1
+
+var (
+	initOnce sync.Once
+	initErr  error
+)
+
+// globalInit calls ltx_global_init() once per process. It is never paired with
+// ltx_global_cleanup(): jobs and clients may outlive any Go scope, and libcurl
+// is cleaned up when the process exits.
+func globalInit() error {
+	initOnce.Do(func() {
+		initErr = status(C.ltx_global_init(C.LTX_GLOBAL_DEFAULT))
+	})
+	return initErr
+}
+
+// Endpoint is a generation endpoint (ltx_endpoint).
+type Endpoint int
+
+const (
+	TextToVideo         Endpoint = C.LTX_ENDPOINT_TEXT_TO_VIDEO
+	ImageToVideo        Endpoint = C.LTX_ENDPOINT_IMAGE_TO_VIDEO
+	AudioToVideo        Endpoint = C.LTX_ENDPOINT_AUDIO_TO_VIDEO
+	Retake              Endpoint = C.LTX_ENDPOINT_RETAKE
+	Extend              Endpoint = C.LTX_ENDPOINT_EXTEND
+	VideoToVideoHDR     Endpoint = C.LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR
+	VideoToVideoReframe Endpoint = C.LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME
+)
+
+// String is the endpoint's path segment ("text-to-video"), or "" when unknown.
+func (e Endpoint) String() string { return goStr(C.ltx_endpoint_name(C.int(e))) }
+
+// EndpointFromName maps a path segment to its Endpoint, or 0 when unknown.
+func EndpointFromName(name string) Endpoint {
+	cs, err := cString("endpoint name", name)
+	if err != nil {
+		return 0
+	}
+	defer free(cs)
+	return Endpoint(C.ltx_endpoint_from_name(cs))
+}
+
+// Model ids known to this release; unknown ids are passed through to the API.
+const (
+	ModelLTX23Fast = C.LTX_MODEL_LTX_2_3_FAST
+	ModelLTX23Pro  = C.LTX_MODEL_LTX_2_3_PRO
+	ModelLTX25Fast = C.LTX_MODEL_LTX_2_5_FAST
+	ModelLTX25Pro  = C.LTX_MODEL_LTX_2_5_PRO
+)
+
+// Stage says what a progress report is about (ltx_stage).
+type Stage int
+
+const (
+	StageSubmitted   Stage = C.LTX_STAGE_SUBMITTED   // the job id is known: persist it
+	StageWaiting     Stage = C.LTX_STAGE_WAITING     // after each poll: Status is set
+	StageDownloading Stage = C.LTX_STAGE_DOWNLOADING // bytes arrived: Bytes/Total
+)
+
+func (s Stage) String() string {
+	switch s {
+	case StageSubmitted:
+		return "submitted"
+	case StageWaiting:
+		return "waiting"
+	case StageDownloading:
+		return "downloading"
+	}
+	return "unknown"
+}
+
+// Progress is a copy of an ltx_progress report; it stays valid after the callback.
+type Progress struct {
+	Stage   Stage
+	JobID   string // "" on v1
+	Status  string // the raw status of the last poll ("pending"), or ""
+	Bytes   uint64
+	Total   uint64 // 0 when unknown
+	Elapsed time.Duration
+}
+
+// ProgressFunc is called on the calling goroutine during Generate, Wait and
+// Download. Return true to go on; false stops the call with ErrCancelled (the
+// job itself keeps running on the server and is billed). A panic in the
+// callback stops the call and is re-raised when it returns.
+type ProgressFunc func(Progress) bool
+
+// ---------------------------------------------------------------------- Client
+
+// Client is an ltx_client: the API key, host, timeouts and retry policy. After
+// it is configured it may be used by any number of goroutines at once; its
+// setters must not run concurrently with calls that use it.
+type Client struct {
+	c *C.ltx_client
+}
+
+func newClient(c *C.ltx_client) *Client {
+	cl := &Client{c: c}
+	runtime.SetFinalizer(cl, (*Client).Close)
+	return cl
+}
+
+// NewClient creates a client for apiKey, talking to https://api.ltx.video
+// unless SetBaseURL says otherwise. It reads no environment variable.
+func NewClient(apiKey string) (*Client, error) {
+	if err := globalInit(); err != nil {
+		return nil, err
+	}
+	key, err := cString("API key", apiKey)
+	if err != nil {
+		return nil, err
+	}
+	defer free(key)
+	var c *C.ltx_client
+	var e *C.ltx_error
+	if rc := C.ltx_client_new(&c, key, &e); rc != C.LTX_OK {
+		return nil, takeError(rc, e)
+	}
+	return newClient(c), nil
+}
+
+// NewClientFromEnv creates a client from LTX_API_KEY (or LTXV_API_KEY),
+// LTX_BASE_URL and LTX_LOG (ltx_client_new_from_env(3)).
+func NewClientFromEnv() (*Client, error) {
+	if err := globalInit(); err != nil {
+		return nil, err
+	}
+	var c *C.ltx_client
+	var e *C.ltx_error
+	if rc := C.ltx_client_new_from_env(&c, &e); rc != C.LTX_OK {
+		return nil, takeError(rc, e)
+	}
+	return newClient(c), nil
+}
+
+// Close releases the client. Jobs opened from it stay usable. Safe to call twice.
+func (c *Client) Close() {
+	if c != nil && c.c != nil {
+		C.ltx_client_free(c.c)
+		c.c = nil
+		runtime.SetFinalizer(c, nil)
+	}
+}
+
+func (c *Client) handle() (*C.ltx_client, error) {
+	if c == nil || c.c == nil {
+		return nil, invalid("client is closed")
+	}
+	return c.c, nil
+}
+
+func (c *Client) setString(what string, s string, set func(*C.ltx_client, *C.char) C.int) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	cs, err := cString(what, s)
+	if err != nil {
+		return err
+	}
+	defer free(cs)
+	rc := set(h, cs)
+	runtime.KeepAlive(c)
+	return status(rc)
+}
+
+// millis converts d for the *_ms setters; negative means NoLimit.
+func millis(d time.Duration) (C.uint32_t, error) {
+	if d < 0 {
+		return C.uint32_t(math.MaxUint32), nil
+	}
+	ms := d.Milliseconds()
+	if ms == 0 && d > 0 {
+		ms = 1
+	}
+	if ms >= math.MaxUint32 {
+		return 0, invalid("duration %v out of range", d)
+	}
+	return C.uint32_t(ms), nil
+}
+
+func (c *Client) setMillis(d time.Duration, set func(*C.ltx_client, C.uint32_t) C.int) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	ms, err := millis(d)
+	if err != nil {
+		return err
+	}
+	rc := set(h, ms)
+	runtime.KeepAlive(c)
+	return status(rc)
+}
+
+// SetBaseURL sets the API host, e.g. "https://api.ltx.io" or an ltx-mock URL.
+func (c *Client) SetBaseURL(url string) error {
+	return c.setString("base URL", url, func(h *C.ltx_client, s *C.char) C.int {
+		return C.ltx_client_set_base_url(h, s)
+	})
+}
+
+// SetUserAgentSuffix appends suffix ("myapp/1.0") to the User-Agent.
+func (c *Client) SetUserAgentSuffix(suffix string) error {
+	return c.setString("user agent suffix", suffix, func(h *C.ltx_client, s *C.char) C.int {
+		return C.ltx_client_set_user_agent_suffix(h, s)
+	})
+}
+
+// UserAgent is the User-Agent header the client sends.
+func (c *Client) UserAgent() string {
+	h, err := c.handle()
+	if err != nil {
+		return ""
+	}
+	s := goStr(C.ltx_client_user_agent(h))
+	runtime.KeepAlive(c)
+	return s
+}
+
+// SetProxy sets a proxy URL for API and download traffic.
+func (c *Client) SetProxy(url string) error {
+	return c.setString("proxy URL", url, func(h *C.ltx_client, s *C.char) C.int {
+		return C.ltx_client_set_proxy(h, s)
+	})
+}
+
+// SetCAFile sets a CA bundle for TLS verification (which is always on).
+func (c *Client) SetCAFile(path string) error {
+	return c.setString("CA file", path, func(h *C.ltx_client, s *C.char) C.int {
+		return C.ltx_client_set_ca_file(h, s)
+	})
+}
+
+// SetPollInterval sets how often Wait and Generate poll a job (default 5 s).
+func (c *Client) SetPollInterval(d time.Duration) error {
+	return c.setMillis(d, func(h *C.ltx_client, ms C.uint32_t) C.int {
+		return C.ltx_client_set_poll_interval_ms(h, ms)
+	})
+}
+
+// SetConnectTimeout sets the connect timeout per attempt (default 10 s; NoLimit accepted).
+func (c *Client) SetConnectTimeout(d time.Duration) error {
+	return c.setMillis(d, func(h *C.ltx_client, ms C.uint32_t) C.int {
+		return C.ltx_client_set_connect_timeout_ms(h, ms)
+	})
+}
+
+// SetStallTimeout fails a transfer that receives nothing for d (default 60 s).
+func (c *Client) SetStallTimeout(d time.Duration) error {
+	return c.setMillis(d, func(h *C.ltx_client, ms C.uint32_t) C.int {
+		return C.ltx_client_set_stall_timeout_ms(h, ms)
+	})
+}
+
+// SetDeadline bounds each call, retries, polls and download included (default 30 min).
+func (c *Client) SetDeadline(d time.Duration) error {
+	return c.setMillis(d, func(h *C.ltx_client, ms C.uint32_t) C.int {
+		return C.ltx_client_set_deadline_ms(h, ms)
+	})
+}
+
+// SetRetry sets the retry policy for retryable failures: at most maxRetries
+// extra attempts with exponential backoff and full jitter from base, capped at
+// limit. maxRetries 0 turns retries off.
+func (c *Client) SetRetry(maxRetries uint, base, limit time.Duration) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	b, err := millis(base)
+	if err != nil {
+		return err
+	}
+	l, err := millis(limit)
+	if err != nil {
+		return err
+	}
+	rc := C.ltx_client_set_retry(h, C.uint(maxRetries), b, l)
+	runtime.KeepAlive(c)
+	return status(rc)
+}
+
+// SetRetryUnknownOutcome says whether a v1 generation answered 504 may be sent again.
+func (c *Client) SetRetryUnknownOutcome(allow bool) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	rc := C.ltx_client_set_retry_unknown_outcome(h, cBool(allow))
+	runtime.KeepAlive(c)
+	return status(rc)
+}
+
+func cBool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// withSink opens a path sink, runs call with it, and frees it. On failure the
+// sink removes its temporary file and leaves path as it was.
+func withSink(path string, call func(s *C.ltx_sink) error) error {
+	cp, err := cString("path", path)
+	if err != nil {
+		return err
+	}
+	defer free(cp)
+	var s *C.ltx_sink
+	if rc := C.ltx_sink_new_path(&s, cp); rc != C.LTX_OK {
+		return status(rc)
+	}
+	defer C.ltx_sink_free(s)
+	return call(s)
+}
+
+// Generate validates req, submits it, waits for the job and writes the video
+// to path atomically (a temporary file renamed over path when every byte
+// arrived). progress may be nil.
+func (c *Client) Generate(req *Request, path string, progress ProgressFunc) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	r, err := req.handle()
+	if err != nil {
+		return err
+	}
+	err = withSink(path, func(s *C.ltx_sink) error {
+		return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+			return C.ltxgo_generate(h, r, s, ud, e)
+		})
+	})
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(req)
+	return err
+}
+
+// Submit submits req as a v2 job and returns as soon as the API accepted it.
+// Persist Job.ID() to resume with OpenJob after a restart.
+func (c *Client) Submit(req *Request) (*Job, error) {
+	h, err := c.handle()
+	if err != nil {
+		return nil, err
+	}
+	r, err := req.handle()
+	if err != nil {
+		return nil, err
+	}
+	var j *C.ltx_job
+	var e *C.ltx_error
+	rc := C.ltx_submit(h, r, &j, &e)
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(req)
+	if rc != C.LTX_OK {
+		return nil, takeError(rc, e)
+	}
+	return newJob(j), nil
+}
+
+// OpenJob returns a job handle for the id of an earlier submit. No network.
+func (c *Client) OpenJob(endpoint Endpoint, id string) (*Job, error) {
+	h, err := c.handle()
+	if err != nil {
+		return nil, err
+	}
+	name := endpoint.String()
+	if name == "" {
+		return nil, invalid("unknown endpoint %d", int(endpoint))
+	}
+	cname := C.CString(name)
+	defer free(cname)
+	cid, err := cString("job id", id)
+	if err != nil {
+		return nil, err
+	}
+	defer free(cid)
+	var j *C.ltx_job
+	var e *C.ltx_error
+	rc := C.ltx_job_open(h, cname, cid, &j, &e)
+	runtime.KeepAlive(c)
+	if rc != C.LTX_OK {
+		return nil, takeError(rc, e)
+	}
+	return newJob(j), nil
+}
+
+// ---------------------------------------------------------------------- Job
+
+// JobState is a job's state as last seen (ltx_state).
+type JobState int
+
+const (
+	JobSubmitted  JobState = C.LTX_JOB_SUBMITTED
+	JobPending    JobState = C.LTX_JOB_PENDING
+	JobProcessing JobState = C.LTX_JOB_PROCESSING
+	JobCompleted  JobState = C.LTX_JOB_COMPLETED
+	JobFailed     JobState = C.LTX_JOB_FAILED
+	JobUnknown    JobState = C.LTX_JOB_UNKNOWN
+)
+
+// Job is a v2 generation on the server (ltx_job). One goroutine at a time.
+// It keeps its client alive, so the Client may be closed first.
+type Job struct {
+	j *C.ltx_job
+}
+
+func newJob(j *C.ltx_job) *Job {
+	job := &Job{j: j}
+	runtime.SetFinalizer(job, (*Job).Close)
+	return job
+}
+
+// Close releases the job handle (the job on the server is not affected).
+func (j *Job) Close() {
+	if j != nil && j.j != nil {
+		C.ltx_job_free(j.j)
+		j.j = nil
+		runtime.SetFinalizer(j, nil)
+	}
+}
+
+func (j *Job) handle() (*C.ltx_job, error) {
+	if j == nil || j.j == nil {
+		return nil, invalid("job is closed")
+	}
+	return j.j, nil
+}
+
+func (j *Job) str(get func(*C.ltx_job) *C.char) string {
+	h, err := j.handle()
+	if err != nil {
+		return ""
+	}
+	s := goStr(get(h))
+	runtime.KeepAlive(j)
+	return s
+}
+
+// ID is the job id.
+func (j *Job) ID() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_id(h) })
+}
+
+// Endpoint is the endpoint the job runs on.
+func (j *Job) Endpoint() Endpoint {
+	return EndpointFromName(j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_endpoint(h) }))
+}
+
+// State is the state of the last poll.
+func (j *Job) State() JobState {
+	h, err := j.handle()
+	if err != nil {
+		return JobUnknown
+	}
+	s := JobState(C.ltx_job_state(h))
+	runtime.KeepAlive(j)
+	return s
+}
+
+// Status is the raw status string of the last poll, or "" before the first.
+func (j *Job) Status() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_status(h) })
+}
+
+// ResultURL is the result URL once the job completed, or "".
+func (j *Job) ResultURL() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_result_url(h) })
+}
+
+// ErrorType is a failed job's error.type, or "".
+func (j *Job) ErrorType() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_error_type(h) })
+}
+
+// ErrorMessage is a failed job's error.message, or "".
+func (j *Job) ErrorMessage() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_error_message(h) })
+}
+
+// Refresh polls the job once.
+func (j *Job) Refresh() error {
+	h, err := j.handle()
+	if err != nil {
+		return err
+	}
+	var e *C.ltx_error
+	rc := C.ltx_job_refresh(h, &e)
+	runtime.KeepAlive(j)
+	return takeError(rc, e)
+}
+
+// Wait polls at the client's interval until the job completed (nil) or failed
+// (ErrJobFailed), within the client's deadline. progress may be nil.
+func (j *Job) Wait(progress ProgressFunc) error { return j.WaitEvery(0, progress) }
+
+// WaitEvery is Wait with its own poll interval (0: the client's).
+func (j *Job) WaitEvery(interval time.Duration, progress ProgressFunc) error {
+	h, err := j.handle()
+	if err != nil {
+		return err
+	}
+	var ms C.uint32_t
+	if interval != 0 {
+		if ms, err = millis(interval); err != nil {
+			return err
+		}
+	}
+	err = callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+		return C.ltxgo_job_wait(h, ms, ud, e)
+	})
+	runtime.KeepAlive(j)
+	return err
+}
+
+// Download writes a completed job's result to path atomically, resuming after
+// dropped connections. progress may be nil.
+func (j *Job) Download(path string, progress ProgressFunc) error {
+	h, err := j.handle()
+	if err != nil {
+		return err
+	}
+	err = withSink(path, func(s *C.ltx_sink) error {
+		return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+			return C.ltxgo_job_download(h, s, ud, e)
+		})
+	})
+	runtime.KeepAlive(j)
+	return err
+}

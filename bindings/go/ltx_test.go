@@ -1,0 +1,401 @@
+package ltx_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"libltx.invalid/ltx"
+)
+
+// baseURL is the ltx-mock server TestMain started.
+var baseURL string
+
+// TestMain starts `ltx-mock --port 0 --port-file F --quiet` (LTX_MOCK, else
+// ltx-mock from PATH) for the whole run, and stops it afterwards.
+func TestMain(m *testing.M) {
+	os.Exit(runWithMock(m))
+}
+
+func runWithMock(m *testing.M) int {
+	mock := os.Getenv("LTX_MOCK")
+	if mock == "" {
+		p, err := exec.LookPath("ltx-mock")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "ltx tests: set LTX_MOCK to the ltx-mock program (not found in PATH)")
+			return 1
+		}
+		mock = p
+	}
+	dir, err := os.MkdirTemp("", "ltx-go-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	portFile := filepath.Join(dir, "port")
+	cmd := exec.Command(mock, "--port", "0", "--port-file", portFile, "--quiet")
+	cmd.Stderr = os.Stderr // its "listening on" line on stdout is not needed
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "ltx tests: cannot start %s: %v\n", mock, err)
+		return 1
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	defer func() {
+		cmd.Process.Kill()
+		<-exited
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(portFile)
+		if port, perr := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && perr == nil && port > 0 {
+			baseURL = fmt.Sprintf("http://127.0.0.1:%d", port)
+			break
+		}
+		select {
+		case <-exited:
+			fmt.Fprintf(os.Stderr, "ltx tests: %s exited before listening\n", mock)
+			return 1
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			fmt.Fprintf(os.Stderr, "ltx tests: %s wrote no port file in 10 s\n", mock)
+			return 1
+		}
+	}
+	return m.Run()
+}
+
+func sourceDir() string {
+	if d := os.Getenv("LTX_SOURCE_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..")
+}
+
+func newClient(t *testing.T) *ltx.Client {
+	t.Helper()
+	c, err := ltx.NewClient("test-key")
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	t.Cleanup(c.Close)
+	if err := c.SetBaseURL(baseURL); err != nil {
+		t.Fatalf("SetBaseURL: %v", err)
+	}
+	if err := c.SetPollInterval(10 * time.Millisecond); err != nil {
+		t.Fatalf("SetPollInterval: %v", err)
+	}
+	if err := c.SetDeadline(60 * time.Second); err != nil {
+		t.Fatalf("SetDeadline: %v", err)
+	}
+	return c
+}
+
+func textToVideo(t *testing.T, model string, seconds float64) *ltx.Request {
+	t.Helper()
+	r, err := ltx.NewRequest(ltx.TextToVideo)
+	if err != nil {
+		t.Fatalf("NewRequest: %v", err)
+	}
+	t.Cleanup(r.Close)
+	for _, err := range []error{
+		r.SetPrompt("A lighthouse at dusk, waves rolling in"),
+		r.SetModel(model),
+		r.SetDuration(seconds),
+		r.SetResolution("1920x1080"),
+	} {
+		if err != nil {
+			t.Fatalf("setter: %v", err)
+		}
+	}
+	return r
+}
+
+func sample(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sourceDir(), "tests", "data", "sample.mp4"))
+	if err != nil {
+		t.Fatalf("sample video (set LTX_SOURCE_DIR to the libltx source tree): %v", err)
+	}
+	return b
+}
+
+func assertSameFile(t *testing.T, path string) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("output: %v", err)
+	}
+	if want := sample(t); !bytes.Equal(got, want) {
+		t.Fatalf("%s: %d bytes, not identical to tests/data/sample.mp4 (%d bytes)", path, len(got), len(want))
+	}
+}
+
+// assertEmptyDir checks that no output and no temporary file was left behind.
+func assertEmptyDir(t *testing.T, dir string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		t.Errorf("file left behind: %s", filepath.Join(dir, e.Name()))
+	}
+}
+
+// addFault scripts the running mock through its control API.
+func addFault(t *testing.T, spec string) {
+	t.Helper()
+	resp, err := http.Post(baseURL+"/_mock/faults", "application/json", strings.NewReader(spec))
+	if err != nil {
+		t.Fatalf("POST /_mock/faults: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST /_mock/faults answered %s (does this ltx-mock have the control API?)", resp.Status)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if v := ltx.Version(); v == "" {
+		t.Fatal("empty version")
+	}
+	if ltx.TextToVideo.String() != "text-to-video" || ltx.EndpointFromName("extend") != ltx.Extend {
+		t.Fatal("endpoint names")
+	}
+}
+
+// (1) a full text-to-video generation writes the mock's video byte for byte.
+func TestGenerateTextToVideo(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	if err := c.Generate(req, out, nil); err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	assertSameFile(t, out)
+}
+
+// (2) a 422 from the API is a typed error, and no file is left.
+func TestContentFiltered(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	addFault(t, `{"kind":"status","method":"POST","path_prefix":"/v2/text-to-video","status":422,"times":1}`)
+	dir := t.TempDir()
+	err := c.Generate(req, filepath.Join(dir, "out.mp4"), nil)
+	if err == nil {
+		t.Fatal("Generate succeeded despite the 422 fault")
+	}
+	if !errors.Is(err, ltx.ErrContentFiltered) {
+		t.Fatalf("errors.Is(err, ErrContentFiltered) is false for %v", err)
+	}
+	if errors.Is(err, ltx.ErrAuth) {
+		t.Fatalf("errors.Is(err, ErrAuth) is true for %v", err)
+	}
+	var le *ltx.Error
+	if !errors.As(err, &le) {
+		t.Fatalf("not an *ltx.Error: %T", err)
+	}
+	if le.Code != ltx.CodeContent || le.HTTPStatus != 422 {
+		t.Errorf("Code %d HTTPStatus %d, want 422 and 422", le.Code, le.HTTPStatus)
+	}
+	if le.Type != "content_filtered_error" {
+		t.Errorf("Type %q", le.Type)
+	}
+	if le.RequestID == "" {
+		t.Error("no RequestID")
+	}
+	if le.PossiblyExecuted {
+		t.Error("a 422 is not possibly executed")
+	}
+	assertEmptyDir(t, dir)
+}
+
+// (3) progress reaches Go: SUBMITTED with the job id, WAITING per poll, DOWNLOADING.
+func TestProgress(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	var got []ltx.Progress
+	err := c.Generate(req, out, func(p ltx.Progress) bool {
+		got = append(got, p)
+		return true
+	})
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	assertSameFile(t, out)
+	if len(got) == 0 || got[0].Stage != ltx.StageSubmitted || got[0].JobID == "" {
+		t.Fatalf("first report is not SUBMITTED with a job id: %+v", got)
+	}
+	id := got[0].JobID
+	var statuses []string
+	var downloaded uint64
+	last := ltx.StageSubmitted
+	for _, p := range got {
+		if p.Stage < last {
+			t.Errorf("stage went back from %v to %v", last, p.Stage)
+		}
+		last = p.Stage
+		switch p.Stage {
+		case ltx.StageSubmitted:
+		case ltx.StageWaiting:
+			if p.JobID != id {
+				t.Errorf("WAITING for job %q, submitted %q", p.JobID, id)
+			}
+			if n := len(statuses); n == 0 || statuses[n-1] != p.Status {
+				statuses = append(statuses, p.Status)
+			}
+		case ltx.StageDownloading:
+			downloaded = p.Bytes
+		default:
+			t.Errorf("unexpected stage %d", p.Stage)
+		}
+	}
+	if strings.Join(statuses, ",") != "pending,processing,completed" {
+		t.Errorf("WAITING statuses %v, want pending, processing, completed", statuses)
+	}
+	if want := uint64(len(sample(t))); downloaded != want {
+		t.Errorf("DOWNLOADING reached %d bytes, want %d", downloaded, want)
+	}
+}
+
+// (4) validation fails before anything is sent, naming the field.
+func TestValidation(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Pro, 20)
+	for name, err := range map[string]error{
+		"Validate": req.Validate(),
+		"Generate": c.Generate(req, filepath.Join(t.TempDir(), "out.mp4"), nil),
+	} {
+		var le *ltx.Error
+		if !errors.As(err, &le) {
+			t.Fatalf("%s: want *ltx.Error, got %v", name, err)
+		}
+		if le.Code != ltx.CodeRequest || !errors.Is(err, ltx.ErrRequest) {
+			t.Errorf("%s: Code %d, want LTX_EREQUEST (%d)", name, le.Code, ltx.CodeRequest)
+		}
+		if le.Field != "duration" {
+			t.Errorf("%s: Field %q, want duration", name, le.Field)
+		}
+		if le.HTTPStatus != 0 || le.Attempts != 0 {
+			t.Errorf("%s: something was sent (HTTP %d, %d attempts)", name, le.HTTPStatus, le.Attempts)
+		}
+	}
+}
+
+// Submit, persist the id, reopen the job, wait and download.
+func TestSubmitOpenWaitDownload(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	job, err := c.Submit(req)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	id := job.ID()
+	job.Close()
+	if id == "" {
+		t.Fatal("no job id")
+	}
+	job, err = c.OpenJob(ltx.TextToVideo, id)
+	if err != nil {
+		t.Fatalf("OpenJob: %v", err)
+	}
+	defer job.Close()
+	c.Close() // the job keeps the client alive
+	if job.ID() != id || job.Endpoint() != ltx.TextToVideo {
+		t.Fatalf("reopened job %q on %v", job.ID(), job.Endpoint())
+	}
+	var stages []ltx.Stage
+	if err := job.Wait(func(p ltx.Progress) bool { stages = append(stages, p.Stage); return true }); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if job.State() != ltx.JobCompleted || job.Status() != "completed" || job.ResultURL() == "" {
+		t.Fatalf("after Wait: state %d status %q url %q", job.State(), job.Status(), job.ResultURL())
+	}
+	if len(stages) == 0 || stages[0] != ltx.StageWaiting {
+		t.Errorf("Wait reported %v", stages)
+	}
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	if err := job.Download(out, nil); err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	assertSameFile(t, out)
+}
+
+// A callback returning false cancels the call; a panic in it is re-raised in Go.
+func TestProgressCancelAndPanic(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	dir := t.TempDir()
+	err := c.Generate(req, filepath.Join(dir, "out.mp4"), func(p ltx.Progress) bool {
+		return p.Stage != ltx.StageWaiting
+	})
+	if !errors.Is(err, ltx.ErrCancelled) {
+		t.Fatalf("want ErrCancelled, got %v", err)
+	}
+	assertEmptyDir(t, dir)
+
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Fatalf("recovered %v, want the callback's panic", r)
+		}
+		assertEmptyDir(t, dir)
+	}()
+	c.Generate(req, filepath.Join(dir, "out.mp4"), func(ltx.Progress) bool { panic("boom") })
+	t.Fatal("the panic did not propagate")
+}
+
+func TestUnauthorized(t *testing.T) {
+	c, err := ltx.NewClient("wrong-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetBaseURL(baseURL)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	_, err = c.Submit(req)
+	var le *ltx.Error
+	if !errors.Is(err, ltx.ErrAuth) || !errors.As(err, &le) || le.HTTPStatus != 401 {
+		t.Fatalf("want a 401 ErrAuth, got %v", err)
+	}
+}
+
+// One client shared by goroutines, each with its own request.
+func TestSharedClient(t *testing.T) {
+	c := newClient(t)
+	dir := t.TempDir()
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func(i int) {
+			req, err := ltx.NewRequest(ltx.TextToVideo)
+			if err == nil {
+				defer req.Close()
+				req.SetPrompt("A lighthouse at dusk")
+				req.SetModel(ltx.ModelLTX23Fast)
+				req.SetDuration(6)
+				req.SetResolution("1920x1080")
+				err = c.Generate(req, filepath.Join(dir, fmt.Sprintf("out%d.mp4", i)), nil)
+			}
+			errs <- err
+		}(i)
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	for i := 0; i < 4; i++ {
+		assertSameFile(t, filepath.Join(dir, fmt.Sprintf("out%d.mp4", i)))
+	}
+}

@@ -1,0 +1,326 @@
+//! The binding against a real ltx-mock server: each test starts its own
+//! (`LTX_MOCK`, else `ltx-mock` from PATH, with `--port 0 --port-file F --quiet`),
+//! so tests may run in parallel threads.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ltx::{models, Client, Endpoint, ErrorKind, JobState, Progress, Request, Stage};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A scratch directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let p = std::env::temp_dir().join(format!("ltx-rs-{}-{}-{}", std::process::id(), tag, n));
+        let _ = fs::remove_dir_all(&p);
+        fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Names of the files in the directory.
+    fn files(&self) -> Vec<String> {
+        fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One ltx-mock process, killed on drop.
+struct Mock {
+    child: Child,
+    port: u16,
+    _dir: TempDir,
+}
+
+impl Mock {
+    fn start() -> Mock {
+        let program = std::env::var_os("LTX_MOCK").unwrap_or_else(|| "ltx-mock".into());
+        let dir = TempDir::new("mock");
+        let port_file = dir.path().join("port");
+        let mut child = Command::new(&program)
+            .args(["--port", "0", "--quiet", "--port-file"])
+            .arg(&port_file)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {:?} (set LTX_MOCK to the ltx-mock program): {}", program, e));
+        let start = Instant::now();
+        loop {
+            if let Ok(s) = fs::read_to_string(&port_file) {
+                if let Ok(port) = s.trim().parse::<u16>() {
+                    if port > 0 {
+                        return Mock { child, port, _dir: dir };
+                    }
+                }
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("{:?} exited before listening: {}", program, status);
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{:?} wrote no port file in 10 s", program);
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn client(&self) -> Client {
+        let mut c = Client::new("test-key").unwrap();
+        c.set_base_url(&self.base_url()).unwrap();
+        c.set_poll_interval(Duration::from_millis(10)).unwrap();
+        c.set_deadline(Some(Duration::from_secs(60))).unwrap();
+        c
+    }
+
+    /// Script a fault through the mock's control API (POST /_mock/faults, no auth).
+    fn add_fault(&self, json: &str) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "POST /_mock/faults HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+            self.port,
+            json.len(),
+            json
+        )
+        .unwrap();
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        let status_line = answer.lines().next().unwrap_or("");
+        let ok = status_line.split_whitespace().nth(1).map_or(false, |c| c.starts_with('2'));
+        assert!(ok, "POST /_mock/faults answered {:?} (does this ltx-mock have the control API?)", status_line);
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn source_dir() -> PathBuf {
+    match std::env::var_os("LTX_SOURCE_DIR") {
+        Some(d) => PathBuf::from(d),
+        // CARGO_MANIFEST_DIR is bindings/rust/ltx.
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.."),
+    }
+}
+
+fn sample() -> Vec<u8> {
+    let p = source_dir().join("tests/data/sample.mp4");
+    fs::read(&p).unwrap_or_else(|e| panic!("{} (set LTX_SOURCE_DIR to the libltx source tree): {}", p.display(), e))
+}
+
+fn text_to_video(model: &str, seconds: f64) -> Request {
+    let mut r = Request::new(Endpoint::TextToVideo).unwrap();
+    r.set_prompt("A lighthouse at dusk, waves rolling in").unwrap();
+    r.set_model(model).unwrap();
+    r.set_duration(seconds).unwrap();
+    r.set_resolution("1920x1080").unwrap();
+    r
+}
+
+fn assert_sample(path: &Path) {
+    let got = fs::read(path).unwrap();
+    let want = sample();
+    assert!(got == want, "{}: {} bytes, not identical to tests/data/sample.mp4 ({} bytes)",
+            path.display(), got.len(), want.len());
+}
+
+/// (1) A full text-to-video generation writes the mock's video byte for byte.
+#[test]
+fn generate_text_to_video() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let dir = TempDir::new("gen");
+    let out = dir.path().join("out.mp4");
+    client.generate(&text_to_video(models::LTX_2_3_FAST, 6.0), &out, None).unwrap();
+    assert_sample(&out);
+    assert_eq!(dir.files(), vec!["out.mp4".to_string()]);
+}
+
+/// (2) A 422 from the API is a typed error, and no file is left.
+#[test]
+fn content_filtered() {
+    let mock = Mock::start();
+    let client = mock.client();
+    mock.add_fault(r#"{"kind":"status","method":"POST","path_prefix":"/v2/text-to-video","status":422,"times":1}"#);
+    let dir = TempDir::new("422");
+    let err = client
+        .generate(&text_to_video(models::LTX_2_3_FAST, 6.0), dir.path().join("out.mp4"), None)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ContentFiltered, "{}", err);
+    assert_eq!(err.code, 422);
+    assert_eq!(err.http_status, 422);
+    assert_eq!(err.error_type.as_deref(), Some("content_filtered_error"));
+    assert!(err.request_id.as_deref().map_or(false, |id| !id.is_empty()), "no request id: {:?}", err);
+    assert!(!err.possibly_executed);
+    assert!(dir.files().is_empty(), "files left behind: {:?}", dir.files());
+}
+
+/// (3) Progress reaches Rust: SUBMITTED with the job id, WAITING per poll, DOWNLOADING.
+#[test]
+fn progress_stages() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let dir = TempDir::new("progress");
+    let out = dir.path().join("out.mp4");
+    let mut seen: Vec<Progress> = Vec::new();
+    let mut record = |p: &Progress| {
+        seen.push(p.clone());
+        true
+    };
+    client.generate(&text_to_video(models::LTX_2_3_FAST, 6.0), &out, Some(&mut record)).unwrap();
+    assert_sample(&out);
+
+    assert!(!seen.is_empty(), "no progress report");
+    assert_eq!(seen[0].stage, Stage::Submitted);
+    let id = seen[0].job_id.clone().expect("SUBMITTED without a job id");
+    assert!(!id.is_empty());
+    let mut statuses: Vec<String> = Vec::new();
+    let mut downloaded = 0;
+    for pair in seen.windows(2) {
+        assert!(pair[0].stage <= pair[1].stage, "stage went back: {:?}", pair);
+    }
+    for p in &seen {
+        match p.stage {
+            Stage::Submitted => {}
+            Stage::Waiting => {
+                assert_eq!(p.job_id.as_deref(), Some(id.as_str()));
+                let s = p.status.clone().unwrap_or_default();
+                if statuses.last() != Some(&s) {
+                    statuses.push(s);
+                }
+            }
+            Stage::Downloading => downloaded = p.bytes,
+            other => panic!("unexpected stage {:?}", other),
+        }
+    }
+    assert_eq!(statuses, ["pending", "processing", "completed"]);
+    assert_eq!(downloaded, sample().len() as u64);
+}
+
+/// (4) Validation fails before anything is sent, naming the field.
+#[test]
+fn validation_error() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let req = text_to_video(models::LTX_2_3_PRO, 20.0);
+    let dir = TempDir::new("validate");
+    for err in [
+        req.validate().unwrap_err(),
+        client.generate(&req, dir.path().join("out.mp4"), None).unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Request, "{}", err);
+        assert_eq!(err.code, -2); // LTX_EREQUEST
+        assert_eq!(err.field.as_deref(), Some("duration"), "{:?}", err);
+        assert_eq!((err.http_status, err.attempts), (0, 0), "something was sent: {:?}", err);
+    }
+    assert!(dir.files().is_empty());
+}
+
+/// Submit, keep the id, reopen the job with the client gone, wait and download.
+#[test]
+fn submit_open_wait_download() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let id = client.submit(&text_to_video(models::LTX_2_3_FAST, 6.0)).unwrap().id();
+    assert!(!id.is_empty());
+    let mut job = client.open_job(Endpoint::TextToVideo, &id).unwrap();
+    drop(client); // the job keeps the client alive
+    assert_eq!((job.id(), job.endpoint()), (id, Some(Endpoint::TextToVideo)));
+    let mut stages = Vec::new();
+    job.wait(Some(&mut |p: &Progress| {
+        stages.push(p.stage);
+        true
+    }))
+    .unwrap();
+    assert_eq!(job.state(), JobState::Completed);
+    assert_eq!(job.status().as_deref(), Some("completed"));
+    assert!(job.result_url().is_some());
+    assert_eq!(stages.first(), Some(&Stage::Waiting));
+    let dir = TempDir::new("job");
+    let out = dir.path().join("out.mp4");
+    job.download(&out, None).unwrap();
+    assert_sample(&out);
+}
+
+/// A callback returning false cancels; a panic in it resumes after libltx returned.
+#[test]
+fn cancel_and_panic() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let req = text_to_video(models::LTX_2_3_FAST, 6.0);
+    let dir = TempDir::new("cancel");
+    let out = dir.path().join("out.mp4");
+    let err = client
+        .generate(&req, &out, Some(&mut |p: &Progress| p.stage != Stage::Waiting))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Cancelled, "{}", err);
+    assert!(err.job_id.is_some(), "a cancelled wait names its job: {:?}", err);
+    assert!(dir.files().is_empty());
+
+    let caught = panic::catch_unwind(AssertUnwindSafe(|| {
+        let _ = client.generate(&req, &out, Some(&mut |_: &Progress| -> bool { panic!("boom") }));
+    }));
+    let payload = caught.expect_err("the panic did not propagate");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+    assert!(dir.files().is_empty());
+}
+
+#[test]
+fn unauthorized() {
+    let mock = Mock::start();
+    let mut client = Client::new("wrong-key").unwrap();
+    client.set_base_url(&mock.base_url()).unwrap();
+    let err = client.submit(&text_to_video(models::LTX_2_3_FAST, 6.0)).unwrap_err();
+    assert_eq!((err.kind(), err.http_status), (ErrorKind::Auth, 401), "{}", err);
+}
+
+/// One client shared by threads.
+#[test]
+fn shared_client() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let dir = TempDir::new("threads");
+    thread::scope(|s| {
+        for i in 0..4 {
+            let (client, dir) = (&client, &dir);
+            s.spawn(move || {
+                let out = dir.path().join(format!("out{}.mp4", i));
+                client.generate(&text_to_video(models::LTX_2_3_FAST, 6.0), &out, None).unwrap();
+                assert_sample(&out);
+            });
+        }
+    });
+}
