@@ -11,8 +11,8 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $1"; [ -f "$WORK/err" ] && sed 's/^/  stderr: /' "$WORK/err"; }
 
-# run CMD...: sets $rc, stdout in $WORK/out, stderr in $WORK/err
-run() { eval "$LTX $*" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
+# run CMD...: sets $rc, stdout in $WORK/out, stderr in $WORK/err. Polls every 50 ms, not 5 s.
+run() { eval "$LTX --poll-interval 50 $*" >"$WORK/out" 2>"$WORK/err"; rc=$?; }
 
 expect() { # expect NAME RC [FILE-THAT-MUST-EQUAL-THE-VIDEO | -FILE-THAT-MUST-NOT-EXIST]
     name=$1 want=$2 file=${3:-}
@@ -56,10 +56,10 @@ expect "a malformed number is a usage error" 2 "-$WORK/bad.mp4"
 run text-to-video $T2V --api-key wrong-key -o "$WORK/auth.mp4"
 expect "a wrong key exits 4" 4 "-$WORK/auth.mp4"
 
-(unset LTX_API_KEY LTXV_API_KEY; eval "$LTX text-to-video $T2V -o '$WORK/nokey.mp4'" >"$WORK/out" 2>"$WORK/err"); rc=$?
+(unset LTX_API_KEY LTXV_API_KEY; eval "$LTX --poll-interval 50 text-to-video $T2V -o '$WORK/nokey.mp4'" >"$WORK/out" 2>"$WORK/err"); rc=$?
 expect "no key at all exits 2" 2 "-$WORK/nokey.mp4"
 
-(unset LTX_API_KEY; LTXV_API_KEY=$SECRET; export LTXV_API_KEY; eval "$LTX text-to-video $T2V -o '$WORK/ltxv.mp4'" >"$WORK/out" 2>"$WORK/err"); rc=$?
+(unset LTX_API_KEY; LTXV_API_KEY=$SECRET; export LTXV_API_KEY; eval "$LTX --poll-interval 50 text-to-video $T2V -o '$WORK/ltxv.mp4'" >"$WORK/out" 2>"$WORK/err"); rc=$?
 expect "LTXV_API_KEY is used when LTX_API_KEY is not set" 0 "$WORK/ltxv.mp4"
 
 run status text-to-video 00000000-0000-0000-0000-000000000000
@@ -75,6 +75,41 @@ if grep -q "$SECRET" "$WORK/out" "$WORK/err"; then fail "the API key appears in 
 
 LTX_LOG=debug run text-to-video $T2V -o "$WORK/logenv.mp4"
 if grep -q "$SECRET" "$WORK/out" "$WORK/err"; then fail "the API key appears with LTX_LOG=debug"; else ok "the API key never appears with LTX_LOG=debug"; fi
+
+# Local files: `upload`, and paths given for --image (a small image goes inline as a data: URI).
+# A PNG signature and an IHDR chunk are enough: ltx-mock checks only the shape.
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\006\000\000\000\037\025\304\211' >"$WORK/frame.png"
+printf 'just text\n' >"$WORK/notes.txt"
+run upload "'$WORK/frame.png'"
+expect "upload of a PNG" 0
+grep -q '^ltx://' "$WORK/out" && ok "upload prints the ltx:// storage URI" || fail "upload printed: $(cat "$WORK/out")"
+uri=$(cat "$WORK/out")
+run --json upload "'$WORK/frame.png'"
+expect "--json upload" 0
+grep -q '"ok":true' "$WORK/out" && grep -q '"media_type":"image/png"' "$WORK/out" && grep -q '"storage_uri":"ltx://' "$WORK/out" &&
+    ok "--json upload prints the media type and the URI" || fail "--json upload printed: $(cat "$WORK/out")"
+run upload "'$WORK/missing.png'"
+expect "upload of a missing file exits 3" 3
+run upload "'$WORK/notes.txt'"
+expect "upload of a file that is not media exits 3" 3
+grep -q 'PNG' "$WORK/err" && ok "the message names the formats allowed" || fail "message: $(cat "$WORK/err")"
+run upload
+expect "upload without a file is a usage error" 2
+
+run image-to-video --image "'$uri'" $T2V -o "$WORK/i2v-uri.mp4"
+expect "image-to-video with the uploaded ltx:// URI" 0 "$WORK/i2v-uri.mp4"
+run image-to-video --image "'$WORK/frame.png'" $T2V -o "$WORK/i2v-file.mp4"
+expect "image-to-video with a local file" 0 "$WORK/i2v-file.mp4"
+if command -v curl >/dev/null 2>&1 && curl -sf "$LTX_BASE_URL/_mock/requests?path_prefix=/v2/image-to-video&limit=50" >"$WORK/req" 2>/dev/null; then
+    grep -q 'data:image/png;base64,' "$WORK/req" && ok "the small local image was sent inline as a data: URI" ||
+        fail "the request was: $(cat "$WORK/req")"
+fi
+run image-to-video --image "'$WORK/missing.png'" $T2V -o "$WORK/i2v-missing.mp4"
+expect "a missing local image exits 3 and writes nothing" 3 "-$WORK/i2v-missing.mp4"
+grep -q 'missing.png' "$WORK/err" && grep -q -- '--image' "$WORK/err" && ok "the message names the file and the option" || fail "message: $(cat "$WORK/err")"
+run image-to-video --image http://example.com/frame.png $T2V -o "$WORK/i2v-http.mp4"
+expect "an http:// image URI is refused before sending" 3 "-$WORK/i2v-http.mp4"
+grep -q 'https://' "$WORK/err" && ok "the message says https:// is needed" || fail "message: $(cat "$WORK/err")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -219,7 +219,11 @@ IMG2=https://example.com/last.jpg
 DATA_IMG='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
 AUDIO=https://example.com/track.mp3
 VIDEO=https://example.com/input.mp4
-UPLOADED=ltx://ltxv-api-prd/uploads/0123456789abcdef.mp4
+# a storage URI the mock really issued: it accepts no ltx:// URI it did not hand out. The
+# upload request goes through Prism too, so POST /v1/upload is checked like the others.
+UPLOADED=$("$LTX" --base-url "$PRISM_URL" -q upload "$top_srcdir/tests/data/sample.mp4" 2>"$WORK/upload.err") ||
+    { echo "FAIL: ltx upload: $(cat "$WORK/upload.err")"; exit 1; }
+case "$UPLOADED" in ltx://*) ;; *) echo "FAIL: ltx upload printed '$UPLOADED'"; exit 1 ;; esac
 OUT=$WORK/out.mp4    # v1 (--sync) and waiting v2 cases write the result here
 
 # text-to-video (TextToVideoRequest)

@@ -1,11 +1,12 @@
-/* tools/ltx/ltx.c — the ltx command: one subcommand per endpoint, plus status, wait, download. */
+/* tools/ltx/ltx.c — the ltx command: one subcommand per endpoint, plus upload, status, wait,
+ * download and batch (tools/ltx/batch.c). */
 #define _POSIX_C_SOURCE 200809L
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <ltx/ltx.h>
+#include "cli.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,43 +27,15 @@
 #define PACKAGE_VERSION LTX_VERSION
 #endif
 
-#if defined(__GNUC__)
-#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
-#else
-#define PRINTF_LIKE(fmt, args)
-#endif
-
-#define PROGRAM "ltx"
 #define USER_AGENT_SUFFIX "ltx-cli/" PACKAGE_VERSION
 #define REDRAW_INTERVAL_MS 100u /* progress line refresh while bytes arrive */
 #define PROGRESS_BAR_WIDTH 20
 #define PROGRESS_LINE_MAX 79 /* columns: fits an 80-column terminal */
 #define MS_PER_SECOND 1000.0
-#define MESSAGE_MAX 512
 
 /* ------------------------------------------------------------------ exit status */
 
-/* Exit codes, one per error class. ltx.1 EXIT STATUS documents the same table. */
-enum {
-    EXIT_OTHER = 1,
-    EXIT_USAGE = 2,
-    EXIT_REQUEST = 3,
-    EXIT_AUTH = 4,
-    EXIT_FUNDS = 5,
-    EXIT_CONTENT = 6,
-    EXIT_RATELIMIT = 7,
-    EXIT_SERVER = 8,
-    EXIT_NETWORK = 9,
-    EXIT_TIMEOUT = 10,
-    EXIT_JOBFAILED = 11,
-    EXIT_IO = 12,
-    EXIT_NOTFOUND = 13,
-    EXIT_PROTOCOL = 14,
-    EXIT_INTERRUPTED = 130
-};
-
-/* Not an ltx_status: a bad command line or configuration found by ltx itself. */
-#define STATUS_USAGE 1
+#define STATUS_USAGE CLI_STATUS_USAGE
 
 static const struct exit_class {
     int status; /* ltx_status, or STATUS_USAGE */
@@ -107,6 +81,16 @@ static const struct exit_class *exit_class_of(int status)
     return status >= 100 ? &other_http_class : &other_class;
 }
 
+int cli_exit_code(int status)
+{
+    return exit_class_of(status)->exit_code;
+}
+
+const char *cli_class_name(int status)
+{
+    return exit_class_of(status)->name;
+}
+
 /* ------------------------------------------------------------------ options */
 
 enum option_id {
@@ -125,6 +109,12 @@ enum option_id {
     OPT_NO_WAIT,
     OPT_SYNC,
     OPT_SET,
+    /* batch */
+    OPT_CONCURRENCY,
+    OPT_JOURNAL,
+    OPT_OUTPUT_DIR,
+    OPT_RESUBMIT_UNKNOWN,
+    OPT_RETRY_FAILED,
     /* request fields */
     OPT_PROMPT,
     OPT_MODEL,
@@ -155,6 +145,56 @@ static int set_no_audio(ltx_request *req)
 static int set_sync(ltx_request *req)
 {
     return ltx_request_set_sync(req, 1);
+}
+
+/* A URI is passed as given; anything else names a local file that libltx inlines or uploads. */
+int cli_is_uri(const char *v)
+{
+    static const char *const schemes[] = {"https://", "http://", "data:", "ltx://"};
+
+    if (!*v)
+        return 1; /* an empty value: let validation name the field */
+    for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+        if (strncasecmp(v, schemes[i], strlen(schemes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+int cli_set_media(ltx_request *req, const char *field, const char *value)
+{
+    static const struct {
+        const char *field;
+        int (*set_uri)(ltx_request *, const char *);
+    } media[] = {{"image_uri", ltx_request_set_image_uri},
+                 {"last_frame_uri", ltx_request_set_last_frame_uri},
+                 {"audio_uri", ltx_request_set_audio_uri},
+                 {"video_uri", ltx_request_set_video_uri}};
+
+    for (size_t i = 0; i < sizeof(media) / sizeof(media[0]); i++)
+        if (strcmp(media[i].field, field) == 0)
+            return cli_is_uri(value) ? media[i].set_uri(req, value)
+                                 : ltx_request_set_input_file(req, field, value);
+    return LTX_EINVAL;
+}
+
+static int set_image(ltx_request *req, const char *v)
+{
+    return cli_set_media(req, "image_uri", v);
+}
+
+static int set_last_frame(ltx_request *req, const char *v)
+{
+    return cli_set_media(req, "last_frame_uri", v);
+}
+
+static int set_audio(ltx_request *req, const char *v)
+{
+    return cli_set_media(req, "audio_uri", v);
+}
+
+static int set_video(ltx_request *req, const char *v)
+{
+    return cli_set_media(req, "video_uri", v);
 }
 
 struct option_def {
@@ -200,6 +240,18 @@ static const struct option_def options[OPT_COUNT] = {
     [OPT_SET] = {"set", 0, TEXT(NULL), .metavar = "NAME=JSON",
                  .help = "send field NAME with a JSON value (repeatable)"},
 
+    [OPT_CONCURRENCY] = {"concurrency", 0, INT(NULL), .metavar = "N",
+                         .help = "jobs in flight at once (default 2, the API's limit)"},
+    [OPT_JOURNAL] = {"journal", 0, TEXT(NULL), .metavar = "FILE",
+                     .help = "record of submitted jobs (default DIR/BATCH-FILE.journal)"},
+    [OPT_OUTPUT_DIR] = {"output-dir", 0, TEXT(NULL), .metavar = "DIR",
+                        .help = "where the videos go (default: the current directory)"},
+    [OPT_RESUBMIT_UNKNOWN] = {"resubmit-unknown", 0, FLAG(NULL),
+                              .help = "submit again entries whose submission has no known "
+                                      "outcome"},
+    [OPT_RETRY_FAILED] = {"retry-failed", 0, FLAG(NULL),
+                          .help = "submit again entries that failed in an earlier run"},
+
     [OPT_PROMPT] = {"prompt", 0, TEXT(ltx_request_set_prompt), .metavar = "TEXT", .field = "prompt",
                     .help = "what the video shows (at most 5000 characters)"},
     [OPT_MODEL] = {"model", 0, TEXT(ltx_request_set_model), .metavar = "ID", .field = "model",
@@ -218,14 +270,14 @@ static const struct option_def options[OPT_COUNT] = {
                            .help = "camera move: dolly_in, jib_up, static, ... (see ltx(1))"},
     [OPT_NO_AUDIO] = {"no-audio", 0, FLAG(set_no_audio), .field = "generate_audio",
                       .help = "generate a silent video"},
-    [OPT_IMAGE] = {"image", 0, TEXT(ltx_request_set_image_uri), .metavar = "URI",
-                   .field = "image_uri", .help = "first frame (https:, data: or ltx:// URI)"},
-    [OPT_LAST_FRAME] = {"last-frame", 0, TEXT(ltx_request_set_last_frame_uri), .metavar = "URI",
+    [OPT_IMAGE] = {"image", 0, TEXT(set_image), .metavar = "FILE|URI", .field = "image_uri",
+                   .help = "first frame: a file, or an https:, data: or ltx:// URI"},
+    [OPT_LAST_FRAME] = {"last-frame", 0, TEXT(set_last_frame), .metavar = "FILE|URI",
                         .field = "last_frame_uri", .help = "last frame"},
-    [OPT_AUDIO] = {"audio", 0, TEXT(ltx_request_set_audio_uri), .metavar = "URI",
-                   .field = "audio_uri", .help = "sound track, 2 to 20 seconds"},
-    [OPT_VIDEO] = {"video", 0, TEXT(ltx_request_set_video_uri), .metavar = "URI",
-                   .field = "video_uri", .help = "input video"},
+    [OPT_AUDIO] = {"audio", 0, TEXT(set_audio), .metavar = "FILE|URI", .field = "audio_uri",
+                   .help = "sound track, 2 to 20 seconds"},
+    [OPT_VIDEO] = {"video", 0, TEXT(set_video), .metavar = "FILE|URI", .field = "video_uri",
+                   .help = "input video"},
     [OPT_START] = {"start", 0, REAL(ltx_request_set_start_time), .metavar = "S",
                    .field = "start_time", .help = "start of the section, in seconds"},
     [OPT_MODE] = {"mode", 0, TEXT(ltx_request_set_mode), .metavar = "M", .field = "mode",
@@ -250,6 +302,9 @@ static const struct option_def options[OPT_COUNT] = {
      BIT(OPT_POLL_INTERVAL) | BIT(OPT_TIMEOUT) | BIT(OPT_HELP) | BIT(OPT_VERSION))
 #define SUBMIT_OPTIONS (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET))
 #define GENERATE_OPTIONS (SUBMIT_OPTIONS | BIT(OPT_SYNC) | BIT(OPT_PROMPT) | BIT(OPT_MODEL))
+#define BATCH_OPTIONS                                                                              \
+    (BIT(OPT_CONCURRENCY) | BIT(OPT_JOURNAL) | BIT(OPT_OUTPUT_DIR) | BIT(OPT_RESUBMIT_UNKNOWN) |   \
+     BIT(OPT_RETRY_FAILED))
 #define T2V_OPTIONS                                                                                \
     (GENERATE_OPTIONS | BIT(OPT_DURATION) | BIT(OPT_AUTO_DURATION) | BIT(OPT_RESOLUTION) |         \
      BIT(OPT_FPS) | BIT(OPT_CAMERA_MOTION) | BIT(OPT_NO_AUDIO))
@@ -263,7 +318,15 @@ static const enum option_id conflicts[][2] = {
 
 /* ------------------------------------------------------------------ commands */
 
-enum run_kind { RUN_GENERATE, RUN_STATUS, RUN_WAIT, RUN_DOWNLOAD, RUN_VERSION };
+enum run_kind {
+    RUN_GENERATE,
+    RUN_UPLOAD,
+    RUN_STATUS,
+    RUN_WAIT,
+    RUN_DOWNLOAD,
+    RUN_BATCH,
+    RUN_VERSION
+};
 
 static const struct command {
     const char *name;
@@ -271,37 +334,46 @@ static const struct command {
     int endpoint;     /* the generation endpoint, 0 for the other commands */
     uint64_t options; /* what it takes besides the global options */
     size_t nargs;     /* positional arguments */
+    const char *args; /* their names, for the usage error */
     const char *synopsis;
     const char *summary;
 } commands[] = {
-    {"text-to-video", RUN_GENERATE, LTX_ENDPOINT_TEXT_TO_VIDEO, T2V_OPTIONS, 0,
+    {"text-to-video", RUN_GENERATE, LTX_ENDPOINT_TEXT_TO_VIDEO, T2V_OPTIONS, 0, NULL,
      "--prompt TEXT --model ID --duration S --resolution WxH -o FILE",
      "generate a video from a text prompt"},
     {"image-to-video", RUN_GENERATE, LTX_ENDPOINT_IMAGE_TO_VIDEO,
-     T2V_OPTIONS | BIT(OPT_IMAGE) | BIT(OPT_LAST_FRAME), 0,
-     "--image URI --prompt TEXT --model ID --duration S --resolution WxH -o FILE",
+     T2V_OPTIONS | BIT(OPT_IMAGE) | BIT(OPT_LAST_FRAME), 0, NULL,
+     "--image FILE|URI --prompt TEXT --model ID --duration S --resolution WxH -o FILE",
      "animate an image"},
     {"audio-to-video", RUN_GENERATE, LTX_ENDPOINT_AUDIO_TO_VIDEO,
      GENERATE_OPTIONS | BIT(OPT_AUDIO) | BIT(OPT_IMAGE) | BIT(OPT_RESOLUTION) |
          BIT(OPT_GUIDANCE_SCALE),
-     0, "--audio URI (--image URI | --prompt TEXT) -o FILE", "generate a video for a sound track"},
+     0, NULL, "--audio FILE|URI (--image FILE|URI | --prompt TEXT) -o FILE",
+     "generate a video for a sound track"},
     {"retake", RUN_GENERATE, LTX_ENDPOINT_RETAKE,
      GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_START) | BIT(OPT_DURATION) | BIT(OPT_MODE) |
          BIT(OPT_RESOLUTION),
-     0, "--video URI --start S --duration S -o FILE", "regenerate a section of a video"},
+     0, NULL, "--video FILE|URI --start S --duration S -o FILE", "regenerate a section of a video"},
     {"extend", RUN_GENERATE, LTX_ENDPOINT_EXTEND,
      GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_DURATION) | BIT(OPT_MODE) | BIT(OPT_CONTEXT), 0,
-     "--video URI --duration S -o FILE", "lengthen a video at its start or end"},
+     NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end"},
     {"hdr", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR, SUBMIT_OPTIONS | BIT(OPT_VIDEO), 0,
-     "--video URI -o FILE", "convert a video to HDR (a ZIP of EXR frames)"},
+     NULL, "--video FILE|URI -o FILE", "convert a video to HDR (a ZIP of EXR frames)"},
     {"reframe", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION) | BIT(OPT_MODEL), 0,
-     "--video URI --resolution WxH -o FILE", "change a video's aspect ratio"},
-    {"status", RUN_STATUS, 0, 0, 2, "ENDPOINT JOB_ID", "print a job's state (one poll)"},
-    {"wait", RUN_WAIT, 0, 0, 2, "ENDPOINT JOB_ID", "wait until a job ends, print its state"},
-    {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT), 2, "ENDPOINT JOB_ID -o FILE",
+     NULL, "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio"},
+    {"upload", RUN_UPLOAD, 0, 0, 1, "FILE", "FILE",
+     "upload a local file, print its ltx:// URI (valid 24 hours)"},
+    {"status", RUN_STATUS, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
+     "print a job's state (one poll)"},
+    {"wait", RUN_WAIT, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
+     "wait until a job ends, print its state"},
+    {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT), 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID -o FILE",
      "wait for a job if needed, then download its result"},
-    {"version", RUN_VERSION, 0, 0, 0, "", "print the versions of ltx and libltx"},
+    {"batch", RUN_BATCH, 0, BATCH_OPTIONS, 1, "FILE",
+     "FILE.jsonl [--concurrency N] [--journal FILE] [--output-dir DIR]",
+     "run many generations from a JSON Lines file, resumably"},
+    {"version", RUN_VERSION, 0, 0, 0, NULL, "", "print the versions of ltx and libltx"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -342,7 +414,13 @@ struct cli {
     struct ui ui;
 };
 
-static volatile sig_atomic_t interrupted;
+/* Set by the signal handler, read by every thread: a lock-free atomic may be both. */
+static atomic_int interrupted;
+
+int cli_interrupted(void)
+{
+    return atomic_load(&interrupted) != 0;
+}
 
 static int has(const struct cli *c, enum option_id id)
 {
@@ -352,7 +430,7 @@ static int has(const struct cli *c, enum option_id id)
 /* ------------------------------------------------------------------ output helpers */
 
 /* Terminal-safe copy of text that may come from the server. */
-static void put_safe(FILE *f, const char *s)
+void cli_put_safe(FILE *f, const char *s)
 {
     for (; *s; s++)
         fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
@@ -386,7 +464,7 @@ static size_t utf8_sequence_length(const unsigned char *p)
 }
 
 /* A JSON string; bytes that are not UTF-8 become U+FFFD so that the line stays valid JSON. */
-static void json_string(FILE *f, const char *s)
+void cli_json_string(FILE *f, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
 
@@ -428,7 +506,7 @@ static void json_key(struct json *j, const char *key)
 {
     if (j->fields++)
         fputc(',', stdout);
-    json_string(stdout, key);
+    cli_json_string(stdout, key);
     fputc(':', stdout);
 }
 
@@ -436,7 +514,7 @@ static void json_text(struct json *j, const char *key, const char *value)
 {
     json_key(j, key);
     if (value)
-        json_string(stdout, value);
+        cli_json_string(stdout, value);
     else
         fputs("null", stdout);
 }
@@ -461,6 +539,7 @@ static void json_bool(struct json *j, const char *key, int value)
 
 static void json_end(struct json *j)
 {
+    (void)j;
     fputs("}\n", stdout);
     fflush(stdout);
 }
@@ -529,7 +608,7 @@ static void ui_draw(struct ui *ui, const ltx_progress *p, int stage)
     }
     line[PROGRESS_LINE_MAX] = '\0'; /* a wrapped line could not be redrawn in place */
     fputs("\r", stderr);
-    put_safe(stderr, line);
+    cli_put_safe(stderr, line);
     fputs("\033[K", stderr);
     fflush(stderr);
     ui->drawn = 1;
@@ -547,7 +626,7 @@ static int on_progress(const ltx_progress *p, void *userdata)
         ui->job_id = strdup(id); /* out of memory only costs the resume hint */
     if (ui->tty)
         ui_draw(ui, p, stage);
-    return interrupted != 0;
+    return cli_interrupted();
 }
 
 static void on_log(int level, const char *line, void *userdata)
@@ -555,33 +634,43 @@ static void on_log(int level, const char *line, void *userdata)
     static const char *const names[] = {"", "error", "warning", "info", "debug"};
     struct ui *ui = userdata;
 
+    flockfile(stderr); /* batch workers log from many threads: one line at a time */
     ui_clear(ui);
     fprintf(stderr, PROGRAM ": %s: ",
             level >= LTX_LOG_ERROR && level <= LTX_LOG_DEBUG ? names[level] : "log");
-    put_safe(stderr, line);
+    cli_put_safe(stderr, line);
     fputc('\n', stderr);
+    funlockfile(stderr);
 }
 
 static void on_interrupt(int sig)
 {
-    interrupted = 1;
+    (void)sig;
+    atomic_store(&interrupted, 1);
+}
+
+static void catch_signal(int sig)
+{
+    struct sigaction sa;
+
+    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+        return;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(sig, &sa, NULL);
 }
 
 /*
  * The first Ctrl-C stops the wait cleanly; SA_RESETHAND lets a second one end
  * ltx at once. An interrupt the parent ignores (nohup, `cmd &`) stays ignored.
  */
-static void catch_interrupts(void)
+void cli_catch_interrupts(int also_sigterm)
 {
-    struct sigaction sa;
-
-    if (sigaction(SIGINT, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-        return;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, NULL);
+    catch_signal(SIGINT);
+    if (also_sigterm)
+        catch_signal(SIGTERM);
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -619,15 +708,15 @@ static void print_job_hint(const struct cli *c, const struct failure *f, const s
 
     if (what) {
         fprintf(stderr, PROGRAM ": job %s ", f->endpoint);
-        put_safe(stderr, job_id);
+        cli_put_safe(stderr, job_id);
         fprintf(stderr, " %s\n", what);
     }
     if (!x->resumable || c->cmd->run == RUN_STATUS)
         return;
     fprintf(stderr, PROGRAM ": resume with: " PROGRAM " download %s ", f->endpoint);
-    put_safe(stderr, job_id);
+    cli_put_safe(stderr, job_id);
     fputs(" -o ", stderr);
-    put_safe(stderr, output && strcmp(output, "-") != 0 ? output : "FILE");
+    cli_put_safe(stderr, output && strcmp(output, "-") != 0 ? output : "FILE");
     fputc('\n', stderr);
 }
 
@@ -641,14 +730,14 @@ static int fail(struct cli *c, const struct failure *f)
     const char *option = field ? option_for_field(c, field) : NULL;
     int possibly_executed = err && ltx_error_possibly_executed(err);
 
-    if (f->status == LTX_ECANCELLED && interrupted)
+    if (f->status == LTX_ECANCELLED && cli_interrupted())
         message = "interrupted";
     if (!message)
         message = ltx_strerror(f->status);
 
     ui_clear(&c->ui);
     fputs(PROGRAM ": ", stderr);
-    put_safe(stderr, message);
+    cli_put_safe(stderr, message);
     fputc('\n', stderr);
     if (option && strcmp(option, field) != 0)
         fprintf(stderr, PROGRAM ": the field %s is set with --%s\n", field, option);
@@ -941,6 +1030,13 @@ static const char *job_endpoint_name(const char *name)
     return ltx_endpoint_from_name(name) ? name : NULL;
 }
 
+int cli_endpoint_from_name(const char *name)
+{
+    const char *canonical = job_endpoint_name(name);
+
+    return canonical ? ltx_endpoint_from_name(canonical) : 0;
+}
+
 static int usage_unknown_endpoint(struct cli *c, const char *name)
 {
     char list[MESSAGE_MAX] = "";
@@ -961,8 +1057,10 @@ static int check_args(struct cli *c)
     const struct command *cmd = c->cmd;
 
     if (c->nargs != cmd->nargs)
-        return usage_error(c, "%s takes %s", cmd->name,
-                           cmd->nargs ? "two arguments: ENDPOINT JOB_ID" : "no arguments");
+        return cmd->nargs ? usage_error(c, "%s takes %s: %s", cmd->name,
+                                        cmd->nargs == 1 ? "one argument" : "two arguments",
+                                        cmd->args)
+                          : usage_error(c, "%s takes no arguments", cmd->name);
     for (size_t id = 0; id < OPT_COUNT; id++)
         if (has(c, (enum option_id)id) && !((GLOBAL_OPTIONS | cmd->options) & BIT(id)))
             return usage_error(c, "option --%s is not accepted by %s", options[id].name, cmd->name);
@@ -982,6 +1080,15 @@ static int check_args(struct cli *c)
         if (options[id].kind == ARG_REAL && parse_real(v, &c->real[id]))
             return usage_error(c, "option --%s: '%s' is not a number", options[id].name, v);
     }
+    if (has(c, OPT_CONCURRENCY) && (c->integer[OPT_CONCURRENCY] < 1 ||
+                                    c->integer[OPT_CONCURRENCY] > BATCH_MAX_CONCURRENCY))
+        return usage_error(c, "option --concurrency: must be from 1 to %u", BATCH_MAX_CONCURRENCY);
+    if (c->value[OPT_JOURNAL] && !*c->value[OPT_JOURNAL])
+        return usage_error(c, "option --journal: the file name is empty");
+    if (c->value[OPT_OUTPUT_DIR] && !*c->value[OPT_OUTPUT_DIR])
+        return usage_error(c, "option --output-dir: the directory name is empty");
+    if (cmd->nargs == 1 && !*c->args[0])
+        return usage_error(c, "%s: the file name is empty", cmd->name);
     if (has(c, OPT_POLL_INTERVAL) && c->integer[OPT_POLL_INTERVAL] < 1)
         return usage_error(c, "option --poll-interval: must be at least 1 millisecond");
     if (has(c, OPT_TIMEOUT) && strcmp(c->value[OPT_TIMEOUT], "none") != 0) {
@@ -1046,7 +1153,7 @@ static int log_level(struct cli *c)
             return level;
         if (!c->quiet) {
             fputs(PROGRAM ": LTX_LOG: unknown level '", stderr);
-            put_safe(stderr, env);
+            cli_put_safe(stderr, env);
             fputs("' ignored (debug, info, warn or error)\n", stderr);
         }
     }
@@ -1246,17 +1353,17 @@ static void print_job(struct cli *c, const ltx_job *job)
         json_end(&j);
         return;
     }
-    put_safe(stdout, status ? status : state_name(state));
+    cli_put_safe(stdout, status ? status : state_name(state));
     fputc('\n', stdout);
     if (url) {
-        put_safe(stdout, url);
+        cli_put_safe(stdout, url);
         fputc('\n', stdout);
     } else if (state == LTX_JOB_FAILED && c->cmd->run == RUN_STATUS) {
         const char *type = ltx_job_error_type(job), *msg = ltx_job_error_message(job);
 
-        put_safe(stdout, type ? type : "error");
+        cli_put_safe(stdout, type ? type : "error");
         fputs(": ", stdout);
-        put_safe(stdout, msg ? msg : "(no message)");
+        cli_put_safe(stdout, msg ? msg : "(no message)");
         fputc('\n', stdout);
     }
 }
@@ -1281,11 +1388,11 @@ static void print_written(struct cli *c, const char *endpoint, const char *job_i
     if (c->quiet)
         return;
     fputs("wrote ", stderr);
-    put_safe(stderr, to_stdout ? "standard output" : path);
+    cli_put_safe(stderr, to_stdout ? "standard output" : path);
     fprintf(stderr, " (%" PRIu64 " bytes)", bytes);
     if (job_id) {
         fputs(", job ", stderr);
-        put_safe(stderr, job_id);
+        cli_put_safe(stderr, job_id);
     }
     fputc('\n', stderr);
 }
@@ -1306,7 +1413,7 @@ static int run_generate(struct cli *c)
         endpoint = c->cmd->name;
     if ((rc = build_request(c, &req)) != 0 || (rc = make_client(c, &client)) != 0)
         goto out;
-    catch_interrupts();
+    cli_catch_interrupts(0);
     if (has(c, OPT_NO_WAIT)) {
         if ((st = ltx_submit(client, req, &job, &err)) != LTX_OK) {
             struct failure f = {st, err, NULL, endpoint, NULL, NULL, 0};
@@ -1339,6 +1446,87 @@ out:
     return rc;
 }
 
+/* upload FILE: the ltx:// URI on standard output. */
+static int run_upload(struct cli *c)
+{
+    const char *path = c->args[0], *type = NULL;
+    ltx_client *client = NULL;
+    ltx_error *err = NULL;
+    char *uri = NULL;
+    int st, rc;
+
+    if ((rc = make_client(c, &client)) != 0)
+        goto out;
+    if ((st = ltx_upload_file(client, path, &uri, &err)) != LTX_OK) {
+        /* a file that is missing, unreadable or not media is a mistake in the request */
+        struct failure f = {st == LTX_EIO ? LTX_EREQUEST : st, err, NULL, NULL, NULL, NULL, 0};
+
+        rc = fail(c, &f);
+        goto out;
+    }
+    if (c->json) {
+        struct json j;
+
+        if (ltx_media_type(path, &type, NULL) != LTX_OK)
+            type = NULL; /* the file changed since; the URI is what matters */
+        json_begin(&j);
+        json_bool(&j, "ok", 1);
+        json_text(&j, "file", path);
+        json_text(&j, "media_type", type);
+        json_text(&j, "storage_uri", uri);
+        json_end(&j);
+    } else {
+        cli_put_safe(stdout, uri);
+        fputc('\n', stdout);
+    }
+out:
+    ltx_free(uri);
+    ltx_error_free(err);
+    ltx_client_free(client);
+    return rc;
+}
+
+static int batch_make_client(void *ctx, ltx_client **out)
+{
+    return make_client(ctx, out);
+}
+
+static int batch_fail(void *ctx, int status, const char *message)
+{
+    struct failure f = {status, NULL, message, NULL, NULL, NULL, 0};
+
+    return fail(ctx, &f);
+}
+
+static int run_batch(struct cli *c)
+{
+    struct batch_config b;
+
+    memset(&b, 0, sizeof(b));
+    b.input = c->args[0];
+    b.journal = c->value[OPT_JOURNAL];
+    b.output_dir = c->value[OPT_OUTPUT_DIR];
+    b.concurrency = has(c, OPT_CONCURRENCY) ? (unsigned)c->integer[OPT_CONCURRENCY]
+                                            : BATCH_DEFAULT_CONCURRENCY;
+    b.resubmit_unknown = has(c, OPT_RESUBMIT_UNKNOWN);
+    b.retry_failed = has(c, OPT_RETRY_FAILED);
+    b.quiet = c->quiet;
+    b.json = c->json;
+    b.timeout_ms = LTX_DEFAULT_DEADLINE_MS;
+    if (has(c, OPT_TIMEOUT)) {
+        double s;
+
+        b.timeout_ms = LTX_NO_LIMIT;
+        if (parse_real(c->value[OPT_TIMEOUT], &s) == 0)
+            b.timeout_ms = s * MS_PER_SECOND < 1.0 ? 1u : (uint32_t)(s * MS_PER_SECOND);
+    }
+    b.ctx = c;
+    b.make_client = batch_make_client;
+    b.fail = batch_fail;
+    cli_catch_interrupts(1);
+    return cli_batch(&b);
+}
+
 /* status, wait and download: a job from (endpoint, id). */
 static int run_job(struct cli *c)
 {
@@ -1355,7 +1543,7 @@ static int run_job(struct cli *c)
     if ((rc = make_client(c, &client)) != 0)
         goto out;
     if (run != RUN_STATUS)
-        catch_interrupts();
+        cli_catch_interrupts(0);
     if (run == RUN_DOWNLOAD && (rc = open_sink(c, &sink)) != 0)
         goto out;
     if ((f.status = ltx_job_open(client, endpoint, id, &job, &err)) != LTX_OK)
@@ -1429,7 +1617,20 @@ static int run(struct cli *c, int argc, char **argv)
 
     if ((rc = ltx_global_init(LTX_GLOBAL_DEFAULT)) != LTX_OK)
         return fail_status(c, rc, NULL);
-    rc = c->cmd->run == RUN_GENERATE ? run_generate(c) : run_job(c);
+    switch (c->cmd->run) {
+    case RUN_GENERATE:
+        rc = run_generate(c);
+        break;
+    case RUN_UPLOAD:
+        rc = run_upload(c);
+        break;
+    case RUN_BATCH:
+        rc = run_batch(c);
+        break;
+    default:
+        rc = run_job(c);
+        break;
+    }
     ltx_global_cleanup();
     return rc;
 }

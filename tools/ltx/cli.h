@@ -1,0 +1,86 @@
+/* tools/ltx/cli.h — what the source files of the ltx command share. */
+#ifndef LTX_CLI_H
+#define LTX_CLI_H
+
+#include <ltx/ltx.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PRINTF_LIKE(fmt, args)
+#endif
+
+#define PROGRAM "ltx"
+#define MESSAGE_MAX 512
+
+/* Exit codes, one per error class. ltx.1 EXIT STATUS documents the same table. */
+enum {
+    EXIT_OTHER = 1,
+    EXIT_USAGE = 2,
+    EXIT_REQUEST = 3,
+    EXIT_AUTH = 4,
+    EXIT_FUNDS = 5,
+    EXIT_CONTENT = 6,
+    EXIT_RATELIMIT = 7,
+    EXIT_SERVER = 8,
+    EXIT_NETWORK = 9,
+    EXIT_TIMEOUT = 10,
+    EXIT_JOBFAILED = 11,
+    EXIT_IO = 12,
+    EXIT_NOTFOUND = 13,
+    EXIT_PROTOCOL = 14,
+    EXIT_UNKNOWN_OUTCOME = 15, /* batch: submissions that may or may not have created a job */
+    EXIT_INTERRUPTED = 130
+};
+
+/* Not an ltx_status: a bad command line or configuration found by ltx itself. */
+#define CLI_STATUS_USAGE 1
+
+/* The exit code and the --json "class" name of an ltx_status (or CLI_STATUS_USAGE). */
+int cli_exit_code(int status);
+const char *cli_class_name(int status);
+
+/* Non-zero once SIGINT (or, with cli_catch_interrupts(1), SIGTERM) arrived. Any thread. */
+int cli_interrupted(void);
+void cli_catch_interrupts(int also_sigterm);
+
+/* Terminal-safe copy of text that may come from the server or a file. */
+void cli_put_safe(FILE *f, const char *s);
+/* A JSON string, with bytes that are not UTF-8 replaced by U+FFFD. */
+void cli_json_string(FILE *f, const char *s);
+
+/* The ltx_endpoint named by an API path segment or an ltx command name ("hdr"), or 0. */
+int cli_endpoint_from_name(const char *name);
+
+/*
+ * Set a media field ("image_uri", ...) from what the user gave: a value that
+ * starts with https://, http://, data: or ltx:// is a URI (the library checks
+ * it and rejects http://); anything else is the path of a local file.
+ */
+int cli_set_media(ltx_request *req, const char *field, const char *value);
+int cli_is_uri(const char *value);
+
+/* ltx batch. */
+struct batch_config {
+    const char *input;      /* the JSON Lines file */
+    const char *journal;    /* NULL: the default beside the outputs */
+    const char *output_dir; /* NULL: "." */
+    unsigned concurrency;
+    int resubmit_unknown, retry_failed;
+    int quiet, json;
+    uint32_t timeout_ms; /* how long one entry keeps submitting after 429s; LTX_NO_LIMIT */
+    /* the command's own client factory and error printer; both return an exit code */
+    void *ctx;
+    int (*make_client)(void *ctx, ltx_client **out);
+    int (*fail)(void *ctx, int status, const char *message);
+};
+
+#define BATCH_DEFAULT_CONCURRENCY 2u
+#define BATCH_MAX_CONCURRENCY 64u
+
+int cli_batch(const struct batch_config *cfg);
+
+#endif
