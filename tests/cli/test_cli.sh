@@ -111,5 +111,28 @@ run image-to-video --image http://example.com/frame.png $T2V -o "$WORK/i2v-http.
 expect "an http:// image URI is refused before sending" 3 "-$WORK/i2v-http.mp4"
 grep -q 'https://' "$WORK/err" && ok "the message says https:// is needed" || fail "message: $(cat "$WORK/err")"
 
+# every endpoint, on every surface the API has, writes the result the mock served
+VIDEO_FILE="'$top_srcdir/tests/data/sample.mp4'"
+AUDIO_FILE="'$top_srcdir/tests/data/tone.wav'"
+IMAGE_FILE="'$top_srcdir/tests/data/frame.png'"
+for surface in v2 v1; do
+    sync=""
+    [ "$surface" = v1 ] && sync=--sync
+    run image-to-video $sync --image "$IMAGE_FILE" --last-frame "$IMAGE_FILE" $T2V -o "$WORK/e-i2v-$surface.mp4"
+    expect "image-to-video on $surface" 0 "$WORK/e-i2v-$surface.mp4"
+    run audio-to-video $sync --audio "$AUDIO_FILE" --prompt "'A choir'" --guidance-scale 7 -o "$WORK/e-a2v-$surface.mp4"
+    expect "audio-to-video on $surface" 0 "$WORK/e-a2v-$surface.mp4"
+    run retake $sync --video "$VIDEO_FILE" --start 0.5 --duration 2 --mode replace_audio -o "$WORK/e-retake-$surface.mp4"
+    expect "retake on $surface" 0 "$WORK/e-retake-$surface.mp4"
+    run extend $sync --video "$VIDEO_FILE" --duration 3 --mode start --context 2 -o "$WORK/e-extend-$surface.mp4"
+    expect "extend on $surface" 0 "$WORK/e-extend-$surface.mp4"
+done
+run hdr --video "$VIDEO_FILE" -o "$WORK/e-hdr.zip"
+expect "hdr (v2 only)" 0 "$WORK/e-hdr.zip"
+run reframe --video "$VIDEO_FILE" --resolution 1080x1920 -o "$WORK/e-reframe.mp4"
+expect "reframe (v2 only)" 0 "$WORK/e-reframe.mp4"
+run hdr --sync --video "$VIDEO_FILE" -o "$WORK/e-hdr-sync.zip"
+expect "hdr has no v1 surface: a usage error" 2 "-$WORK/e-hdr-sync.zip"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
