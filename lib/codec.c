@@ -72,6 +72,13 @@ char *ltx__request_encode(const ltx_request *r)
     return out;
 }
 
+void ltx__codec_global_init(void)
+{
+    /* seed jansson's hash once, here, rather than from whichever thread first makes an
+     * object (a race helgrind reports when a shared client is used by many threads) */
+    json_object_seed(0);
+}
+
 int ltx__json_value_valid(const char *text)
 {
     json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);

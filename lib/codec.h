@@ -6,6 +6,8 @@
 
 /* The request's JSON body (compact), or NULL when out of memory. Caller frees with free(). */
 LTX_INTERNAL char *ltx__request_encode(const ltx_request *req);
+/* Seed the JSON layer's hashing once per process, from ltx_global_init(). */
+LTX_INTERNAL void ltx__codec_global_init(void);
 /* Is text exactly one JSON value (any type)? */
 LTX_INTERNAL int ltx__json_value_valid(const char *text);
 

@@ -81,12 +81,14 @@ LTX_API int ltx_generate(ltx_client *c, const ltx_request *req, ltx_sink *sink,
 
     if (!c || !req || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_generate: client, request and sink are required");
-    if ((rc = ltx_request_validate(req, err)) != LTX_OK)
-        return rc;
     pc.started_ms = c->clock->now_ms(c->clock->ud);
     deadline = ltx__deadline_from_now(c);
-    if (req->sync)
+    if (req->sync) {
+        if ((rc = ltx_request_validate(req, err)) != LTX_OK)
+            return rc;
         return generate_sync(c, req, sink, &pc, deadline, err);
+    }
+    /* ltx__submit validates, once */
 
     if ((rc = ltx__submit(c, req, &job, &pc, deadline, err)) != LTX_OK)
         return rc;

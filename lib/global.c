@@ -1,4 +1,5 @@
 /* lib/global.c — reference-counted process initialisation. */
+#include "codec.h"
 #include "http.h"
 
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -9,8 +10,10 @@ LTX_API int ltx_global_init(unsigned flags)
     int rc = LTX_OK;
 
     pthread_mutex_lock(&global_lock);
-    if (global_refs == 0)
+    if (global_refs == 0) {
         rc = ltx__http_global_init(flags);
+        ltx__codec_global_init();
+    }
     if (rc == LTX_OK)
         global_refs++;
     pthread_mutex_unlock(&global_lock);

@@ -126,22 +126,73 @@ static int reject(ltx_error **err, const char *field, const char *fmt, ...)
     return LTX_EREQUEST;
 }
 
+/* Does row i speak for this question? tier 0 and fps 0 mean "any". */
+static int row_applies(size_t i, const char *model, unsigned ep_bit, unsigned tier, int fps)
+{
+    return strcmp(matrix[i].model, model) == 0 && (matrix[i].endpoints & ep_bit) &&
+           (!tier || (matrix[i].tiers & tier)) && (fps <= 0 || has_int(matrix[i].fps, 5, fps));
+}
+
+enum { ASK_TIER, ASK_FPS, ASK_DURATION };
+
+/* Is `value` allowed by any applicable row? Cheap: no text is built on this path. */
+static int allowed_by_rows(int ask, const char *model, unsigned ep_bit, unsigned tier, int fps,
+                           int value)
+{
+    for (size_t i = 0; i < N_ROWS; i++) {
+        if (!row_applies(i, model, ep_bit, ask == ASK_DURATION ? tier : 0,
+                         ask == ASK_DURATION ? fps : 0) ||
+            (ask == ASK_FPS && tier && !(matrix[i].tiers & tier)))
+            continue;
+        if ((ask == ASK_TIER && (matrix[i].tiers & (unsigned)value)) ||
+            (ask == ASK_FPS && has_int(matrix[i].fps, 5, value)) ||
+            (ask == ASK_DURATION && has_int(matrix[i].durations, MAX_VALUES, value)))
+            return 1;
+    }
+    return 0;
+}
+
+/* The "a, b, c" list of what applicable rows allow, for a rejection's message. */
+static void list_allowed(int ask, const char *model, unsigned ep_bit, unsigned tier, int fps,
+                         char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_ROWS; i++) {
+        if (!row_applies(i, model, ep_bit, ask == ASK_DURATION ? tier : 0,
+                         ask == ASK_DURATION ? fps : 0) ||
+            (ask == ASK_FPS && tier && !(matrix[i].tiers & tier)))
+            continue;
+        if (ask == ASK_TIER) {
+            for (size_t t = 0; t < sizeof(tiers) / sizeof(tiers[0]); t++)
+                if (matrix[i].tiers & tiers[t].tier) {
+                    add_value(buf, size, tiers[t].landscape);
+                    add_value(buf, size, tiers[t].portrait);
+                }
+        } else if (ask == ASK_FPS) {
+            for (size_t f = 0; f < 5 && matrix[i].fps[f]; f++)
+                add_int(buf, size, matrix[i].fps[f]);
+        } else {
+            for (size_t d = 0; d < MAX_VALUES && matrix[i].durations[d]; d++)
+                add_int(buf, size, matrix[i].durations[d]);
+        }
+    }
+}
+
 LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolution, int fps,
                             double duration_s, ltx_error **err)
 {
     char allowed[256] = "";
     unsigned tier = 0, ep_bit;
     const char *ep_name = ltx_endpoint_name(endpoint);
-    int served = 0, tier_ok = 0, fps_ok = 0;
+    int served = 0;
 
     if (!model || !ep_name)
         return ltx__fail(err, LTX_EINVAL, "ltx_model_check: model and a known endpoint are needed");
     if (!ltx__model_is_known(model))
         return LTX_MODEL_UNKNOWN;
     ep_bit = EP(endpoint);
-    for (size_t i = 0; i < N_ROWS; i++)
-        if (strcmp(matrix[i].model, model) == 0 && (matrix[i].endpoints & ep_bit))
-            served = 1;
+    for (size_t i = 0; i < N_ROWS && !served; i++)
+        served = row_applies(i, model, ep_bit, 0, 0);
     if (!served) {
         for (size_t i = 0; i < N_ROWS; i++)
             if (matrix[i].endpoints & ep_bit)
@@ -154,62 +205,31 @@ LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolut
 
     if (resolution) {
         tier = tier_of(resolution);
-        for (size_t i = 0; i < N_ROWS; i++) {
-            if (strcmp(matrix[i].model, model) != 0 || !(matrix[i].endpoints & ep_bit))
-                continue;
-            for (size_t t = 0; t < sizeof(tiers) / sizeof(tiers[0]); t++)
-                if (matrix[i].tiers & tiers[t].tier) {
-                    add_value(allowed, sizeof(allowed), tiers[t].landscape);
-                    add_value(allowed, sizeof(allowed), tiers[t].portrait);
-                }
-            if (matrix[i].tiers & tier)
-                tier_ok = 1;
-        }
-        if (!tier_ok)
+        if (!tier || !allowed_by_rows(ASK_TIER, model, ep_bit, 0, 0, (int)tier)) {
+            list_allowed(ASK_TIER, model, ep_bit, 0, 0, allowed, sizeof(allowed));
             return reject(err, "resolution", "resolution: %s is not supported by %s; allowed: %s",
                           resolution, model, allowed);
+        }
     }
-    if (fps > 0) {
-        allowed[0] = '\0';
-        for (size_t i = 0; i < N_ROWS; i++) {
-            if (strcmp(matrix[i].model, model) != 0 || !(matrix[i].endpoints & ep_bit) ||
-                (tier && !(matrix[i].tiers & tier)))
-                continue;
-            for (size_t f = 0; f < 5 && matrix[i].fps[f]; f++)
-                add_int(allowed, sizeof(allowed), matrix[i].fps[f]);
-            if (has_int(matrix[i].fps, 5, fps))
-                fps_ok = 1;
-        }
-        if (!fps_ok)
-            return reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
-                          resolution ? " at " : "", resolution ? resolution : "", allowed);
+    if (fps > 0 && !allowed_by_rows(ASK_FPS, model, ep_bit, tier, 0, fps)) {
+        list_allowed(ASK_FPS, model, ep_bit, tier, 0, allowed, sizeof(allowed));
+        return reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
+                      resolution ? " at " : "", resolution ? resolution : "", allowed);
     }
-    if (duration_s >= 0) {
-        int whole = (int)duration_s, ok = 0;
+    if (duration_s >= 0 &&
+        ((double)(int)duration_s != duration_s ||
+         !allowed_by_rows(ASK_DURATION, model, ep_bit, tier, fps, (int)duration_s))) {
+        char where[64] = "";
 
-        allowed[0] = '\0';
-        for (size_t i = 0; i < N_ROWS; i++) {
-            if (strcmp(matrix[i].model, model) != 0 || !(matrix[i].endpoints & ep_bit) ||
-                (tier && !(matrix[i].tiers & tier)) ||
-                (fps > 0 && !has_int(matrix[i].fps, 5, fps)))
-                continue;
-            for (size_t d = 0; d < MAX_VALUES && matrix[i].durations[d]; d++)
-                add_int(allowed, sizeof(allowed), matrix[i].durations[d]);
-            if ((double)whole == duration_s && has_int(matrix[i].durations, MAX_VALUES, whole))
-                ok = 1;
-        }
-        if (!ok) {
-            char where[64] = "";
-
-            if (resolution && fps > 0)
-                snprintf(where, sizeof(where), " at %s %d fps", resolution, fps);
-            else if (resolution)
-                snprintf(where, sizeof(where), " at %s", resolution);
-            else if (fps > 0)
-                snprintf(where, sizeof(where), " at %d fps", fps);
-            return reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
-                          duration_s, model, where, allowed);
-        }
+        if (resolution && fps > 0)
+            snprintf(where, sizeof(where), " at %s %d fps", resolution, fps);
+        else if (resolution)
+            snprintf(where, sizeof(where), " at %s", resolution);
+        else if (fps > 0)
+            snprintf(where, sizeof(where), " at %d fps", fps);
+        list_allowed(ASK_DURATION, model, ep_bit, tier, fps, allowed, sizeof(allowed));
+        return reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
+                      duration_s, model, where, allowed);
     }
     return LTX_MODEL_SUPPORTED;
 }
