@@ -201,8 +201,9 @@ START_TEST(waiting_ends_at_the_deadline_with_the_job_id)
     slow = lmock_start(&opts);
     ck_assert_ptr_nonnull(slow);
     ck_assert_int_eq(ltx_client_set_base_url(client, lmock_base_url(slow)), LTX_OK);
-    ck_assert_int_eq(ltx_client_set_deadline_ms(client, 300), LTX_OK);
-    ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 50), LTX_OK);
+    /* long enough for the submit even under valgrind, short next to the job's minute */
+    ck_assert_int_eq(ltx_client_set_deadline_ms(client, 3000), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 200), LTX_OK);
     ck_assert_int_eq(generate(0, &err), LTX_ETIMEDOUT);
     ck_assert_ptr_nonnull(ltx_error_job_id(err));
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "pending"));
