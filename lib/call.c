@@ -129,88 +129,136 @@ void ltx__report_attempt(const ltx_client *c, const char *method, const char *lo
     c->attempt_fn(&a, c->attempt_ud);
 }
 
+void ltx__call_start(ltx_call *call, ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq,
+                     const char *what)
+{
+    memset(call, 0, sizeof(*call));
+    call->c = c;
+    call->kind = kind;
+    call->rq = rq;
+    call->what = what;
+    call->log_url = ltx__url_for_log(rq->url);
+}
+
+void ltx__call_finish(ltx_call *call)
+{
+    free(call->log_url);
+    call->log_url = NULL;
+}
+
+int ltx__call_attempt(ltx_call *call, ltx_error **err)
+{
+    const ltx_clock *clk = call->c->clock;
+    int rc;
+
+    call->started = clk->now_ms(clk->ud);
+    call->attempt++;
+    if (call->rq->sink && call->attempt > 1 && (rc = ltx__sink_rewind(call->rq->sink)) != LTX_OK)
+        return ltx__fail(err, rc, "%s: cannot start the output over for another attempt",
+                         call->what);
+    return LTX_OK;
+}
+
+ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms, int *rc,
+                          ltx_error **err)
+{
+    ltx_client *c = call->c;
+    const ltx_http_req *rq = call->rq;
+    const ltx_clock *clk = c->clock;
+    const char *what = call->what;
+    uint64_t elapsed = clk->now_ms(clk->ud) - call->started, delay = 0;
+    unsigned attempt = call->attempt;
+    int possibly = 0, retry;
+    int64_t retry_after;
+    ltx_outcome outcome;
+
+    *delay_ms = 0;
+    if (is_success(rs)) {
+        ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, 0, 0);
+        if (call->ever_possibly)
+            ltx__log(c, LTX_LOG_WARN,
+                     "%s succeeded after a retry whose first attempt may also have run "
+                     "(and been billed)", what);
+        *rc = LTX_OK;
+        return LTX_STEP_DONE;
+    }
+    if (is_local_failure(rs->transport_status)) {
+        outcome = LTX_OUTCOME_UNKNOWN;
+        retry = 0;
+        possibly = call->kind != LTX_CALL_IDEMPOTENT && rs->request_sent;
+    } else {
+        outcome = ltx__outcome_of(rs->transport_status, rs->request_sent,
+                                  rs->transport_status == LTX_OK ? rs->http_status : 0);
+        /* a 2xx whose body broke off: work was done, delivery failed */
+        if (rs->transport_status != LTX_OK && rs->http_status >= 200 && rs->http_status < 300)
+            outcome = LTX_OUTCOME_UNKNOWN;
+        /* an error status whose body broke off still tells what the server decided */
+        if (rs->transport_status != LTX_OK && rs->http_status >= 300)
+            outcome = ltx__outcome_of(LTX_OK, 1, rs->http_status);
+        retry = ltx__should_retry(&c->retry, call->kind, outcome,
+                                  rs->http_status >= 300 ? rs->http_status : 0, &possibly);
+    }
+    call->ever_possibly |= possibly;
+    if (rs->transport_status == LTX_ETIMEDOUT && rq->deadline != UINT64_MAX &&
+        clk->now_ms(clk->ud) >= rq->deadline)
+        retry = 0;
+    if (retry && attempt > c->retry.max_retries)
+        retry = 0;
+    if (retry) {
+        retry_after = rs->http_status == 429 || rs->http_status == 503
+                          ? ltx__retry_after_parse_ms(rs->retry_after, clk->wall_s(clk->ud))
+                          : -1;
+        delay = ltx__retry_delay_ms(&c->retry, attempt - 1, retry_after, clk);
+        if (rq->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= rq->deadline) {
+            ltx__log(c, LTX_LOG_INFO, "%s: not retrying, the deadline is too close", what);
+            retry = 0;
+        }
+    }
+    ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, retry, delay);
+    if (!retry) {
+        ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, call->ever_possibly);
+
+        *rc = ltx__error_raise(err, e, LTX_ENOMEM);
+        if (!e)
+            *rc = rs->transport_status != LTX_OK ? rs->transport_status
+                                                 : ltx__status_class(rs->http_status);
+        ltx__http_resp_free(rs);
+        return LTX_STEP_FAILED;
+    }
+    ltx__log(c, LTX_LOG_INFO, "%s: attempt %u got %d%s%s, retrying in %llu ms", what, attempt,
+             rs->http_status, rs->transport_status != LTX_OK ? " " : "",
+             rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
+             (unsigned long long)delay);
+    ltx__http_resp_free(rs);
+    *delay_ms = delay;
+    return LTX_STEP_RETRY;
+}
+
 int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_http_resp *rs,
               const char *what, ltx_error **err)
 {
     const ltx_clock *clk = c->clock;
-    char *log_url = ltx__url_for_log(rq->url);
-    unsigned attempt = 0;
-    int ever_possibly = 0;
+    ltx_call call;
+    uint64_t delay;
     int rc;
 
+    ltx__call_start(&call, c, kind, rq, what);
     for (;;) {
-        uint64_t started = clk->now_ms(clk->ud), elapsed, delay = 0;
-        int possibly = 0, retry;
-        int64_t retry_after;
-        ltx_outcome outcome;
-
-        attempt++;
-        if (rq->sink && attempt > 1 && (rc = ltx__sink_rewind(rq->sink)) != LTX_OK) {
-            rc = ltx__fail(err, rc, "%s: cannot start the output over for another attempt", what);
+        if ((rc = ltx__call_attempt(&call, err)) != LTX_OK) {
+            ltx__http_resp_free(rs);
             break;
         }
         ltx__http_perform(c, rq, rs);
-        elapsed = clk->now_ms(clk->ud) - started;
-        if (is_success(rs)) {
-            ltx__report_attempt(c, rq->method, log_url, rs, attempt, elapsed, 0, 0);
-            if (ever_possibly)
-                ltx__log(c, LTX_LOG_WARN,
-                         "%s succeeded after a retry whose first attempt may also have run "
-                         "(and been billed)", what);
-            rc = LTX_OK;
+        switch (ltx__call_decide(&call, rs, &delay, &rc, err)) {
+        case LTX_STEP_RETRY:
+            clk->sleep_ms(delay, clk->ud);
+            continue;
+        case LTX_STEP_DONE:
+        case LTX_STEP_FAILED:
             break;
         }
-        if (is_local_failure(rs->transport_status)) {
-            outcome = LTX_OUTCOME_UNKNOWN;
-            retry = 0;
-            possibly = kind != LTX_CALL_IDEMPOTENT && rs->request_sent;
-        } else {
-            outcome = ltx__outcome_of(rs->transport_status, rs->request_sent,
-                                      rs->transport_status == LTX_OK ? rs->http_status : 0);
-            /* a 2xx whose body broke off: work was done, delivery failed */
-            if (rs->transport_status != LTX_OK && rs->http_status >= 200 && rs->http_status < 300)
-                outcome = LTX_OUTCOME_UNKNOWN;
-            /* an error status whose body broke off still tells what the server decided */
-            if (rs->transport_status != LTX_OK && rs->http_status >= 300)
-                outcome = ltx__outcome_of(LTX_OK, 1, rs->http_status);
-            retry = ltx__should_retry(&c->retry, kind, outcome,
-                                      rs->http_status >= 300 ? rs->http_status : 0, &possibly);
-        }
-        ever_possibly |= possibly;
-        if (rs->transport_status == LTX_ETIMEDOUT && rq->deadline != UINT64_MAX &&
-            clk->now_ms(clk->ud) >= rq->deadline)
-            retry = 0;
-        if (retry && attempt > c->retry.max_retries)
-            retry = 0;
-        if (retry) {
-            retry_after = rs->http_status == 429 || rs->http_status == 503
-                              ? ltx__retry_after_parse_ms(rs->retry_after, clk->wall_s(clk->ud))
-                              : -1;
-            delay = ltx__retry_delay_ms(&c->retry, attempt - 1, retry_after, clk);
-            if (rq->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= rq->deadline) {
-                ltx__log(c, LTX_LOG_INFO, "%s: not retrying, the deadline is too close", what);
-                retry = 0;
-            }
-        }
-        ltx__report_attempt(c, rq->method, log_url, rs, attempt, elapsed, retry, delay);
-        if (!retry) {
-            ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, ever_possibly);
-
-            rc = ltx__error_raise(err, e, LTX_ENOMEM);
-            if (!e)
-                rc = rs->transport_status != LTX_OK ? rs->transport_status
-                                                    : ltx__status_class(rs->http_status);
-            break;
-        }
-        ltx__log(c, LTX_LOG_INFO, "%s: attempt %u got %d%s%s, retrying in %llu ms", what, attempt,
-                 rs->http_status, rs->transport_status != LTX_OK ? " " : "",
-                 rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
-                 (unsigned long long)delay);
-        ltx__http_resp_free(rs);
-        clk->sleep_ms(delay, clk->ud);
+        break;
     }
-    free(log_url);
-    if (rc != LTX_OK)
-        ltx__http_resp_free(rs);
+    ltx__call_finish(&call);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* lib/http.c — the libcurl transport: one exchange per call, shared connections, no retries here. */
+/* lib/http.c — the libcurl transport: exchanges, one at a time or many on a multi handle; no retries. */
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
 
@@ -12,7 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define POOL_IDLE_MAX 16 /* idle easy handles a client keeps for reuse */
+/* Idle easy handles a client keeps for reuse. Each keeps its live connection between transfers
+ * (curl_easy_reset() does not close it), so this pool is what reuses connections: it holds at
+ * least as many handles as threads are expected to share one client. */
+#define POOL_IDLE_MAX 64
 #define PROGRESS_EVERY_BYTES (256u * 1024u)
 
 struct ltx_http_pool {
@@ -94,7 +97,9 @@ struct ltx_http_pool *ltx__http_pool_new(void)
     curl_share_setopt(pool->share, CURLSHOPT_USERDATA, pool);
     curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    /* Not CURL_LOCK_DATA_CONNECT: libcurl does not support a connection cache shared by
+     * concurrent threads (CURLSHOPT_SHARE(3); helgrind sees the races). Connections live in
+     * the pooled handles instead, and in a batch's multi handle while it runs. */
     return pool;
 }
 
@@ -146,10 +151,14 @@ char *ltx__url_for_log(const char *url)
     return ltx__strndup(url ? url : "", n);
 }
 
-typedef struct {
+/* One exchange in progress: the easy handle and everything its callbacks need. */
+struct ltx_http_xfer {
     ltx_client *c;
     const ltx_http_req *rq;
     ltx_http_resp *rs;
+    CURL *h;
+    struct curl_slist *headers;
+    void *owner;            /* the multi interface's caller's pointer */
     int streaming;          /* this answer's body goes to the sink */
     int decided;
     int stalled;
@@ -157,7 +166,11 @@ typedef struct {
     uint64_t last_change_ms;
     curl_off_t last_seen;
     uint64_t reported;
-} xfer;
+    char errbuf[CURL_ERROR_SIZE];
+    char range[32];
+};
+
+typedef struct ltx_http_xfer xfer;
 
 static char *header_value(const char *line, size_t len, const char *name)
 {
@@ -464,42 +477,57 @@ oom:
     return LTX_ENOMEM;
 }
 
-int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
+int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, ltx_http_xfer **out)
 {
-    char errbuf[CURL_ERROR_SIZE] = "";
-    char range[32];
-    struct curl_slist *headers = NULL;
-    xfer x;
-    CURL *h;
-    CURLcode cc;
-    long request_size = 0;
+    xfer *x;
     int rc;
 
+    *out = NULL;
     memset(rs, 0, sizeof(*rs));
     rs->content_length = -1;
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.rq = rq;
-    x.rs = rs;
-    x.last_change_ms = c->clock->now_ms(c->clock->ud);
-    x.last_seen = -1;
+    if (!(x = calloc(1, sizeof(*x)))) {
+        rs->transport_status = LTX_ENOMEM;
+        snprintf(rs->transport_message, sizeof(rs->transport_message), "out of memory");
+        return LTX_ENOMEM;
+    }
+    x->c = c;
+    x->rq = rq;
+    x->rs = rs;
+    x->last_change_ms = c->clock->now_ms(c->clock->ud);
+    x->last_seen = -1;
 
-    if (!(h = pool_take(c->http))) {
+    if (!(x->h = pool_take(c->http))) {
+        free(x);
         rs->transport_status = LTX_ENOMEM;
         return LTX_ENOMEM;
     }
-    rc = set_options(h, c, rq, &x, &headers, errbuf, range);
+    rc = set_options(x->h, c, rq, x, &x->headers, x->errbuf, x->range);
+    if (rc == LTX_OK && curl_easy_setopt(x->h, CURLOPT_PRIVATE, x) != CURLE_OK)
+        rc = LTX_EINVAL;
     if (rc != LTX_OK) {
         rs->transport_status = rc;
         snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
                  rc == LTX_ENOMEM ? "out of memory"
                  : rc == LTX_EIO  ? "cannot rewind the file to send"
                                   : "libcurl rejected an option");
-        curl_slist_free_all(headers);
-        curl_easy_cleanup(h);
+        curl_slist_free_all(x->headers);
+        curl_easy_cleanup(x->h);
+        free(x);
         return rc;
     }
-    cc = curl_easy_perform(h);
+    *out = x;
+    return LTX_OK;
+}
+
+int ltx__http_end(ltx_http_xfer *x, int curl_code)
+{
+    CURLcode cc = (CURLcode)curl_code;
+    ltx_client *c = x->c;
+    ltx_http_resp *rs = x->rs;
+    CURL *h = x->h;
+    long request_size = 0;
+    int rc;
+
     {
         long status = 0;
 
@@ -514,20 +542,120 @@ int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
         rs->transport_status = rs->sink_status;
     if (cc == CURLE_WRITE_ERROR && rs->cancelled)
         rs->transport_status = LTX_ECANCELLED;
-    if (x.stalled || x.past_deadline) {
+    if (x->stalled || x->past_deadline) {
         rs->transport_status = LTX_ETIMEDOUT;
         snprintf(rs->transport_message, sizeof(rs->transport_message),
-                 x.stalled ? "no data received for %u ms" : "the call's deadline passed",
+                 x->stalled ? "no data received for %u ms" : "the call's deadline passed",
                  c->stall_timeout_ms);
     } else if (cc != CURLE_OK) {
         snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
-                 errbuf[0] ? errbuf : curl_easy_strerror(cc));
+                 x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(headers);
+    curl_slist_free_all(x->headers);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, NULL);
     pool_give_back(c->http, h);
-    return rs->transport_status;
+    rc = rs->transport_status;
+    free(x);
+    return rc;
+}
+
+int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
+{
+    ltx_http_xfer *x;
+    int rc = ltx__http_begin(c, rq, rs, &x);
+
+    if (rc != LTX_OK)
+        return rc;
+    return ltx__http_end(x, (int)curl_easy_perform(x->h));
+}
+
+/* ---------------------------------------------------------------- many exchanges at once */
+
+struct ltx_http_multi {
+    CURLM *m;
+};
+
+struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle)
+{
+    struct ltx_http_multi *mh = calloc(1, sizeof(*mh));
+
+    if (mh && !(mh->m = curl_multi_init())) {
+        free(mh);
+        return NULL;
+    }
+    /* libcurl sizes the cache by the transfers running, so connections close as a run thins
+     * out; keep enough for the next wave */
+    if (mh)
+        curl_multi_setopt(mh->m, CURLMOPT_MAXCONNECTS, (long)max_idle);
+    return mh;
+}
+
+void ltx__http_multi_free(struct ltx_http_multi *mh)
+{
+    if (!mh)
+        return;
+    curl_multi_cleanup(mh->m);
+    free(mh);
+}
+
+int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner)
+{
+    CURLMcode mc;
+
+    x->owner = owner;
+    if ((mc = curl_multi_add_handle(mh->m, x->h)) == CURLM_OK)
+        return LTX_OK;
+    snprintf(x->errbuf, sizeof(x->errbuf), "%s", curl_multi_strerror(mc));
+    ltx__http_end(x, mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT);
+    return mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
+}
+
+void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x)
+{
+    curl_multi_remove_handle(mh->m, x->h);
+    x->rs->cancelled = 1;
+    ltx__http_end(x, CURLE_ABORTED_BY_CALLBACK);
+}
+
+int ltx__http_multi_perform(struct ltx_http_multi *mh)
+{
+    int running = 0;
+    CURLMcode mc = curl_multi_perform(mh->m, &running);
+
+    return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
+}
+
+int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms)
+{
+    CURLMcode mc = curl_multi_poll(mh->m, NULL, 0, (int)clamp_ms(timeout_ms), NULL);
+
+    return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
+}
+
+void *ltx__http_multi_next_done(struct ltx_http_multi *mh)
+{
+    CURLMsg *msg;
+    int left;
+
+    while ((msg = curl_multi_info_read(mh->m, &left))) {
+        xfer *x = NULL;
+        void *owner;
+        CURLcode cc = msg->data.result;
+        CURL *h = msg->easy_handle;
+
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&x);
+        curl_multi_remove_handle(mh->m, h);
+        if (!x)
+            continue;
+        owner = x->owner;
+        ltx__http_end(x, (int)cc);
+        return owner;
+    }
+    return NULL;
 }
 
 void ltx__http_resp_free(ltx_http_resp *rs)

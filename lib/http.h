@@ -54,7 +54,33 @@ LTX_INTERNAL void ltx__http_resp_free(ltx_http_resp *rs);
 /* The URL with query and fragment cut off, for logs (signed URLs carry secrets there). */
 LTX_INTERNAL char *ltx__url_for_log(const char *url);
 
-#endif
+/*
+ * The same exchange in two halves, for callers that drive many at once:
+ * begin sets it up (rq and rs must stay in place until it ends) and returns
+ * *out, or fails with rs already filled in as a finished exchange; end takes
+ * libcurl's result code, fills rs as ltx__http_perform() does, and frees x.
+ */
+typedef struct ltx_http_xfer ltx_http_xfer;
+LTX_INTERNAL int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs,
+                                 ltx_http_xfer **out);
+LTX_INTERNAL int ltx__http_end(ltx_http_xfer *x, int curl_code);
+
+/*
+ * Many exchanges on one thread over libcurl's multi interface. Exchanges keep
+ * the client's shared connection cache. add hands x over (on failure it is
+ * already ended, rs filled in); next_done ends the next finished exchange and
+ * returns the owner given to add, or NULL; abandon ends one early (cancelled).
+ * wait blocks until there is work or timeout_ms passed. max_idle bounds the
+ * connections the multi handle keeps open between its exchanges.
+ */
+struct ltx_http_multi;
+LTX_INTERNAL struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle);
+LTX_INTERNAL void ltx__http_multi_free(struct ltx_http_multi *mh);
+LTX_INTERNAL int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner);
+LTX_INTERNAL void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x);
+LTX_INTERNAL int ltx__http_multi_perform(struct ltx_http_multi *mh);
+LTX_INTERNAL int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms);
+LTX_INTERNAL void *ltx__http_multi_next_done(struct ltx_http_multi *mh);
 
 /* ---------------------------------------------------------------- calls with retries (call.c) */
 
@@ -67,6 +93,42 @@ LTX_INTERNAL char *ltx__url_for_log(const char *url);
 LTX_INTERNAL int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq,
                            ltx_http_resp *rs, const char *what, ltx_error **err);
 
+/* What comes after an attempt. */
+typedef enum {
+    LTX_STEP_DONE,   /* the operation succeeded                                    */
+    LTX_STEP_RETRY,  /* attempt again after the delay                              */
+    LTX_STEP_FAILED  /* the operation failed; the error is set                     */
+} ltx_step;
+
+/*
+ * ltx__call() taken apart, so that an event loop can drive the attempts:
+ * call_start once, then per attempt call_attempt, the exchange, and
+ * call_decide; call_finish at the end. rq and what are borrowed throughout.
+ */
+typedef struct {
+    ltx_client *c;
+    ltx_call_kind kind;
+    const ltx_http_req *rq;
+    const char *what;
+    char *log_url;
+    unsigned attempt;
+    int ever_possibly; /* an attempt may have started billed work */
+    uint64_t started;  /* of the current attempt, on the client's clock */
+} ltx_call;
+
+LTX_INTERNAL void ltx__call_start(ltx_call *call, ltx_client *c, ltx_call_kind kind,
+                                  const ltx_http_req *rq, const char *what);
+/* Count a new attempt and start the sink over after the first. LTX_OK or the error. */
+LTX_INTERNAL int ltx__call_attempt(ltx_call *call, ltx_error **err);
+/*
+ * The retry policy on an attempt's answer: DONE keeps the 2xx answer in rs;
+ * RETRY sets *delay_ms and frees rs; FAILED sets *rc and *err and frees rs.
+ * Either way the attempt is logged and reported to the attempt hook.
+ */
+LTX_INTERNAL ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
+                                       int *rc, ltx_error **err);
+LTX_INTERNAL void ltx__call_finish(ltx_call *call);
+
 /* Tell the log and the attempt hook how an attempt ended. log_url carries no query string. */
 LTX_INTERNAL void ltx__report_attempt(const ltx_client *c, const char *method, const char *log_url,
                                       const ltx_http_resp *rs, unsigned number, uint64_t elapsed_ms,
@@ -76,3 +138,56 @@ LTX_INTERNAL void ltx__report_attempt(const ltx_client *c, const char *method, c
 LTX_INTERNAL ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs,
                                                  const char *what, unsigned attempts,
                                                  int possibly_executed);
+
+/* ---------------------------------------------------------------- jobs, step by step (job.c) */
+
+/* Validate req, resolve its local files (uploading them), build a submit's body, URL and name. */
+LTX_INTERNAL int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline,
+                                     char **body, char **url, char **what, ltx_error **err);
+/* The job a successful submit created (rs is freed). */
+LTX_INTERNAL int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs,
+                                      const char *what, ltx_job **out, ltx_error **err);
+/* Report LTX_STAGE_SUBMITTED; LTX_ECANCELLED (with the job's id) when the callback says stop. */
+LTX_INTERNAL int ltx__job_announce(ltx_job *job, ltx_progress_ctx *pc, ltx_error **err);
+
+/* The poll's URL and its name in messages. */
+LTX_INTERNAL int ltx__job_poll_strings(const ltx_job *job, char **url, char **what);
+/* A failed poll call: say what a 404 means, and attach the job's id. */
+LTX_INTERNAL int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, ltx_error **err);
+/* Apply a poll's 2xx answer to the job (rs is freed). */
+LTX_INTERNAL int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what,
+                                     ltx_error **err);
+/*
+ * After a poll: report LTX_STAGE_WAITING and decide. Returns 1 when waiting
+ * is over, with *rc LTX_OK (completed) or the failure; 0 to poll again.
+ */
+LTX_INTERNAL int ltx__job_poll_settled(ltx_job *job, ltx_progress_ctx *pc, int *rc,
+                                       ltx_error **err);
+/* The deadline passed while the job was still queued or running. */
+LTX_INTERNAL int ltx__job_timed_out(ltx_job *job, ltx_error **err);
+
+/* A download taken apart like ltx_call: start, then per attempt attempt + exchange + decide. */
+typedef struct {
+    ltx_job *job;
+    ltx_sink *sink;
+    ltx_progress_ctx *pc;
+    uint64_t deadline;
+    char *what;
+    char *log_url;
+    unsigned attempt;
+    unsigned fruitless; /* attempts in a row that gained no byte */
+    uint64_t before;    /* bytes in the sink when this attempt began */
+    uint64_t started;
+    ltx_http_req rq;    /* this attempt's exchange */
+} ltx_download;
+
+/* Begin the sink; on failure nothing needs finishing. */
+LTX_INTERNAL int ltx__download_start(ltx_download *d, ltx_job *job, ltx_sink *sink,
+                                     ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
+LTX_INTERNAL void ltx__download_attempt(ltx_download *d);
+/* As ltx__call_decide(); DONE commits the sink, FAILED aborts it. */
+LTX_INTERNAL ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *delay_ms,
+                                           int *rc, ltx_error **err);
+LTX_INTERNAL void ltx__download_finish(ltx_download *d);
+
+#endif

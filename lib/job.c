@@ -54,30 +54,85 @@ static int with_job(ltx_error **err, const ltx_job *job, int rc)
     return rc;
 }
 
+int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline, char **body,
+                        char **url, char **what, ltx_error **err)
+{
+    const char *ep = ltx_endpoint_name(req->endpoint);
+    char *owned[LTX_N_MEDIA_FIELDS];
+    ltx_request resolved;
+    int rc;
+
+    *body = *url = *what = NULL;
+    if ((rc = ltx_request_validate(req, err)) != LTX_OK)
+        return rc;
+    if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
+        return rc;
+    *body = ltx__request_encode(&resolved);
+    ltx__resolved_free(owned);
+    *url = ltx__printf("%s/v2/%s", c->base_url, ep);
+    *what = ltx__printf("submit %s", ep);
+    if (!*body || !*url || !*what) {
+        free(*body);
+        free(*url);
+        free(*what);
+        *body = *url = *what = NULL;
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    }
+    return LTX_OK;
+}
+
+int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs, const char *what,
+                         ltx_job **out, ltx_error **err)
+{
+    char *id = NULL;
+    int rc = LTX_OK;
+
+    *out = NULL;
+    if (ltx__job_created_parse(rs->body.data, rs->body.len, &id) != LTX_OK) {
+        /* accepted, so billed, yet we cannot follow it: say so loudly */
+        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 1);
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            ltx__error_compose(e, "submit: the API accepted the job (HTTP 2xx) but its answer "
+                                  "carries no job id; the job may run and be billed");
+        }
+        rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
+        ltx__http_resp_free(rs);
+        return rc;
+    }
+    ltx__log(c, LTX_LOG_INFO, "submitted %s job %s%s%s", ltx_endpoint_name(endpoint), id,
+             rs->request_id ? ", request id " : "", rs->request_id ? rs->request_id : "");
+    ltx__http_resp_free(rs);
+    if (!(*out = job_new(c, endpoint, id)))
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory (job %s was accepted)", id);
+    free(id);
+    return rc;
+}
+
+int ltx__job_announce(ltx_job *job, ltx_progress_ctx *pc, ltx_error **err)
+{
+    if (!pc)
+        return LTX_OK;
+    pc->job_id = job->id;
+    if (ltx__progress_emit(job->client, pc, LTX_STAGE_SUBMITTED, NULL, 0, 0))
+        return with_job(err, job, ltx__fail(err, LTX_ECANCELLED,
+                                            "cancelled after submit; job %s keeps running",
+                                            job->id));
+    return LTX_OK;
+}
+
 int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progress_ctx *pc,
                 uint64_t deadline, ltx_error **err)
 {
-    const char *ep = ltx_endpoint_name(req->endpoint);
-    char *body = NULL, *url = NULL, *id = NULL, *what = NULL;
-    char *owned[LTX_N_MEDIA_FIELDS];
-    ltx_request resolved;
+    char *body = NULL, *url = NULL, *what = NULL;
     ltx_http_req rq = {0};
     ltx_http_resp rs;
     int rc;
 
     *out = NULL;
-    if ((rc = ltx_request_validate(req, err)) != LTX_OK)
+    if ((rc = ltx__submit_prepare(c, req, deadline, &body, &url, &what, err)) != LTX_OK)
         return rc;
-    if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
-        return rc;
-    body = ltx__request_encode(&resolved);
-    ltx__resolved_free(owned);
-    url = ltx__printf("%s/v2/%s", c->base_url, ep);
-    what = ltx__printf("submit %s", ep);
-    if (!body || !url || !what) {
-        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
-        goto out;
-    }
     rq.method = "POST";
     rq.url = url;
     rq.with_auth = 1;
@@ -87,40 +142,15 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
     rq.deadline = deadline;
     if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
         goto out;
-    if (ltx__job_created_parse(rs.body.data, rs.body.len, &id) != LTX_OK) {
-        /* accepted, so billed, yet we cannot follow it: say so loudly */
-        ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 1);
-
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            ltx__error_compose(e, "submit: the API accepted the job (HTTP 2xx) but its answer "
-                                  "carries no job id; the job may run and be billed");
-        }
-        rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
-        ltx__http_resp_free(&rs);
+    if ((rc = ltx__submit_accepted(c, req->endpoint, &rs, what, out, err)) != LTX_OK)
         goto out;
-    }
-    ltx__log(c, LTX_LOG_INFO, "submitted %s job %s%s%s", ep, id,
-             rs.request_id ? ", request id " : "", rs.request_id ? rs.request_id : "");
-    ltx__http_resp_free(&rs);
-    if (!(*out = job_new(c, req->endpoint, id))) {
-        rc = ltx__fail(err, LTX_ENOMEM, "out of memory (job %s was accepted)", id);
-        goto out;
-    }
-    if (pc) {
-        pc->job_id = (*out)->id;
-        if (ltx__progress_emit(c, pc, LTX_STAGE_SUBMITTED, NULL, 0, 0)) {
-            rc = with_job(err, *out, ltx__fail(err, LTX_ECANCELLED,
-                                               "cancelled after submit; job %s keeps running",
-                                               id));
-            ltx_job_free(*out);
-            *out = NULL;
-        }
+    if ((rc = ltx__job_announce(*out, pc, err)) != LTX_OK) {
+        ltx_job_free(*out);
+        *out = NULL;
     }
 out:
     free(body);
     free(url);
-    free(id);
     free(what);
     return rc;
 }
@@ -210,50 +240,51 @@ static int state_of(const char *status)
     return LTX_JOB_UNKNOWN;
 }
 
-static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
+int ltx__job_poll_strings(const ltx_job *job, char **url, char **what)
+{
+    const char *ep = ltx_endpoint_name(job->endpoint);
+
+    *url = ltx__printf("%s/v2/%s/%s", job->client->base_url, ep, job->id);
+    *what = ltx__printf("poll %s job %s", ep, job->id);
+    if (*url && *what)
+        return LTX_OK;
+    free(*url);
+    free(*what);
+    *url = *what = NULL;
+    return LTX_ENOMEM;
+}
+
+int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, ltx_error **err)
+{
+    if (rc == LTX_ENOTFOUND && err && *err) {
+        char *text = ltx__printf("%s: not found or expired (the API keeps jobs for 24 hours "
+                                 "after they finish)", what);
+
+        if (text)
+            ltx__error_compose(*err, text);
+        free(text);
+    }
+    return with_job(err, job, rc);
+}
+
+int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_error **err)
 {
     ltx_client *c = job->client;
-    const char *ep = ltx_endpoint_name(job->endpoint);
-    char *url = ltx__printf("%s/v2/%s/%s", c->base_url, ep, job->id);
-    char *what = ltx__printf("poll %s job %s", ep, job->id);
-    ltx_http_req rq = {0};
-    ltx_http_resp rs;
     ltx_job_doc doc;
-    int rc;
+    int rc = ltx__job_status_parse(rs->body.data, rs->body.len, &doc);
 
-    if (!url || !what) {
-        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
-        goto out;
-    }
-    rq.method = "GET";
-    rq.url = url;
-    rq.with_auth = 1;
-    rq.deadline = deadline;
-    if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK) {
-        if (rc == LTX_ENOTFOUND && err && *err) {
-            char *text = ltx__printf("%s: not found or expired (the API keeps jobs for 24 hours "
-                                     "after they finish)", what);
-
-            if (text)
-                ltx__error_compose(*err, text);
-            free(text);
-        }
-        rc = with_job(err, job, rc);
-        goto out;
-    }
-    rc = ltx__job_status_parse(rs.body.data, rs.body.len, &doc);
     if (rc != LTX_OK) {
-        ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 0);
+        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 0);
 
         if (e) {
             e->code = LTX_EPROTOCOL;
             ltx__error_compose(e, "poll: the job status answer is not the documented JSON");
         }
         rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
-        ltx__http_resp_free(&rs);
-        goto out;
+        ltx__http_resp_free(rs);
+        return rc;
     }
-    ltx__http_resp_free(&rs);
+    ltx__http_resp_free(rs);
     free(job->status);
     free(job->error_type);
     free(job->error_message);
@@ -266,7 +297,27 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
     }
     job->state = state_of(job->status);
     ltx__log(c, LTX_LOG_DEBUG, "job %s is %s", job->id, job->status);
-out:
+    return LTX_OK;
+}
+
+static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
+{
+    ltx_client *c = job->client;
+    char *url = NULL, *what = NULL;
+    ltx_http_req rq = {0};
+    ltx_http_resp rs;
+    int rc;
+
+    if (ltx__job_poll_strings(job, &url, &what) != LTX_OK)
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    rq.method = "GET";
+    rq.url = url;
+    rq.with_auth = 1;
+    rq.deadline = deadline;
+    if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
+        rc = ltx__job_poll_failed(job, what, rc, err);
+    else
+        rc = ltx__job_poll_apply(job, &rs, what, err);
     free(url);
     free(what);
     return rc;
@@ -307,12 +358,30 @@ static int job_outcome(ltx_job *job, ltx_error **err)
     return ltx__error_raise(err, e, LTX_EJOBFAILED);
 }
 
-static int wait_timed_out(ltx_job *job, ltx_error **err)
+int ltx__job_poll_settled(ltx_job *job, ltx_progress_ctx *pc, int *rc, ltx_error **err)
+{
+    if (ltx__progress_emit(job->client, pc, LTX_STAGE_WAITING, job->status, 0, 0)) {
+        *rc = with_job(err, job,
+                       ltx__fail(err, LTX_ECANCELLED,
+                                 "stopped waiting for job %s; it keeps running on the "
+                                 "server and is billed (resume with its id)", job->id));
+        return 1;
+    }
+    if (job->state != LTX_JOB_PENDING && job->state != LTX_JOB_PROCESSING &&
+        job->state != LTX_JOB_SUBMITTED) {
+        *rc = job_outcome(job, err);
+        return 1;
+    }
+    return 0;
+}
+
+int ltx__job_timed_out(ltx_job *job, ltx_error **err)
 {
     return with_job(err, job,
                     ltx__fail(err, LTX_ETIMEDOUT,
-                              "job %s is still %s at the deadline; it keeps running (resume "
-                              "with its id)", job->id, job->status ? job->status : "queued"));
+                              "job %s is still %s at the deadline; it keeps running "
+                              "(resume with its id)", job->id,
+                              job->status ? job->status : "queued"));
 }
 
 int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint64_t deadline,
@@ -331,24 +400,18 @@ int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint
 
         if (job->state != LTX_JOB_COMPLETED && (rc = job_refresh(job, deadline, err)) != LTX_OK)
             return rc;
-        if (ltx__progress_emit(c, pc, LTX_STAGE_WAITING, job->status, 0, 0))
-            return with_job(err, job,
-                            ltx__fail(err, LTX_ECANCELLED,
-                                      "stopped waiting for job %s; it keeps running on the "
-                                      "server and is billed (resume with its id)", job->id));
-        if (job->state != LTX_JOB_PENDING && job->state != LTX_JOB_PROCESSING &&
-            job->state != LTX_JOB_SUBMITTED)
-            return job_outcome(job, err);
+        if (ltx__job_poll_settled(job, pc, &rc, err))
+            return rc;
         now = clk->now_ms(clk->ud);
         if (deadline != UINT64_MAX && now >= deadline)
-            return wait_timed_out(job, err);
+            return ltx__job_timed_out(job, err);
         pause = interval_ms;
         if (deadline != UINT64_MAX && now + pause > deadline)
             pause = deadline - now;
         clk->sleep_ms(pause, clk->ud);
         /* a poll that starts at the deadline could only time out: say what is known */
         if (deadline != UINT64_MAX && clk->now_ms(clk->ud) >= deadline)
-            return wait_timed_out(job, err);
+            return ltx__job_timed_out(job, err);
     }
 }
 
@@ -363,133 +426,178 @@ LTX_API int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_f
     return ltx__job_wait(job, poll_interval_ms, &pc, ltx__deadline_from_now(job->client), err);
 }
 
-/* Attempts without progress before a download gives up; each byte gained resets the count. */
-int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64_t deadline,
-                      ltx_error **err)
+int ltx__download_start(ltx_download *d, ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc,
+                        uint64_t deadline, ltx_error **err)
 {
-    ltx_client *c = job->client;
-    const ltx_clock *clk = c->clock;
-    char *what = NULL, *log_url = NULL;
-    unsigned attempt = 0, fruitless = 0;
     int rc;
 
+    memset(d, 0, sizeof(*d));
     if (!job->result_url)
         return with_job(err, job,
                         ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
                                   job->id, job->status ? job->status : "not polled"));
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
         return rc;
-    what = ltx__printf("download the result of job %s", job->id);
-    log_url = ltx__url_for_log(job->result_url);
-    if (!what || !log_url) {
-        free(what);
-        free(log_url);
+    d->what = ltx__printf("download the result of job %s", job->id);
+    d->log_url = ltx__url_for_log(job->result_url);
+    if (!d->what || !d->log_url) {
+        free(d->what);
+        free(d->log_url);
         ltx__sink_abort(sink);
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     }
+    d->job = job;
+    d->sink = sink;
+    d->pc = pc;
+    d->deadline = deadline;
     if (pc)
         pc->job_id = job->id;
+    return LTX_OK;
+}
+
+void ltx__download_finish(ltx_download *d)
+{
+    free(d->what);
+    free(d->log_url);
+    d->what = d->log_url = NULL;
+}
+
+void ltx__download_attempt(ltx_download *d)
+{
+    const ltx_clock *clk = d->job->client->clock;
+
+    d->attempt++;
+    d->before = ltx_sink_bytes_written(d->sink);
+    memset(&d->rq, 0, sizeof(d->rq));
+    d->rq.method = "GET";
+    d->rq.url = d->job->result_url;
+    d->rq.with_auth = 0; /* a signed URL on another host: the key never goes there */
+    d->rq.follow_redirects = 1;
+    d->rq.sink = d->sink;
+    d->rq.range_from = d->before;
+    d->rq.deadline = d->deadline;
+    d->rq.progress = d->pc;
+    d->started = clk->now_ms(clk->ud);
+}
+
+/* Attempts without progress before a download gives up; each byte gained resets the count. */
+ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *delay_ms, int *rc,
+                              ltx_error **err)
+{
+    ltx_job *job = d->job;
+    ltx_client *c = job->client;
+    const ltx_clock *clk = c->clock;
+    ltx_sink *sink = d->sink;
+    const char *what = d->what;
+    uint64_t elapsed = clk->now_ms(clk->ud) - d->started, delay;
+    unsigned attempt = d->attempt;
+    int possibly = 0, retry;
+
+    *delay_ms = 0;
+    if (rs->transport_status == LTX_OK && (rs->http_status == 200 || rs->http_status == 206) &&
+        rs->body.len > 0) {
+        /* a JSON document where the video should be */
+        ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, 0);
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            ltx__error_compose(e, "download: the result URL answered a JSON document, not "
+                                  "the video");
+        }
+        *rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
+        ltx__http_resp_free(rs);
+        ltx__sink_abort(sink);
+        return LTX_STEP_FAILED;
+    }
+    if (rs->transport_status == LTX_OK && (rs->http_status == 200 || rs->http_status == 206)) {
+        uint64_t total = ltx_sink_bytes_written(sink);
+
+        ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, 0, 0);
+        ltx__http_resp_free(rs);
+        if ((*rc = ltx__sink_commit(sink, err)) != LTX_OK)
+            return LTX_STEP_FAILED;
+        if (ltx__progress_emit(c, d->pc, LTX_STAGE_DOWNLOADING, NULL, total, total)) {
+            *rc = ltx__fail(err, LTX_ECANCELLED, "cancelled after the download finished");
+            return LTX_STEP_FAILED;
+        }
+        *rc = LTX_OK;
+        return LTX_STEP_DONE;
+    }
+    if (ltx_sink_bytes_written(sink) > d->before)
+        d->fruitless = 0;
+    else
+        d->fruitless++;
+    if (rs->transport_status == LTX_ECANCELLED || rs->transport_status == LTX_EIO ||
+        rs->transport_status == LTX_ESINKFULL || rs->transport_status == LTX_ENOMEM ||
+        rs->transport_status == LTX_EPROTOCOL || rs->sink_status != LTX_OK)
+        retry = 0;
+    else
+        retry = ltx__should_retry(&c->retry, LTX_CALL_IDEMPOTENT,
+                                  ltx__outcome_of(rs->transport_status, rs->request_sent,
+                                                  rs->transport_status == LTX_OK
+                                                      ? rs->http_status : 0),
+                                  rs->http_status, &possibly);
+    if (retry && rs->transport_status == LTX_OK && rs->http_status >= 300 &&
+        rs->http_status != 429 && rs->http_status < 500)
+        retry = 0;
+    if (d->fruitless > c->retry.max_retries)
+        retry = 0;
+    delay = retry ? (d->fruitless ? ltx__retry_delay_ms(&c->retry, d->fruitless - 1, -1, clk) : 0)
+                  : 0;
+    if (retry && d->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= d->deadline)
+        retry = 0;
+    ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, retry, delay);
+    if (!retry) {
+        ltx_error *e;
+
+        if (rs->sink_status == LTX_EPROTOCOL)
+            e = ltx__error_new(LTX_EPROTOCOL,
+                               "%s: the server sent a different range than asked for, and "
+                               "this output cannot start over", what);
+        else if (rs->sink_status == LTX_EIO)
+            e = ltx__error_new(LTX_EIO, "%s: writing the output failed: %s", what,
+                               ltx__sink_describe(sink));
+        else
+            e = ltx__error_from_exchange(c, rs, what, attempt, 0);
+        if (e && rs->sink_status == LTX_ESINKFULL)
+            e->code = LTX_ESINKFULL;
+        *rc = with_job(err, job, ltx__error_raise(err, e, LTX_EIO));
+        if (!e)
+            *rc = rs->sink_status != LTX_OK ? rs->sink_status
+                  : rs->transport_status != LTX_OK ? rs->transport_status
+                                                   : ltx__status_class(rs->http_status);
+        ltx__http_resp_free(rs);
+        ltx__sink_abort(sink);
+        return LTX_STEP_FAILED;
+    }
+    ltx__log(c, LTX_LOG_INFO, "%s: interrupted at byte %llu, resuming in %llu ms", what,
+             (unsigned long long)ltx_sink_bytes_written(sink), (unsigned long long)delay);
+    ltx__http_resp_free(rs);
+    *delay_ms = delay;
+    return LTX_STEP_RETRY;
+}
+
+int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64_t deadline,
+                      ltx_error **err)
+{
+    const ltx_clock *clk = job->client->clock;
+    ltx_download d;
+    uint64_t delay;
+    int rc;
+
+    if ((rc = ltx__download_start(&d, job, sink, pc, deadline, err)) != LTX_OK)
+        return rc;
     for (;;) {
-        ltx_http_req rq = {0};
         ltx_http_resp rs;
-        uint64_t before = ltx_sink_bytes_written(sink), delay, started, elapsed;
-        int possibly = 0, retry;
 
-        attempt++;
-        rq.method = "GET";
-        rq.url = job->result_url;
-        rq.with_auth = 0; /* a signed URL on another host: the key never goes there */
-        rq.follow_redirects = 1;
-        rq.sink = sink;
-        rq.range_from = before;
-        rq.deadline = deadline;
-        rq.progress = pc;
-        started = clk->now_ms(clk->ud);
-        ltx__http_perform(c, &rq, &rs);
-        elapsed = clk->now_ms(clk->ud) - started;
-        if (rs.transport_status == LTX_OK && (rs.http_status == 200 || rs.http_status == 206) &&
-            rs.body.len > 0) {
-            /* a JSON document where the video should be */
-            ltx_error *e = ltx__error_from_exchange(c, &rs, what, attempt, 0);
-
-            if (e) {
-                e->code = LTX_EPROTOCOL;
-                ltx__error_compose(e, "download: the result URL answered a JSON document, not "
-                                      "the video");
-            }
-            rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
-            ltx__http_resp_free(&rs);
-            ltx__sink_abort(sink);
+        ltx__download_attempt(&d);
+        ltx__http_perform(job->client, &d.rq, &rs);
+        if (ltx__download_decide(&d, &rs, &delay, &rc, err) != LTX_STEP_RETRY)
             break;
-        }
-        if (rs.transport_status == LTX_OK && (rs.http_status == 200 || rs.http_status == 206)) {
-            uint64_t total = ltx_sink_bytes_written(sink);
-
-            ltx__report_attempt(c, "GET", log_url, &rs, attempt, elapsed, 0, 0);
-            ltx__http_resp_free(&rs);
-            if ((rc = ltx__sink_commit(sink, err)) != LTX_OK)
-                break;
-            if (ltx__progress_emit(c, pc, LTX_STAGE_DOWNLOADING, NULL, total, total)) {
-                rc = ltx__fail(err, LTX_ECANCELLED, "cancelled after the download finished");
-                break;
-            }
-            rc = LTX_OK;
-            break;
-        }
-        if (ltx_sink_bytes_written(sink) > before)
-            fruitless = 0;
-        else
-            fruitless++;
-        if (rs.transport_status == LTX_ECANCELLED || rs.transport_status == LTX_EIO ||
-            rs.transport_status == LTX_ESINKFULL || rs.transport_status == LTX_ENOMEM ||
-            rs.transport_status == LTX_EPROTOCOL || rs.sink_status != LTX_OK)
-            retry = 0;
-        else
-            retry = ltx__should_retry(&c->retry, LTX_CALL_IDEMPOTENT,
-                                      ltx__outcome_of(rs.transport_status, rs.request_sent,
-                                                      rs.transport_status == LTX_OK
-                                                          ? rs.http_status : 0),
-                                      rs.http_status, &possibly);
-        if (retry && rs.transport_status == LTX_OK && rs.http_status >= 300 &&
-            rs.http_status != 429 && rs.http_status < 500)
-            retry = 0;
-        if (fruitless > c->retry.max_retries)
-            retry = 0;
-        delay = retry ? (fruitless ? ltx__retry_delay_ms(&c->retry, fruitless - 1, -1, clk) : 0) : 0;
-        if (retry && deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= deadline)
-            retry = 0;
-        ltx__report_attempt(c, "GET", log_url, &rs, attempt, elapsed, retry, delay);
-        if (!retry) {
-            ltx_error *e;
-
-            if (rs.sink_status == LTX_EPROTOCOL)
-                e = ltx__error_new(LTX_EPROTOCOL,
-                                   "%s: the server sent a different range than asked for, and "
-                                   "this output cannot start over", what);
-            else if (rs.sink_status == LTX_EIO)
-                e = ltx__error_new(LTX_EIO, "%s: writing the output failed: %s", what,
-                                   ltx__sink_describe(sink));
-            else
-                e = ltx__error_from_exchange(c, &rs, what, attempt, 0);
-            if (e && rs.sink_status == LTX_ESINKFULL)
-                e->code = LTX_ESINKFULL;
-            rc = with_job(err, job, ltx__error_raise(err, e, LTX_EIO));
-            if (!e)
-                rc = rs.sink_status != LTX_OK ? rs.sink_status
-                     : rs.transport_status != LTX_OK ? rs.transport_status
-                                                     : ltx__status_class(rs.http_status);
-            ltx__http_resp_free(&rs);
-            ltx__sink_abort(sink);
-            break;
-        }
-        ltx__log(c, LTX_LOG_INFO, "%s: interrupted at byte %llu, resuming in %llu ms", what,
-                 (unsigned long long)ltx_sink_bytes_written(sink), (unsigned long long)delay);
-        ltx__http_resp_free(&rs);
         if (delay)
             clk->sleep_ms(delay, clk->ud);
     }
-    free(what);
-    free(log_url);
+    ltx__download_finish(&d);
     return rc;
 }
 
