@@ -59,7 +59,7 @@ build_helpers() {
 
 # Build bench/ltx_batch.c if the library exports the batch API; returns 1 otherwise.
 build_batch() {
-    if ! nm -D --defined-only "$LTX_BUILD/lib/.libs/libltx.so" 2>/dev/null | grep -q ' ltx_batch_run$'; then
+    if ! nm -D --defined-only "$LTX_BUILD/lib/.libs/libltx.so" 2>/dev/null | grep -Eq ' ltx_batch_run(@.*)?$'; then
         return 1
     fi
     compile ltx_batch ltx_batch.c connect_count.c -- -lltx -rdynamic -ldl

@@ -217,6 +217,7 @@ struct ltx_progress {
     uint64_t bytes;
     uint64_t total;
     uint64_t elapsed_ms;
+    size_t batch_slot; /* the batch entry's index + 1; 0 outside ltx_batch_run() */
 };
 
 typedef struct {

@@ -223,6 +223,7 @@ int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, int stage, con
     p.bytes = bytes;
     p.total = total;
     p.elapsed_ms = c->clock->now_ms(c->clock->ud) - pc->started_ms;
+    p.batch_slot = 0;
     return pc->fn(&p, pc->ud);
 }
 

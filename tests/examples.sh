@@ -21,6 +21,13 @@ retake $data/sample.mp4
 extend $data/sample.mp4
 hdr $data/sample.mp4
 reframe $data/sample.mp4
+batch A lighthouse at dusk
 EOF2
+# the batch example writes its other takes beside its output
+for n in 1 2; do
+    if ! cmp -s "$WORK/batch.out.$n" "$data/sample.mp4"; then
+        echo "FAIL: examples/batch did not write take $n"; failed=$((failed + 1))
+    fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

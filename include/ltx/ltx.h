@@ -11,5 +11,6 @@
 #include <ltx/job.h>
 #include <ltx/models.h>
 #include <ltx/upload.h>
+#include <ltx/batch.h>
 
 #endif

@@ -45,5 +45,7 @@ Suite *suite_retry(void);
 Suite *suite_upload(void);
 Suite *suite_endpoints(void);
 Suite *suite_faults(void);
+Suite *suite_batch(void);
+Suite *suite_threads(void);
 
 #endif

@@ -15,6 +15,8 @@ int main(void)
     srunner_add_suite(sr, suite_upload());
     srunner_add_suite(sr, suite_endpoints());
     srunner_add_suite(sr, suite_faults());
+    srunner_add_suite(sr, suite_batch());
+    srunner_add_suite(sr, suite_threads());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

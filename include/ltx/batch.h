@@ -1,0 +1,93 @@
+/* ltx/batch.h — many generations at once from one thread, over the client's shared connections. */
+#ifndef LTX_BATCH_H
+#define LTX_BATCH_H
+
+#include <ltx/common.h>
+#include <ltx/error.h>
+#include <ltx/job.h>
+
+LTX_BEGIN_DECLS
+
+/* Opaque. One thread at a time; free with ltx_batch_free(). */
+typedef struct ltx_batch ltx_batch;
+
+/* The API's default limit of generations running at once per account. */
+#define LTX_DEFAULT_BATCH_CONCURRENCY 2u
+
+/*
+ * Called once per entry when it ends, on the thread running ltx_batch_run(),
+ * during that call. status is LTX_OK or the entry's ltx_status; err (NULL on
+ * success) and job_id (NULL when no job was accepted) are borrowed until the
+ * batch is freed. Return 0 to go on; anything else stops the run (in-flight
+ * jobs keep running on the server; see ltx_batch_run()).
+ */
+typedef int (*ltx_batch_done_fn)(size_t index, int status, const ltx_error *err,
+                                 const char *job_id, void *userdata);
+
+/*
+ * A new empty batch on client (which it keeps alive until freed). Returns
+ * LTX_OK, LTX_EINVAL or LTX_ENOMEM.
+ */
+LTX_API int ltx_batch_new(ltx_batch **out, ltx_client *client);
+/* Free the batch, its entries' jobs and errors; not the sinks. NULL is accepted. */
+LTX_API void ltx_batch_free(ltx_batch *batch);
+
+/*
+ * At most this many generations submitted and not yet finished at once
+ * (default LTX_DEFAULT_BATCH_CONCURRENCY). 0 is LTX_EINVAL.
+ */
+LTX_API int ltx_batch_set_concurrency(ltx_batch *batch, unsigned max_in_flight);
+
+/*
+ * Progress of every entry, as for ltx_generate(): LTX_STAGE_SUBMITTED carries
+ * the job id as soon as the API accepted it (persist it to resume after a
+ * crash). ltx_progress_batch_index() tells which entry. Non-zero cancels that
+ * entry only (LTX_ECANCELLED; a submitted job keeps running on the server).
+ */
+LTX_API int ltx_batch_set_progress(ltx_batch *batch, ltx_progress_fn progress, void *userdata);
+
+/* The entry a progress report inside ltx_batch_run() is about; SIZE_MAX outside a batch. */
+LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
+
+/*
+ * Add a generation: req is validated (LTX_EREQUEST, nothing added) and its
+ * body built now, so req may be changed or freed afterwards; local input files
+ * are uploaded now. Batches run v2 jobs: a request set to v1 with
+ * ltx_request_set_sync() is LTX_EINVAL. sink is borrowed until the batch is
+ * freed and used only during ltx_batch_run(). *index (may be NULL) receives
+ * the entry's number, counting from 0.
+ */
+LTX_API int ltx_batch_add(ltx_batch *batch, const ltx_request *req, ltx_sink *sink,
+                          size_t *index, ltx_error **err);
+
+/*
+ * Add a job accepted earlier (by id): it is polled and downloaded, never
+ * submitted again. It counts against the concurrency bound but does not wait
+ * for a free place: the server is running it already.
+ */
+LTX_API int ltx_batch_add_job(ltx_batch *batch, const char *endpoint, const char *job_id,
+                              ltx_sink *sink, size_t *index, ltx_error **err);
+
+/*
+ * Run every entry that has not ended to its end: submit within the
+ * concurrency bound, poll at the client's interval, download into each sink,
+ * with the client's retry policy per request (a 429 concurrency_limit_error
+ * that outlasts the retries holds the entry back until another one finishes).
+ * All transfers are driven by this thread over libcurl's multi interface; the
+ * client's deadline covers the whole run. done may be NULL. Returns LTX_OK when
+ * every entry succeeded, LTX_EJOBFAILED when some failed (see done), or the
+ * reason the run itself stopped (LTX_ECANCELLED when done asked, LTX_ETIMEDOUT
+ * at the client's deadline), with *err describing it.
+ */
+LTX_API int ltx_batch_run(ltx_batch *batch, ltx_batch_done_fn done, void *userdata,
+                          ltx_error **err);
+
+/* An entry's status: LTX_OK, an ltx_status, or LTX_EINVAL while it has not ended (or no entry). */
+LTX_API int ltx_batch_status(const ltx_batch *batch, size_t index);
+/* An entry's job id, or NULL. Borrowed until the batch is freed. */
+LTX_API const char *ltx_batch_job_id(const ltx_batch *batch, size_t index);
+/* An ended entry's error, or NULL. Borrowed until the batch is freed. */
+LTX_API const ltx_error *ltx_batch_error(const ltx_batch *batch, size_t index);
+
+LTX_END_DECLS
+#endif
