@@ -214,22 +214,33 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         rs->content_length = -1;
         return len;
     }
-    if ((v = header_value(buf, len, "x-request-id")))
-        replace(&rs->request_id, v);
-    else if ((v = header_value(buf, len, "retry-after")))
-        replace(&rs->retry_after, v);
-    else if ((v = header_value(buf, len, "content-type")))
-        replace(&rs->content_type, v);
-    else if ((v = header_value(buf, len, "content-range")))
-        replace(&rs->content_range, v);
-    else if ((v = header_value(buf, len, "location")))
-        replace(&rs->location, v);
-    else if ((v = header_value(buf, len, "content-length"))) {
-        char *end;
-        long long n = strtoll(v, &end, 10);
+    /* dispatch on the first letter: most header lines are none of these */
+    switch (len ? buf[0] | 0x20 : 0) {
+    case 'x':
+        if ((v = header_value(buf, len, "x-request-id")))
+            replace(&rs->request_id, v);
+        break;
+    case 'r':
+        if ((v = header_value(buf, len, "retry-after")))
+            replace(&rs->retry_after, v);
+        break;
+    case 'l':
+        if ((v = header_value(buf, len, "location")))
+            replace(&rs->location, v);
+        break;
+    case 'c':
+        if ((v = header_value(buf, len, "content-type")))
+            replace(&rs->content_type, v);
+        else if ((v = header_value(buf, len, "content-range")))
+            replace(&rs->content_range, v);
+        else if ((v = header_value(buf, len, "content-length"))) {
+            char *end;
+            long long n = strtoll(v, &end, 10);
 
-        rs->content_length = (*v && !*end && n >= 0) ? n : -1;
-        free(v);
+            rs->content_length = (*v && !*end && n >= 0) ? n : -1;
+            free(v);
+        }
+        break;
     }
     return len;
 }

@@ -30,18 +30,22 @@ char *ltx__strndup(const char *s, size_t n)
 
 char *ltx__vprintf(const char *fmt, va_list ap)
 {
+    char small[256];
     va_list again;
     int n;
     char *out;
 
+    /* one pass for the common short string; a second only when it did not fit */
     va_copy(again, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
     if (n < 0) {
         va_end(again);
         return NULL;
     }
     out = malloc((size_t)n + 1);
-    if (out)
+    if (out && (size_t)n < sizeof(small))
+        memcpy(out, small, (size_t)n + 1);
+    else if (out)
         vsnprintf(out, (size_t)n + 1, fmt, again);
     va_end(again);
     return out;
