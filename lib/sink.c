@@ -31,6 +31,7 @@ struct ltx_sink {
     ltx_buf mem;
     uint64_t written;
     uint64_t flushed;  /* SINK_PATH: bytes already handed to write-back */
+    int not_durable;   /* SINK_PATH: skip write-back and fsync             */
     int last_errno;
 };
 
@@ -57,6 +58,14 @@ LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path)
         return LTX_ENOMEM;
     }
     *out = s;
+    return LTX_OK;
+}
+
+LTX_API int ltx_sink_set_durable(ltx_sink *s, int durable)
+{
+    if (!s || s->kind != SINK_PATH)
+        return LTX_EINVAL;
+    s->not_durable = !durable;
     return LTX_OK;
 }
 
@@ -228,7 +237,8 @@ int ltx__sink_write(ltx_sink *s, const void *data, size_t len)
     if (rc == LTX_OK)
         s->written += len;
 #if defined(__linux__)
-    if (rc == LTX_OK && s->kind == SINK_PATH && s->written - s->flushed >= WRITEBACK_EVERY) {
+    if (rc == LTX_OK && s->kind == SINK_PATH && !s->not_durable &&
+        s->written - s->flushed >= WRITEBACK_EVERY) {
         /* asynchronous: starts the write-back, waits for nothing; failures show at fsync */
         (void)sync_file_range(s->fd, (off_t)s->flushed, (off_t)(s->written - s->flushed),
                               SYNC_FILE_RANGE_WRITE);
@@ -265,17 +275,24 @@ int ltx__sink_rewind(ltx_sink *s)
 
 int ltx__sink_commit(ltx_sink *s, ltx_error **err)
 {
+    int failed;
+
     if (s->kind != SINK_PATH)
         return LTX_OK;
     if (s->fd < 0)
         return ltx__fail(err, LTX_EIO, "no output file is open");
-    if (fsync(s->fd) != 0 || close(s->fd) != 0) {
+    failed = !s->not_durable && fsync(s->fd) != 0;
+    if (failed)
         s->last_errno = errno;
-        s->fd = -1;
+    if (close(s->fd) != 0 && !failed) { /* closed either way: never leak the descriptor */
+        failed = 1;
+        s->last_errno = errno;
+    }
+    s->fd = -1;
+    if (failed) {
         remove_temp(s);
         return ltx__fail(err, LTX_EIO, "writing %s failed: %s", s->path, strerror(s->last_errno));
     }
-    s->fd = -1;
     if (rename(s->temp_path, s->path) != 0) {
         s->last_errno = errno;
         remove_temp(s);

@@ -20,6 +20,17 @@ typedef int (*ltx_write_fn)(const void *data, size_t len, void *userdata);
  */
 LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path);
 
+/*
+ * Whether a path sink makes the file durable before renaming it (default 1):
+ * it starts write-back as the data arrives and fsyncs the file at the end,
+ * so that a machine crash right after the call cannot leave an empty or
+ * partial file under the final name. 0 skips both, for speed where that does
+ * not matter (scratch files, pipelines); the rename still happens only after
+ * the last byte, so the program's own failures never leave a partial file.
+ * LTX_EINVAL for other kinds of sink.
+ */
+LTX_API int ltx_sink_set_durable(ltx_sink *sink, int durable);
+
 /* An open file descriptor, written at its current offset, never closed by libltx. */
 LTX_API int ltx_sink_new_fd(ltx_sink **out, int fd);
 

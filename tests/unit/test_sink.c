@@ -169,6 +169,28 @@ START_TEST(path_sink_writes_nothing_at_the_path_until_commit)
 }
 END_TEST
 
+START_TEST(a_path_sink_that_is_not_durable_is_still_atomic)
+{
+    ltx_sink *s = path_sink("fast.mp4");
+    ltx_sink *mem = NULL;
+
+    ck_assert_int_eq(ltx_sink_set_durable(s, 0), LTX_OK);
+    begin(s);
+    put(s, "no fsync, ");
+    put(s, "same rename");
+    assert_no_file(in_dir("fast.mp4"));
+    commit(s);
+    assert_file(in_dir("fast.mp4"), "no fsync, same rename");
+    ck_assert_int_eq(dir_entries(NULL, 0), 1);
+    ltx_sink_free(s);
+    /* only a file has durability to trade */
+    ck_assert_int_eq(ltx_sink_new_memory(&mem, 16), LTX_OK);
+    ck_assert_int_eq(ltx_sink_set_durable(mem, 0), LTX_EINVAL);
+    ck_assert_int_eq(ltx_sink_set_durable(NULL, 1), LTX_EINVAL);
+    ltx_sink_free(mem);
+}
+END_TEST
+
 START_TEST(path_sink_commit_replaces_an_existing_file)
 {
     ltx_sink *s = path_sink("out.mp4");
@@ -529,6 +551,7 @@ Suite *suite_sink(void)
     tcase_add_checked_fixture(path, dir_setup, dir_teardown);
     tcase_add_test(path, path_sink_writes_nothing_at_the_path_until_commit);
     tcase_add_test(path, path_sink_commit_replaces_an_existing_file);
+    tcase_add_test(path, a_path_sink_that_is_not_durable_is_still_atomic);
     tcase_add_test(path, path_sink_abort_leaves_no_file_and_no_temporary);
     tcase_add_test(path, path_sink_abort_leaves_an_existing_file_untouched);
     tcase_add_test(path, path_sink_freed_without_commit_removes_its_temporary);
