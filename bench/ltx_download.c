@@ -57,6 +57,11 @@ static int new_sink(ltx_sink **sink, const char *path, const char *kind, int *fd
     *fd = -1;
     if (!kind || strcmp(kind, "path") == 0)
         return ltx_sink_new_path(sink, path);
+    if (strcmp(kind, "path-fast") == 0) { /* no write-back, no fsync: like curl -o */
+        int rc = ltx_sink_new_path(sink, path);
+
+        return rc == LTX_OK ? ltx_sink_set_durable(*sink, 0) : rc;
+    }
     *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (*fd < 0) {
         perror(path);
