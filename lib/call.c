@@ -164,6 +164,7 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
 {
     ltx_client *c = call->c;
     const ltx_http_req *rq = call->rq;
+    const ltx_retry_policy *policy = rq->policy ? rq->policy : &c->retry;
     const ltx_clock *clk = c->clock;
     const char *what = call->what;
     uint64_t elapsed = clk->now_ms(clk->ud) - call->started, delay = 0;
@@ -195,20 +196,20 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
         /* an error status whose body broke off still tells what the server decided */
         if (rs->transport_status != LTX_OK && rs->http_status >= 300)
             outcome = ltx__outcome_of(LTX_OK, 1, rs->http_status);
-        retry = ltx__should_retry(&c->retry, call->kind, outcome,
+        retry = ltx__should_retry(policy, call->kind, outcome,
                                   rs->http_status >= 300 ? rs->http_status : 0, &possibly);
     }
     call->ever_possibly |= possibly;
     if (rs->transport_status == LTX_ETIMEDOUT && rq->deadline != UINT64_MAX &&
         clk->now_ms(clk->ud) >= rq->deadline)
         retry = 0;
-    if (retry && attempt > c->retry.max_retries)
+    if (retry && attempt > policy->max_retries)
         retry = 0;
     if (retry) {
         retry_after = rs->http_status == 429 || rs->http_status == 503
                           ? ltx__retry_after_parse_ms(rs->retry_after, clk->wall_s(clk->ud))
                           : -1;
-        delay = ltx__retry_delay_ms(&c->retry, attempt - 1, retry_after, clk);
+        delay = ltx__retry_delay_ms(policy, attempt - 1, retry_after, clk);
         if (rq->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= rq->deadline) {
             ltx__log(c, LTX_LOG_INFO, "%s: not retrying, the deadline is too close", what);
             retry = 0;

@@ -313,6 +313,31 @@ void ltx__client_set_clock(ltx_client *c, const ltx_clock *clock)
     c->clock = clock ? clock : ltx__system_clock();
 }
 
+const ltx_retry_policy *ltx__policy_for(const ltx_client *c, const ltx_request *req,
+                                        ltx_retry_policy *buf)
+{
+    if (!req || (!req->has_retry && req->retry_unknown_outcome < 0))
+        return &c->retry;
+    *buf = c->retry;
+    if (req->has_retry) {
+        buf->max_retries = req->max_retries;
+        buf->base_ms = req->retry_base_ms;
+        buf->cap_ms = req->retry_cap_ms;
+    }
+    if (req->retry_unknown_outcome >= 0)
+        buf->retry_unknown_outcome = req->retry_unknown_outcome;
+    return buf;
+}
+
+uint64_t ltx__deadline_for(const ltx_client *c, const ltx_request *req)
+{
+    if (!req || !req->deadline_ms)
+        return ltx__deadline_from_now(c);
+    if (req->deadline_ms == LTX_NO_LIMIT)
+        return UINT64_MAX;
+    return c->clock->now_ms(c->clock->ud) + req->deadline_ms;
+}
+
 uint64_t ltx__deadline_from_now(const ltx_client *c)
 {
     if (c->deadline_ms == LTX_NO_LIMIT)

@@ -13,6 +13,7 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     const char *ep = ltx_endpoint_name(req->endpoint);
     char *body = NULL, *url = NULL, *what = NULL;
     char *owned[LTX_N_MEDIA_FIELDS];
+    ltx_retry_policy policy;
     ltx_request resolved;
     ltx_http_req rq = {0};
     ltx_http_resp rs;
@@ -39,6 +40,7 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     rq.sink = sink;
     rq.deadline = deadline;
     rq.progress = pc;
+    rq.policy = ltx__policy_for(c, req, &policy);
     if ((rc = ltx__call(c, LTX_CALL_SYNC, &rq, &rs, what, err)) != LTX_OK) {
         ltx__sink_abort(sink);
         goto out;
@@ -82,7 +84,7 @@ LTX_API int ltx_generate(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     if (!c || !req || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_generate: client, request and sink are required");
     pc.started_ms = c->clock->now_ms(c->clock->ud);
-    deadline = ltx__deadline_from_now(c);
+    deadline = ltx__deadline_for(c, req);
     if (req->sync) {
         if ((rc = ltx_request_validate(req, err)) != LTX_OK)
             return rc;

@@ -28,6 +28,7 @@ typedef struct {
     uint64_t range_from;       /* > 0: ask for bytes from this offset                  */
     uint64_t deadline;         /* absolute, on the client's clock; UINT64_MAX = none   */
     ltx_progress_ctx *progress;
+    const ltx_retry_policy *policy; /* this call's retry settings; NULL = the client's    */
 } ltx_http_req;
 
 typedef struct {

@@ -126,6 +126,7 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
                 uint64_t deadline, ltx_error **err)
 {
     char *body = NULL, *url = NULL, *what = NULL;
+    ltx_retry_policy policy;
     ltx_http_req rq = {0};
     ltx_http_resp rs;
     int rc;
@@ -140,6 +141,7 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
     rq.body = body;
     rq.body_len = strlen(body);
     rq.deadline = deadline;
+    rq.policy = ltx__policy_for(c, req, &policy);
     if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
         goto out;
     if ((rc = ltx__submit_accepted(c, req->endpoint, &rs, what, out, err)) != LTX_OK)
@@ -163,7 +165,7 @@ LTX_API int ltx_submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx
     if (req->sync)
         return ltx__fail(err, LTX_EINVAL,
                          "ltx_submit: the request asks for v1 (synchronous); use ltx_generate()");
-    return ltx__submit(c, req, out, NULL, ltx__deadline_from_now(c), err);
+    return ltx__submit(c, req, out, NULL, ltx__deadline_for(c, req), err);
 }
 
 LTX_API int ltx_job_open(ltx_client *c, const char *endpoint, const char *id, ltx_job **out,

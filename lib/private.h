@@ -152,6 +152,11 @@ LTX_INTERNAL void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
 LTX_INTERNAL void ltx__client_set_clock(ltx_client *c, const ltx_clock *clock);
 /* The absolute deadline of a call starting now (UINT64_MAX for no limit). */
 LTX_INTERNAL uint64_t ltx__deadline_from_now(const ltx_client *c);
+/* The retry policy for req's billed request: the client's, with req's overrides, in *buf. */
+LTX_INTERNAL const ltx_retry_policy *ltx__policy_for(const ltx_client *c, const ltx_request *req,
+                                                     ltx_retry_policy *buf);
+/* The same for a call sending req, whose own deadline wins when it has one. */
+LTX_INTERNAL uint64_t ltx__deadline_for(const ltx_client *c, const ltx_request *req);
 
 struct ltx_attempt {
     const char *method;
@@ -197,6 +202,12 @@ struct ltx_request {
     struct ltx_request_extra *extras;
     size_t n_extras;
     char *input_files[LTX_N_MEDIA_FIELDS]; /* local files, by enum ltx_media_field */
+    /* per-call settings for the billed request, each overriding the client's when set */
+    bool has_retry;
+    unsigned max_retries;
+    uint32_t retry_base_ms, retry_cap_ms;
+    int retry_unknown_outcome; /* -1 = the client's */
+    uint32_t deadline_ms;      /* 0 = the client's */
 };
 
 /* ---------------------------------------------------------------- sink */

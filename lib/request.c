@@ -91,6 +91,7 @@ LTX_API int ltx_request_new(ltx_request **out, int endpoint)
     if (!(r = calloc(1, sizeof(*r))))
         return LTX_ENOMEM;
     r->endpoint = endpoint;
+    r->retry_unknown_outcome = -1;
     *out = r;
     return LTX_OK;
 }
@@ -270,6 +271,34 @@ LTX_API int ltx_request_set_json(ltx_request *r, const char *name, const char *j
     r->extras[r->n_extras].name = n;
     r->extras[r->n_extras].json = j;
     r->n_extras++;
+    return LTX_OK;
+}
+
+LTX_API int ltx_request_set_retry(ltx_request *r, unsigned max_retries, uint32_t base_ms,
+                                  uint32_t cap_ms)
+{
+    if (!r || base_ms == 0 || cap_ms < base_ms || cap_ms == LTX_NO_LIMIT)
+        return LTX_EINVAL;
+    r->has_retry = true;
+    r->max_retries = max_retries;
+    r->retry_base_ms = base_ms;
+    r->retry_cap_ms = cap_ms;
+    return LTX_OK;
+}
+
+LTX_API int ltx_request_set_retry_unknown_outcome(ltx_request *r, int allow)
+{
+    if (!r)
+        return LTX_EINVAL;
+    r->retry_unknown_outcome = allow != 0;
+    return LTX_OK;
+}
+
+LTX_API int ltx_request_set_deadline_ms(ltx_request *r, uint32_t ms)
+{
+    if (!r || ms == 0)
+        return LTX_EINVAL;
+    r->deadline_ms = ms;
     return LTX_OK;
 }
 

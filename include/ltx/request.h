@@ -97,6 +97,20 @@ LTX_API int ltx_request_set_sync(ltx_request *req, int sync);
 LTX_API int ltx_request_sync(const ltx_request *req);
 
 /*
+ * Per-call settings for the billed request this request makes (the v2 submit
+ * or the v1 POST), overriding the client's: retries as ltx_client_set_retry()
+ * (max_retries 0 turns them off), whether a v1 504 may be sent again as
+ * ltx_client_set_retry_unknown_outcome(), and a deadline for the whole call
+ * (ltx_generate() including its polls and download; LTX_NO_LIMIT accepted; 0
+ * is LTX_EINVAL). Polls and downloads keep the client's retry settings: they
+ * cannot bill. ltx_batch entries use the client's settings.
+ */
+LTX_API int ltx_request_set_retry(ltx_request *req, unsigned max_retries, uint32_t base_ms,
+                                  uint32_t cap_ms);
+LTX_API int ltx_request_set_retry_unknown_outcome(ltx_request *req, int allow);
+LTX_API int ltx_request_set_deadline_ms(ltx_request *req, uint32_t ms);
+
+/*
  * Check required fields, types, ranges, enums, the prompt's length (at most
  * 5000 characters) and UTF-8, and known-bad model combinations (see
  * ltx_model_check()). Returns LTX_OK or LTX_EREQUEST with ltx_error_field() set

@@ -239,6 +239,67 @@ START_TEST(an_expired_job_reads_as_not_found)
 }
 END_TEST
 
+START_TEST(per_call_settings_override_the_client)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_job *job = NULL;
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+
+    /* the client retries twice; this one request not at all */
+    ck_assert_int_eq(ltx_request_set_retry(req, 0, 1, 1), LTX_OK);
+    fault(LMOCK_FAULT_STATUS, "POST", "/v2/text-to-video", 429, 5);
+    ck_assert_int_eq(ltx_submit(client, req, &job, &err), LTX_ERATELIMIT);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/text-to-video"), 1);
+    ltx_error_free(err);
+    err = NULL;
+    ltx_request_free(req);
+
+    /* the client may repeat a v1 504; this request may not */
+    req = itest_t2v(1);
+    ck_assert_int_eq(ltx_request_set_retry_unknown_outcome(req, 0), LTX_OK);
+    fault(LMOCK_FAULT_STATUS, "POST", "/v1/text-to-video", 504, 5);
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("out.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_EGATEWAYTIMEOUT);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/text-to-video"), 1);
+    ck_assert(ltx_error_possibly_executed(err));
+    ltx_error_free(err);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+
+    ck_assert_int_eq(ltx_request_new(&req, LTX_ENDPOINT_TEXT_TO_VIDEO), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_deadline_ms(req, 0), LTX_EINVAL);
+    ck_assert_int_eq(ltx_request_set_retry(req, 1, 0, 10), LTX_EINVAL);
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(a_per_call_deadline_ends_the_wait)
+{
+    lmock_options opts;
+    lmock *slow;
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+
+    lmock_options_init(&opts);
+    opts.quiet = 1;
+    opts.pending_ms = 60000;
+    slow = lmock_start(&opts);
+    ck_assert_int_eq(ltx_client_set_base_url(client, lmock_base_url(slow)), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 200), LTX_OK);
+    /* the client allows a minute; this call 3 s */
+    ck_assert_int_eq(ltx_request_set_deadline_ms(req, 3000), LTX_OK);
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("out.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_ETIMEDOUT);
+    ck_assert_ptr_nonnull(ltx_error_job_id(err));
+    ltx_error_free(err);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+    lmock_stop(slow);
+}
+END_TEST
+
 Suite *suite_faults(void)
 {
     Suite *s = suite_create("faults");
@@ -257,6 +318,8 @@ Suite *suite_faults(void)
     tcase_add_test(tc, a_redirect_to_another_host_is_not_followed_and_gets_no_key);
     tcase_add_test(tc, waiting_ends_at_the_deadline_with_the_job_id);
     tcase_add_test(tc, an_expired_job_reads_as_not_found);
+    tcase_add_test(tc, per_call_settings_override_the_client);
+    tcase_add_test(tc, a_per_call_deadline_ends_the_wait);
     suite_add_tcase(s, tc);
     return s;
 }
