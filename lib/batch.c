@@ -37,6 +37,9 @@ typedef struct entry {
     ltx_job *job;
     ltx_sink *sink;
     ltx_progress_ctx pc;
+    uint32_t submit_deadline_ms; /* the request's own deadline for its submit; 0 = none */
+    int has_policy;      /* the request's own retry settings for its submit    */
+    ltx_retry_policy policy;
     ltx_http_req rq;     /* the submit's or the poll's exchange                */
     ltx_http_resp rs;    /* the answer of the attempt in flight                */
     ltx_call call;       /* ENTRY_SUBMIT, ENTRY_POLL                           */
@@ -194,6 +197,8 @@ LTX_API int ltx_batch_add(ltx_batch *b, const ltx_request *req, ltx_sink *sink, 
     if (rc == LTX_OK) {
         e->endpoint = req->endpoint;
         e->sink = sink;
+        e->submit_deadline_ms = req->deadline_ms;
+        e->has_policy = ltx__policy_for(b->client, req, &e->policy) == &e->policy;
         rc = entry_add(b, e, index, err);
     }
     if (rc != LTX_OK) {
@@ -332,6 +337,14 @@ static void submit_start(entry *e)
 {
     ltx_batch *b = e->batch;
 
+    /* the caller's last word before the request leaves (to record it first, or to skip it) */
+    if (ltx__progress_emit(b->client, &e->pc, LTX_STAGE_SUBMITTING, NULL, 0, 0)) {
+        ltx__fail(&e->err, LTX_ECANCELLED,
+                  "batch entry %zu: cancelled before it was submitted; nothing was sent",
+                  e->index);
+        entry_end(e, LTX_ECANCELLED);
+        return;
+    }
     e->holds_place = 1;
     b->in_flight++;
     e->state = ENTRY_SUBMIT;
@@ -343,6 +356,14 @@ static void submit_start(entry *e)
     e->rq.body = e->body;
     e->rq.body_len = strlen(e->body);
     e->rq.deadline = b->deadline;
+    if (e->submit_deadline_ms) { /* a request's own deadline bounds its submit too */
+        uint64_t own = e->submit_deadline_ms == LTX_NO_LIMIT ? UINT64_MAX
+                                                             : now_ms(b) + e->submit_deadline_ms;
+
+        if (own < e->rq.deadline)
+            e->rq.deadline = own;
+    }
+    e->rq.policy = e->has_policy ? &e->policy : NULL;
     ltx__call_start(&e->call, b->client, LTX_CALL_SUBMIT, &e->rq, e->submit_what);
     attempt_start(e);
 }

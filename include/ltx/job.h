@@ -21,7 +21,14 @@ typedef enum ltx_state {
 typedef enum ltx_stage {
     LTX_STAGE_SUBMITTED = 1,   /* the job id is known: persist it to resume later     */
     LTX_STAGE_WAITING = 2,     /* after each poll: ltx_progress_status()              */
-    LTX_STAGE_DOWNLOADING = 3  /* bytes arrived: ltx_progress_bytes()/_total()       */
+    LTX_STAGE_DOWNLOADING = 3, /* bytes arrived: ltx_progress_bytes()/_total()       */
+    /*
+     * Batches only (ltx_batch_set_progress()): about to send the submit
+     * request; no job id yet. A non-zero return skips this entry
+     * (LTX_ECANCELLED) without sending. Reported once per submission, not per
+     * retry of it; again only for an entry held back by a concurrency limit.
+     */
+    LTX_STAGE_SUBMITTING = 4
 } ltx_stage;
 
 /*

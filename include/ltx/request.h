@@ -103,7 +103,8 @@ LTX_API int ltx_request_sync(const ltx_request *req);
  * ltx_client_set_retry_unknown_outcome(), and a deadline for the whole call
  * (ltx_generate() including its polls and download; LTX_NO_LIMIT accepted; 0
  * is LTX_EINVAL). Polls and downloads keep the client's retry settings: they
- * cannot bill. ltx_batch entries use the client's settings.
+ * cannot bill. In an ltx_batch, the retry settings and the deadline bound the
+ * entry's submit (the run as a whole keeps the client's deadline).
  */
 LTX_API int ltx_request_set_retry(ltx_request *req, unsigned max_retries, uint32_t base_ms,
                                   uint32_t cap_ms);
