@@ -3,10 +3,11 @@
  * flight on one shared client, and a journal so that a run killed at any moment and run again
  * finishes the work without submitting (and paying for) any accepted job a second time.
  *
- * Threads: the main thread reads and checks every line, reads the journal and plans; then N
- * workers take entries from a queue, each doing submit -> journal -> wait -> download. An entry
- * belongs to the one worker that took it until the join. Shared state: the queue (queue_lock),
- * the journal (journal_lock), standard error (flockfile) and the interrupt flag (atomic).
+ * One thread: it reads and checks every line, reads the journal and plans; then the library's
+ * batch engine (ltx_batch) submits, polls and downloads at most N entries at once over the
+ * client's shared connections, and its callbacks write the journal: "submitting" before each
+ * submit request leaves (LTX_STAGE_SUBMITTING), "accepted" with the job id (LTX_STAGE_SUBMITTED),
+ * then "done" or "failed" when the entry ends.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* O_TMPFILE: a file without a name until it is complete */
@@ -26,9 +27,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,7 +54,15 @@ enum plan { P_SKIP, P_RESUME, P_SUBMIT, P_UNKNOWN, P_FAILED_BEFORE };
 /* How it ends this run. */
 enum outcome { O_UNFINISHED, O_DONE, O_FAILED, O_UNKNOWN };
 
+/* What is left to do with it this run. */
+enum todo { TODO_NOTHING, TODO_RESUME, TODO_SUBMIT };
+
 struct batch;
+
+struct output {
+    ltx_sink *sink;
+    int fd; /* an unnamed O_TMPFILE file, or -1 when the sink names its own temporary file */
+};
 
 struct entry {
     struct batch *b;
@@ -77,6 +84,16 @@ struct entry {
     char *message;
     uint64_t bytes;
     char last_status[32]; /* the job status last reported */
+    enum todo todo;
+    struct output out;        /* while the entry is in a round */
+    int in_round;             /* added to the round's ltx_batch and not ended yet */
+    int refused;              /* its submission was refused by on_progress: nothing sent */
+    int timed_out;            /* cancelled by on_progress when --timeout ran out */
+    uint64_t t0;              /* when it was accepted or resumed (for --timeout) */
+    uint64_t first_submit_ms; /* its first submission this run (429s give up --timeout later) */
+    uint64_t retry_at;        /* after a 429: not submitted again before this */
+    uint64_t backoff;
+    unsigned seed;
 };
 
 struct problem {
@@ -97,18 +114,15 @@ struct batch {
     size_t nproblems, problems_cap;
     int oom;
 
-    pthread_mutex_t queue_lock;
-    struct entry **queue;
-    size_t nqueue, next;
+    struct entry **queue; /* resumed entries first, then new ones */
+    size_t nqueue;
     int stop_status; /* non-zero: start nothing more (a failure every submit would share) */
 
-    pthread_mutex_t journal_lock;
     int journal_fd;
     int journal_broken;
 };
 
-static _Thread_local struct entry *current_entry; /* for the attempt hook */
-static atomic_uint temp_counter;
+static unsigned temp_counter;
 
 /* ------------------------------------------------------------------ small helpers */
 
@@ -692,20 +706,13 @@ struct record {
 
 static void stop_batch(struct batch *b, int status)
 {
-    pthread_mutex_lock(&b->queue_lock);
     if (!b->stop_status)
         b->stop_status = status;
-    pthread_mutex_unlock(&b->queue_lock);
 }
 
-static int stopped(struct batch *b)
+static int stopped(const struct batch *b)
 {
-    int stop;
-
-    pthread_mutex_lock(&b->queue_lock);
-    stop = b->stop_status;
-    pthread_mutex_unlock(&b->queue_lock);
-    return stop || cli_interrupted();
+    return b->stop_status || cli_interrupted();
 }
 
 /* One line, written whole with O_APPEND and flushed to the disk before this returns. */
@@ -757,7 +764,6 @@ static int journal_append(struct batch *b, const struct entry *e, const struct r
     fputs("}\n", f);
     if (fclose(f) != 0)
         goto out;
-    pthread_mutex_lock(&b->journal_lock);
     if (b->journal_broken) {
         report = 0; /* said already */
     } else if (write_all(b->journal_fd, line, len) != 0 || fsync(b->journal_fd) != 0) {
@@ -766,7 +772,6 @@ static int journal_append(struct batch *b, const struct entry *e, const struct r
     } else {
         rc = 0;
     }
-    pthread_mutex_unlock(&b->journal_lock);
 out:
     free(line);
     if (rc != 0) {
@@ -1038,11 +1043,6 @@ static void remove_stale_parts(const char *output)
 
 /* ------------------------------------------------------------------ output files */
 
-struct output {
-    ltx_sink *sink;
-    int fd; /* an unnamed O_TMPFILE file, or -1 when the sink names its own temporary file */
-};
-
 static int output_open(struct output *o, const char *path)
 {
     o->sink = NULL;
@@ -1122,7 +1122,7 @@ static int output_commit(struct output *o, const char *path)
         return errno;
     for (int i = 0; i < TEMP_NAME_TRIES && rc == EEXIST; i++) {
         unsigned salt = (unsigned)getpid() * 2654435761u ^
-                        (atomic_fetch_add(&temp_counter, 1) + 1) * 40503u;
+                        (++temp_counter) * 40503u;
         char *tmp = xprintf("%s.part-%08x", path, salt);
 
         if (!tmp)
@@ -1138,38 +1138,6 @@ static int output_commit(struct output *o, const char *path)
 }
 
 /* ------------------------------------------------------------------ one entry */
-
-static int on_progress(const ltx_progress *p, void *userdata)
-{
-    struct entry *e = userdata;
-    const char *status = ltx_progress_status(p);
-
-    if (ltx_progress_stage(p) == LTX_STAGE_WAITING && status &&
-        strncmp(status, e->last_status, sizeof(e->last_status) - 1) != 0) {
-        snprintf(e->last_status, sizeof(e->last_status), "%s", status);
-        say(e, 0, "%s", status);
-    }
-    return cli_interrupted();
-}
-
-/* The library tries again by itself (429, 503, a dropped connection): say so. */
-static void on_attempt(const ltx_attempt *a, void *userdata)
-{
-    struct entry *e = current_entry;
-    int http = ltx_attempt_http_status(a);
-    const char *method = ltx_attempt_method(a);
-
-    (void)userdata;
-    if (!e || !ltx_attempt_will_retry(a))
-        return;
-    if (http)
-        say(e, 0, "%s answered HTTP %d; the library tries again in %.1f s", method ? method : "",
-            http, (double)ltx_attempt_delay_ms(a) / 1000.0);
-    else
-        say(e, 0, "%s: %s; the library tries again in %.1f s", method ? method : "",
-            ltx_strerror(ltx_attempt_transport_status(a)),
-            (double)ltx_attempt_delay_ms(a) / 1000.0);
-}
 
 /* Sleep, unless interrupted or stopped first (then non-zero). */
 static int nap(struct batch *b, uint64_t ms)
@@ -1198,6 +1166,7 @@ static int entry_failed(struct entry *e, int status, const ltx_error *err, const
     int possibly = err && ltx_error_possibly_executed(err);
     struct record r;
 
+    e->todo = TODO_NOTHING;
     memset(&r, 0, sizeof(r));
     r.event = "failed";
     r.has_code = 1;
@@ -1263,205 +1232,361 @@ static int upload_files(struct entry *e)
     return 0;
 }
 
-/* Submit until accepted; a 429 created no job, so it is waited out and submitted again. */
-static int submit(struct entry *e, ltx_job **out)
+/*
+ * A 429 the library's retries did not outlast, with nothing else of the round left running to
+ * wait for: it created no job, so it is recorded, waited out and submitted again in a later
+ * round, for at most --timeout after the entry was first submitted.
+ */
+static void rate_limited(struct entry *e, const ltx_error *err)
 {
     struct batch *b = e->b;
     const struct batch_config *cfg = b->cfg;
-    uint64_t start = now_ms(), backoff = BACKOFF_FIRST_MS;
-    unsigned seed = e->line * 2654435761u ^ (unsigned)start;
-    const char *endpoint = ltx_endpoint_name(e->endpoint);
+    uint64_t now = now_ms(), wait;
+    int64_t retry_after = err ? ltx_error_retry_after_ms(err) : -1;
+    struct record r;
 
-    free(e->job_id); /* a new attempt: an earlier job of this entry is history */
-    free(e->job_endpoint);
-    e->job_id = e->job_endpoint = NULL;
-    if (upload_files(e) != 0)
-        return -1;
-    for (;;) {
-        ltx_error *err = NULL;
-        struct record r;
-        uint64_t wait;
-        int64_t retry_after;
-        int st;
-
-        if (stopped(b))
-            return -1; /* unfinished */
-        free(e->job_id);
-        free(e->job_endpoint);
-        e->job_id = e->job_endpoint = NULL;
-        memset(&r, 0, sizeof(r));
-        r.event = "submitting";
-        r.endpoint = endpoint;
-        if (journal_append(b, e, &r) != 0)
-            return -1; /* without the record a crash could pay twice: unfinished */
-        say(e, 0, "submitting");
-        st = ltx_submit(b->client, e->req, out, &err);
-        if (st == LTX_OK) {
-            e->job_id = xstrdup(b, ltx_job_id(*out));
-            e->job_endpoint = xstrdup(b, ltx_job_endpoint(*out));
-            memset(&r, 0, sizeof(r));
-            r.event = "accepted";
-            r.endpoint = ltx_job_endpoint(*out);
-            r.job_id = ltx_job_id(*out);
-            if (journal_append(b, e, &r) != 0)
-                say(e, 1, "accepted, but not recorded in the journal: note the job id");
-            say(e, 0, "accepted");
-            return 0;
-        }
-        if (st != LTX_ERATELIMIT || (err && ltx_error_possibly_executed(err))) {
-            entry_failed(e, st, err, NULL);
-            ltx_error_free(err);
-            return -1;
-        }
-        /* rejected: recorded, so that a crash while waiting leaves no doubt about it */
-        memset(&r, 0, sizeof(r));
-        r.event = "failed";
-        r.has_code = 1;
-        r.code = st;
-        r.http_status = err ? ltx_error_http_status(err) : 0;
-        r.error_type = err ? ltx_error_type(err) : NULL;
-        r.message = err ? ltx_error_message(err) : NULL;
-        journal_append(b, e, &r);
-        seed = seed * 1103515245u + 12345u;
-        wait = backoff - backoff / 4 + (seed >> 8) % (backoff / 2 + 1); /* +-25% jitter */
-        retry_after = err ? ltx_error_retry_after_ms(err) : -1;
-        if (retry_after > 0 && (uint64_t)retry_after > wait)
-            wait = (uint64_t)retry_after < RETRY_AFTER_CAP_MS ? (uint64_t)retry_after
-                                                              : RETRY_AFTER_CAP_MS;
-        if (cfg->timeout_ms != LTX_NO_LIMIT && now_ms() + wait - start > cfg->timeout_ms) {
-            char text[MESSAGE_MAX];
-
-            snprintf(text, sizeof(text), "%s (still refused when --timeout ran out)",
-                     err ? ltx_error_message(err) : ltx_strerror(st));
-            entry_failed(e, st, err, text);
-            ltx_error_free(err);
-            return -1;
-        }
-        say(e, 0, "%s; submitting again in %.1f s",
-            err && ltx_error_type(err) ? ltx_error_type(err) : "rate limited",
-            (double)wait / 1000.0);
-        ltx_error_free(err);
-        if (nap(b, wait))
-            return -1;
-        backoff = backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : backoff * 2;
+    if (!e->backoff) {
+        e->backoff = BACKOFF_FIRST_MS;
+        e->seed = e->line * 2654435761u ^ (unsigned)now;
     }
+    if (!e->first_submit_ms)
+        e->first_submit_ms = now;
+    e->seed = e->seed * 1103515245u + 12345u;
+    wait = e->backoff - e->backoff / 4 + (e->seed >> 8) % (e->backoff / 2 + 1); /* +-25% */
+    if (retry_after > 0 && (uint64_t)retry_after > wait)
+        wait = (uint64_t)retry_after < RETRY_AFTER_CAP_MS ? (uint64_t)retry_after
+                                                          : RETRY_AFTER_CAP_MS;
+    if (cfg->timeout_ms != LTX_NO_LIMIT && now + wait - e->first_submit_ms > cfg->timeout_ms) {
+        char text[MESSAGE_MAX];
+
+        snprintf(text, sizeof(text), "%s (still refused when --timeout ran out)",
+                 err ? ltx_error_message(err) : ltx_strerror(LTX_ERATELIMIT));
+        entry_failed(e, LTX_ERATELIMIT, err, text);
+        return;
+    }
+    /* rejected: recorded, so that a crash while waiting leaves no doubt about it */
+    memset(&r, 0, sizeof(r));
+    r.event = "failed";
+    r.has_code = 1;
+    r.code = LTX_ERATELIMIT;
+    r.http_status = err ? ltx_error_http_status(err) : 0;
+    r.error_type = err ? ltx_error_type(err) : NULL;
+    r.message = err ? ltx_error_message(err) : NULL;
+    journal_append(b, e, &r);
+    say(e, 0, "%s; submitting again in %.1f s",
+        err && ltx_error_type(err) ? ltx_error_type(err) : "rate limited", (double)wait / 1000.0);
+    e->todo = TODO_SUBMIT;
+    e->retry_at = now + wait;
+    e->backoff = e->backoff * 2 > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : e->backoff * 2;
 }
 
-/* Wait for the job, download its result, record it. */
-static void finish(struct entry *e, ltx_job *job)
+/* How an entry of the round ended: record it (from the done callback, or after a stopped run). */
+static void entry_ended(struct entry *e, int status, const ltx_error *err, const char *job_id)
 {
     struct batch *b = e->b;
-    struct output o = {NULL, -1};
-    ltx_error *err = NULL;
+    int possibly = err && ltx_error_possibly_executed(err);
     struct record r;
-    int st, rc;
+    int rc;
 
-    if (cli_interrupted())
-        goto interrupted;
-    st = ltx_job_wait(job, 0, on_progress, e, &err);
-    if (st == LTX_ECANCELLED && cli_interrupted())
-        goto interrupted;
-    if (st != LTX_OK) {
-        entry_failed(e, st, err, NULL);
-        goto out;
+    e->in_round = 0;
+    if (job_id && (!e->job_id || strcmp(e->job_id, job_id) != 0)) {
+        replace(b, &e->job_id, job_id);
+        replace(b, &e->job_endpoint, ltx_endpoint_name(e->endpoint));
     }
-    if ((st = output_open(&o, e->output)) != LTX_OK) {
+    if (status == LTX_OK) {
+        if ((rc = output_commit(&e->out, e->output)) != 0) {
+            char text[MESSAGE_MAX];
+
+            snprintf(text, sizeof(text), "cannot write %s: %s", e->output, strerror(rc));
+            entry_failed(e, LTX_EIO, NULL, text);
+            return;
+        }
+        e->bytes = ltx_sink_bytes_written(e->out.sink);
+        memset(&r, 0, sizeof(r));
+        r.event = "done";
+        r.output = e->output;
+        r.has_bytes = 1;
+        r.bytes = e->bytes;
+        r.job_id = e->job_id;
+        journal_append(b, e, &r); /* lost, it only costs a download next time */
+        e->outcome = O_DONE;
+        say(e, 0, "wrote %s (%" PRIu64 " bytes)", e->output, e->bytes);
+        return;
+    }
+    if (status == LTX_ECANCELLED && e->timed_out) {
+        char text[MESSAGE_MAX];
+
+        snprintf(text, sizeof(text),
+                 "no result within --timeout (%.0f s); the job keeps running and a rerun "
+                 "picks it up", (double)b->cfg->timeout_ms / 1000.0);
+        entry_failed(e, LTX_ETIMEDOUT, NULL, text);
+        return;
+    }
+    if (status == LTX_ECANCELLED && !(possibly && !e->job_id)) {
+        /* interrupted, or not submitted because the batch stops: unfinished, nothing to record */
+        if (e->job_id && !e->refused)
+            say(e, 0, "interrupted; the job goes on and a rerun picks it up");
+        return;
+    }
+    if (status == LTX_ERATELIMIT && !e->job_id && !possibly) {
+        rate_limited(e, err);
+        return;
+    }
+    entry_failed(e, status, err, NULL);
+}
+
+/* The library tries again by itself (429, 503, a dropped connection): say so. */
+static void on_attempt(const ltx_attempt *a, void *userdata)
+{
+    struct batch *b = userdata;
+    int http = ltx_attempt_http_status(a);
+    const char *method = ltx_attempt_method(a), *url = ltx_attempt_url(a);
+    char where[MESSAGE_MAX];
+
+    if (!ltx_attempt_will_retry(a) || !b->progress)
+        return;
+    /* the URL without its query, which may hold a download's signature */
+    snprintf(where, sizeof(where), "%s %.*s", method ? method : "",
+             url ? (int)strcspn(url, "?#") : 0, url ? url : "");
+    if (http)
+        note(b, 0, "%s answered HTTP %d; the library tries again in %.1f s", where, http,
+             (double)ltx_attempt_delay_ms(a) / 1000.0);
+    else
+        note(b, 0, "%s: %s; the library tries again in %.1f s", where,
+             ltx_strerror(ltx_attempt_transport_status(a)),
+             (double)ltx_attempt_delay_ms(a) / 1000.0);
+}
+
+/* ------------------------------------------------------------------ the rounds */
+
+/*
+ * The work runs in rounds, each one ltx_batch on this thread. A round holds at most
+ * ROUND_MAX_ENTRIES entries, since each keeps its output file open while the round runs; an
+ * entry refused with 429 goes to a later round.
+ */
+#define ROUND_MAX_ENTRIES 256u
+
+struct round {
+    struct batch *b;
+    ltx_batch *lb;
+    struct entry *e[ROUND_MAX_ENTRIES]; /* by the entry's index in lb (at most one per add) */
+    size_t n;
+};
+
+static struct entry *round_entry(struct round *r, size_t index)
+{
+    return index < r->n ? r->e[index] : NULL;
+}
+
+/* --timeout bounds an entry from its acceptance (or its resumption) to its download's end. */
+static int past_timeout(struct entry *e)
+{
+    uint32_t limit = e->b->cfg->timeout_ms;
+
+    if (limit == LTX_NO_LIMIT || !e->t0 || now_ms() - e->t0 <= limit)
+        return 0;
+    e->timed_out = 1;
+    return 1;
+}
+
+static int on_progress(const ltx_progress *p, void *userdata)
+{
+    struct round *rd = userdata;
+    struct entry *e = round_entry(rd, ltx_progress_batch_index(p));
+    struct batch *b = rd->b;
+    const char *status = ltx_progress_status(p);
+    struct record r;
+
+    if (!e)
+        return 0;
+    switch (ltx_progress_stage(p)) {
+    case LTX_STAGE_SUBMITTING:
+        /* without the record a crash could pay twice: such an entry stays unfinished */
+        if (stopped(b)) {
+            e->refused = 1;
+            return 1;
+        }
+        replace(b, &e->job_id, NULL); /* a new attempt: an earlier job of this entry is history */
+        replace(b, &e->job_endpoint, NULL);
+        memset(&r, 0, sizeof(r));
+        r.event = "submitting";
+        r.endpoint = ltx_endpoint_name(e->endpoint);
+        if (journal_append(b, e, &r) != 0) {
+            e->refused = 1;
+            return 1;
+        }
+        if (!e->first_submit_ms)
+            e->first_submit_ms = now_ms();
+        say(e, 0, "submitting");
+        return 0;
+    case LTX_STAGE_SUBMITTED:
+        replace(b, &e->job_id, ltx_progress_job_id(p));
+        replace(b, &e->job_endpoint, ltx_endpoint_name(e->endpoint));
+        e->t0 = now_ms();
+        memset(&r, 0, sizeof(r));
+        r.event = "accepted";
+        r.endpoint = e->job_endpoint;
+        r.job_id = e->job_id;
+        if (journal_append(b, e, &r) != 0)
+            say(e, 1, "accepted, but not recorded in the journal: note the job id");
+        say(e, 0, "accepted");
+        return cli_interrupted(); /* recorded first: a rerun picks the job up */
+    case LTX_STAGE_WAITING:
+        if (status && strncmp(status, e->last_status, sizeof(e->last_status) - 1) != 0) {
+            snprintf(e->last_status, sizeof(e->last_status), "%s", status);
+            say(e, 0, "%s", status);
+        }
+        break;
+    default:
+        break;
+    }
+    return cli_interrupted() || past_timeout(e);
+}
+
+static int on_done(size_t index, int status, const ltx_error *err, const char *job_id,
+                   void *userdata)
+{
+    struct entry *e = round_entry(userdata, index);
+
+    if (e)
+        entry_ended(e, status, err, job_id);
+    return cli_interrupted(); /* stop: no new submission, in-flight ones still record their ids */
+}
+
+/* Put one entry into the round: resumed by its job id, or submitted. */
+static void round_add(struct round *rd, struct entry *e)
+{
+    ltx_error *err = NULL;
+    size_t index;
+    int st, resume = e->todo == TODO_RESUME;
+
+    if (!resume && upload_files(e) != 0)
+        return;
+    if ((st = output_open(&e->out, e->output)) != LTX_OK) {
         char text[MESSAGE_MAX];
 
         snprintf(text, sizeof(text), "cannot write %s: %s", e->output, ltx_strerror(st));
         entry_failed(e, st, NULL, text);
-        goto out;
+        return;
     }
-    st = ltx_job_download(job, o.sink, on_progress, e, &err);
-    if (st == LTX_ECANCELLED && cli_interrupted())
-        goto interrupted;
+    if (resume)
+        st = ltx_batch_add_job(rd->lb, e->job_endpoint, e->job_id, e->out.sink, &index, &err);
+    else {
+        /* the client has no deadline during a run (each entry has its own, from acceptance);
+         * this bounds the submit itself, so a server that never answers cannot hang it */
+        if (rd->b->cfg->timeout_ms != LTX_NO_LIMIT)
+            ltx_request_set_deadline_ms(e->req, rd->b->cfg->timeout_ms);
+        st = ltx_batch_add(rd->lb, e->req, e->out.sink, &index, &err);
+    }
     if (st != LTX_OK) {
+        output_close(&e->out);
         entry_failed(e, st, err, NULL);
-        goto out;
+        ltx_error_free(err);
+        return;
     }
-    if ((rc = output_commit(&o, e->output)) != 0) {
-        char text[MESSAGE_MAX];
-
-        snprintf(text, sizeof(text), "cannot write %s: %s", e->output, strerror(rc));
-        entry_failed(e, LTX_EIO, NULL, text);
-        goto out;
-    }
-    e->bytes = ltx_sink_bytes_written(o.sink);
-    memset(&r, 0, sizeof(r));
-    r.event = "done";
-    r.output = e->output;
-    r.has_bytes = 1;
-    r.bytes = e->bytes;
-    r.job_id = e->job_id;
-    journal_append(b, e, &r); /* lost, it only costs a download next time */
-    e->outcome = O_DONE;
-    say(e, 0, "wrote %s (%" PRIu64 " bytes)", e->output, e->bytes);
-    goto out;
-interrupted:
-    say(e, 0, "interrupted; the job goes on and a rerun picks it up");
-out:
-    output_close(&o);
-    ltx_error_free(err);
+    if (resume)
+        say(e, 0, "resuming");
+    e->t0 = 0; /* set when accepted, or when the round starts for a resumed job */
+    e->todo = TODO_NOTHING;
+    e->in_round = 1;
+    e->refused = e->timed_out = 0;
+    e->last_status[0] = '\0';
+    rd->e[index] = e;
+    rd->n = index + 1;
 }
 
-static void run_entry(struct entry *e)
+/* Run one round; non-zero when the batch must stop. */
+static int round_run(struct round *rd)
 {
-    struct batch *b = e->b;
-    ltx_job *job = NULL;
+    struct batch *b = rd->b;
     ltx_error *err = NULL;
     int st;
 
-    if (e->plan == P_RESUME) {
-        if ((st = ltx_job_open(b->client, e->job_endpoint, e->job_id, &job, &err)) != LTX_OK) {
-            entry_failed(e, st, err, NULL);
-            ltx_error_free(err);
-            return;
+    /* a deadline covers a whole ltx_batch_run(): each entry's --timeout is kept by on_progress */
+    ltx_client_set_deadline_ms(b->client, LTX_NO_LIMIT);
+    for (size_t i = 0; i < rd->n; i++)
+        if (rd->e[i] && ltx_batch_job_id(rd->lb, i)) /* resumed: running on the server already */
+            rd->e[i]->t0 = now_ms();
+    st = ltx_batch_run(rd->lb, on_done, rd, &err);
+    ltx_client_set_deadline_ms(b->client, b->cfg->timeout_ms); /* for the next uploads */
+    for (size_t i = 0; i < rd->n; i++) { /* the entries that ended after the run stopped */
+        struct entry *e = rd->e[i];
+
+        if (e && e->in_round) {
+            int s = ltx_batch_status(rd->lb, i);
+
+            entry_ended(e, s == LTX_EINVAL ? LTX_ECANCELLED : s, ltx_batch_error(rd->lb, i),
+                        ltx_batch_job_id(rd->lb, i));
         }
-        say(e, 0, "resuming");
-    } else if (submit(e, &job) != 0) {
+    }
+    if (st != LTX_OK && st != LTX_EJOBFAILED && st != LTX_ECANCELLED && st != LTX_ETIMEDOUT) {
+        note(b, 1, "%s", err ? ltx_error_message(err) : ltx_strerror(st));
+        stop_batch(b, st);
+    }
+    ltx_error_free(err);
+    return stopped(b);
+}
+
+static void run_rounds(struct batch *b)
+{
+    struct round *rd = calloc(1, sizeof(*rd));
+
+    if (!rd) {
+        note(b, 1, "%s", ltx_strerror(LTX_ENOMEM));
+        stop_batch(b, LTX_ENOMEM);
         return;
     }
-    finish(e, job);
-    ltx_job_free(job);
-}
+    rd->b = b;
+    while (!stopped(b)) {
+        uint64_t now = now_ms(), wake = UINT64_MAX;
+        size_t fresh = 0;
+        int st;
 
-static struct entry *next_entry(struct batch *b)
-{
-    struct entry *e = NULL;
+        for (size_t i = 0; i < b->nqueue; i++) {
+            const struct entry *e = b->queue[i];
 
-    pthread_mutex_lock(&b->queue_lock);
-    if (!b->stop_status && !cli_interrupted() && b->next < b->nqueue)
-        e = b->queue[b->next++];
-    pthread_mutex_unlock(&b->queue_lock);
-    return e;
-}
-
-static void *worker(void *arg)
-{
-    struct batch *b = arg;
-    struct entry *e;
-
-    while ((e = next_entry(b))) {
-        current_entry = e;
-        run_entry(e);
-        current_entry = NULL;
-    }
-    return NULL;
-}
-
-static void run_workers(struct batch *b)
-{
-    size_t n = b->cfg->concurrency < b->nqueue ? b->cfg->concurrency : b->nqueue, started = 0;
-    pthread_t *threads = n ? calloc(n, sizeof(*threads)) : NULL;
-
-    for (; threads && started < n; started++)
-        if (pthread_create(&threads[started], NULL, worker, b) != 0)
+            if (e->todo != TODO_NOTHING && e->retry_at <= now)
+                fresh++;
+            else if (e->todo != TODO_NOTHING && e->retry_at < wake)
+                wake = e->retry_at;
+        }
+        if (!fresh && wake == UINT64_MAX)
+            break; /* all done */
+        if (!fresh && nap(b, wake - now))
             break;
-    if (started == 0)
-        worker(b); /* no thread at all: one at a time on this one */
-    for (size_t i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    free(threads);
+        if ((st = ltx_batch_new(&rd->lb, b->client)) != LTX_OK ||
+            (st = ltx_batch_set_concurrency(rd->lb, b->cfg->concurrency)) != LTX_OK ||
+            (st = ltx_batch_set_progress(rd->lb, on_progress, rd)) != LTX_OK) {
+            note(b, 1, "%s", ltx_strerror(st));
+            stop_batch(b, st);
+            ltx_batch_free(rd->lb);
+            break;
+        }
+        now = now_ms();
+        rd->n = 0;
+        for (size_t i = 0, taken = 0; i < b->nqueue && taken < ROUND_MAX_ENTRIES && !stopped(b);
+             i++) {
+            struct entry *e = b->queue[i];
+
+            if (e->todo == TODO_NOTHING || e->retry_at > now)
+                continue;
+            taken++;
+            round_add(rd, e);
+        }
+        st = rd->n && !stopped(b) ? round_run(rd) : 0;
+        ltx_batch_free(rd->lb); /* then the sinks it borrowed */
+        rd->lb = NULL;
+        for (size_t i = 0; i < rd->n; i++)
+            if (rd->e[i]) {
+                rd->e[i]->in_round = 0;
+                output_close(&rd->e[i]->out);
+            }
+        memset(rd->e, 0, sizeof(rd->e));
+        rd->n = 0;
+        if (st)
+            break;
+    }
+    free(rd);
 }
 
 /* ------------------------------------------------------------------ the end */
@@ -1600,8 +1725,6 @@ int cli_batch(const struct batch_config *cfg)
         output_dir[--len] = '\0';
     b.progress = !cfg->quiet && !cfg->json;
     b.journal_fd = -1;
-    pthread_mutex_init(&b.queue_lock, NULL);
-    pthread_mutex_init(&b.journal_lock, NULL);
 
     /* 1. every line checked before anything is sent */
     if (!output_dir) {
@@ -1623,7 +1746,7 @@ int cli_batch(const struct batch_config *cfg)
     /* 2. the client, the output directory and the journal */
     if ((rc = cfg->make_client(cfg->ctx, &b.client)) != 0)
         goto out;
-    ltx_client_set_attempt_hook(b.client, on_attempt, &b); /* before the client is shared */
+    ltx_client_set_attempt_hook(b.client, on_attempt, &b);
     for (size_t i = 0; i <= b.n; i++) { /* the output directory, and any an output names */
         char *dir = i < b.n ? parent_dir(b.entries[i].output) : strdup(b.output_dir);
         char message[MESSAGE_MAX];
@@ -1663,15 +1786,19 @@ int cli_batch(const struct batch_config *cfg)
         plan_entry(&b, e);
         if (e->plan == P_RESUME || e->plan == P_SUBMIT)
             remove_stale_parts(e->output);
-        if (e->plan == P_RESUME)
+        if (e->plan == P_RESUME) {
+            e->todo = TODO_RESUME;
             b.queue[b.nqueue++] = e;
+        }
         resume += e->plan == P_RESUME;
         fresh += e->plan == P_SUBMIT;
         skipped += e->plan == P_SKIP;
     }
     for (size_t i = 0; i < b.n; i++)
-        if (b.entries[i].plan == P_SUBMIT)
+        if (b.entries[i].plan == P_SUBMIT) {
+            b.entries[i].todo = TODO_SUBMIT;
             b.queue[b.nqueue++] = &b.entries[i];
+        }
     note(&b, 0, "%zu entr%s: %zu done before, %zu to resume, %zu to submit; journal %s", b.n,
          b.n == 1 ? "y" : "ies", skipped, resume, fresh, b.journal_path);
     for (size_t i = 0; i < b.n; i++) {
@@ -1685,13 +1812,11 @@ int cli_batch(const struct batch_config *cfg)
     }
 
     /* 4. the work */
-    run_workers(&b);
+    run_rounds(&b);
     rc = summarize(&b);
 out:
     free(sorted);
     free_batch(&b);
     free(output_dir);
-    pthread_mutex_destroy(&b.queue_lock);
-    pthread_mutex_destroy(&b.journal_lock);
     return rc;
 }

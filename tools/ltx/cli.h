@@ -43,7 +43,7 @@ enum {
 int cli_exit_code(int status);
 const char *cli_class_name(int status);
 
-/* Non-zero once SIGINT (or, with cli_catch_interrupts(1), SIGTERM) arrived. Any thread. */
+/* Non-zero once SIGINT (or, with cli_catch_interrupts(1), SIGTERM) arrived. */
 int cli_interrupted(void);
 void cli_catch_interrupts(int also_sigterm);
 
@@ -71,7 +71,9 @@ struct batch_config {
     unsigned concurrency;
     int resubmit_unknown, retry_failed;
     int quiet, json;
-    uint32_t timeout_ms; /* how long one entry keeps submitting after 429s; LTX_NO_LIMIT */
+    /* how long one entry may run from acceptance (or resumption) to the end of its download,
+     * and keeps being submitted again after 429s; LTX_NO_LIMIT */
+    uint32_t timeout_ms;
     /* the command's own client factory and error printer; both return an exit code */
     void *ctx;
     int (*make_client)(void *ctx, ltx_client **out);

@@ -634,7 +634,7 @@ static void on_log(int level, const char *line, void *userdata)
     static const char *const names[] = {"", "error", "warning", "info", "debug"};
     struct ui *ui = userdata;
 
-    flockfile(stderr); /* batch workers log from many threads: one line at a time */
+    flockfile(stderr); /* one line at a time, whoever else writes to standard error */
     ui_clear(ui);
     fprintf(stderr, PROGRAM ": %s: ",
             level >= LTX_LOG_ERROR && level <= LTX_LOG_DEBUG ? names[level] : "log");
