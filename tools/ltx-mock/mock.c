@@ -2555,34 +2555,30 @@ unsigned lmock_count(lmock *m, const char *method, const char *path_prefix)
     return n;
 }
 
-unsigned lmock_jobs_accepted(lmock *m)
+/* One counter, read under the lock the server's threads write it under. */
+static unsigned read_counter(lmock *m, const unsigned *counter)
 {
     unsigned n;
 
     pthread_mutex_lock(&m->lock);
-    n = m->jobs_accepted;
+    n = *counter;
     pthread_mutex_unlock(&m->lock);
     return n;
+}
+
+unsigned lmock_jobs_accepted(lmock *m)
+{
+    return read_counter(m, &m->jobs_accepted);
 }
 
 unsigned lmock_downloads_with_auth(lmock *m)
 {
-    unsigned n;
-
-    pthread_mutex_lock(&m->lock);
-    n = m->downloads_with_auth;
-    pthread_mutex_unlock(&m->lock);
-    return n;
+    return read_counter(m, &m->downloads_with_auth);
 }
 
 unsigned lmock_uploads_with_auth(lmock *m)
 {
-    unsigned n;
-
-    pthread_mutex_lock(&m->lock);
-    n = m->uploads_with_auth;
-    pthread_mutex_unlock(&m->lock);
-    return n;
+    return read_counter(m, &m->uploads_with_auth);
 }
 
 void *lmock_last_body_bytes(lmock *m, const char *path_prefix, size_t *len)
