@@ -105,23 +105,54 @@ int ltx__error_raise(ltx_error **err, ltx_error *e, int code)
     return code;
 }
 
-int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
+/* Raise a new error of class code, naming field when not NULL. */
+static int vfail(ltx_error **err, int code, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static int vfail(ltx_error **err, int code, const char *field, const char *fmt, va_list ap)
 {
-    va_list ap;
     char *text;
-    ltx_error *e;
+    ltx_error *e = NULL;
 
     if (!err)
         return code;
-    va_start(ap, fmt);
     text = ltx__vprintf(fmt, ap);
-    va_end(ap);
-    e = text ? ltx__error_new(code, "%s", text) : NULL;
+    if (text && (e = calloc(1, sizeof(*e)))) {
+        e->code = code;
+        e->retry_after_ms = -1;
+        e->message = text;
+        text = NULL;
+        if (field && !(e->field = ltx__strdup(field))) {
+            ltx_error_free(e);
+            e = NULL;
+        }
+    }
     free(text);
-    if (!e)
-        return code; /* no memory for details: the class still tells */
-    *err = e;
-    return code;
+    if (e)
+        *err = e;
+    return code; /* no memory for details: the class still tells */
+}
+
+int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vfail(err, code, NULL, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vfail(err, LTX_EREQUEST, field, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 LTX_API void ltx_error_free(ltx_error *e)

@@ -102,30 +102,6 @@ static void add_int(char *buf, size_t size, int v)
     add_value(buf, size, num);
 }
 
-static int reject(ltx_error **err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int reject(ltx_error **err, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    char *text;
-    ltx_error *e;
-
-    if (!err)
-        return LTX_EREQUEST;
-    va_start(ap, fmt);
-    text = ltx__vprintf(fmt, ap);
-    va_end(ap);
-    e = text ? ltx__error_new(LTX_EREQUEST, "%s", text) : NULL;
-    free(text);
-    if (e && !(e->field = ltx__strdup(field))) {
-        ltx_error_free(e);
-        e = NULL;
-    }
-    ltx__error_raise(err, e, LTX_EREQUEST);
-    return LTX_EREQUEST;
-}
-
 /* Does row i speak for this question? tier 0 and fps 0 mean "any". */
 static int row_applies(size_t i, const char *model, unsigned ep_bit, unsigned tier, int fps)
 {
@@ -197,7 +173,7 @@ LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolut
         for (size_t i = 0; i < N_ROWS; i++)
             if (matrix[i].endpoints & ep_bit)
                 add_value(allowed, sizeof(allowed), matrix[i].model);
-        return reject(err, "model", "model: %s does not support %s; allowed: %s", model, ep_name,
+        return ltx__reject(err, "model", "model: %s does not support %s; allowed: %s", model, ep_name,
                       allowed);
     }
     if (!(ep_bit & T2V_I2V))
@@ -207,13 +183,13 @@ LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolut
         tier = tier_of(resolution);
         if (!tier || !allowed_by_rows(ASK_TIER, model, ep_bit, 0, 0, (int)tier)) {
             list_allowed(ASK_TIER, model, ep_bit, 0, 0, allowed, sizeof(allowed));
-            return reject(err, "resolution", "resolution: %s is not supported by %s; allowed: %s",
+            return ltx__reject(err, "resolution", "resolution: %s is not supported by %s; allowed: %s",
                           resolution, model, allowed);
         }
     }
     if (fps > 0 && !allowed_by_rows(ASK_FPS, model, ep_bit, tier, 0, fps)) {
         list_allowed(ASK_FPS, model, ep_bit, tier, 0, allowed, sizeof(allowed));
-        return reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
+        return ltx__reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
                       resolution ? " at " : "", resolution ? resolution : "", allowed);
     }
     if (duration_s >= 0 &&
@@ -228,7 +204,7 @@ LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolut
         else if (fps > 0)
             snprintf(where, sizeof(where), " at %d fps", fps);
         list_allowed(ASK_DURATION, model, ep_bit, tier, fps, allowed, sizeof(allowed));
-        return reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
+        return ltx__reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
                       duration_s, model, where, allowed);
     }
     return LTX_MODEL_SUPPORTED;

@@ -77,6 +77,9 @@ LTX_INTERNAL int ltx__error_raise(ltx_error **err, ltx_error *e, int code);
 /* Shorthand: create and raise in one go. */
 LTX_INTERNAL int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Shorthand for a request that failed validation: LTX_EREQUEST naming the field. */
+LTX_INTERNAL int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Class of an HTTP status (400 -> LTX_EBADREQUEST, 418 -> LTX_EHTTP). */
 LTX_INTERNAL int ltx__status_class(int http_status);
 /* Rebuild e->message from its parts: "<text> (HTTP 429 rate_limit_error, request id X)". */

@@ -317,31 +317,6 @@ LTX_API int ltx_request_sync(const ltx_request *r)
 
 /* ---------------------------------------------------------------- validation */
 
-static int invalid(ltx_error **err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int invalid(ltx_error **err, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    char *text;
-    ltx_error *e = NULL;
-
-    if (!err)
-        return LTX_EREQUEST;
-    va_start(ap, fmt);
-    text = ltx__vprintf(fmt, ap);
-    va_end(ap);
-    if (text)
-        e = ltx__error_new(LTX_EREQUEST, "%s", text);
-    free(text);
-    if (e && field && !(e->field = ltx__strdup(field))) {
-        ltx_error_free(e);
-        e = NULL;
-    }
-    ltx__error_raise(err, e, LTX_EREQUEST);
-    return LTX_EREQUEST;
-}
-
 static int overridden(const ltx_request *r, const char *name)
 {
     for (size_t i = 0; i < r->n_extras; i++)
@@ -402,7 +377,7 @@ static int check_enum(const ltx_request *r, const char *field, const char *value
     if (!value || overridden(r, field) || in_list(value, list))
         return LTX_OK;
     allowed = join(list);
-    rc = invalid(err, field, "%s: \"%s\" is not allowed for %s; allowed: %s", field, value,
+    rc = ltx__reject(err, field, "%s: \"%s\" is not allowed for %s; allowed: %s", field, value,
                  ltx_endpoint_name(r->endpoint), allowed ? allowed : "?");
     free(allowed);
     return rc;
@@ -414,14 +389,14 @@ static int check_range(const ltx_request *r, const char *field, bool has, double
     if (!has || overridden(r, field) || (v >= lo && v <= hi))
         return LTX_OK;
     if (hi >= 1e300)
-        return invalid(err, field, "%s: %g is out of range; allowed: at least %g", field, v, lo);
-    return invalid(err, field, "%s: %g is out of range; allowed: %g to %g", field, v, lo, hi);
+        return ltx__reject(err, field, "%s: %g is out of range; allowed: at least %g", field, v, lo);
+    return ltx__reject(err, field, "%s: %g is out of range; allowed: %g to %g", field, v, lo, hi);
 }
 
 static int check_text(const char *field, const char *v, ltx_error **err)
 {
     if (v && ltx__utf8_length(v) < 0)
-        return invalid(err, field, "%s: not valid UTF-8", field);
+        return ltx__reject(err, field, "%s: not valid UTF-8", field);
     return LTX_OK;
 }
 
@@ -434,7 +409,7 @@ static int check_uri(const ltx_request *r, const char *field, const char *v, ltx
     if (strncmp(v, "https://", 8) == 0 || strncmp(v, "ltx://", 6) == 0 ||
         strncmp(v, "data:", 5) == 0)
         return LTX_OK;
-    return invalid(err, field,
+    return ltx__reject(err, field,
                    "%s: \"%.40s\" is not a media URI; allowed: an https:// URL, a data: URI, or "
                    "an ltx:// URI from an upload",
                    field, v);
@@ -471,22 +446,22 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
 
     for (size_t i = 0; i < N_FIELDS; i++)
         if ((fields[i].required & ep) && !field_is_set(r, fields[i].name))
-            return invalid(err, fields[i].name, "%s is required for %s", fields[i].name,
+            return ltx__reject(err, fields[i].name, "%s is required for %s", fields[i].name,
                            ltx_endpoint_name(r->endpoint));
     if (ep & A2V && !field_is_set(r, "image_uri") &&
         (!field_is_set(r, "prompt") || (r->prompt && !*r->prompt && !overridden(r, "prompt"))))
-        return invalid(err, "prompt", "prompt: a non-empty prompt or an image_uri is required for "
+        return ltx__reject(err, "prompt", "prompt: a non-empty prompt or an image_uri is required for "
                                       "audio-to-video");
 
     if (r->prompt && !overridden(r, "prompt")) {
         chars = ltx__utf8_length(r->prompt);
         if (chars < 0)
-            return invalid(err, "prompt", "prompt: not valid UTF-8");
+            return ltx__reject(err, "prompt", "prompt: not valid UTF-8");
         if (chars > LTX_PROMPT_MAX_CHARS)
-            return invalid(err, "prompt", "prompt: %ld characters; allowed: at most %d", chars,
+            return ltx__reject(err, "prompt", "prompt: %ld characters; allowed: at most %d", chars,
                            LTX_PROMPT_MAX_CHARS);
         if (chars == 0 && (ep & (T2V | I2V)))
-            return invalid(err, "prompt", "prompt: must not be empty for %s",
+            return ltx__reject(err, "prompt", "prompt: must not be empty for %s",
                            ltx_endpoint_name(r->endpoint));
     }
     if ((rc = check_text("model", r->model, err)) != LTX_OK ||
@@ -504,7 +479,7 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
             (rc = ltx__media_check(i, r->input_files[i], err)) != LTX_OK)
             return rc;
     if (r->resolution && !overridden(r, "resolution") && !check_resolution_format(r->resolution))
-        return invalid(err, "resolution", "resolution: \"%.40s\" is not WIDTHxHEIGHT (e.g. 1920x1080)",
+        return ltx__reject(err, "resolution", "resolution: \"%.40s\" is not WIDTHxHEIGHT (e.g. 1920x1080)",
                        r->resolution);
     if ((rc = check_enum(r, "camera_motion", r->camera_motion, camera_motions, err)) != LTX_OK)
         return rc;
@@ -528,22 +503,22 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
         (rc = check_range(r, "guidance_scale", r->has_guidance, r->guidance_scale, 1, 50, err)) != LTX_OK)
         return rc;
     if (r->has_fps && !overridden(r, "fps") && r->fps <= 0)
-        return invalid(err, "fps", "fps: %d; allowed: 24, 25, 48 or 50 depending on the model",
+        return ltx__reject(err, "fps", "fps: %d; allowed: 24, 25, 48 or 50 depending on the model",
                        r->fps);
 
     if (ep & (T2V | I2V)) {
         if (r->has_duration && !overridden(r, "duration") &&
             (r->duration < 1 || r->duration != floor(r->duration)))
-            return invalid(err, "duration",
+            return ltx__reject(err, "duration",
                            "duration: %g s; allowed: a whole number of seconds (see the model "
                            "matrix), or automatic with ltx-2-5 models", r->duration);
         if (r->duration_auto && !overridden(r, "duration")) {
             if (r->model && strncmp(r->model, "ltx-2-5-", 8) != 0 && ltx__model_is_known(r->model))
-                return invalid(err, "duration",
+                return ltx__reject(err, "duration",
                                "duration: automatic length needs an ltx-2-5 model; allowed: "
                                "ltx-2-5-fast, ltx-2-5-pro");
             if (r->last_frame_uri || r->input_files[LTX_MEDIA_LAST_FRAME])
-                return invalid(err, "duration",
+                return ltx__reject(err, "duration",
                                "duration: automatic length cannot be combined with last_frame_uri");
         }
     }

@@ -129,27 +129,6 @@ LTX_API int ltx_media_type(const char *path, const char **media_type, ltx_error 
     return LTX_OK;
 }
 
-static int reject(ltx_error **err, int field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int reject(ltx_error **err, int field, const char *fmt, ...)
-{
-    va_list ap;
-    char *text;
-    ltx_error *e = NULL;
-
-    if (!err)
-        return LTX_EREQUEST;
-    va_start(ap, fmt);
-    text = ltx__vprintf(fmt, ap);
-    va_end(ap);
-    if (text && (e = ltx__error_new(LTX_EREQUEST, "%s", text)))
-        e->field = ltx__strdup(media_fields[field].name);
-    free(text);
-    ltx__error_raise(err, e, LTX_EREQUEST);
-    return LTX_EREQUEST;
-}
-
 /* Check the file for the field; on LTX_OK the fd is open for reading the bytes. */
 static int check_media(int field, const char *path, int *fd, uint64_t *size, const char **type,
                        ltx_error **err)
@@ -169,12 +148,12 @@ static int check_media(int field, const char *path, int *fd, uint64_t *size, con
     }
     if (!*type || !(kind & want)) {
         close(*fd);
-        return reject(err, field, "%s: %s is %s; allowed: %s", name, path,
+        return ltx__reject(err, media_fields[field].name, "%s: %s is %s; allowed: %s", name, path,
                       *type ? *type : "not a supported format", allowed_by_kind[want]);
     }
     if (*size == 0 || *size > LTX_UPLOAD_MAX_BYTES) {
         close(*fd);
-        return reject(err, field, "%s: %s is %llu bytes; allowed: 1 to %u bytes", name, path,
+        return ltx__reject(err, media_fields[field].name, "%s: %s is %llu bytes; allowed: 1 to %u bytes", name, path,
                       (unsigned long long)*size, LTX_UPLOAD_MAX_BYTES);
     }
     return LTX_OK;
