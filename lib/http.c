@@ -167,6 +167,8 @@ struct ltx_http_xfer {
     uint64_t last_change_ms;
     curl_off_t last_seen;
     uint64_t reported;
+    size_t body_pos;        /* bytes of an in-memory body handed to libcurl so far */
+    int resend_refused;     /* libcurl wanted to send the body again; it may not */
     char errbuf[CURL_ERROR_SIZE];
     char range[32];
 };
@@ -313,6 +315,35 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         return 0;
     }
     return len;
+}
+
+/* POST bodies go out through this callback, not CURLOPT_POSTFIELDS. When a reused connection
+ * dies before any answer, libcurl sends the request again on a new connection by itself; for a
+ * submit whose body the server may already have read, that could bill a second job without
+ * anyone knowing. A resend of a callback body needs a rewind first, and on_seek_memory refuses
+ * it once any byte has gone: the attempt then ends as sent with an unknown outcome, and the
+ * retry policy, not libcurl, decides whether it may be repeated. */
+static size_t on_read_memory(char *buf, size_t size, size_t nitems, void *ud)
+{
+    xfer *x = ud;
+    size_t n = x->rq->body_len - x->body_pos;
+
+    if (n > size * nitems)
+        n = size * nitems;
+    if (n)
+        memcpy(buf, (const char *)x->rq->body + x->body_pos, n);
+    x->body_pos += n;
+    return n;
+}
+
+static int on_seek_memory(void *ud, curl_off_t offset, int origin)
+{
+    xfer *x = ud;
+
+    if (origin == SEEK_SET && offset == 0 && x->body_pos == 0)
+        return CURL_SEEKFUNC_OK;
+    x->resend_refused = 1;
+    return CURL_SEEKFUNC_FAIL;
 }
 
 /* PUT bodies stream from the file: memory stays flat whatever the file's size. */
@@ -462,7 +493,10 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
     if (strcmp(rq->method, "POST") == 0) {
         cc |= curl_easy_setopt(h, CURLOPT_POST, 1L);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
-        cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+        cc |= curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read_memory);
+        cc |= curl_easy_setopt(h, CURLOPT_READDATA, x);
+        cc |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek_memory);
+        cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     } else if (strcmp(rq->method, "PUT") == 0 && rq->body_from_fd) {
         if (lseek(rq->body_fd, 0, SEEK_SET) != 0)
             return LTX_EIO;
@@ -553,6 +587,12 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
     curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     rs->request_sent = !failed_before_sending(cc) && (request_size > 0 || rs->http_status);
     rs->transport_status = transport_class(cc);
+    if (x->resend_refused && cc != CURLE_OK) {
+        rs->request_sent = 1;
+        rs->transport_status = LTX_ENETWORK;
+        snprintf(x->errbuf, sizeof(x->errbuf),
+                 "the connection closed after the request was sent and before any answer");
+    }
     if (cc == CURLE_WRITE_ERROR && rs->sink_status)
         rs->transport_status = rs->sink_status;
     if (cc == CURLE_WRITE_ERROR && rs->cancelled)
