@@ -75,6 +75,24 @@ START_TEST(a_reset_after_the_submit_was_sent_is_never_retried)
 }
 END_TEST
 
+START_TEST(a_reset_on_a_reused_connection_is_not_sent_again)
+{
+    ltx_error *err = NULL;
+
+    /* libcurl resends a request by itself when a reused connection dies before any answer;
+     * this server read the submit first, so that resend would be a second billed job */
+    ck_assert_int_eq(generate(0, NULL), LTX_OK); /* leaves a kept-alive connection */
+    lmock_reset_counters(mock);
+    fault(LMOCK_FAULT_RESET_AFTER_BODY, "POST", "/v2/text-to-video", 0, 5);
+    ck_assert_int_eq(generate(0, &err), LTX_ENETWORK);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/text-to-video"), 1);
+    ck_assert(ltx_error_possibly_executed(err));
+    ck_assert_uint_eq(ltx_error_attempts(err), 1);
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "may bill"));
+    ltx_error_free(err);
+}
+END_TEST
+
 START_TEST(a_submit_answer_cut_short_is_never_retried)
 {
     ltx_error *err = NULL;
@@ -310,6 +328,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, a_429_without_retry_after_is_retried_with_backoff);
     tcase_add_test(tc, a_503_storm_that_passes_is_weathered);
     tcase_add_test(tc, a_reset_after_the_submit_was_sent_is_never_retried);
+    tcase_add_test(tc, a_reset_on_a_reused_connection_is_not_sent_again);
     tcase_add_test(tc, a_submit_answer_cut_short_is_never_retried);
     tcase_add_test(tc, polls_survive_resets_and_short_answers);
     tcase_add_test(tc, a_server_that_is_down_is_retried_as_not_sent);
