@@ -133,6 +133,7 @@ struct lmock {
     unsigned uploads_with_auth;
     unsigned expire_ms;
     int serve_any_result;
+    int hold; /* lmock_hold(): every job reads as pending */
     char *result_base; /* NULL: base_url */
 };
 
@@ -1223,8 +1224,12 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
         reply_errorf(r, MHD_HTTP_NOT_FOUND, "Job %s not found", rt->id);
         return;
     }
-    j->polls++;
-    phase = job_phase_now(m, j);
+    if (m->hold && !j->completed_at[0]) { /* a held queue: polls do not count */
+        phase = PHASE_PENDING;
+    } else {
+        j->polls++;
+        phase = job_phase_now(m, j);
+    }
     if (phase == PHASE_DONE && !j->completed_at[0]) {
         struct timespec done;
         if (m->time_based)
@@ -2511,6 +2516,13 @@ int lmock_fault_add_json(lmock *m, const char *json, char *err, size_t err_len)
         err_len = sizeof scratch;
     }
     return fault_add_jsonb(m, json, json ? strlen(json) : 0, err, err_len);
+}
+
+void lmock_hold(lmock *m, int hold)
+{
+    pthread_mutex_lock(&m->lock);
+    m->hold = hold != 0;
+    pthread_mutex_unlock(&m->lock);
 }
 
 void lmock_set_result_base(lmock *m, const char *base_url)

@@ -184,6 +184,14 @@ int lmock_fault_add_json(lmock *m, const char *json, char *err, size_t err_len);
  * server started with serve_any_result. NULL restores the default. */
 void lmock_set_result_base(lmock *m, const char *base_url);
 
+/* Addition: hold (non-zero) or release (0) the queue. While held, every job
+ * not yet completed reads as pending and polls do not count towards its progress, like a busy
+ * queue: a test can have many jobs accepted before any can finish, whatever the
+ * machine's speed. Once released, poll-driven jobs go on from where they were;
+ * time-driven ones (pending_ms, processing_ms) from where their clock now
+ * stands. */
+void lmock_hold(lmock *m, int hold);
+
 /* Counters and records of what the server saw. `method` may be NULL (any);
  * `path_prefix` may be NULL (any). Counts every request, faulted or not. */
 unsigned lmock_count(lmock *m, const char *method, const char *path_prefix);
