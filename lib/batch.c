@@ -479,7 +479,7 @@ static void poll_ended(entry *e, ltx_step step, int rc)
 {
     ltx__call_finish(&e->call);
     if (step == LTX_STEP_FAILED) {
-        entry_end(e, ltx__job_poll_failed(e->job, e->poll_what, rc, &e->err));
+        entry_end(e, ltx__job_poll_failed(e->job, e->poll_what, rc, e->batch->deadline, &e->err));
         return;
     }
     if ((rc = ltx__job_poll_apply(e->job, &e->rs, e->poll_what, &e->err)) != LTX_OK) {

@@ -153,8 +153,10 @@ LTX_INTERNAL int ltx__job_announce(ltx_job *job, ltx_progress_ctx *pc, ltx_error
 
 /* The poll's URL and its name in messages. */
 LTX_INTERNAL int ltx__job_poll_strings(const ltx_job *job, char **url, char **what);
-/* A failed poll call: say what a 404 means, and attach the job's id. */
-LTX_INTERNAL int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, ltx_error **err);
+/* A failed poll call: say what a 404 means, and what a poll cut short by the call's deadline
+ * (UINT64_MAX: none) means, and attach the job's id. */
+LTX_INTERNAL int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, uint64_t deadline,
+                                      ltx_error **err);
 /* Apply a poll's 2xx answer to the job (rs is freed). */
 LTX_INTERNAL int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what,
                                      ltx_error **err);

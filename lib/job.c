@@ -256,9 +256,26 @@ int ltx__job_poll_strings(const ltx_job *job, char **url, char **what)
     return LTX_ENOMEM;
 }
 
-int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, ltx_error **err)
+static char *timed_out_text(const ltx_job *job)
 {
-    if (rc == LTX_ENOTFOUND && err && *err) {
+    return ltx__printf("job %s is still %s at the deadline; it keeps running (resume with its id)",
+                       job->id, job->status ? job->status : "queued");
+}
+
+int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, uint64_t deadline,
+                         ltx_error **err)
+{
+    const ltx_clock *clk = job->client->clock;
+
+    /* the deadline ended a poll in flight: the same news as a deadline between two polls */
+    if (rc == LTX_ETIMEDOUT && deadline != UINT64_MAX && clk->now_ms(clk->ud) >= deadline &&
+        err && *err) {
+        char *text = timed_out_text(job);
+
+        if (text)
+            ltx__error_compose(*err, text);
+        free(text);
+    } else if (rc == LTX_ENOTFOUND && err && *err) {
         char *text = ltx__printf("%s: not found or expired (the API keeps jobs for 24 hours "
                                  "after they finish)", what);
 
@@ -317,7 +334,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
     rq.with_auth = 1;
     rq.deadline = deadline;
     if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
-        rc = ltx__job_poll_failed(job, what, rc, err);
+        rc = ltx__job_poll_failed(job, what, rc, deadline, err);
     else
         rc = ltx__job_poll_apply(job, &rs, what, err);
     free(url);
@@ -379,11 +396,11 @@ int ltx__job_poll_settled(ltx_job *job, ltx_progress_ctx *pc, int *rc, ltx_error
 
 int ltx__job_timed_out(ltx_job *job, ltx_error **err)
 {
-    return with_job(err, job,
-                    ltx__fail(err, LTX_ETIMEDOUT,
-                              "job %s is still %s at the deadline; it keeps running "
-                              "(resume with its id)", job->id,
-                              job->status ? job->status : "queued"));
+    char *text = timed_out_text(job);
+    int rc = ltx__fail(err, LTX_ETIMEDOUT, "%s", text ? text : "the deadline passed");
+
+    free(text);
+    return with_job(err, job, rc);
 }
 
 int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint64_t deadline,

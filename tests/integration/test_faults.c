@@ -224,11 +224,40 @@ START_TEST(waiting_ends_at_the_deadline_with_the_job_id)
     ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 200), LTX_OK);
     ck_assert_int_eq(generate(0, &err), LTX_ETIMEDOUT);
     ck_assert_ptr_nonnull(ltx_error_job_id(err));
-    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "pending"));
+    /* "pending", or "queued" when the deadline came before the first poll's answer */
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "at the deadline; it keeps running"));
     ck_assert_uint_eq(lmock_jobs_accepted(slow), 1);
     ck_assert_int_eq(itest_dir_entries(), 0);
     ltx_error_free(err);
     lmock_stop(slow);
+}
+END_TEST
+
+START_TEST(a_poll_cut_short_by_the_deadline_says_the_job_keeps_running)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_job *job = NULL;
+    ltx_error *err = NULL;
+    lmock_fault f = {0};
+
+    /* the poll's answer is held past the deadline: the call ends mid-poll */
+    f.kind = LMOCK_FAULT_DELAY;
+    f.method = "GET";
+    f.path_prefix = "/v2/text-to-video/";
+    f.delay_ms = 60000;
+    f.times = 1;
+    lmock_fault_add(mock, &f);
+    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_deadline_ms(client, 1500), LTX_OK);
+    ck_assert_int_eq(ltx_job_wait(job, 0, NULL, NULL, &err), LTX_ETIMEDOUT);
+    ck_assert_str_eq(ltx_error_job_id(err), ltx_job_id(job));
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), ltx_job_id(job)));
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "still queued at the deadline"));
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "resume with its id"));
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 1);
+    ltx_error_free(err);
+    ltx_job_free(job);
+    ltx_request_free(req);
 }
 END_TEST
 
@@ -336,6 +365,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, a_huge_error_body_is_kept_bounded);
     tcase_add_test(tc, a_redirect_to_another_host_is_not_followed_and_gets_no_key);
     tcase_add_test(tc, waiting_ends_at_the_deadline_with_the_job_id);
+    tcase_add_test(tc, a_poll_cut_short_by_the_deadline_says_the_job_keeps_running);
     tcase_add_test(tc, an_expired_job_reads_as_not_found);
     tcase_add_test(tc, per_call_settings_override_the_client);
     tcase_add_test(tc, a_per_call_deadline_ends_the_wait);
