@@ -42,6 +42,22 @@ grep -q pending "$WORK/out" && ok "status says pending" || fail "status printed:
 run download text-to-video "$job" -o "$WORK/later.mp4"
 expect "download of the job by id waits and writes the video" 0 "$WORK/later.mp4"
 
+# the mock's held queue (POST /_mock/hold): a job stays pending, however often it is polled,
+# until the queue is released; without the hold, three polls would have completed it
+if command -v curl >/dev/null 2>&1 && curl -sf -X POST "$LTX_BASE_URL/_mock/hold" >/dev/null 2>&1; then
+    run text-to-video $T2V --no-wait
+    set -- $(cat "$WORK/out")
+    held=${2:-none}
+    run status text-to-video "$held" && run status text-to-video "$held" && run status text-to-video "$held"
+    grep -q pending "$WORK/out" && ok "a job in a held queue is still pending after three polls" ||
+        fail "status printed: $(cat "$WORK/out")"
+    curl -sf "$LTX_BASE_URL/_mock/stats" | grep -Eq '"held": ?true' && ok "the mock's stats say it is held" ||
+        fail "stats: $(curl -s "$LTX_BASE_URL/_mock/stats")"
+    curl -sf -X DELETE "$LTX_BASE_URL/_mock/hold" >/dev/null
+    run --timeout 60 download text-to-video "$held" -o "$WORK/held.mp4"
+    expect "once the queue is released the job completes and downloads" 0 "$WORK/held.mp4"
+fi
+
 run --json text-to-video $T2V -o "$WORK/json.mp4"
 expect "--json run" 0 "$WORK/json.mp4"
 grep -q '"ok":true' "$WORK/out" && grep -q '"job_id":"' "$WORK/out" && ok "--json prints ok and the job id" || fail "--json printed: $(cat "$WORK/out")"

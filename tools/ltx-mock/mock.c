@@ -2026,11 +2026,12 @@ static json_t *control_stats(lmock *m, struct MHD_Connection *conn)
             starts_with(pc->path, want_prefix))
             matching += pc->count;
     }
-    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests", (json_int_t)requests,
+    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "requests", (json_int_t)requests,
                   "jobs_accepted", (json_int_t)m->jobs_accepted, "downloads_with_auth",
                   (json_int_t)m->downloads_with_auth, "submits", (json_int_t)submits, "polls",
                   (json_int_t)polls, "downloads", (json_int_t)downloads, "uploads",
-                  (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth);
+                  (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth,
+                  "held", m->hold);
     pthread_mutex_unlock(&m->lock);
     if (v && (want_method || want_prefix) &&
         json_object_set_new(v, "count", json_integer((json_int_t)matching)) != 0) {
@@ -2145,6 +2146,13 @@ static void handle_control(lmock *m, struct MHD_Connection *conn, const char *me
             reply_json(r, MHD_HTTP_OK, control_requests(m, conn));
         else
             allowed = "GET";
+    } else if (strcmp(what, "hold") == 0) {
+        if (post || strcmp(method, "DELETE") == 0) {
+            lmock_hold(m, post);
+            reply_text(r, MHD_HTTP_NO_CONTENT, NULL, strdup(""));
+        } else {
+            allowed = "POST, DELETE";
+        }
     } else if (strcmp(what, "reset") == 0) {
         if (post) {
             lmock_reset(m);
@@ -2155,7 +2163,7 @@ static void handle_control(lmock *m, struct MHD_Connection *conn, const char *me
     } else {
         reply_errorf(r, MHD_HTTP_NOT_FOUND,
                      "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
-                     "/_mock/requests and /_mock/reset",
+                     "/_mock/requests, /_mock/hold and /_mock/reset",
                      method, url);
     }
     if (allowed) {
@@ -2662,4 +2670,5 @@ void lmock_reset(lmock *m)
 {
     lmock_faults_clear(m);
     lmock_reset_counters(m);
+    lmock_hold(m, 0);
 }

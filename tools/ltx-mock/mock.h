@@ -142,13 +142,15 @@ void lmock_options_init(lmock_options *opts);
  *                          whose "times" is what is left.
  *   GET    /_mock/stats    200 {"requests","jobs_accepted","downloads_with_auth",
  *                          "submits","polls","downloads","uploads",
- *                          "uploads_with_auth"}; with ?method=M&path_prefix=P
+ *                          "uploads_with_auth","held"}; with ?method=M&path_prefix=P
  *                          also "count": lmock_count(m, M, P).
  *   GET    /_mock/requests 200, the recorded requests (lmock_last_*), newest
  *                          first: [{"method","path","headers":{..},"body"}];
  *                          "body" is null when not UTF-8 text ("body_len" is
  *                          always there); ?path_prefix=P&limit=N filter.
- *   POST   /_mock/reset    clear faults and counters (not jobs, not uploads); 204.
+ *   POST   /_mock/hold     lmock_hold(m, 1); DELETE /_mock/hold releases; 204.
+ *   POST   /_mock/reset    clear faults and counters, release a hold (not jobs,
+ *                          not uploads); 204.
  * A fault spec is the JSON form of lmock_fault:
  *   {"kind": "status", "method": "POST", "path_prefix": "/v2/text-to-video",
  *    "status": 422, "error_type": null, "message": null, "retry_after": null,
@@ -226,8 +228,8 @@ const unsigned char *lmock_video(const lmock *m, size_t *len);
 /* Reset counters and records (not jobs, not faults). */
 void lmock_reset_counters(lmock *m);
 
-/* Addition: lmock_faults_clear() and lmock_reset_counters() at once, as POST
- * /_mock/reset does. */
+/* Addition: lmock_faults_clear(), lmock_reset_counters() and lmock_hold(m, 0) at
+ * once, as POST /_mock/reset does. */
 void lmock_reset(lmock *m);
 
 #ifdef __cplusplus
