@@ -150,5 +150,25 @@ expect "reframe (v2 only)" 0 "$WORK/e-reframe.mp4"
 run hdr --sync --video "$VIDEO_FILE" -o "$WORK/e-hdr-sync.zip"
 expect "hdr has no v1 surface: a usage error" 2 "-$WORK/e-hdr-sync.zip"
 
+# ltx-mock --video FILE serves that file as every result, byte for byte; a bad FILE stops it
+head -c 300000 /dev/urandom >"$WORK/own.bin"
+"$MOCK_BIN" --port 0 --port-file "$WORK/own.port" --quiet --api-key "$SECRET" --video "$WORK/own.bin" \
+    >"$WORK/own.out" 2>&1 &
+own_pid=$!
+i=0
+while [ ! -s "$WORK/own.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+rc=1
+[ -s "$WORK/own.port" ] && {
+    eval "$LTX --poll-interval 50 --base-url http://127.0.0.1:$(cat "$WORK/own.port") text-to-video $T2V -o '$WORK/own.mp4'" \
+        >"$WORK/out" 2>"$WORK/err"
+    rc=$?
+}
+kill $own_pid 2>/dev/null; wait $own_pid 2>/dev/null
+[ $rc -eq 0 ] && cmp -s "$WORK/own.bin" "$WORK/own.mp4" && ok "ltx-mock --video serves that file as the result" ||
+    fail "ltx-mock --video: exit $rc, $(cat "$WORK/own.out")"
+"$MOCK_BIN" --port 0 --video "$WORK/no-such.mp4" >"$WORK/out" 2>&1; rc=$?
+[ $rc -ne 0 ] && grep -q 'no-such.mp4' "$WORK/out" && ok "ltx-mock --video with a missing file exits with its name" ||
+    fail "ltx-mock --video missing: exit $rc, $(cat "$WORK/out")"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

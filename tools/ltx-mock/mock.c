@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,7 +112,8 @@ struct lmock {
     unsigned pending_polls, processing_polls, pending_ms, processing_ms;
     int time_based;
     int quiet;
-    unsigned char *video_owned;
+    void *video_map;      /* --video mapped, not read: a 1 GiB file costs no heap */
+    size_t video_map_len;
     const unsigned char *video;
     size_t video_len;
     uint64_t id_salt;     /* first half of every x-request-id */
@@ -2328,40 +2332,32 @@ void lmock_options_init(lmock_options *opts)
 
 static int video_load(lmock *m, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL, *bigger;
-    size_t len = 0, cap = 0, n;
-    int rc = -1;
+    struct stat st;
+    void *map;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (!f) {
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        fprintf(stderr, "ltx-mock: %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+        fprintf(stderr, "ltx-mock: %s: not a regular, non-empty file\n", path);
+        close(fd);
+        return -1;
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) {
         fprintf(stderr, "ltx-mock: %s: %s\n", path, strerror(errno));
         return -1;
     }
-    for (;;) {
-        bigger = grow(buf, &cap, len + 65536, 1);
-        if (!bigger) {
-            fprintf(stderr, "ltx-mock: %s: out of memory\n", path);
-            goto out;
-        }
-        buf = bigger;
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f)) {
-        fprintf(stderr, "ltx-mock: %s: read error\n", path);
-        goto out;
-    }
-    m->video_owned = buf;
-    m->video = buf;
-    m->video_len = len;
-    buf = NULL;
-    rc = 0;
-out:
-    free(buf);
-    fclose(f);
-    return rc;
+    m->video_map = map;
+    m->video_map_len = (size_t)st.st_size;
+    m->video = map;
+    m->video_len = (size_t)st.st_size;
+    return 0;
 }
 
 static void lmock_free(lmock *m)
@@ -2385,7 +2381,8 @@ static void lmock_free(lmock *m)
         free(m->counts[i].path);
     }
     free(m->counts);
-    free(m->video_owned);
+    if (m->video_map)
+        munmap(m->video_map, m->video_map_len);
     free(m->api_key);
     pthread_mutex_destroy(&m->lock);
     free(m);
