@@ -535,10 +535,8 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
         ltx__http_resp_free(rs);
         if ((*rc = ltx__sink_commit(sink, err)) != LTX_OK)
             return LTX_STEP_FAILED;
-        if (ltx__progress_emit(c, d->pc, LTX_STAGE_DOWNLOADING, NULL, total, total)) {
-            *rc = ltx__fail(err, LTX_ECANCELLED, "cancelled after the download finished");
-            return LTX_STEP_FAILED;
-        }
+        /* the output is whole and in place: this last report tells, it cannot take it back */
+        (void)ltx__progress_emit(c, d->pc, LTX_STAGE_DOWNLOADING, NULL, total, total);
         *rc = LTX_OK;
         return LTX_STEP_DONE;
     }

@@ -230,6 +230,28 @@ START_TEST(cancel_while_waiting_keeps_the_job_id_and_writes_nothing)
 }
 END_TEST
 
+/* The last DOWNLOADING report comes once the paid video is whole and in place: a "stop" there
+ * must not turn a finished generation into an error (the fixture is smaller than the interval
+ * of reports during a transfer, so the last report is the only one). */
+START_TEST(a_stop_at_the_last_report_keeps_the_finished_video)
+{
+    ltx_request *req = itest_t2v(_i);
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+    progress_log log = {0};
+
+    log.cancel_at_stage = LTX_STAGE_DOWNLOADING;
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("kept.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, record_progress, &log, &err), LTX_OK);
+    ck_assert_ptr_null(err);
+    ck_assert_int_eq(log.downloading, 1);
+    ck_assert_uint_eq(log.last_bytes, log.last_total);
+    ck_assert(itest_is_mock_video(itest_path("kept.mp4")));
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
 /* The invalid requests the API documents, each built on a valid base, each refused with the
  * field named and the allowed values listed, before any byte reaches the server. */
 static ltx_request *base(int endpoint)
@@ -361,6 +383,7 @@ Suite *suite_t2v(void)
     tcase_add_test(tc, memory_and_callback_sinks_receive_the_same_bytes);
     tcase_add_test(tc, submit_wait_download_and_resume_by_id);
     tcase_add_test(tc, cancel_while_waiting_keeps_the_job_id_and_writes_nothing);
+    tcase_add_loop_test(tc, a_stop_at_the_last_report_keeps_the_finished_video, 0, 2); /* v2, v1 */
     tcase_add_loop_test(tc, invalid_requests_never_reach_the_server, 0,
                         (int)(sizeof(invalid_cases) / sizeof(invalid_cases[0])));
     suite_add_tcase(s, tc);
