@@ -19,6 +19,7 @@ import (
 // progressState travels to C as a runtime/cgo.Handle in the void *userdata.
 type progressState struct {
 	fn       ProgressFunc
+	stop     error // what fn returned to stop the call
 	panicked bool
 	panicVal interface{}
 }
@@ -26,7 +27,7 @@ type progressState struct {
 //export ltxgoProgress
 func ltxgoProgress(p *C.ltx_progress, h C.uintptr_t) (rc C.int) {
 	st, ok := cgo.Handle(h).Value().(*progressState)
-	if !ok || st.panicked {
+	if !ok || st.stop != nil || st.panicked {
 		return 1
 	}
 	// A panic must not unwind through libltx's C frames: keep it, stop the
@@ -45,15 +46,18 @@ func ltxgoProgress(p *C.ltx_progress, h C.uintptr_t) (rc C.int) {
 		Total:   uint64(C.ltx_progress_total(p)),
 		Elapsed: time.Duration(C.ltx_progress_elapsed_ms(p)) * time.Millisecond,
 	}
-	if st.fn(pr) {
-		return 0
+	if err := st.fn(pr); err != nil {
+		st.stop = err
+		return 1
 	}
-	return 1
+	return 0
 }
 
 // callWithProgress runs call with a handle for fn (0, meaning no callback, when
-// fn is nil) and an error out-pointer, and turns the result into an error. A panic
-// of the callback is re-raised after libltx returned and the error was freed.
+// fn is nil) and an error out-pointer, and turns the result into an error. The
+// error fn stopped the call with becomes the Cause of the ErrCancelled it
+// returns. A panic of the callback is re-raised after libltx returned and the
+// error was freed.
 func callWithProgress(fn ProgressFunc, call func(h C.uintptr_t, e **C.ltx_error) C.int) error {
 	var e *C.ltx_error
 	if fn == nil {
@@ -69,5 +73,9 @@ func callWithProgress(fn ProgressFunc, call func(h C.uintptr_t, e **C.ltx_error)
 		}
 		panic(st.panicVal)
 	}
-	return takeError(rc, e)
+	err := takeError(rc, e)
+	if le, ok := err.(*Error); ok && st.stop != nil && le.Code == CodeCancelled {
+		le.Cause = st.stop
+	}
+	return err
 }

@@ -69,14 +69,20 @@ type Error struct {
 	Attempts         uint          // HTTP attempts made (0 when nothing was sent)
 	TransportMessage string        // libcurl's error text, or ""
 	Body             []byte        // a bounded copy of the response body, or nil
+	Cause            error         // the error a ProgressFunc stopped the call with, or nil
 }
 
-// Error returns the message libltx built (it names the request id when there is one).
+// Error returns the message libltx built (it names the request id when there is
+// one), followed by the Cause when there is one.
 func (e *Error) Error() string {
-	if e.Message != "" {
-		return "ltx: " + e.Message
+	msg := e.Message
+	if msg == "" {
+		msg = e.Code.String()
 	}
-	return "ltx: " + e.Code.String()
+	if e.Cause != nil {
+		msg += ": " + e.Cause.Error()
+	}
+	return "ltx: " + msg
 }
 
 // Is reports whether target is an *Error of the same Code, so that
@@ -85,6 +91,10 @@ func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
 	return ok && t != nil && t.Code == e.Code
 }
+
+// Unwrap returns the Cause, so that errors.Is and errors.As also find the error
+// a ProgressFunc stopped the call with.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func sentinel(c Code) *Error { return &Error{Code: c, RetryAfter: -1} }
 

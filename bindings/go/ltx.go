@@ -134,10 +134,12 @@ type Progress struct {
 }
 
 // ProgressFunc is called on the calling goroutine during Generate, Wait and
-// Download. Return true to go on; false stops the call with ErrCancelled (the
-// job itself keeps running on the server and is billed). A panic in the
-// callback stops the call and is re-raised when it returns.
-type ProgressFunc func(Progress) bool
+// Download. Return nil to go on, as a callback that only observes does. A
+// non-nil error stops the call, which returns an *Error that matches both
+// ErrCancelled and the callback's error with errors.Is (the job itself keeps
+// running on the server and is billed). A panic in the callback stops the call
+// and is re-raised when it returns.
+type ProgressFunc func(Progress) error
 
 // ---------------------------------------------------------------------- Client
 

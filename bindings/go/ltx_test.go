@@ -227,9 +227,9 @@ func TestProgress(t *testing.T) {
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
 	out := filepath.Join(t.TempDir(), "out.mp4")
 	var got []ltx.Progress
-	err := c.Generate(req, out, func(p ltx.Progress) bool {
+	err := c.Generate(req, out, func(p ltx.Progress) error {
 		got = append(got, p)
-		return true
+		return nil
 	})
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
@@ -317,7 +317,7 @@ func TestSubmitOpenWaitDownload(t *testing.T) {
 		t.Fatalf("reopened job %q on %v", job.ID(), job.Endpoint())
 	}
 	var stages []ltx.Stage
-	if err := job.Wait(func(p ltx.Progress) bool { stages = append(stages, p.Stage); return true }); err != nil {
+	if err := job.Wait(func(p ltx.Progress) error { stages = append(stages, p.Stage); return nil }); err != nil {
 		t.Fatalf("Wait: %v", err)
 	}
 	if job.State() != ltx.JobCompleted || job.Status() != "completed" || job.ResultURL() == "" {
@@ -333,16 +333,39 @@ func TestSubmitOpenWaitDownload(t *testing.T) {
 	assertSameFile(t, out)
 }
 
-// A callback returning false cancels the call; a panic in it is re-raised in Go.
+// A callback returning an error cancels the call, which returns an error that is
+// both ErrCancelled and the callback's; a panic in it is re-raised in Go.
 func TestProgressCancelAndPanic(t *testing.T) {
 	c := newClient(t)
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
 	dir := t.TempDir()
-	err := c.Generate(req, filepath.Join(dir, "out.mp4"), func(p ltx.Progress) bool {
-		return p.Stage != ltx.StageWaiting
+	errEnough := errors.New("enough waiting")
+	stopped := false
+	err := c.Generate(req, filepath.Join(dir, "out.mp4"), func(p ltx.Progress) error {
+		if stopped {
+			t.Errorf("callback ran again after it stopped the call: %+v", p)
+		}
+		if p.Stage == ltx.StageWaiting {
+			stopped = true
+			return errEnough
+		}
+		return nil
 	})
 	if !errors.Is(err, ltx.ErrCancelled) {
 		t.Fatalf("want ErrCancelled, got %v", err)
+	}
+	if !errors.Is(err, errEnough) {
+		t.Fatalf("want the callback's error, got %v", err)
+	}
+	var le *ltx.Error
+	if !errors.As(err, &le) || le.Cause != errEnough || le.JobID == "" {
+		t.Fatalf("want an *ltx.Error with the job id and Cause %v, got %#v", errEnough, err)
+	}
+	if !strings.HasSuffix(err.Error(), ": enough waiting") {
+		t.Errorf("message %q does not end with the callback's error", err)
+	}
+	if !stopped {
+		t.Error("the callback never saw a WAITING report")
 	}
 	assertEmptyDir(t, dir)
 
@@ -352,7 +375,7 @@ func TestProgressCancelAndPanic(t *testing.T) {
 		}
 		assertEmptyDir(t, dir)
 	}()
-	c.Generate(req, filepath.Join(dir, "out.mp4"), func(ltx.Progress) bool { panic("boom") })
+	c.Generate(req, filepath.Join(dir, "out.mp4"), func(ltx.Progress) error { panic("boom") })
 	t.Fatal("the panic did not propagate")
 }
 
