@@ -26,6 +26,7 @@ mod error;
 pub use error::{Error, ErrorKind};
 
 use std::ffi::{CStr, CString};
+use std::ops::ControlFlow;
 use std::os::raw::{c_int, c_void};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
@@ -223,13 +224,14 @@ pub struct Progress {
 }
 
 /// A progress callback: runs on the calling thread during the call that took it.
-/// Return `true` to go on; `false` stops the call with [`ErrorKind::Cancelled`]
+/// Return `ControlFlow::Continue(())` to go on, as a callback that only observes
+/// does; `ControlFlow::Break(())` stops the call with [`ErrorKind::Cancelled`]
 /// (the job keeps running on the server and is billed). A panic in the callback
 /// stops the call and resumes unwinding once libltx has returned.
-pub type ProgressFn<'a> = &'a mut dyn FnMut(&Progress) -> bool;
+pub type ProgressFn<'a> = &'a mut dyn FnMut(&Progress) -> ControlFlow<()>;
 
 struct ProgressCtx<'a> {
-    f: &'a mut dyn FnMut(&Progress) -> bool,
+    f: &'a mut dyn FnMut(&Progress) -> ControlFlow<()>,
     panic: Option<Box<dyn std::any::Any + Send + 'static>>,
 }
 
@@ -250,8 +252,8 @@ unsafe extern "C" fn progress_trampoline(p: *const sys::ltx_progress, userdata: 
     // Unwinding into C is undefined behaviour: catch, stop the call, resume later.
     let f = &mut ctx.f;
     match panic::catch_unwind(AssertUnwindSafe(|| f(&report))) {
-        Ok(true) => 0,
-        Ok(false) => 1,
+        Ok(ControlFlow::Continue(())) => 0,
+        Ok(ControlFlow::Break(())) => 1,
         Err(payload) => {
             ctx.panic = Some(payload);
             1

@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::ops::ControlFlow;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -198,7 +199,7 @@ fn progress_stages() {
     let mut seen: Vec<Progress> = Vec::new();
     let mut record = |p: &Progress| {
         seen.push(p.clone());
-        true
+        ControlFlow::Continue(())
     };
     client.generate(&text_to_video(models::LTX_2_3_FAST, 6.0), &out, Some(&mut record)).unwrap();
     assert_sample(&out);
@@ -262,7 +263,7 @@ fn submit_open_wait_download() {
     let mut stages = Vec::new();
     job.wait(Some(&mut |p: &Progress| {
         stages.push(p.stage);
-        true
+        ControlFlow::Continue(())
     }))
     .unwrap();
     assert_eq!(job.state(), JobState::Completed);
@@ -275,7 +276,7 @@ fn submit_open_wait_download() {
     assert_sample(&out);
 }
 
-/// A callback returning false cancels; a panic in it resumes after libltx returned.
+/// A callback returning Break cancels; a panic in it resumes after libltx returned.
 #[test]
 fn cancel_and_panic() {
     let mock = Mock::start();
@@ -283,15 +284,23 @@ fn cancel_and_panic() {
     let req = text_to_video(models::LTX_2_3_FAST, 6.0);
     let dir = TempDir::new("cancel");
     let out = dir.path().join("out.mp4");
-    let err = client
-        .generate(&req, &out, Some(&mut |p: &Progress| p.stage != Stage::Waiting))
-        .unwrap_err();
+    let mut stopped = false;
+    let mut stop_when_waiting = |p: &Progress| {
+        assert!(!stopped, "the callback ran again after it stopped the call: {:?}", p);
+        if p.stage == Stage::Waiting {
+            stopped = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    };
+    let err = client.generate(&req, &out, Some(&mut stop_when_waiting)).unwrap_err();
+    assert!(stopped, "the callback never saw a WAITING report");
     assert_eq!(err.kind(), ErrorKind::Cancelled, "{}", err);
     assert!(err.job_id.is_some(), "a cancelled wait names its job: {:?}", err);
     assert!(dir.files().is_empty());
 
     let caught = panic::catch_unwind(AssertUnwindSafe(|| {
-        let _ = client.generate(&req, &out, Some(&mut |_: &Progress| -> bool { panic!("boom") }));
+        let _ = client.generate(&req, &out, Some(&mut |_: &Progress| -> ControlFlow<()> { panic!("boom") }));
     }));
     let payload = caught.expect_err("the panic did not propagate");
     assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
