@@ -238,15 +238,9 @@ START_TEST(a_poll_cut_short_by_the_deadline_says_the_job_keeps_running)
     ltx_request *req = itest_t2v(0);
     ltx_job *job = NULL;
     ltx_error *err = NULL;
-    lmock_fault f = {0};
 
-    /* the poll's answer is held past the deadline: the call ends mid-poll */
-    f.kind = LMOCK_FAULT_DELAY;
-    f.method = "GET";
-    f.path_prefix = "/v2/text-to-video/";
-    f.delay_ms = 60000;
-    f.times = 1;
-    lmock_fault_add(mock, &f);
+    /* the poll's answer is held 3 s, past the 1.5 s deadline: the call ends mid-poll */
+    fault(LMOCK_FAULT_DELAY, "GET", "/v2/text-to-video/", 0, 1);
     ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_deadline_ms(client, 1500), LTX_OK);
     ck_assert_int_eq(ltx_job_wait(job, 0, NULL, NULL, &err), LTX_ETIMEDOUT);
