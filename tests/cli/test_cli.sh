@@ -44,7 +44,11 @@ expect "download of the job by id waits and writes the video" 0 "$WORK/later.mp4
 
 # the mock's held queue (POST /_mock/hold): a job stays pending, however often it is polled,
 # until the queue is released; without the hold, three polls would have completed it
-if command -v curl >/dev/null 2>&1 && curl -sf -X POST "$LTX_BASE_URL/_mock/hold" >/dev/null 2>&1; then
+if ! command -v curl >/dev/null 2>&1; then
+    echo "no curl: the held-queue checks are skipped"
+elif ! curl -sf -X POST "$LTX_BASE_URL/_mock/hold" >/dev/null 2>&1; then
+    fail "POST /_mock/hold failed"
+else
     run text-to-video $T2V --no-wait
     set -- $(cat "$WORK/out")
     held=${2:-none}

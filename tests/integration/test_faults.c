@@ -82,6 +82,7 @@ START_TEST(a_reset_on_a_reused_connection_is_not_sent_again)
     /* libcurl resends a request by itself when a reused connection dies before any answer;
      * this server read the submit first, so that resend would be a second billed job */
     ck_assert_int_eq(generate(0, NULL), LTX_OK); /* leaves a kept-alive connection */
+    ck_assert_uint_eq(lmock_connections(mock), 1); /* which the next submit reuses */
     lmock_reset_counters(mock);
     fault(LMOCK_FAULT_RESET_AFTER_BODY, "POST", "/v2/text-to-video", 0, 5);
     ck_assert_int_eq(generate(0, &err), LTX_ENETWORK);

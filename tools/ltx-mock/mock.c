@@ -133,6 +133,7 @@ struct lmock {
     path_count *counts;
     size_t n_counts, cap_counts;
     unsigned jobs_accepted;
+    unsigned connections; /* TCP connections accepted */
     unsigned downloads_with_auth;
     unsigned uploads_with_auth;
     unsigned expire_ms;
@@ -1160,7 +1161,7 @@ static job_phase job_phase_now(const lmock *m, const job *j)
  * Call with the lock held. */
 static int job_expired(const lmock *m, const job *j)
 {
-    if (!m->expire_ms)
+    if (!m->expire_ms || (m->hold && !j->completed_at[0])) /* a held job has not completed */
         return 0;
     if (m->time_based) /* completed at submitted + pending_ms + processing_ms */
         return elapsed_ms(&j->submitted) >
@@ -2030,12 +2031,13 @@ static json_t *control_stats(lmock *m, struct MHD_Connection *conn)
             starts_with(pc->path, want_prefix))
             matching += pc->count;
     }
-    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "requests", (json_int_t)requests,
+    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}", "requests",
+                  (json_int_t)requests,
                   "jobs_accepted", (json_int_t)m->jobs_accepted, "downloads_with_auth",
                   (json_int_t)m->downloads_with_auth, "submits", (json_int_t)submits, "polls",
                   (json_int_t)polls, "downloads", (json_int_t)downloads, "uploads",
                   (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth,
-                  "held", m->hold);
+                  "held", m->hold, "connections", (json_int_t)m->connections);
     pthread_mutex_unlock(&m->lock);
     if (v && (want_method || want_prefix) &&
         json_object_set_new(v, "count", json_integer((json_int_t)matching)) != 0) {
@@ -2321,6 +2323,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    lmock *m = cls;
+
+    (void)conn;
+    (void)socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        pthread_mutex_lock(&m->lock);
+        m->connections++;
+        pthread_mutex_unlock(&m->lock);
+    }
+}
+
 /* ------------------------------------------------------------------ public API */
 
 void lmock_options_init(lmock_options *opts)
@@ -2449,6 +2465,7 @@ lmock *lmock_start(const lmock_options *opts)
     m->daemon = MHD_start_daemon(flags, opts->port, NULL, NULL, on_request, m,
                                  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
+                                 MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
                                  MHD_OPTION_END);
     if (!m->daemon) {
@@ -2588,6 +2605,11 @@ unsigned lmock_jobs_accepted(lmock *m)
     return read_counter(m, &m->jobs_accepted);
 }
 
+unsigned lmock_connections(lmock *m)
+{
+    return read_counter(m, &m->connections);
+}
+
 unsigned lmock_downloads_with_auth(lmock *m)
 {
     return read_counter(m, &m->downloads_with_auth);
@@ -2660,6 +2682,7 @@ void lmock_reset_counters(lmock *m)
     m->jobs_accepted = 0;
     m->downloads_with_auth = 0;
     m->uploads_with_auth = 0;
+    m->connections = 0;
     pthread_mutex_unlock(&m->lock);
 }
 

@@ -142,7 +142,8 @@ void lmock_options_init(lmock_options *opts);
  *                          whose "times" is what is left.
  *   GET    /_mock/stats    200 {"requests","jobs_accepted","downloads_with_auth",
  *                          "submits","polls","downloads","uploads",
- *                          "uploads_with_auth","held"}; with ?method=M&path_prefix=P
+ *                          "uploads_with_auth","held","connections"}; with
+ *                          ?method=M&path_prefix=P
  *                          also "count": lmock_count(m, M, P).
  *   GET    /_mock/requests 200, the recorded requests (lmock_last_*), newest
  *                          first: [{"method","path","headers":{..},"body"}];
@@ -200,6 +201,9 @@ unsigned lmock_count(lmock *m, const char *method, const char *path_prefix);
 
 /* Jobs accepted by a v2 submit (202 answers), all endpoints. */
 unsigned lmock_jobs_accepted(lmock *m);
+
+/* Addition: TCP connections accepted, to tell whether a client reused one. */
+unsigned lmock_connections(lmock *m);
 
 /* Result downloads that arrived carrying an Authorization header. */
 unsigned lmock_downloads_with_auth(lmock *m);
