@@ -587,11 +587,14 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
     curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     rs->request_sent = !failed_before_sending(cc) && (request_size > 0 || rs->http_status);
     rs->transport_status = transport_class(cc);
-    if (x->resend_refused && cc != CURLE_OK) {
+    /* Bytes of the body left once: whatever libcurl did next (a new connection that failed
+     * before its rewind, or a rewind refused), the server may have read the request. */
+    if (x->body_pos > 0 && cc != CURLE_OK)
         rs->request_sent = 1;
+    if (x->resend_refused && cc != CURLE_OK) {
         rs->transport_status = LTX_ENETWORK;
         snprintf(x->errbuf, sizeof(x->errbuf),
-                 "the connection closed after the request was sent and before any answer");
+                 "the request was sent, and the exchange ended before any answer");
     }
     if (cc == CURLE_WRITE_ERROR && rs->sink_status)
         rs->transport_status = rs->sink_status;

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,101 @@ START_TEST(a_reset_on_a_reused_connection_is_not_sent_again)
     ck_assert_uint_eq(ltx_error_attempts(err), 1);
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "may bill"));
     ltx_error_free(err);
+}
+END_TEST
+
+/* A one-shot server on a raw socket: it answers the first submit, reads all of the second, then
+ * stops listening and resets that connection. libcurl's own resend then meets a refused
+ * connect before it ever asks to rewind the body. */
+typedef struct {
+    int listener;
+    unsigned short port;
+    int posts; /* complete submits read */
+} vanishing_server;
+
+static int read_request(int fd)
+{
+    char buf[8192];
+    size_t have = 0;
+    char *end, *cl;
+    ssize_t n;
+
+    for (;;) { /* libcurl's headers: "\r\n\r\n" ends them, "Content-Length:" sizes the body */
+        if (have == sizeof(buf) - 1 || (n = read(fd, buf + have, sizeof(buf) - 1 - have)) <= 0)
+            return -1;
+        have += (size_t)n;
+        buf[have] = '\0';
+        if ((end = strstr(buf, "\r\n\r\n")))
+            break;
+    }
+    cl = strstr(buf, "Content-Length:");
+    for (size_t want = (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, NULL, 10) : 0);
+         have < want;) {
+        if ((n = read(fd, buf, sizeof(buf) < want - have ? sizeof(buf) : want - have)) <= 0)
+            return -1;
+        have += (size_t)n;
+    }
+    return 0;
+}
+
+static void *vanishing_serve(void *arg)
+{
+    static const char accepted[] =
+        "HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 81\r\n\r\n"
+        "{\"id\":\"0b7c3a52-6c64-4f0e-9c43-3f2a4d1e8b10\",\"created_at\":\"2026-11-26T12:00:00Z\"}";
+    vanishing_server *v = arg;
+    struct linger hard = {1, 0};
+    int fd = accept(v->listener, NULL, NULL);
+
+    if (fd < 0)
+        return NULL;
+    if (read_request(fd) == 0) {
+        v->posts++;
+        if (write(fd, accepted, sizeof(accepted) - 1) < 0)
+            v->posts = -100;
+        if (read_request(fd) == 0)
+            v->posts++;
+    }
+    close(v->listener); /* nothing listens any more: the resend's connect is refused */
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+    close(fd); /* RST, no answer */
+    return NULL;
+}
+
+START_TEST(a_submit_whose_resend_cannot_connect_is_not_sent_again)
+{
+    vanishing_server v = {0};
+    struct sockaddr_in sa = {0};
+    socklen_t len = sizeof(sa);
+    pthread_t t;
+    ltx_client *c = NULL;
+    ltx_request *req = itest_t2v(0);
+    ltx_job *job = NULL;
+    ltx_error *err = NULL;
+    char url[64];
+
+    v.listener = socket(AF_INET, SOCK_STREAM, 0);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(v.listener, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    ck_assert_int_eq(getsockname(v.listener, (struct sockaddr *)&sa, &len), 0);
+    ck_assert_int_eq(listen(v.listener, 4), 0);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sa.sin_port));
+    ck_assert_int_eq(pthread_create(&t, NULL, vanishing_serve, &v), 0);
+    ck_assert_int_eq(ltx_client_new(&c, ITEST_KEY, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_base_url(c, url), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_retry(c, 2, 1, 2), LTX_OK);
+    ck_assert_int_eq(ltx_submit(c, req, &job, NULL), LTX_OK);
+    ltx_job_free(job);
+    ck_assert_int_eq(ltx_submit(c, req, &job, &err), LTX_ENETWORK);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_int_eq(v.posts, 2); /* the server read both submits whole */
+    /* the body had gone out: the outcome is unknown, and our policy never repeats a submit */
+    ck_assert(ltx_error_possibly_executed(err));
+    ck_assert_uint_eq(ltx_error_attempts(err), 1);
+    ltx_error_free(err);
+    ltx_request_free(req);
+    ltx_client_free(c);
 }
 END_TEST
 
@@ -353,6 +449,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, a_503_storm_that_passes_is_weathered);
     tcase_add_test(tc, a_reset_after_the_submit_was_sent_is_never_retried);
     tcase_add_test(tc, a_reset_on_a_reused_connection_is_not_sent_again);
+    tcase_add_test(tc, a_submit_whose_resend_cannot_connect_is_not_sent_again);
     tcase_add_test(tc, a_submit_answer_cut_short_is_never_retried);
     tcase_add_test(tc, polls_survive_resets_and_short_answers);
     tcase_add_test(tc, a_server_that_is_down_is_retried_as_not_sent);
