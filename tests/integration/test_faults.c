@@ -95,12 +95,27 @@ START_TEST(a_reset_on_a_reused_connection_is_not_sent_again)
 }
 END_TEST
 
+/* A TCP socket bound to a free port on 127.0.0.1; its base URL goes to url. */
+static int loopback_socket(char *url, size_t url_len)
+{
+    struct sockaddr_in sa = {0};
+    socklen_t len = sizeof(sa);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ge(s, 0);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sa, &len), 0);
+    snprintf(url, url_len, "http://127.0.0.1:%u", ntohs(sa.sin_port));
+    return s;
+}
+
 /* A one-shot server on a raw socket: it answers the first submit, reads all of the second, then
  * stops listening and resets that connection. libcurl's own resend then meets a refused
  * connect before it ever asks to rewind the body. */
 typedef struct {
     int listener;
-    unsigned short port;
     int posts; /* complete submits read */
 } vanishing_server;
 
@@ -156,8 +171,6 @@ static void *vanishing_serve(void *arg)
 START_TEST(a_submit_whose_resend_cannot_connect_is_not_sent_again)
 {
     vanishing_server v = {0};
-    struct sockaddr_in sa = {0};
-    socklen_t len = sizeof(sa);
     pthread_t t;
     ltx_client *c = NULL;
     ltx_request *req = itest_t2v(0);
@@ -165,13 +178,8 @@ START_TEST(a_submit_whose_resend_cannot_connect_is_not_sent_again)
     ltx_error *err = NULL;
     char url[64];
 
-    v.listener = socket(AF_INET, SOCK_STREAM, 0);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(v.listener, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    ck_assert_int_eq(getsockname(v.listener, (struct sockaddr *)&sa, &len), 0);
+    v.listener = loopback_socket(url, sizeof(url));
     ck_assert_int_eq(listen(v.listener, 4), 0);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sa.sin_port));
     ck_assert_int_eq(pthread_create(&t, NULL, vanishing_serve, &v), 0);
     ck_assert_int_eq(ltx_client_new(&c, ITEST_KEY, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_base_url(c, url), LTX_OK);
@@ -218,18 +226,10 @@ START_TEST(a_server_that_is_down_is_retried_as_not_sent)
     ltx_request *req = itest_t2v(0);
     ltx_job *job = NULL;
     ltx_error *err = NULL;
-    struct sockaddr_in sa = {0};
-    socklen_t len = sizeof(sa);
     char url[64];
-    int s = socket(AF_INET, SOCK_STREAM, 0);
 
     /* a port that was free a moment ago: nothing listens there, so connect is refused */
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sa, &len), 0);
-    close(s);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%u", ntohs(sa.sin_port));
+    close(loopback_socket(url, sizeof(url)));
     ck_assert_int_eq(ltx_client_new(&down, ITEST_KEY, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_base_url(down, url), LTX_OK);
     ck_assert_int_eq(ltx_client_set_retry(down, 2, 1, 2), LTX_OK);
