@@ -348,14 +348,7 @@ static void submit_start(entry *e)
     e->holds_place = 1;
     b->in_flight++;
     e->state = ENTRY_SUBMIT;
-    memset(&e->rq, 0, sizeof(e->rq));
-    e->rq.method = "POST";
-    e->rq.url = e->submit_url;
-    e->rq.with_auth = 1;
-    e->rq.content_type = "application/json";
-    e->rq.body = e->body;
-    e->rq.body_len = strlen(e->body);
-    e->rq.deadline = b->deadline;
+    ltx__http_req_api(&e->rq, "POST", e->submit_url, e->body, b->deadline);
     if (e->submit_deadline_ms) { /* a request's own deadline bounds its submit too */
         uint64_t own = e->submit_deadline_ms == LTX_NO_LIMIT ? UINT64_MAX
                                                              : now_ms(b) + e->submit_deadline_ms;
@@ -378,11 +371,7 @@ static void poll_start(entry *e)
         return;
     }
     e->state = ENTRY_POLL;
-    memset(&e->rq, 0, sizeof(e->rq));
-    e->rq.method = "GET";
-    e->rq.url = e->poll_url;
-    e->rq.with_auth = 1;
-    e->rq.deadline = b->deadline;
+    ltx__http_req_api(&e->rq, "GET", e->poll_url, NULL, b->deadline);
     ltx__call_start(&e->call, b->client, LTX_CALL_IDEMPOTENT, &e->rq, e->poll_what);
     attempt_start(e);
 }

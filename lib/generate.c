@@ -31,14 +31,8 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     }
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
         goto out;
-    rq.method = "POST";
-    rq.url = url;
-    rq.with_auth = 1;
-    rq.content_type = "application/json";
-    rq.body = body;
-    rq.body_len = strlen(body);
+    ltx__http_req_api(&rq, "POST", url, body, deadline);
     rq.sink = sink;
-    rq.deadline = deadline;
     rq.progress = pc;
     rq.policy = ltx__policy_for(c, req, &policy);
     if ((rc = ltx__call(c, LTX_CALL_SYNC, &rq, &rs, what, err)) != LTX_OK) {

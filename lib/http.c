@@ -619,6 +619,21 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
     return rc;
 }
 
+void ltx__http_req_api(ltx_http_req *rq, const char *method, const char *url,
+                       const char *json_body, uint64_t deadline)
+{
+    memset(rq, 0, sizeof(*rq));
+    rq->method = method;
+    rq->url = url;
+    rq->with_auth = 1;
+    rq->deadline = deadline;
+    if (json_body) {
+        rq->content_type = "application/json";
+        rq->body = json_body;
+        rq->body_len = strlen(json_body);
+    }
+}
+
 int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
 {
     ltx_http_xfer *x;

@@ -49,6 +49,12 @@ typedef struct {
     char transport_message[256];
 } ltx_http_resp;
 
+/* Fill *rq (zeroed first) for a request to the API host: the method, the URL, the
+ * Authorization header and the deadline; a json_body (or NULL for none) is sent as
+ * application/json. Borrows url and json_body. */
+LTX_INTERNAL void ltx__http_req_api(ltx_http_req *rq, const char *method, const char *url,
+                                    const char *json_body, uint64_t deadline);
+
 /* One exchange; never retries. Returns LTX_OK when any HTTP answer arrived. */
 LTX_INTERNAL int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs);
 LTX_INTERNAL void ltx__http_resp_free(ltx_http_resp *rs);

@@ -134,13 +134,7 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
     *out = NULL;
     if ((rc = ltx__submit_prepare(c, req, deadline, &body, &url, &what, err)) != LTX_OK)
         return rc;
-    rq.method = "POST";
-    rq.url = url;
-    rq.with_auth = 1;
-    rq.content_type = "application/json";
-    rq.body = body;
-    rq.body_len = strlen(body);
-    rq.deadline = deadline;
+    ltx__http_req_api(&rq, "POST", url, body, deadline);
     rq.policy = ltx__policy_for(c, req, &policy);
     if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
         goto out;
@@ -329,10 +323,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
 
     if (ltx__job_poll_strings(job, &url, &what) != LTX_OK)
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
-    rq.method = "GET";
-    rq.url = url;
-    rq.with_auth = 1;
-    rq.deadline = deadline;
+    ltx__http_req_api(&rq, "GET", url, NULL, deadline);
     if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
         rc = ltx__job_poll_failed(job, what, rc, deadline, err);
     else

@@ -230,10 +230,7 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     *storage_uri = NULL;
     if (!url)
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
-    rq.method = "POST";
-    rq.url = url;
-    rq.with_auth = 1;
-    rq.deadline = deadline;
+    ltx__http_req_api(&rq, "POST", url, NULL, deadline);
     /* asking for an upload URL creates nothing billable: safe to repeat */
     rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, "create an upload", err);
     free(url);
