@@ -78,7 +78,7 @@ int main(int argc, char **argv)
         goto fail;
     for (long i = 0; i < n; i++)
         if ((rc = ltx_sink_new_memory(&sinks[i], expected_len + 1)) != LTX_OK ||
-            (rc = ltx_batch_add(batch, req, sinks[i], NULL, &err)) != LTX_OK)
+            (rc = ltx_batch_add(NULL, batch, req, sinks[i], &err)) != LTX_OK)
             goto fail;
     t0 = bench_now_s();
     rc = ltx_batch_run(batch, on_done, &t, &err);
@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 
         if (ltx_batch_status(batch, (size_t)i) != LTX_OK)
             continue;
-        if (ltx_sink_memory_data(sinks[i], &data, &len) == LTX_OK && len == expected_len &&
+        if (ltx_sink_memory_data(&data, &len, sinks[i]) == LTX_OK && len == expected_len &&
             memcmp(data, expected, len) == 0)
             ok++;
         else

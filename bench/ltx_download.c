@@ -97,12 +97,12 @@ int main(int argc, char **argv)
         goto out;
     }
     if (strcmp(mode, "url") == 0) {
-        if ((rc = new_request(&req)) != LTX_OK || (rc = ltx_submit(c, req, &job, &err)) != LTX_OK ||
+        if ((rc = new_request(&req)) != LTX_OK || (rc = ltx_submit(&job, c, req, &err)) != LTX_OK ||
             (rc = ltx_job_wait(job, POLL_MS, NULL, NULL, &err)) != LTX_OK) {
             status = fail("submit", rc, err);
             goto out;
         }
-        printf("%s %s\n", ltx_job_id(job), ltx_job_result_url(job));
+        printf("%s %s\n", ltx_job_id(job), ltx_job_result_url(job, NULL));
         status = 0;
         goto out;
     }
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
         t0 = bench_now_s();
         rc = ltx_generate(c, req, sink, on_progress, &t, &err);
     } else {
-        if ((rc = ltx_job_open(c, "text-to-video", argv[3], &job, &err)) != LTX_OK ||
+        if ((rc = ltx_job_open_by_name(&job, c, "text-to-video", argv[3], &err)) != LTX_OK ||
             (rc = ltx_job_refresh(job, &err)) != LTX_OK ||
             (rc = new_sink(&sink, argv[4], argc == 6 ? argv[5] : NULL, &fd)) != LTX_OK) {
             status = fail("setup", rc, err);

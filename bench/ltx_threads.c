@@ -127,7 +127,7 @@ static int one_generation(worker *w, long iteration)
         const void *data;
         size_t len;
 
-        if (ltx_sink_memory_data(sink, &data, &len) != LTX_OK ||
+        if (ltx_sink_memory_data(&data, &len, sink) != LTX_OK ||
             !same_as(&w->expected, data, len))
             goto out;
         break;

@@ -67,7 +67,7 @@ int main(int argc, char **argv)
             snprintf(paths[i], sizeof(paths[i]), "%s.%d", argv[2], i);
         /* the request is copied: the same one serves every take */
         if ((rc = ltx_sink_new_path(&sinks[i], paths[i])) != LTX_OK ||
-            (rc = ltx_batch_add(batch, req, sinks[i], NULL, &err)) != LTX_OK)
+            (rc = ltx_batch_add(NULL, batch, req, sinks[i], &err)) != LTX_OK)
             goto out;
     }
     rc = ltx_batch_run(batch, on_done, NULL, &err);

@@ -42,9 +42,9 @@ int main(int argc, char **argv)
         (rc = ltx_request_set_resolution(req, "1080x1920")) != LTX_OK ||
         (rc = ltx_request_set_camera_motion(req, "dolly_in")) != LTX_OK)
         goto out;
-    if ((rc = ltx_submit(client, req, &job, &err)) != LTX_OK)
+    if ((rc = ltx_submit(&job, client, req, &err)) != LTX_OK)
         goto out;
-    printf("submitted %s job %s\n", ltx_job_endpoint(job), ltx_job_id(job));
+    printf("submitted %s job %s\n", ltx_job_endpoint_name(job), ltx_job_id(job));
     if ((rc = ltx_job_wait(job, 0, show, NULL, &err)) != LTX_OK)
         goto out;
     if ((rc = ltx_sink_new_path(&sink, argv[2])) != LTX_OK)

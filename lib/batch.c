@@ -28,7 +28,7 @@ typedef struct entry {
     int status;
     int holds_place;     /* counts against the concurrency bound               */
     int resumed;         /* added by id: never submitted by this batch         */
-    int endpoint;
+    char *endpoint_name; /* the path segment submitted to                      */
     char *body;          /* the submit's JSON, built when added                */
     char *submit_url;
     char *submit_what;
@@ -56,6 +56,7 @@ struct ltx_batch {
     unsigned concurrency;
     ltx_progress_fn progress;
     void *progress_ud;
+    ltx_error *last_error; /* the last setter's refusal */
     int running;
     /* the run in progress */
     struct ltx_http_multi *multi;
@@ -104,7 +105,9 @@ static void entry_release(entry *e)
     free(e->submit_what);
     free(e->poll_url);
     free(e->poll_what);
+    free(e->endpoint_name);
     e->body = e->submit_url = e->submit_what = e->poll_url = e->poll_what = NULL;
+    e->endpoint_name = NULL;
 }
 
 LTX_API void ltx_batch_free(ltx_batch *b)
@@ -118,25 +121,40 @@ LTX_API void ltx_batch_free(ltx_batch *b)
         free(b->entries[i]);
     }
     free(b->entries);
+    ltx_error_free(b->last_error);
     ltx_client_free(b->client);
     free(b);
 }
 
 LTX_API int ltx_batch_set_concurrency(ltx_batch *b, unsigned max_in_flight)
 {
-    if (!b || !max_in_flight || b->running)
+    if (!b)
         return LTX_EINVAL;
+    if (b->running)
+        return ltx__refuse(&b->last_error, LTX_EINVAL, "concurrency",
+                           "concurrency: not while the batch runs");
+    if (!max_in_flight)
+        return ltx__refuse(&b->last_error, LTX_EINVAL, "concurrency",
+                           "concurrency: 0 would run nothing; at least 1");
     b->concurrency = max_in_flight;
-    return LTX_OK;
+    return ltx__accept(&b->last_error);
 }
 
 LTX_API int ltx_batch_set_progress(ltx_batch *b, ltx_progress_fn progress, void *userdata)
 {
-    if (!b || b->running)
+    if (!b)
         return LTX_EINVAL;
+    if (b->running)
+        return ltx__refuse(&b->last_error, LTX_EINVAL, "progress",
+                           "progress: not while the batch runs");
     b->progress = progress;
     b->progress_ud = progress ? userdata : NULL;
-    return LTX_OK;
+    return ltx__accept(&b->last_error);
+}
+
+LTX_API const ltx_error *ltx_batch_last_error(const ltx_batch *b)
+{
+    return b ? b->last_error : NULL;
 }
 
 LTX_API size_t ltx_progress_batch_index(const ltx_progress *p)
@@ -176,12 +194,13 @@ static int entry_add(ltx_batch *b, entry *e, size_t *index, ltx_error **err)
     return LTX_OK;
 }
 
-LTX_API int ltx_batch_add(ltx_batch *b, const ltx_request *req, ltx_sink *sink, size_t *index,
+LTX_API int ltx_batch_add(size_t *index, ltx_batch *b, const ltx_request *req, ltx_sink *sink,
                           ltx_error **err)
 {
     entry *e;
     int rc;
 
+    LTX_ERR_ENTRY(err);
     if (!b || !req || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_batch_add: batch, request and sink are required");
     if (b->running)
@@ -192,10 +211,11 @@ LTX_API int ltx_batch_add(ltx_batch *b, const ltx_request *req, ltx_sink *sink, 
                          "(synchronous); use ltx_generate() for it");
     if (!(e = calloc(1, sizeof(*e))))
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
-    rc = ltx__submit_prepare(b->client, req, ltx__deadline_from_now(b->client), &e->body,
+    rc = ltx__submit_prepare(b->client, req, sink, ltx__deadline_from_now(b->client), &e->body,
                              &e->submit_url, &e->submit_what, err);
+    if (rc == LTX_OK && !(e->endpoint_name = ltx__strdup(ltx__request_endpoint_name(req))))
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
     if (rc == LTX_OK) {
-        e->endpoint = req->endpoint;
         e->sink = sink;
         e->submit_deadline_ms = req->deadline_ms;
         e->has_policy = ltx__policy_for(b->client, req, &e->policy) == &e->policy;
@@ -208,24 +228,25 @@ LTX_API int ltx_batch_add(ltx_batch *b, const ltx_request *req, ltx_sink *sink, 
     return rc;
 }
 
-LTX_API int ltx_batch_add_job(ltx_batch *b, const char *endpoint, const char *job_id,
-                              ltx_sink *sink, size_t *index, ltx_error **err)
+LTX_API int ltx_batch_add_job(size_t *index, ltx_batch *b, const ltx_job *job, ltx_sink *sink,
+                              ltx_error **err)
 {
     entry *e;
     int rc;
 
-    if (!b || !sink)
-        return ltx__fail(err, LTX_EINVAL, "ltx_batch_add_job: batch and sink are required");
+    LTX_ERR_ENTRY(err);
+    if (!b || !job || !sink)
+        return ltx__fail(err, LTX_EINVAL, "ltx_batch_add_job: batch, job and sink are required");
     if (b->running)
         return ltx__fail(err, LTX_EINVAL, "ltx_batch_add_job: not while the batch runs");
     if (!(e = calloc(1, sizeof(*e))))
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
-    rc = ltx_job_open(b->client, endpoint, job_id, &e->job, err);
-    if (rc == LTX_OK && ltx__job_poll_strings(e->job, &e->poll_url, &e->poll_what) != LTX_OK)
+    rc = ltx_job_open_by_name(&e->job, b->client, job->endpoint_name, job->id, err);
+    if (rc == LTX_OK && (ltx__job_poll_strings(e->job, &e->poll_url, &e->poll_what) != LTX_OK ||
+                         !(e->endpoint_name = ltx__strdup(job->endpoint_name))))
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
     if (rc == LTX_OK) {
         e->resumed = 1;
-        e->endpoint = e->job->endpoint;
         e->sink = sink;
         rc = entry_add(b, e, index, err);
     }
@@ -273,6 +294,8 @@ static void entry_end(entry *e, int rc)
     e->state = ENTRY_ENDED;
     e->status = rc;
     e->wake_at = UINT64_MAX;
+    if (e->job) /* accepted, so running and billed whatever ended the entry: say which job */
+        (void)ltx__with_job(&e->err, e->job, rc);
     entry_release(e);
     if (e->holds_place) {
         e->holds_place = 0;
@@ -443,7 +466,7 @@ static void submit_ended(entry *e, ltx_step step, int rc)
             entry_end(e, rc);
         return;
     }
-    rc = ltx__submit_accepted(b->client, e->endpoint, &e->rs, e->submit_what, &e->job, &e->err);
+    rc = ltx__submit_accepted(b->client, e->endpoint_name, &e->rs, e->submit_what, &e->job, &e->err);
     if (rc != LTX_OK) {
         entry_end(e, rc);
         return;
@@ -454,7 +477,7 @@ static void submit_ended(entry *e, ltx_step step, int rc)
 static void download_start(entry *e)
 {
     ltx_batch *b = e->batch;
-    int rc = ltx__download_start(&e->dl, e->job, e->sink, &e->pc, b->deadline, &e->err);
+    int rc = ltx__download_start(&e->dl, e->job, NULL, e->sink, &e->pc, b->deadline, &e->err);
 
     if (rc != LTX_OK) {
         entry_end(e, rc);
@@ -707,6 +730,7 @@ LTX_API int ltx_batch_run(ltx_batch *b, ltx_batch_done_fn done, void *userdata, 
 {
     int rc;
 
+    LTX_ERR_ENTRY(err);
     if (!b)
         return ltx__fail(err, LTX_EINVAL, "ltx_batch_run: batch is NULL");
     if (b->running)

@@ -176,6 +176,7 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
     *delay_ms = 0;
     if (is_success(rs)) {
         ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, 0, 0);
+        rs->repeated_after_unknown = call->ever_possibly;
         if (call->ever_possibly)
             ltx__log(c, LTX_LOG_WARN,
                      "%s succeeded after a retry whose first attempt may also have run "

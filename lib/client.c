@@ -55,6 +55,7 @@ LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **er
     ltx_client *c;
     int rc;
 
+    LTX_ERR_ENTRY(err);
     if (!out)
         return ltx__fail(err, LTX_EINVAL, "ltx_client_new: out is NULL");
     *out = NULL;
@@ -121,6 +122,7 @@ LTX_API int ltx_client_new_from_env(ltx_client **out, ltx_error **err)
     const char *log = getenv("LTX_LOG");
     int rc;
 
+    LTX_ERR_ENTRY(err);
     if (!key || !*key)
         key = getenv("LTXV_API_KEY");
     if (!key || !*key) {
@@ -168,6 +170,7 @@ LTX_API void ltx_client_free(ltx_client *c)
     free(c->proxy);
     free(c->ca_file);
     free(c->ca_path);
+    ltx_error_free(c->last_error);
     pthread_mutex_destroy(&c->ref_lock);
     free(c);
 }
@@ -177,61 +180,74 @@ LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
     size_t n;
     char *copy;
 
-    if (!c || !url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+    if (!c)
         return LTX_EINVAL;
+    if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+        return ltx__refuse(&c->last_error, LTX_EINVAL, "base_url",
+                           "base_url: \"%.80s\" is not an http:// or https:// URL",
+                           url ? url : "(null)");
     n = strlen(url);
     while (n > 0 && url[n - 1] == '/')
         n--;
     /* a scheme alone names no host */
     if (n <= strlen(strncmp(url, "https://", 8) == 0 ? "https://" : "http://") ||
         url[strcspn(url, "://") + 3] == '/')
-        return LTX_EINVAL;
+        return ltx__refuse(&c->last_error, LTX_EINVAL, "base_url",
+                           "base_url: \"%.80s\" names no host", url);
     if (!(copy = ltx__strndup(url, n)))
         return LTX_ENOMEM;
     free(c->base_url);
     c->base_url = copy;
-    return LTX_OK;
+    return ltx__accept(&c->last_error);
 }
 
-static int set_ms(ltx_client *c, uint32_t *slot, uint32_t ms)
+static int set_ms(ltx_client *c, uint32_t *slot, const char *field, uint32_t ms)
 {
-    if (!c || ms == 0)
+    if (!c)
         return LTX_EINVAL;
+    if (ms == 0)
+        return ltx__refuse(&c->last_error, LTX_EINVAL, field,
+                           "%s: 0 is not a time limit (use LTX_NO_LIMIT for none)", field);
     *slot = ms;
-    return LTX_OK;
+    return ltx__accept(&c->last_error);
 }
 
 LTX_API int ltx_client_set_connect_timeout_ms(ltx_client *c, uint32_t ms)
 {
-    return set_ms(c, c ? &c->connect_timeout_ms : NULL, ms);
+    return set_ms(c, c ? &c->connect_timeout_ms : NULL, "connect_timeout_ms", ms);
 }
 
 LTX_API int ltx_client_set_stall_timeout_ms(ltx_client *c, uint32_t ms)
 {
-    return set_ms(c, c ? &c->stall_timeout_ms : NULL, ms);
+    return set_ms(c, c ? &c->stall_timeout_ms : NULL, "stall_timeout_ms", ms);
 }
 
 LTX_API int ltx_client_set_deadline_ms(ltx_client *c, uint32_t ms)
 {
-    return set_ms(c, c ? &c->deadline_ms : NULL, ms);
+    return set_ms(c, c ? &c->deadline_ms : NULL, "deadline_ms", ms);
 }
 
 LTX_API int ltx_client_set_poll_interval_ms(ltx_client *c, uint32_t ms)
 {
-    if (ms == LTX_NO_LIMIT)
-        return LTX_EINVAL;
-    return set_ms(c, c ? &c->poll_interval_ms : NULL, ms);
+    if (c && ms == LTX_NO_LIMIT)
+        return ltx__refuse(&c->last_error, LTX_EINVAL, "poll_interval_ms",
+                           "poll_interval_ms: LTX_NO_LIMIT would never poll");
+    return set_ms(c, c ? &c->poll_interval_ms : NULL, "poll_interval_ms", ms);
 }
 
 LTX_API int ltx_client_set_retry(ltx_client *c, unsigned max_retries, uint32_t base_ms,
                                  uint32_t cap_ms)
 {
-    if (!c || base_ms == 0 || cap_ms < base_ms || cap_ms == LTX_NO_LIMIT)
+    if (!c)
         return LTX_EINVAL;
+    if (base_ms == 0 || cap_ms < base_ms || cap_ms == LTX_NO_LIMIT)
+        return ltx__refuse(&c->last_error, LTX_EINVAL, "retry",
+                           "retry: base %u ms and cap %u ms need 0 < base <= cap < LTX_NO_LIMIT",
+                           (unsigned)base_ms, (unsigned)cap_ms);
     c->retry.max_retries = max_retries;
     c->retry.base_ms = base_ms;
     c->retry.cap_ms = cap_ms;
-    return LTX_OK;
+    return ltx__accept(&c->last_error);
 }
 
 LTX_API int ltx_client_set_retry_unknown_outcome(ltx_client *c, int allow)
@@ -239,7 +255,12 @@ LTX_API int ltx_client_set_retry_unknown_outcome(ltx_client *c, int allow)
     if (!c)
         return LTX_EINVAL;
     c->retry.retry_unknown_outcome = allow != 0;
-    return LTX_OK;
+    return ltx__accept(&c->last_error);
+}
+
+LTX_API const ltx_error *ltx_client_last_error(const ltx_client *c)
+{
+    return c ? c->last_error : NULL;
 }
 
 LTX_API int ltx_client_set_user_agent_suffix(ltx_client *c, const char *suffix)
@@ -251,10 +272,14 @@ LTX_API int ltx_client_set_user_agent_suffix(ltx_client *c, const char *suffix)
     if (suffix)
         for (const char *p = suffix; *p; p++)
             if ((unsigned char)*p < 0x20)
-                return LTX_EINVAL;
+                return ltx__refuse(&c->last_error, LTX_EINVAL, "user_agent_suffix",
+                                   "user_agent_suffix: control characters are not allowed in "
+                                   "a header");
     if ((rc = ltx__set_string(&c->ua_suffix, suffix && *suffix ? suffix : NULL)) != LTX_OK)
         return rc;
-    return build_user_agent(c);
+    if ((rc = build_user_agent(c)) != LTX_OK)
+        return rc;
+    return ltx__accept(&c->last_error);
 }
 
 LTX_API const char *ltx_client_user_agent(const ltx_client *c)
@@ -262,29 +287,44 @@ LTX_API const char *ltx_client_user_agent(const ltx_client *c)
     return c ? c->user_agent : NULL;
 }
 
+static int set_client_string(ltx_client *c, char **slot, const char *value)
+{
+    int rc;
+
+    if (!c)
+        return LTX_EINVAL;
+    if ((rc = ltx__set_string(slot, value)) != LTX_OK)
+        return rc;
+    return ltx__accept(&c->last_error);
+}
+
 LTX_API int ltx_client_set_proxy(ltx_client *c, const char *proxy_url)
 {
-    return c ? ltx__set_string(&c->proxy, proxy_url) : LTX_EINVAL;
+    return set_client_string(c, c ? &c->proxy : NULL, proxy_url);
 }
 
 LTX_API int ltx_client_set_ca_file(ltx_client *c, const char *path)
 {
-    return c ? ltx__set_string(&c->ca_file, path) : LTX_EINVAL;
+    return set_client_string(c, c ? &c->ca_file : NULL, path);
 }
 
 LTX_API int ltx_client_set_ca_path(ltx_client *c, const char *dir)
 {
-    return c ? ltx__set_string(&c->ca_path, dir) : LTX_EINVAL;
+    return set_client_string(c, c ? &c->ca_path : NULL, dir);
 }
 
 LTX_API int ltx_client_set_log(ltx_client *c, int level, ltx_log_fn fn, void *userdata)
 {
-    if (!c || (fn && (level < LTX_LOG_ERROR || level > LTX_LOG_DEBUG)))
+    if (!c)
         return LTX_EINVAL;
+    if (fn && (level < LTX_LOG_ERROR || level > LTX_LOG_DEBUG))
+        return ltx__refuse(&c->last_error, LTX_EINVAL, "log_level",
+                           "log_level: %d is not one of LTX_LOG_ERROR (1) to LTX_LOG_DEBUG (4)",
+                           level);
     c->log_level = fn ? level : 0;
     c->log_fn = fn;
     c->log_ud = userdata;
-    return LTX_OK;
+    return ltx__accept(&c->last_error);
 }
 
 void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
@@ -351,7 +391,7 @@ LTX_API int ltx_client_set_attempt_hook(ltx_client *c, ltx_attempt_fn fn, void *
         return LTX_EINVAL;
     c->attempt_fn = fn;
     c->attempt_ud = fn ? userdata : NULL;
-    return LTX_OK;
+    return ltx__accept(&c->last_error);
 }
 
 LTX_API const char *ltx_attempt_method(const ltx_attempt *a)

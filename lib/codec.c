@@ -192,19 +192,54 @@ void ltx__envelope_parse(const char *body, size_t len, char **type, char **messa
         free(m);
 }
 
-int ltx__job_created_parse(const char *body, size_t len, char **id)
+int ltx__job_created_parse(const char *body, size_t len, char **id, char **created_at)
 {
     json_t *doc = load(body, len);
 
     *id = dup_string(doc, "id");
+    *created_at = dup_string(doc, "created_at");
     json_decref(doc);
-    return *id && **id ? LTX_OK : LTX_EPROTOCOL;
+    if (*id && **id)
+        return LTX_OK;
+    free(*id);
+    free(*created_at);
+    *id = *created_at = NULL;
+    return LTX_EPROTOCOL;
+}
+
+/* Every string member of result, keys and URLs, in the answer's order. */
+static int results_copy(json_t *result, ltx_job_doc *d)
+{
+    size_t n = json_object_size(result), i = 0;
+    const char *key;
+    json_t *v;
+
+    if (!n)
+        return LTX_OK;
+    d->result_keys = calloc(n, sizeof(char *));
+    d->result_urls = calloc(n, sizeof(char *));
+    if (!d->result_keys || !d->result_urls)
+        return LTX_ENOMEM;
+    json_object_foreach(result, key, v) {
+        if (!json_is_string(v) || i >= n)
+            continue;
+        d->result_keys[i] = ltx__strdup(key);
+        d->result_urls[i] = ltx__strdup(json_string_value(v));
+        if (!d->result_keys[i] || !d->result_urls[i]) {
+            free(d->result_keys[i]);
+            free(d->result_urls[i]);
+            return LTX_ENOMEM;
+        }
+        d->n_results = ++i;
+    }
+    return LTX_OK;
 }
 
 int ltx__job_status_parse(const char *body, size_t len, ltx_job_doc *d)
 {
     json_t *doc = load(body, len);
     json_t *result, *error;
+    int rc = LTX_OK;
 
     memset(d, 0, sizeof(*d));
     d->status = dup_string(doc, "status");
@@ -212,36 +247,33 @@ int ltx__job_status_parse(const char *body, size_t len, ltx_job_doc *d)
         json_decref(doc);
         return LTX_EPROTOCOL;
     }
+    d->created_at = dup_string(doc, "created_at");
+    d->completed_at = dup_string(doc, "completed_at");
     result = json_object_get(doc, "result");
-    if (json_is_object(result)) {
-        d->result_url = dup_string(result, "video_url");
-        if (!d->result_url)
-            d->result_url = dup_string(result, "exr_frames_url");
-        if (!d->result_url) { /* a label this release does not know: take any URL */
-            const char *key;
-            json_t *v;
-
-            json_object_foreach(result, key, v) {
-                if (json_is_string(v)) {
-                    d->result_url = ltx__strdup(json_string_value(v));
-                    break;
-                }
-            }
-        }
-    }
+    if (json_is_object(result))
+        rc = results_copy(result, d);
     error = json_object_get(doc, "error");
     if (json_is_object(error)) {
         d->error_type = dup_string(error, "type");
         d->error_message = dup_string(error, "message");
     }
     json_decref(doc);
-    return LTX_OK;
+    if (rc != LTX_OK)
+        ltx__job_doc_free(d);
+    return rc;
 }
 
 void ltx__job_doc_free(ltx_job_doc *d)
 {
     free(d->status);
-    free(d->result_url);
+    free(d->created_at);
+    free(d->completed_at);
+    for (size_t i = 0; i < d->n_results; i++) {
+        free(d->result_keys[i]);
+        free(d->result_urls[i]);
+    }
+    free(d->result_keys);
+    free(d->result_urls);
     free(d->error_type);
     free(d->error_message);
     memset(d, 0, sizeof(*d));
@@ -259,6 +291,7 @@ int ltx__upload_parse(const char *body, size_t len, ltx_upload_doc *d)
     memset(d, 0, sizeof(*d));
     d->upload_url = dup_string(doc, "upload_url");
     d->storage_uri = dup_string(doc, "storage_uri");
+    d->expires_at = dup_string(doc, "expires_at");
     if (!d->upload_url || !d->storage_uri || !json_is_object(headers))
         goto out;
     d->headers = calloc(json_object_size(headers) + 1, sizeof(char *));
@@ -283,6 +316,7 @@ void ltx__upload_doc_free(ltx_upload_doc *d)
 {
     free(d->upload_url);
     free(d->storage_uri);
+    free(d->expires_at);
     for (size_t i = 0; d->headers && d->headers[i]; i++)
         free(d->headers[i]);
     free(d->headers);

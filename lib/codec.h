@@ -18,12 +18,18 @@ LTX_INTERNAL int ltx__json_value_valid(const char *text);
  */
 LTX_INTERNAL void ltx__envelope_parse(const char *body, size_t len, char **type, char **message);
 
-/* {"id": "...", "created_at": ...} from a v2 submit. LTX_OK or LTX_EPROTOCOL. */
-LTX_INTERNAL int ltx__job_created_parse(const char *body, size_t len, char **id);
+/* {"id": "...", "created_at": ...} from a v2 submit. LTX_OK or LTX_EPROTOCOL (no id).
+ * *created_at may be NULL (absent). */
+LTX_INTERNAL int ltx__job_created_parse(const char *body, size_t len, char **id,
+                                        char **created_at);
 
 typedef struct {
     char *status;
-    char *result_url;
+    char *created_at;
+    char *completed_at;
+    size_t n_results;    /* result's string members, in the answer's order */
+    char **result_keys;
+    char **result_urls;
     char *error_type;
     char *error_message;
 } ltx_job_doc;
@@ -35,7 +41,8 @@ LTX_INTERNAL void ltx__job_doc_free(ltx_job_doc *doc);
 typedef struct {
     char *upload_url;
     char *storage_uri;
-    char **headers; /* "Name: value" lines, NULL-terminated */
+    char *expires_at; /* NULL when absent */
+    char **headers;   /* "Name: value" lines, NULL-terminated */
 } ltx_upload_doc;
 
 /* The answer of POST /v1/upload. LTX_OK or LTX_EPROTOCOL (a required member is missing). */

@@ -98,10 +98,10 @@ int ltx__error_raise(ltx_error **err, ltx_error *e, int code)
     if (!e)
         return LTX_ENOMEM;
     code = e->code;
-    if (err)
+    if (err && !*err)
         *err = e;
     else
-        ltx_error_free(e);
+        ltx_error_free(e); /* the first error raised in a call stays the one told */
     return code;
 }
 
@@ -114,7 +114,7 @@ static int vfail(ltx_error **err, int code, const char *field, const char *fmt, 
     char *text;
     ltx_error *e = NULL;
 
-    if (!err)
+    if (!err || *err)
         return code;
     text = ltx__vprintf(fmt, ap);
     if (text && (e = calloc(1, sizeof(*e)))) {
@@ -153,6 +153,25 @@ int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
     rc = vfail(err, LTX_EREQUEST, field, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+int ltx__refuse(ltx_error **slot, int code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    ltx_error_free(*slot);
+    *slot = NULL;
+    va_start(ap, fmt);
+    code = vfail(slot, code, field, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int ltx__accept(ltx_error **slot)
+{
+    ltx_error_free(*slot);
+    *slot = NULL;
+    return LTX_OK;
 }
 
 LTX_API void ltx_error_free(ltx_error *e)

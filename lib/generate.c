@@ -10,14 +10,14 @@
 static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
                          ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err)
 {
-    const char *ep = ltx_endpoint_name(req->endpoint);
+    const char *ep = ltx__request_endpoint_name(req);
     char *body = NULL, *url = NULL, *what = NULL;
     char *owned[LTX_N_MEDIA_FIELDS];
     ltx_retry_policy policy;
     ltx_request resolved;
     ltx_http_req rq = {0};
     ltx_http_resp rs;
-    int rc;
+    int rc, billed_twice;
 
     if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
         return rc;
@@ -39,6 +39,7 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
         ltx__sink_abort(sink);
         goto out;
     }
+    billed_twice = rs.repeated_after_unknown;
     if (rs.body.len > 0 || ltx_sink_bytes_written(sink) == 0) {
         /* a JSON 200 instead of video bytes: keep it in the error, write nothing */
         ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 1);
@@ -54,9 +55,13 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
         goto out;
     }
     ltx__http_resp_free(&rs);
-    if ((rc = ltx__sink_commit(sink, err)) == LTX_OK) {
+    if ((rc = ltx__sink_commit(sink, err)) != LTX_OK) {
+        if (err && *err) /* the answer arrived: the generation ran and is billed */
+            (*err)->possibly_executed = 1;
+    } else {
         uint64_t n = ltx_sink_bytes_written(sink);
 
+        ltx__sink_set_billed_twice(sink, billed_twice);
         /* the output is whole and in place: this last report tells, it cannot take it back */
         (void)ltx__progress_emit(c, pc, LTX_STAGE_DOWNLOADING, NULL, n, n);
     }
@@ -75,6 +80,7 @@ LTX_API int ltx_generate(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     ltx_job *job = NULL;
     int rc;
 
+    LTX_ERR_ENTRY(err);
     if (!c || !req || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_generate: client, request and sink are required");
     pc.started_ms = c->clock->now_ms(c->clock->ud);
@@ -82,15 +88,18 @@ LTX_API int ltx_generate(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     if (req->sync) {
         if ((rc = ltx_request_validate(req, err)) != LTX_OK)
             return rc;
+        /* a paid video with nowhere to go helps nobody: check the output before paying */
+        if ((rc = ltx__sink_check(sink, err)) != LTX_OK)
+            return rc;
         return generate_sync(c, req, sink, &pc, deadline, err);
     }
-    /* ltx__submit validates, once */
-
-    if ((rc = ltx__submit(c, req, &job, &pc, deadline, err)) != LTX_OK)
+    /* ltx__submit validates, then checks the sink, before anything is sent */
+    if ((rc = ltx__submit(c, req, sink, &job, &pc, deadline, err)) != LTX_OK)
         return rc;
     rc = ltx__job_wait(job, 0, &pc, deadline, err);
     if (rc == LTX_OK)
-        rc = ltx__job_download(job, sink, &pc, deadline, err);
+        rc = ltx__job_download(job, NULL, sink, &pc, deadline, err);
+    rc = ltx__with_job(err, job, rc);
     ltx_job_free(job);
     return rc;
 }

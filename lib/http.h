@@ -38,6 +38,7 @@ typedef struct {
     int cancelled;             /* a progress callback or sink asked to stop            */
     int sink_status;           /* a sink write failure, LTX_OK otherwise               */
     int range_ignored;         /* asked for a range, got the whole body (restarted)    */
+    int repeated_after_unknown; /* success on a retry after an attempt of unknown outcome */
     char *request_id;
     char *retry_after;
     char *content_type;
@@ -149,10 +150,11 @@ LTX_INTERNAL ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_
 /* ---------------------------------------------------------------- jobs, step by step (job.c) */
 
 /* Validate req, resolve its local files (uploading them), build a submit's body, URL and name. */
-LTX_INTERNAL int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline,
-                                     char **body, char **url, char **what, ltx_error **err);
+LTX_INTERNAL int ltx__submit_prepare(ltx_client *c, const ltx_request *req, ltx_sink *sink,
+                                     uint64_t deadline, char **body, char **url, char **what,
+                                     ltx_error **err);
 /* The job a successful submit created (rs is freed). */
-LTX_INTERNAL int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs,
+LTX_INTERNAL int ltx__submit_accepted(ltx_client *c, const char *endpoint_name, ltx_http_resp *rs,
                                       const char *what, ltx_job **out, ltx_error **err);
 /* Report LTX_STAGE_SUBMITTED; LTX_ECANCELLED (with the job's id) when the callback says stop. */
 LTX_INTERNAL int ltx__job_announce(ltx_job *job, ltx_progress_ctx *pc, ltx_error **err);
@@ -181,6 +183,7 @@ typedef struct {
     ltx_sink *sink;
     ltx_progress_ctx *pc;
     uint64_t deadline;
+    const char *url;    /* the result being downloaded (owned by the job) */
     char *what;
     char *log_url;
     unsigned attempt;
@@ -191,8 +194,9 @@ typedef struct {
 } ltx_download;
 
 /* Begin the sink; on failure nothing needs finishing. */
-LTX_INTERNAL int ltx__download_start(ltx_download *d, ltx_job *job, ltx_sink *sink,
-                                     ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
+LTX_INTERNAL int ltx__download_start(ltx_download *d, ltx_job *job, const char *key,
+                                     ltx_sink *sink, ltx_progress_ctx *pc, uint64_t deadline,
+                                     ltx_error **err);
 LTX_INTERNAL void ltx__download_attempt(ltx_download *d);
 /* As ltx__call_decide(); DONE commits the sink, FAILED aborts it. */
 LTX_INTERNAL ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *delay_ms,

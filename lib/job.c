@@ -18,19 +18,46 @@ static int id_is_safe(const char *id)
     return 1;
 }
 
-static ltx_job *job_new(ltx_client *c, int endpoint, const char *id)
+int ltx__endpoint_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    if (n == 0 || n > 64)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return 0;
+    return 1;
+}
+
+static ltx_job *job_new(ltx_client *c, const char *endpoint_name, const char *id)
 {
     ltx_job *job = calloc(1, sizeof(*job));
 
-    if (!job || !(job->id = ltx__strdup(id))) {
+    if (!job)
+        return NULL;
+    if (!(job->id = ltx__strdup(id)) || !(job->endpoint_name = ltx__strdup(endpoint_name))) {
+        free(job->id);
         free(job);
         return NULL;
     }
+    (void)ltx_endpoint_from_name(&job->endpoint, endpoint_name);
     ltx__client_ref(c);
     job->client = c;
-    job->endpoint = endpoint;
     job->state = LTX_JOB_SUBMITTED;
     return job;
+}
+
+static void results_free(ltx_job *job)
+{
+    for (size_t i = 0; i < job->n_results; i++) {
+        free(job->result_keys[i]);
+        free(job->result_urls[i]);
+    }
+    free(job->result_keys);
+    free(job->result_urls);
+    job->result_keys = job->result_urls = NULL;
+    job->n_results = 0;
 }
 
 LTX_API void ltx_job_free(ltx_job *job)
@@ -38,32 +65,47 @@ LTX_API void ltx_job_free(ltx_job *job)
     if (!job)
         return;
     free(job->id);
+    free(job->endpoint_name);
     free(job->status);
-    free(job->result_url);
+    free(job->created_at);
+    free(job->completed_at);
+    free(job->status_json);
+    free(job->request_id);
+    results_free(job);
     free(job->error_type);
     free(job->error_message);
     ltx_client_free(job->client);
     free(job);
 }
 
-/* Attach the job's id to an error so that the caller can resume it. */
-static int with_job(ltx_error **err, const ltx_job *job, int rc)
+int ltx__with_job(ltx_error **err, const ltx_job *job, int rc)
 {
-    if (err && *err && !(*err)->job_id && job)
-        (*err)->job_id = ltx__strdup(job->id);
+    if (err && *err && job) {
+        if (!(*err)->job_id)
+            (*err)->job_id = ltx__strdup(job->id);
+        (*err)->possibly_executed = 1;
+    }
     return rc;
 }
 
-int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline, char **body,
-                        char **url, char **what, ltx_error **err)
+static int with_job(ltx_error **err, const ltx_job *job, int rc)
 {
-    const char *ep = ltx_endpoint_name(req->endpoint);
+    return ltx__with_job(err, job, rc);
+}
+
+int ltx__submit_prepare(ltx_client *c, const ltx_request *req, ltx_sink *sink, uint64_t deadline,
+                        char **body, char **url, char **what, ltx_error **err)
+{
+    const char *ep = ltx__request_endpoint_name(req);
     char *owned[LTX_N_MEDIA_FIELDS];
     ltx_request resolved;
     int rc;
 
     *body = *url = *what = NULL;
     if ((rc = ltx_request_validate(req, err)) != LTX_OK)
+        return rc;
+    /* a paid video with nowhere to go helps nobody: check the output before paying */
+    if (sink && (rc = ltx__sink_check(sink, err)) != LTX_OK)
         return rc;
     if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
         return rc;
@@ -81,14 +123,14 @@ int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline
     return LTX_OK;
 }
 
-int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs, const char *what,
-                         ltx_job **out, ltx_error **err)
+int ltx__submit_accepted(ltx_client *c, const char *endpoint_name, ltx_http_resp *rs,
+                         const char *what, ltx_job **out, ltx_error **err)
 {
-    char *id = NULL;
+    char *id = NULL, *created_at = NULL;
     int rc = LTX_OK;
 
     *out = NULL;
-    if (ltx__job_created_parse(rs->body.data, rs->body.len, &id) != LTX_OK) {
+    if (ltx__job_created_parse(rs->body.data, rs->body.len, &id, &created_at) != LTX_OK) {
         /* accepted, so billed, yet we cannot follow it: say so loudly */
         ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 1);
 
@@ -101,12 +143,24 @@ int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs, const c
         ltx__http_resp_free(rs);
         return rc;
     }
-    ltx__log(c, LTX_LOG_INFO, "submitted %s job %s%s%s", ltx_endpoint_name(endpoint), id,
+    ltx__log(c, LTX_LOG_INFO, "submitted %s job %s%s%s", endpoint_name, id,
              rs->request_id ? ", request id " : "", rs->request_id ? rs->request_id : "");
-    ltx__http_resp_free(rs);
-    if (!(*out = job_new(c, endpoint, id)))
+    if (!(*out = job_new(c, endpoint_name, id))) {
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory (job %s was accepted)", id);
+        if (err && *err) {
+            (*err)->job_id = id;
+            (*err)->possibly_executed = 1;
+            id = NULL;
+        }
+    } else {
+        (*out)->created_at = created_at;
+        created_at = NULL;
+        (*out)->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
+        (*out)->billed_twice = rs->repeated_after_unknown;
+    }
+    ltx__http_resp_free(rs);
     free(id);
+    free(created_at);
     return rc;
 }
 
@@ -122,8 +176,8 @@ int ltx__job_announce(ltx_job *job, ltx_progress_ctx *pc, ltx_error **err)
     return LTX_OK;
 }
 
-int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progress_ctx *pc,
-                uint64_t deadline, ltx_error **err)
+int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *sink, ltx_job **out,
+                ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err)
 {
     char *body = NULL, *url = NULL, *what = NULL;
     ltx_retry_policy policy;
@@ -132,13 +186,13 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_progre
     int rc;
 
     *out = NULL;
-    if ((rc = ltx__submit_prepare(c, req, deadline, &body, &url, &what, err)) != LTX_OK)
+    if ((rc = ltx__submit_prepare(c, req, sink, deadline, &body, &url, &what, err)) != LTX_OK)
         return rc;
     ltx__http_req_api(&rq, "POST", url, body, deadline);
     rq.policy = ltx__policy_for(c, req, &policy);
     if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
         goto out;
-    if ((rc = ltx__submit_accepted(c, req->endpoint, &rs, what, out, err)) != LTX_OK)
+    if ((rc = ltx__submit_accepted(c, ltx__request_endpoint_name(req), &rs, what, out, err)) != LTX_OK)
         goto out;
     if ((rc = ltx__job_announce(*out, pc, err)) != LTX_OK) {
         ltx_job_free(*out);
@@ -151,38 +205,69 @@ out:
     return rc;
 }
 
-LTX_API int ltx_submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx_error **err)
+LTX_API int ltx_submit(ltx_job **out, ltx_client *c, const ltx_request *req, ltx_error **err)
 {
-    if (!c || !req || !out)
-        return ltx__fail(err, LTX_EINVAL, "ltx_submit: client, request and out are required");
+    LTX_ERR_ENTRY(err);
+    if (!out)
+        return ltx__fail(err, LTX_EINVAL, "ltx_submit: out is NULL");
     *out = NULL;
+    if (!c || !req)
+        return ltx__fail(err, LTX_EINVAL, "ltx_submit: client and request are required");
     if (req->sync)
         return ltx__fail(err, LTX_EINVAL,
                          "ltx_submit: the request asks for v1 (synchronous); use ltx_generate()");
-    return ltx__submit(c, req, out, NULL, ltx__deadline_for(c, req), err);
+    return ltx__submit(c, req, NULL, out, NULL, ltx__deadline_for(c, req), err);
 }
 
-LTX_API int ltx_job_open(ltx_client *c, const char *endpoint, const char *id, ltx_job **out,
-                         ltx_error **err)
+static int job_open(ltx_job **out, ltx_client *c, const char *endpoint_name, const char *id,
+                    ltx_error **err)
 {
-    int ep = ltx_endpoint_from_name(endpoint);
+    if (!(*out = job_new(c, endpoint_name, id)))
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    return LTX_OK;
+}
 
+static int job_open_check(ltx_job **out, ltx_client *c, const char *id, ltx_error **err)
+{
+    LTX_ERR_ENTRY(err);
     if (!out)
         return ltx__fail(err, LTX_EINVAL, "ltx_job_open: out is NULL");
     *out = NULL;
     if (!c)
         return ltx__fail(err, LTX_EINVAL, "ltx_job_open: client is NULL");
-    if (!ep)
-        return ltx__fail(err, LTX_EINVAL,
-                         "unknown endpoint \"%.40s\"; allowed: text-to-video, image-to-video, "
-                         "audio-to-video, retake, extend, video-to-video-hdr, "
-                         "video-to-video-reframe",
-                         endpoint ? endpoint : "(null)");
     if (!id_is_safe(id))
         return ltx__fail(err, LTX_EINVAL, "\"%.40s\" is not a job id", id ? id : "(null)");
-    if (!(*out = job_new(c, ep, id)))
-        return ltx__fail(err, LTX_ENOMEM, "out of memory");
     return LTX_OK;
+}
+
+LTX_API int ltx_job_open(ltx_job **out, ltx_client *c, ltx_endpoint endpoint, const char *id,
+                         ltx_error **err)
+{
+    const char *name = ltx_endpoint_name(endpoint);
+    int rc;
+
+    if ((rc = job_open_check(out, c, id, err)) != LTX_OK)
+        return rc;
+    if (!name)
+        return ltx__fail(err, LTX_EINVAL,
+                         "ltx_job_open: %d is not an endpoint this release knows; use "
+                         "ltx_job_open_by_name() for one it does not", (int)endpoint);
+    return job_open(out, c, name, id, err);
+}
+
+LTX_API int ltx_job_open_by_name(ltx_job **out, ltx_client *c, const char *endpoint_name,
+                                 const char *id, ltx_error **err)
+{
+    int rc;
+
+    if ((rc = job_open_check(out, c, id, err)) != LTX_OK)
+        return rc;
+    if (!ltx__endpoint_name_ok(endpoint_name))
+        return ltx__fail(err, LTX_EINVAL,
+                         "\"%.40s\" is not an endpoint name (lower-case letters, digits and "
+                         "'-', at most 64), such as text-to-video",
+                         endpoint_name ? endpoint_name : "(null)");
+    return job_open(out, c, endpoint_name, id, err);
 }
 
 LTX_API const char *ltx_job_id(const ltx_job *job)
@@ -190,9 +275,14 @@ LTX_API const char *ltx_job_id(const ltx_job *job)
     return job ? job->id : NULL;
 }
 
-LTX_API const char *ltx_job_endpoint(const ltx_job *job)
+LTX_API ltx_endpoint ltx_job_endpoint(const ltx_job *job)
 {
-    return job ? ltx_endpoint_name(job->endpoint) : NULL;
+    return job ? job->endpoint : LTX_ENDPOINT_OTHER;
+}
+
+LTX_API const char *ltx_job_endpoint_name(const ltx_job *job)
+{
+    return job ? job->endpoint_name : NULL;
 }
 
 LTX_API int ltx_job_state(const ltx_job *job)
@@ -205,9 +295,52 @@ LTX_API const char *ltx_job_status(const ltx_job *job)
     return job ? job->status : NULL;
 }
 
-LTX_API const char *ltx_job_result_url(const ltx_job *job)
+LTX_API const char *ltx_job_created_at(const ltx_job *job)
 {
-    return job ? job->result_url : NULL;
+    return job ? job->created_at : NULL;
+}
+
+LTX_API const char *ltx_job_completed_at(const ltx_job *job)
+{
+    return job ? job->completed_at : NULL;
+}
+
+LTX_API const char *ltx_job_status_json(const ltx_job *job)
+{
+    return job ? job->status_json : NULL;
+}
+
+LTX_API const char *ltx_job_request_id(const ltx_job *job)
+{
+    return job ? job->request_id : NULL;
+}
+
+const char *ltx__job_result(const ltx_job *job, const char *key)
+{
+    const char *want = key;
+
+    if (!want) /* the primary result: HDR's EXR frames, everyone else's video */
+        want = job->endpoint == LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR ? "exr_frames_url" : "video_url";
+    for (size_t i = 0; i < job->n_results; i++)
+        if (strcmp(job->result_keys[i], want) == 0)
+            return job->result_urls[i];
+    /* a label this release does not know: the first result is the primary one */
+    return !key && job->n_results ? job->result_urls[0] : NULL;
+}
+
+LTX_API const char *ltx_job_result_url(const ltx_job *job, const char *key)
+{
+    return job ? ltx__job_result(job, key) : NULL;
+}
+
+LTX_API size_t ltx_job_result_count(const ltx_job *job)
+{
+    return job ? job->n_results : 0;
+}
+
+LTX_API const char *ltx_job_result_key(const ltx_job *job, size_t i)
+{
+    return job && i < job->n_results ? job->result_keys[i] : NULL;
 }
 
 LTX_API const char *ltx_job_error_type(const ltx_job *job)
@@ -218,6 +351,11 @@ LTX_API const char *ltx_job_error_type(const ltx_job *job)
 LTX_API const char *ltx_job_error_message(const ltx_job *job)
 {
     return job ? job->error_message : NULL;
+}
+
+LTX_API int ltx_job_possibly_billed_twice(const ltx_job *job)
+{
+    return job ? job->billed_twice : 0;
 }
 
 static int state_of(const char *status)
@@ -238,7 +376,7 @@ static int state_of(const char *status)
 
 int ltx__job_poll_strings(const ltx_job *job, char **url, char **what)
 {
-    const char *ep = ltx_endpoint_name(job->endpoint);
+    const char *ep = job->endpoint_name;
 
     *url = ltx__printf("%s/v2/%s/%s", job->client->base_url, ep, job->id);
     *what = ltx__printf("poll %s job %s", ep, job->id);
@@ -297,6 +435,12 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
         ltx__http_resp_free(rs);
         return rc;
     }
+    free(job->status_json);
+    job->status_json = ltx__strndup(rs->body.data ? rs->body.data : "", rs->body.len);
+    if (rs->request_id) {
+        free(job->request_id);
+        job->request_id = ltx__strdup(rs->request_id);
+    }
     ltx__http_resp_free(rs);
     free(job->status);
     free(job->error_type);
@@ -304,9 +448,20 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
     job->status = doc.status;
     job->error_type = doc.error_type;
     job->error_message = doc.error_message;
-    if (doc.result_url) {
-        free(job->result_url);
-        job->result_url = doc.result_url;
+    if (doc.created_at) {
+        free(job->created_at);
+        job->created_at = doc.created_at;
+    }
+    free(job->completed_at);
+    job->completed_at = doc.completed_at;
+    if (doc.n_results) {
+        results_free(job);
+        job->n_results = doc.n_results;
+        job->result_keys = doc.result_keys;
+        job->result_urls = doc.result_urls;
+    } else {
+        free(doc.result_keys);
+        free(doc.result_urls);
     }
     job->state = state_of(job->status);
     ltx__log(c, LTX_LOG_DEBUG, "job %s is %s", job->id, job->status);
@@ -335,6 +490,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
 
 LTX_API int ltx_job_refresh(ltx_job *job, ltx_error **err)
 {
+    LTX_ERR_ENTRY(err);
     if (!job)
         return ltx__fail(err, LTX_EINVAL, "ltx_job_refresh: job is NULL");
     return job_refresh(job, ltx__deadline_from_now(job->client), err);
@@ -344,7 +500,7 @@ static int job_outcome(ltx_job *job, ltx_error **err)
 {
     ltx_error *e;
 
-    if (job->state == LTX_JOB_COMPLETED && job->result_url)
+    if (job->state == LTX_JOB_COMPLETED && ltx__job_result(job, NULL))
         return LTX_OK;
     if (job->state == LTX_JOB_COMPLETED)
         e = ltx__error_new(LTX_EPROTOCOL, "job %s completed but its result has no URL", job->id);
@@ -360,6 +516,7 @@ static int job_outcome(ltx_job *job, ltx_error **err)
                            job->id, job->status ? job->status : "");
     if (e) {
         e->job_id = ltx__strdup(job->id);
+        e->possibly_executed = 1;
         if (job->state == LTX_JOB_FAILED) {
             e->type = job->error_type ? ltx__strdup(job->error_type) : NULL;
             e->api_message = job->error_message ? ltx__strdup(job->error_message) : NULL;
@@ -430,31 +587,38 @@ LTX_API int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_f
 {
     ltx_progress_ctx pc = {progress, userdata, 0, NULL};
 
+    LTX_ERR_ENTRY(err);
     if (!job)
         return ltx__fail(err, LTX_EINVAL, "ltx_job_wait: job is NULL");
     pc.started_ms = job->client->clock->now_ms(job->client->clock->ud);
     return ltx__job_wait(job, poll_interval_ms, &pc, ltx__deadline_from_now(job->client), err);
 }
 
-int ltx__download_start(ltx_download *d, ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc,
-                        uint64_t deadline, ltx_error **err)
+int ltx__download_start(ltx_download *d, ltx_job *job, const char *key, ltx_sink *sink,
+                        ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err)
 {
     int rc;
 
     memset(d, 0, sizeof(*d));
-    if (!job->result_url)
+    if (!(d->url = ltx__job_result(job, key))) {
+        if (key && job->state == LTX_JOB_COMPLETED)
+            return with_job(err, job,
+                            ltx__fail(err, LTX_EINVAL, "job %s has no result \"%.40s\"",
+                                      job->id, key));
         return with_job(err, job,
                         ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
                                   job->id, job->status ? job->status : "not polled"));
+    }
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
-        return rc;
-    d->what = ltx__printf("download the result of job %s", job->id);
-    d->log_url = ltx__url_for_log(job->result_url);
+        return with_job(err, job, rc);
+    d->what = key ? ltx__printf("download the %s result of job %s", key, job->id)
+                  : ltx__printf("download the result of job %s", job->id);
+    d->log_url = ltx__url_for_log(d->url);
     if (!d->what || !d->log_url) {
         free(d->what);
         free(d->log_url);
         ltx__sink_abort(sink);
-        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+        return with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
     }
     d->job = job;
     d->sink = sink;
@@ -480,7 +644,7 @@ void ltx__download_attempt(ltx_download *d)
     d->before = ltx_sink_bytes_written(d->sink);
     memset(&d->rq, 0, sizeof(d->rq));
     d->rq.method = "GET";
-    d->rq.url = d->job->result_url;
+    d->rq.url = d->url;
     d->rq.with_auth = 0; /* a signed URL on another host: the key never goes there */
     d->rq.follow_redirects = 1;
     d->rq.sink = d->sink;
@@ -524,8 +688,11 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
 
         ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, 0, 0);
         ltx__http_resp_free(rs);
-        if ((*rc = ltx__sink_commit(sink, err)) != LTX_OK)
+        if ((*rc = ltx__sink_commit(sink, err)) != LTX_OK) {
+            *rc = with_job(err, job, *rc);
             return LTX_STEP_FAILED;
+        }
+        ltx__sink_set_billed_twice(sink, job->billed_twice);
         /* the output is whole and in place: this last report tells, it cannot take it back */
         (void)ltx__progress_emit(c, d->pc, LTX_STAGE_DOWNLOADING, NULL, total, total);
         *rc = LTX_OK;
@@ -585,15 +752,15 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
     return LTX_STEP_RETRY;
 }
 
-int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64_t deadline,
-                      ltx_error **err)
+int ltx__job_download(ltx_job *job, const char *key, ltx_sink *sink, ltx_progress_ctx *pc,
+                      uint64_t deadline, ltx_error **err)
 {
     const ltx_clock *clk = job->client->clock;
     ltx_download d;
     uint64_t delay;
     int rc;
 
-    if ((rc = ltx__download_start(&d, job, sink, pc, deadline, err)) != LTX_OK)
+    if ((rc = ltx__download_start(&d, job, key, sink, pc, deadline, err)) != LTX_OK)
         return rc;
     for (;;) {
         ltx_http_resp rs;
@@ -609,13 +776,20 @@ int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc, uint64
     return rc;
 }
 
-LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
-                             void *userdata, ltx_error **err)
+LTX_API int ltx_job_download_result(ltx_job *job, const char *key, ltx_sink *sink,
+                                    ltx_progress_fn progress, void *userdata, ltx_error **err)
 {
     ltx_progress_ctx pc = {progress, userdata, 0, NULL};
 
+    LTX_ERR_ENTRY(err);
     if (!job || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_job_download: job and sink are required");
     pc.started_ms = job->client->clock->now_ms(job->client->clock->ud);
-    return ltx__job_download(job, sink, &pc, ltx__deadline_from_now(job->client), err);
+    return ltx__job_download(job, key, sink, &pc, ltx__deadline_from_now(job->client), err);
+}
+
+LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
+                             void *userdata, ltx_error **err)
+{
+    return ltx_job_download_result(job, NULL, sink, progress, userdata, err);
 }

@@ -80,6 +80,24 @@ LTX_INTERNAL int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
 /* Shorthand for a request that failed validation: LTX_EREQUEST naming the field. */
 LTX_INTERNAL int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * A public function taking `ltx_error **err` starts with this: a non-NULL *err
+ * on entry is the caller's mistake; it is left alone (never overwritten, never
+ * leaked) and the call does nothing.
+ */
+#define LTX_ERR_ENTRY(err)                                                                      \
+    do {                                                                                         \
+        if ((err) && *(err))                                                                     \
+            return LTX_EINVAL;                                                                   \
+    } while (0)
+/*
+ * A setter's refusal, kept in the handle's *slot for ltx_*_last_error(): the
+ * field, the value and the rule in the message. Returns code.
+ */
+LTX_INTERNAL int ltx__refuse(ltx_error **slot, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A setter that succeeded clears the handle's last refusal. Returns LTX_OK. */
+LTX_INTERNAL int ltx__accept(ltx_error **slot);
 /* Class of an HTTP status (400 -> LTX_EBADREQUEST, 418 -> LTX_EHTTP). */
 LTX_INTERNAL int ltx__status_class(int http_status);
 /* Rebuild e->message from its parts: "<text> (HTTP 429 rate_limit_error, request id X)". */
@@ -145,6 +163,7 @@ struct ltx_client {
     void *attempt_ud;
     const ltx_clock *clock;
     struct ltx_http_pool *http; /* connection cache, shared between threads */
+    ltx_error *last_error;      /* the last setter's refusal, for ltx_client_last_error() */
 };
 
 LTX_INTERNAL void ltx__client_ref(ltx_client *c);
@@ -214,7 +233,11 @@ struct ltx_request {
 };
 
 /* ---------------------------------------------------------------- sink */
+/* Before anything is submitted: can the output be written at all? LTX_EIO, saying why. */
+LTX_INTERNAL int ltx__sink_check(ltx_sink *s, ltx_error **err);
 LTX_INTERNAL int ltx__sink_begin(ltx_sink *s, ltx_error **err);
+/* After a commit: the output came from a billed request repeated after an unknown outcome. */
+LTX_INTERNAL void ltx__sink_set_billed_twice(ltx_sink *s, int yes);
 LTX_INTERNAL int ltx__sink_write(ltx_sink *s, const void *data, size_t len);
 /* Start the output over (a server ignored Range). LTX_EPROTOCOL when the sink cannot rewind. */
 LTX_INTERNAL int ltx__sink_rewind(ltx_sink *s);
@@ -249,19 +272,38 @@ LTX_INTERNAL int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, i
 struct ltx_job {
     ltx_client *client;
     char *id;
-    int endpoint;
+    ltx_endpoint endpoint;  /* LTX_ENDPOINT_OTHER for a name this release does not know */
+    char *endpoint_name;    /* the path segment the job was submitted to                 */
     int state;
     char *status;
-    char *result_url;
+    char *created_at;
+    char *completed_at;
+    char *status_json;      /* the last status answer as received                        */
+    char *request_id;       /* of the last successful API call on the job                */
+    size_t n_results;       /* result's keys and URLs, in the answer's order             */
+    char **result_keys;
+    char **result_urls;
     char *error_type;
     char *error_message;
+    int billed_twice;       /* the submit succeeded on a retry after an unknown outcome  */
 };
+
+/* The URL of the result named key, or the primary result for NULL; NULL when absent. */
+LTX_INTERNAL const char *ltx__job_result(const ltx_job *job, const char *key);
+/* Attach the job's id to *err (when set and without one) and mark it possibly executed:
+ * the API accepted this job, so it runs and is billed whatever failed. Returns rc. */
+LTX_INTERNAL int ltx__with_job(ltx_error **err, const ltx_job *job, int rc);
+/* Is name a path segment an endpoint may have ([a-z0-9-], 1 to 64 characters)? */
+LTX_INTERNAL int ltx__endpoint_name_ok(const char *name);
+/* The path segment a request is sent to. */
+LTX_INTERNAL const char *ltx__request_endpoint_name(const ltx_request *req);
 
 LTX_INTERNAL int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc,
                                uint64_t deadline, ltx_error **err);
-LTX_INTERNAL int ltx__job_download(ltx_job *job, ltx_sink *sink, ltx_progress_ctx *pc,
-                                   uint64_t deadline, ltx_error **err);
-LTX_INTERNAL int ltx__submit(ltx_client *c, const ltx_request *req, ltx_job **out,
+LTX_INTERNAL int ltx__job_download(ltx_job *job, const char *key, ltx_sink *sink,
+                                   ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
+/* sink, when not NULL, is checked (ltx__sink_check()) before anything is sent. */
+LTX_INTERNAL int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *sink, ltx_job **out,
                              ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
 
 /* ---------------------------------------------------------------- local media (upload.c) */

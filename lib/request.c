@@ -23,17 +23,28 @@ static const char *const endpoint_names[] = {
 };
 #define N_ENDPOINTS ((int)(sizeof(endpoint_names) / sizeof(endpoint_names[0])))
 
-LTX_API const char *ltx_endpoint_name(int endpoint)
+LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint)
 {
-    return endpoint > 0 && endpoint < N_ENDPOINTS ? endpoint_names[endpoint] : NULL;
+    /* compared as unsigned: an enum of non-negative values may be unsigned, and -1 must miss */
+    return (unsigned)endpoint - 1u < (unsigned)N_ENDPOINTS - 1u ? endpoint_names[endpoint] : NULL;
 }
 
-LTX_API int ltx_endpoint_from_name(const char *name)
+LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
 {
+    if (out)
+        *out = LTX_ENDPOINT_OTHER;
     for (int i = 1; name && i < N_ENDPOINTS; i++)
-        if (strcmp(endpoint_names[i], name) == 0)
-            return i;
-    return 0;
+        if (strcmp(endpoint_names[i], name) == 0) {
+            if (out)
+                *out = (ltx_endpoint)i;
+            return LTX_OK;
+        }
+    return LTX_EINVAL;
+}
+
+const char *ltx__request_endpoint_name(const ltx_request *r)
+{
+    return ltx_endpoint_name(r->endpoint);
 }
 
 /* Which endpoint takes which field, and which need it (official OpenAPI document). */
@@ -79,7 +90,7 @@ static int takes(const ltx_request *r, const char *name)
     return 0;
 }
 
-LTX_API int ltx_request_new(ltx_request **out, int endpoint)
+LTX_API int ltx_request_new(ltx_request **out, ltx_endpoint endpoint)
 {
     ltx_request *r;
 
@@ -119,7 +130,7 @@ LTX_API void ltx_request_free(ltx_request *r)
     free(r);
 }
 
-LTX_API int ltx_request_endpoint(const ltx_request *r)
+LTX_API ltx_endpoint ltx_request_endpoint(const ltx_request *r)
 {
     return r ? r->endpoint : 0;
 }
@@ -536,7 +547,7 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
     return LTX_OK;
 }
 
-LTX_API int ltx_request_to_json(const ltx_request *r, char **out, ltx_error **err)
+LTX_API int ltx_request_to_json(char **out, const ltx_request *r, ltx_error **err)
 {
     int rc;
 

@@ -33,6 +33,8 @@ struct ltx_sink {
     uint64_t flushed;  /* SINK_PATH: bytes already handed to write-back */
     int not_durable;   /* SINK_PATH: skip write-back and fsync             */
     int last_errno;
+    int billed_twice;  /* the last output came from a repeated billed request */
+    ltx_error *last_error; /* the last setter's refusal */
 };
 
 static ltx_sink *sink_alloc(sink_kind kind)
@@ -63,10 +65,13 @@ LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path)
 
 LTX_API int ltx_sink_set_durable(ltx_sink *s, int durable)
 {
-    if (!s || s->kind != SINK_PATH)
+    if (!s)
         return LTX_EINVAL;
+    if (s->kind != SINK_PATH)
+        return ltx__refuse(&s->last_error, LTX_EINVAL, "durable",
+                           "durable: only a path sink has a durability setting");
     s->not_durable = !durable;
-    return LTX_OK;
+    return ltx__accept(&s->last_error);
 }
 
 LTX_API int ltx_sink_new_fd(ltx_sink **out, int fd)
@@ -112,18 +117,33 @@ LTX_API int ltx_sink_new_memory(ltx_sink **out, size_t max_bytes)
     return LTX_OK;
 }
 
-LTX_API int ltx_sink_memory_data(const ltx_sink *s, const void **data, size_t *len)
+LTX_API int ltx_sink_memory_data(const void **out, size_t *out_len, const ltx_sink *s)
 {
-    if (!s || s->kind != SINK_MEMORY || !data || !len)
+    if (!s || s->kind != SINK_MEMORY || !out || !out_len)
         return LTX_EINVAL;
-    *data = s->mem.data ? s->mem.data : "";
-    *len = s->mem.len;
+    *out = s->mem.data ? s->mem.data : "";
+    *out_len = s->mem.len;
     return LTX_OK;
 }
 
 LTX_API uint64_t ltx_sink_bytes_written(const ltx_sink *s)
 {
     return s ? s->written : 0;
+}
+
+LTX_API int ltx_sink_possibly_billed_twice(const ltx_sink *s)
+{
+    return s ? s->billed_twice : 0;
+}
+
+LTX_API const ltx_error *ltx_sink_last_error(const ltx_sink *s)
+{
+    return s ? s->last_error : NULL;
+}
+
+void ltx__sink_set_billed_twice(ltx_sink *s, int yes)
+{
+    s->billed_twice = yes != 0;
 }
 
 static void remove_temp(ltx_sink *s)
@@ -146,6 +166,7 @@ LTX_API void ltx_sink_free(ltx_sink *s)
         remove_temp(s);
     free(s->path);
     ltx__buf_free(&s->mem);
+    ltx_error_free(s->last_error);
     free(s);
 }
 
@@ -176,8 +197,40 @@ static int open_temp(ltx_sink *s, ltx_error **err)
                      strerror(s->last_errno));
 }
 
+int ltx__sink_check(ltx_sink *s, ltx_error **err)
+{
+    int rc, flags;
+
+    switch (s->kind) {
+    case SINK_PATH:
+        /* the very file the output would go to, made and removed: proof, not a guess */
+        remove_temp(s);
+        s->last_errno = 0;
+        if ((rc = open_temp(s, NULL)) == LTX_ENOMEM)
+            return ltx__fail(err, rc, "out of memory");
+        if (rc != LTX_OK)
+            return ltx__fail(err, LTX_EIO,
+                             "the output %s cannot be written (%s); nothing was submitted",
+                             s->path, strerror(s->last_errno));
+        remove_temp(s);
+        return LTX_OK;
+    case SINK_FD:
+        flags = fcntl(s->fd, F_GETFL);
+        if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+            return ltx__fail(err, LTX_EIO,
+                             "the output file descriptor %d is not open for writing; nothing "
+                             "was submitted", s->fd);
+        return LTX_OK;
+    case SINK_MEMORY:
+    case SINK_CALLBACK:
+        return LTX_OK;
+    }
+    return LTX_EINVAL;
+}
+
 int ltx__sink_begin(ltx_sink *s, ltx_error **err)
 {
+    s->billed_twice = 0;
     s->written = 0;
     s->flushed = 0;
     s->last_errno = 0;

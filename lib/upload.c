@@ -108,15 +108,16 @@ static int open_media(const char *path, int *fd_out, uint64_t *size, const char 
     return LTX_OK;
 }
 
-LTX_API int ltx_media_type(const char *path, const char **media_type, ltx_error **err)
+LTX_API int ltx_media_type(const char **media_type, const char *path, ltx_error **err)
 {
     const char *type;
     unsigned kind = 0;
     uint64_t size;
     int fd, rc;
 
+    LTX_ERR_ENTRY(err);
     if (!media_type)
-        return ltx__fail(err, LTX_EINVAL, "ltx_media_type: media_type is NULL");
+        return ltx__fail(err, LTX_EINVAL, "ltx_media_type: out is NULL");
     *media_type = NULL;
     if ((rc = open_media(path, &fd, &size, &type, &kind, err)) != LTX_OK)
         return rc;
@@ -217,9 +218,14 @@ static int has_header(char *const *headers, const char *name)
     return 0;
 }
 
-/* POST /v1/upload, then PUT the open file to the signed URL. */
+struct ltx_upload {
+    char *storage_uri;
+    char *expires_at;
+};
+
+/* POST /v1/upload, then PUT the open file to the signed URL. *expires_at may be NULL. */
 static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uint64_t deadline,
-                     char **storage_uri, ltx_error **err)
+                     char **storage_uri, char **expires_at, ltx_error **err)
 {
     char *url = ltx__printf("%s/v1/upload", c->base_url);
     ltx_http_req rq = {0}, put = {0};
@@ -263,22 +269,30 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
         ltx__http_resp_free(&rs);
         *storage_uri = doc.storage_uri;
         doc.storage_uri = NULL;
+        if (expires_at) {
+            *expires_at = doc.expires_at;
+            doc.expires_at = NULL;
+        }
         ltx__log(c, LTX_LOG_INFO, "uploaded %llu bytes of %s", (unsigned long long)size, type);
     }
     ltx__upload_doc_free(&doc);
     return rc;
 }
 
-LTX_API int ltx_upload_file(ltx_client *c, const char *path, char **storage_uri, ltx_error **err)
+LTX_API int ltx_upload_file(ltx_upload **out, ltx_client *c, const char *path, ltx_error **err)
 {
     const char *type;
     unsigned kind = 0;
     uint64_t size;
+    ltx_upload *u;
     int fd, rc;
 
-    if (!c || !storage_uri)
-        return ltx__fail(err, LTX_EINVAL, "ltx_upload_file: client and storage_uri are required");
-    *storage_uri = NULL;
+    LTX_ERR_ENTRY(err);
+    if (!out)
+        return ltx__fail(err, LTX_EINVAL, "ltx_upload_file: out is NULL");
+    *out = NULL;
+    if (!c)
+        return ltx__fail(err, LTX_EINVAL, "ltx_upload_file: client is NULL");
     if ((rc = open_media(path, &fd, &size, &type, &kind, err)) != LTX_OK)
         return rc;
     if (!type || size == 0 || size > LTX_UPLOAD_MAX_BYTES) {
@@ -290,9 +304,38 @@ LTX_API int ltx_upload_file(ltx_client *c, const char *path, char **storage_uri,
         return ltx__fail(err, LTX_EREQUEST, "%s is %llu bytes; allowed: 1 to %u bytes", path,
                          (unsigned long long)size, LTX_UPLOAD_MAX_BYTES);
     }
-    rc = upload_fd(c, fd, size, type, ltx__deadline_from_now(c), storage_uri, err);
+    if (!(u = calloc(1, sizeof(*u)))) {
+        close(fd);
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    }
+    rc = upload_fd(c, fd, size, type, ltx__deadline_from_now(c), &u->storage_uri, &u->expires_at,
+                   err);
     close(fd);
-    return rc;
+    if (rc != LTX_OK) {
+        ltx_upload_free(u);
+        return rc;
+    }
+    *out = u;
+    return LTX_OK;
+}
+
+LTX_API const char *ltx_upload_storage_uri(const ltx_upload *u)
+{
+    return u ? u->storage_uri : NULL;
+}
+
+LTX_API const char *ltx_upload_expires_at(const ltx_upload *u)
+{
+    return u ? u->expires_at : NULL;
+}
+
+LTX_API void ltx_upload_free(ltx_upload *u)
+{
+    if (!u)
+        return;
+    free(u->storage_uri);
+    free(u->expires_at);
+    free(u);
 }
 
 void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS])
@@ -322,7 +365,7 @@ int ltx__resolve_inputs(ltx_client *c, const ltx_request *req, ltx_request *copy
                 if (!owned[i])
                     rc = ltx__fail(err, LTX_EIO, "cannot read %s", req->input_files[i]);
             } else {
-                rc = upload_fd(c, fd, size, type, deadline, &owned[i], err);
+                rc = upload_fd(c, fd, size, type, deadline, &owned[i], NULL, err);
             }
             close(fd);
         }

@@ -5,6 +5,7 @@
 #include <ltx/common.h>
 #include <ltx/error.h>
 #include <ltx/job.h>
+#include <ltx/request.h>
 
 LTX_BEGIN_DECLS
 
@@ -39,6 +40,13 @@ LTX_API void ltx_batch_free(ltx_batch *batch);
 LTX_API int ltx_batch_set_concurrency(ltx_batch *batch, unsigned max_in_flight);
 
 /*
+ * Why the last setter call on batch refused its value (field, value, rule), or
+ * NULL after one that succeeded and for a NULL batch. Borrowed until the next
+ * setter call on batch or its free.
+ */
+LTX_API const ltx_error *ltx_batch_last_error(const ltx_batch *batch);
+
+/*
  * Progress of every entry, as for ltx_generate(): LTX_STAGE_SUBMITTED carries
  * the job id as soon as the API accepted it (persist it to resume after a
  * crash). ltx_progress_batch_index() tells which entry. Non-zero cancels that
@@ -54,19 +62,21 @@ LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
  * body built now, so req may be changed or freed afterwards; local input files
  * are uploaded now. Batches run v2 jobs: a request set to v1 with
  * ltx_request_set_sync() is LTX_EINVAL. sink is borrowed until the batch is
- * freed and used only during ltx_batch_run(). *index (may be NULL) receives
+ * freed and used only during ltx_batch_run(). *out (may be NULL) receives
  * the entry's number, counting from 0.
  */
-LTX_API int ltx_batch_add(ltx_batch *batch, const ltx_request *req, ltx_sink *sink,
-                          size_t *index, ltx_error **err);
+LTX_API int ltx_batch_add(size_t *out, ltx_batch *batch, const ltx_request *req, ltx_sink *sink,
+                          ltx_error **err);
 
 /*
- * Add a job accepted earlier (by id): it is polled and downloaded, never
- * submitted again. It counts against the concurrency bound but does not wait
- * for a free place: the server is running it already.
+ * Add a job accepted earlier, as ltx_job_open() or ltx_job_open_by_name()
+ * made it (or ltx_submit()): the batch copies its endpoint and id, so job may
+ * be freed afterwards. It is polled and downloaded, never submitted again. It
+ * counts against the concurrency bound but does not wait for a free place:
+ * the server is running it already. *out (may be NULL) receives its number.
  */
-LTX_API int ltx_batch_add_job(ltx_batch *batch, const char *endpoint, const char *job_id,
-                              ltx_sink *sink, size_t *index, ltx_error **err);
+LTX_API int ltx_batch_add_job(size_t *out, ltx_batch *batch, const ltx_job *job, ltx_sink *sink,
+                              ltx_error **err);
 
 /*
  * Run every entry that has not ended to its end: submit within the

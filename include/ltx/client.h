@@ -107,6 +107,14 @@ LTX_API int ltx_client_set_retry_unknown_outcome(ltx_client *client, int allow);
 /* Appended to the User-Agent "libltx/X.Y.Z libcurl/A.B.C", e.g. "ltx-python/0.1". */
 LTX_API int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
 
+/*
+ * Why the last setter call on client refused its value (field, value, rule),
+ * or NULL after one that succeeded and for a NULL client. Borrowed until the
+ * next setter call on client or its free; like the setters, read it before
+ * the client is shared between threads.
+ */
+LTX_API const ltx_error *ltx_client_last_error(const ltx_client *client);
+
 /* The User-Agent header sent. Borrowed, valid until the next setter call or free. */
 LTX_API const char *ltx_client_user_agent(const ltx_client *client);
 

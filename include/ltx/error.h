@@ -44,10 +44,15 @@ LTX_API const char *ltx_strerror(int code);
 
 /*
  * The error object. Functions that can fail take `ltx_error **err` last; pass
- * NULL when the details are not wanted. On failure *err is set to a new object
- * the caller frees with ltx_error_free(); on success it is left untouched.
- * Strings returned by the getters are borrowed, valid until ltx_error_free().
- * An error object is never changed once returned: any thread may read it.
+ * NULL when the details are not wanted. *err must be NULL on entry: a call
+ * given a non-NULL *err returns LTX_EINVAL at once, does nothing, and leaves
+ * *err as it was (an earlier error is never overwritten, so never leaked).
+ * On failure *err is set to a new object the caller frees with
+ * ltx_error_free(); on success it is left NULL. Strings returned by the
+ * getters are borrowed, valid until ltx_error_free(). An error object is never
+ * changed once returned: any thread may read it. Every getter answers 0, -1 or
+ * NULL for a NULL error, except ltx_error_code() (LTX_EINVAL) and
+ * ltx_error_message() ("no error information").
  */
 LTX_API void ltx_error_free(ltx_error *err);
 
@@ -72,7 +77,11 @@ LTX_API const char *ltx_error_request_id(const ltx_error *err);
 /* The request field that failed validation ("duration"), or NULL. */
 LTX_API const char *ltx_error_field(const ltx_error *err);
 
-/* The job the error concerns (a failed job, a cancelled wait), or NULL. */
+/*
+ * The job the error concerns, or NULL. Set on every error that happens after
+ * the API accepted a job (a failed job, a deadline, a cancel, a download or
+ * output failure): the job runs on and is billed; resume it with this id.
+ */
 LTX_API const char *ltx_error_job_id(const ltx_error *err);
 
 /* Retry-After from the last answer in milliseconds, or -1 when absent or unparsable. */
@@ -82,9 +91,11 @@ LTX_API int64_t ltx_error_retry_after_ms(const ltx_error *err);
 LTX_API unsigned ltx_error_attempts(const ltx_error *err);
 
 /*
- * Non-zero when the server may have started (and will bill) a generation even
- * though the call failed: a timeout, reset, 500 or 504 after a generation
- * request was sent. Check your account before submitting again.
+ * 1 when the server may have started (and will bill) a generation although the
+ * call failed: the API accepted a job (ltx_error_job_id() then names it), or a
+ * generation request was sent and its outcome is unknown (a timeout, reset,
+ * 500, 502 or 504; no id is known then). 0 when no generation can have
+ * started. Check your account before submitting again.
  */
 LTX_API int ltx_error_possibly_executed(const ltx_error *err);
 

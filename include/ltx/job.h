@@ -4,6 +4,7 @@
 
 #include <ltx/common.h>
 #include <ltx/error.h>
+#include <ltx/request.h>
 
 LTX_BEGIN_DECLS
 
@@ -31,14 +32,20 @@ typedef enum ltx_stage {
     LTX_STAGE_SUBMITTING = 4
 } ltx_stage;
 
+/* What a progress callback returns. */
+#define LTX_PROGRESS_CONTINUE 0 /* go on                                                  */
+#define LTX_PROGRESS_STOP 1     /* stop the call with LTX_ECANCELLED (any non-zero does)  */
+
 /*
  * Progress callback. `p` is borrowed for the duration of the callback only.
- * Runs on the calling thread, during the call that took it. Return 0 to go on;
- * anything else stops the call with LTX_ECANCELLED. Cancelling is local: the
- * API has no cancel endpoint, the job keeps running and is billed.
+ * Runs on the calling thread, during the call that took it. Return
+ * LTX_PROGRESS_CONTINUE to go on; LTX_PROGRESS_STOP (any non-zero value) stops
+ * the call with LTX_ECANCELLED. Stopping is local: the API has no cancel
+ * endpoint, an accepted job keeps running and is billed.
  */
 typedef int (*ltx_progress_fn)(const ltx_progress *p, void *userdata);
 
+/* Getters of a progress report; each answers 0 or NULL for a NULL report. */
 LTX_API int ltx_progress_stage(const ltx_progress *p);
 /* The job id, or NULL on v1. Borrowed. */
 LTX_API const char *ltx_progress_job_id(const ltx_progress *p);
@@ -51,10 +58,14 @@ LTX_API uint64_t ltx_progress_total(const ltx_progress *p);
 LTX_API uint64_t ltx_progress_elapsed_ms(const ltx_progress *p);
 
 /*
- * The one call: validate the request, submit it (v2; v1 with
- * ltx_request_set_sync()), wait for the job within the client's deadline,
- * and stream the result into sink. progress may be NULL.
- * Returns LTX_OK, or an ltx_status with the details in *err.
+ * The one call: validate the request, check that the sink can take the output,
+ * submit it (v2; v1 with ltx_request_set_sync()), wait for the job within the
+ * client's deadline, and stream the primary result into sink. progress may be
+ * NULL. Returns LTX_OK, or an ltx_status with the details in *err: once the API
+ * has accepted a job, every error carries its id (ltx_error_job_id()) and
+ * ltx_error_possibly_executed() is 1, whatever failed afterwards. On success,
+ * ltx_sink_possibly_billed_twice() tells whether a retry after an attempt of
+ * unknown outcome delivered the video.
  */
 LTX_API int ltx_generate(ltx_client *client, const ltx_request *req, ltx_sink *sink,
                          ltx_progress_fn progress, void *userdata, ltx_error **err);
@@ -65,26 +76,60 @@ LTX_API int ltx_generate(ltx_client *client, const ltx_request *req, ltx_sink *s
  * body was sent, 500) is never retried: the error says possibly executed.
  * *out is freed with ltx_job_free(); it holds a reference on the client.
  */
-LTX_API int ltx_submit(ltx_client *client, const ltx_request *req, ltx_job **out,
+LTX_API int ltx_submit(ltx_job **out, ltx_client *client, const ltx_request *req,
                        ltx_error **err);
 
-/* A job handle for an id from an earlier submit (to resume after a restart). No network. */
-LTX_API int ltx_job_open(ltx_client *client, const char *endpoint, const char *id, ltx_job **out,
-                         ltx_error **err);
+/*
+ * A job handle for an id from an earlier submit (to resume after a restart).
+ * No network. ltx_job_open_by_name() takes the endpoint's path segment, for an
+ * endpoint this release does not know ("video-compositing").
+ */
+LTX_API int ltx_job_open(ltx_job **out, ltx_client *client, ltx_endpoint endpoint,
+                         const char *id, ltx_error **err);
+LTX_API int ltx_job_open_by_name(ltx_job **out, ltx_client *client, const char *endpoint_name,
+                                 const char *id, ltx_error **err);
 
 LTX_API void ltx_job_free(ltx_job *job);
 
-/* Borrowed strings, valid until the next call on the job or its free. */
+/*
+ * Getters. Strings are borrowed, valid until the next call on the job or its
+ * free. For a NULL job each answers NULL, 0, LTX_ENDPOINT_OTHER or
+ * LTX_JOB_UNKNOWN.
+ */
 LTX_API const char *ltx_job_id(const ltx_job *job);
-LTX_API const char *ltx_job_endpoint(const ltx_job *job);
+/* The endpoint, LTX_ENDPOINT_OTHER for one opened or submitted by a name this release lacks. */
+LTX_API ltx_endpoint ltx_job_endpoint(const ltx_job *job);
+/* The endpoint's path segment ("text-to-video", or the name it was opened with). */
+LTX_API const char *ltx_job_endpoint_name(const ltx_job *job);
 LTX_API int ltx_job_state(const ltx_job *job);
 /* The raw status string of the last poll, or NULL before the first. */
 LTX_API const char *ltx_job_status(const ltx_job *job);
-/* The result URL (result.video_url, or result.exr_frames_url for HDR), or NULL. */
-LTX_API const char *ltx_job_result_url(const ltx_job *job);
+/* created_at and completed_at as the API sent them (ISO 8601), or NULL. */
+LTX_API const char *ltx_job_created_at(const ltx_job *job);
+LTX_API const char *ltx_job_completed_at(const ltx_job *job);
+/* The last status answer's JSON text as received (an escape hatch), or NULL before a poll. */
+LTX_API const char *ltx_job_status_json(const ltx_job *job);
+/* x-request-id of the last successful API call on this job (submit or poll), or NULL. */
+LTX_API const char *ltx_job_request_id(const ltx_job *job);
+/*
+ * A completed job's result URLs. key NULL is the primary result: HDR's
+ * "exr_frames_url" (the EXR frames ZIP), "video_url" for every other endpoint,
+ * or the only key there is. A named key ("video_url", the HDR preview) answers
+ * that key's URL. NULL when absent.
+ */
+LTX_API const char *ltx_job_result_url(const ltx_job *job, const char *key);
+/* How many keys result holds, and the i-th one in the answer's order (NULL past the end). */
+LTX_API size_t ltx_job_result_count(const ltx_job *job);
+LTX_API const char *ltx_job_result_key(const ltx_job *job, size_t i);
 /* A failed job's error.type and error.message, or NULL. */
 LTX_API const char *ltx_job_error_type(const ltx_job *job);
 LTX_API const char *ltx_job_error_message(const ltx_job *job);
+/*
+ * 1 when the submit succeeded on a retry after an attempt whose outcome was
+ * unknown (only with ltx_request_set_retry_unknown_outcome()): that attempt
+ * may have created a second, billed job. 0 otherwise.
+ */
+LTX_API int ltx_job_possibly_billed_twice(const ltx_job *job);
 
 /* One poll: GET /v2/{endpoint}/{id}, updating the job. Retries per libltx(7). */
 LTX_API int ltx_job_refresh(ltx_job *job, ltx_error **err);
@@ -99,11 +144,15 @@ LTX_API int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_f
                          void *userdata, ltx_error **err);
 
 /*
- * Download a completed job's result into sink, without the Authorization
- * header, resuming with Range requests after a dropped connection.
+ * Download a completed job's primary result into sink, without the
+ * Authorization header, resuming with Range requests after a dropped
+ * connection. ltx_job_download_result() downloads the result named key
+ * (NULL: the primary one), e.g. HDR's "video_url" preview.
  */
 LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
                              void *userdata, ltx_error **err);
+LTX_API int ltx_job_download_result(ltx_job *job, const char *key, ltx_sink *sink,
+                                    ltx_progress_fn progress, void *userdata, ltx_error **err);
 
 LTX_END_DECLS
 #endif

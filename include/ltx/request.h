@@ -9,6 +9,7 @@ LTX_BEGIN_DECLS
 
 /* The API's generation endpoints. Numbers are ABI. */
 typedef enum ltx_endpoint {
+    LTX_ENDPOINT_OTHER = 0, /* one this release does not know, used by its name */
     LTX_ENDPOINT_TEXT_TO_VIDEO = 1,
     LTX_ENDPOINT_IMAGE_TO_VIDEO = 2,
     LTX_ENDPOINT_AUDIO_TO_VIDEO = 3,
@@ -18,11 +19,11 @@ typedef enum ltx_endpoint {
     LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME = 7 /* v2 only */
 } ltx_endpoint;
 
-/* The endpoint's path segment ("text-to-video"), static; NULL when unknown. */
-LTX_API const char *ltx_endpoint_name(int endpoint);
+/* The endpoint's path segment ("text-to-video"), static; NULL for LTX_ENDPOINT_OTHER or unknown. */
+LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint);
 
-/* The endpoint for a path segment, or 0 when unknown. */
-LTX_API int ltx_endpoint_from_name(const char *name);
+/* The endpoint for a path segment: LTX_OK, or LTX_EINVAL with *out = LTX_ENDPOINT_OTHER. */
+LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name);
 
 /* Model ids known to this release. Unknown ids are passed through to the API. */
 #define LTX_MODEL_LTX_2_3_FAST "ltx-2-3-fast"
@@ -38,9 +39,9 @@ LTX_API int ltx_endpoint_from_name(const char *name);
  * LTX_EINVAL or LTX_ENOMEM. One thread at a time; calls that send a request
  * only read it, so it may be sent again or by another thread afterwards.
  */
-LTX_API int ltx_request_new(ltx_request **out, int endpoint);
+LTX_API int ltx_request_new(ltx_request **out, ltx_endpoint endpoint);
 LTX_API void ltx_request_free(ltx_request *req);
-LTX_API int ltx_request_endpoint(const ltx_request *req);
+LTX_API ltx_endpoint ltx_request_endpoint(const ltx_request *req);
 
 /*
  * Field setters. Strings are copied. They check only that the handle is usable
@@ -123,7 +124,7 @@ LTX_API int ltx_request_validate(const ltx_request *req, ltx_error **err);
  * The JSON body the request sends, after validation. *out is a NUL-terminated
  * string the caller frees with ltx_free(). LTX_EREQUEST when invalid.
  */
-LTX_API int ltx_request_to_json(const ltx_request *req, char **out, ltx_error **err);
+LTX_API int ltx_request_to_json(char **out, const ltx_request *req, ltx_error **err);
 
 LTX_END_DECLS
 #endif

@@ -16,7 +16,9 @@ typedef int (*ltx_write_fn)(const void *data, size_t len, void *userdata);
 /*
  * A file at `path`, written to a temporary file in the same directory, flushed
  * and renamed over `path` only when the whole body arrived. On any failure the
- * temporary file is removed and `path` is left as it was.
+ * temporary file is removed and `path` is left as it was. ltx_generate() and
+ * ltx_batch_add() check that the directory exists and takes a new file before
+ * anything is submitted (LTX_EIO otherwise, nothing sent).
  */
 LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path);
 
@@ -41,13 +43,28 @@ LTX_API int ltx_sink_new_callback(ltx_sink **out, ltx_write_fn fn, void *userdat
 LTX_API int ltx_sink_new_memory(ltx_sink **out, size_t max_bytes);
 
 /*
- * The bytes a memory sink holds. *data is borrowed, valid until the sink is
- * used again or freed. LTX_EINVAL for other kinds of sink.
+ * The bytes a memory sink holds: *out (borrowed, valid until the sink is used
+ * again or freed) and *out_len. LTX_EINVAL for other kinds of sink.
  */
-LTX_API int ltx_sink_memory_data(const ltx_sink *sink, const void **data, size_t *len);
+LTX_API int ltx_sink_memory_data(const void **out, size_t *out_len, const ltx_sink *sink);
 
-/* Bytes delivered by the last transfer into this sink. */
+/* Bytes delivered by the last transfer into this sink; 0 for a NULL sink. */
 LTX_API uint64_t ltx_sink_bytes_written(const ltx_sink *sink);
+
+/*
+ * 1 when the output the last call delivered into this sink came from a request
+ * sent again after an attempt whose outcome was unknown (a v1 504 retried, as
+ * libltx does by default, or a submit retried with
+ * ltx_request_set_retry_unknown_outcome()): that first attempt may also have
+ * been billed. 0 otherwise, and for a NULL sink.
+ */
+LTX_API int ltx_sink_possibly_billed_twice(const ltx_sink *sink);
+
+/*
+ * Why the last setter call on sink refused its value, or NULL after one that
+ * succeeded and for a NULL sink. Borrowed until the next setter call or free.
+ */
+LTX_API const ltx_error *ltx_sink_last_error(const ltx_sink *sink);
 
 /* Free the sink (removing an uncommitted temporary file). NULL is accepted. */
 LTX_API void ltx_sink_free(ltx_sink *sink);

@@ -133,7 +133,7 @@ static ltx_batch *batch_of(unsigned n, unsigned at_once, ltx_sink **sinks)
 
         snprintf(name, sizeof(name), "out-%u.mp4", i);
         ck_assert_int_eq(ltx_sink_new_path(&sinks[i], itest_path(name)), LTX_OK);
-        ck_assert_int_eq(ltx_batch_add(b, req, sinks[i], &index, NULL), LTX_OK);
+        ck_assert_int_eq(ltx_batch_add(&index, b, req, sinks[i], NULL), LTX_OK);
         ck_assert_uint_eq(index, i);
     }
     ltx_request_free(req);
@@ -325,13 +325,12 @@ START_TEST(a_job_added_by_id_is_followed_without_a_submit)
     size_t index = NO_ENTRY;
 
     watch_reset();
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/text-to-video"), 1);
     ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("out-0.mp4")), LTX_OK);
     ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
     ck_assert_int_eq(ltx_batch_set_progress(b, on_progress, NULL), LTX_OK);
-    ck_assert_int_eq(ltx_batch_add_job(b, "text-to-video", ltx_job_id(job), sink, &index, NULL),
-                     LTX_OK);
+    ck_assert_int_eq(ltx_batch_add_job(&index, b, job, sink, NULL), LTX_OK);
     ck_assert_uint_eq(index, 0);
     ck_assert_int_eq(ltx_batch_status(b, 0), LTX_EINVAL); /* not run yet */
     ck_assert_int_eq(ltx_batch_run(b, on_done, NULL, NULL), LTX_OK);
@@ -513,17 +512,14 @@ START_TEST(bad_arguments_add_nothing)
     ck_assert_int_eq(ltx_batch_set_concurrency(b, 0), LTX_EINVAL);
     ck_assert_int_eq(ltx_sink_new_memory(&sink, 1024), LTX_OK);
     ck_assert_int_eq(ltx_request_new(&req, LTX_ENDPOINT_TEXT_TO_VIDEO), LTX_OK);
-    ck_assert_int_eq(ltx_batch_add(b, req, sink, &index, &err), LTX_EREQUEST); /* no prompt */
+    ck_assert_int_eq(ltx_batch_add(&index, b, req, sink, &err), LTX_EREQUEST); /* no prompt */
     ck_assert_ptr_nonnull(err);
     ltx_error_free(err);
     err = NULL;
-    ck_assert_int_eq(ltx_batch_add(b, sync, sink, &index, &err), LTX_EINVAL);
+    ck_assert_int_eq(ltx_batch_add(&index, b, sync, sink, &err), LTX_EINVAL);
     ltx_error_free(err);
     err = NULL;
-    ck_assert_int_eq(ltx_batch_add_job(b, "text-to-video", "../etc", sink, &index, NULL),
-                     LTX_EINVAL);
-    ck_assert_int_eq(ltx_batch_add_job(b, "no-such-endpoint", "abc", sink, &index, NULL),
-                     LTX_EINVAL);
+    ck_assert_int_eq(ltx_batch_add_job(&index, b, NULL, sink, NULL), LTX_EINVAL);
     ck_assert_uint_eq(index, NO_ENTRY);
     ck_assert_int_eq(ltx_batch_status(b, 0), LTX_EINVAL);
     ck_assert_ptr_null(ltx_batch_job_id(b, 0));

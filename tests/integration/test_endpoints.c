@@ -125,7 +125,7 @@ START_TEST(endpoint_body_carries_its_fields)
         return; /* the v1 case reads its body above */
     ck_assert_int_eq(ltx_request_new(&req, cases[_i].endpoint), LTX_OK);
     cases[_i].fill(req);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     body = lmock_last_body(mock, cases[_i].path);
     ck_assert_msg(body && strstr(body, cases[_i].field), "%s body %s", cases[_i].path,
                   body ? body : "(none)");
@@ -155,9 +155,9 @@ START_TEST(the_hdr_result_is_the_exr_archive)
 
     ck_assert_int_eq(ltx_request_new(&req, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR), LTX_OK);
     fill_hdr(req);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_int_eq(ltx_job_wait(job, 0, NULL, NULL, NULL), LTX_OK);
-    ck_assert_ptr_nonnull(strstr(ltx_job_result_url(job), ".zip"));
+    ck_assert_ptr_nonnull(strstr(ltx_job_result_url(job, NULL), ".zip"));
     ltx_job_free(job);
     ltx_request_free(req);
 }

@@ -192,8 +192,7 @@ START_TEST(an_expired_job_is_not_found_with_its_id)
     ltx_job *job = NULL;
     ltx_error *err = NULL;
 
-    ck_assert_int_eq(ltx_job_open(client, "text-to-video", "0b7c4e8e-dead-beef-0000-000000000000",
-                                  &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_open_by_name(&job, client, "text-to-video", "0b7c4e8e-dead-beef-0000-000000000000", NULL), LTX_OK);
     ck_assert_int_eq(ltx_job_refresh(job, &err), LTX_ENOTFOUND);
     ck_assert_int_eq(ltx_error_http_status(err), 404);
     ck_assert_str_eq(ltx_error_job_id(err), "0b7c4e8e-dead-beef-0000-000000000000");

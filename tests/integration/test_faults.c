@@ -184,9 +184,9 @@ START_TEST(a_submit_whose_resend_cannot_connect_is_not_sent_again)
     ck_assert_int_eq(ltx_client_new(&c, ITEST_KEY, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_base_url(c, url), LTX_OK);
     ck_assert_int_eq(ltx_client_set_retry(c, 2, 1, 2), LTX_OK);
-    ck_assert_int_eq(ltx_submit(c, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, c, req, NULL), LTX_OK);
     ltx_job_free(job);
-    ck_assert_int_eq(ltx_submit(c, req, &job, &err), LTX_ENETWORK);
+    ck_assert_int_eq(ltx_submit(&job, c, req, &err), LTX_ENETWORK);
     ck_assert_int_eq(pthread_join(t, NULL), 0);
     ck_assert_int_eq(v.posts, 2); /* the server read both submits whole */
     /* the body had gone out: the outcome is unknown, and our policy never repeats a submit */
@@ -233,7 +233,7 @@ START_TEST(a_server_that_is_down_is_retried_as_not_sent)
     ck_assert_int_eq(ltx_client_new(&down, ITEST_KEY, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_base_url(down, url), LTX_OK);
     ck_assert_int_eq(ltx_client_set_retry(down, 2, 1, 2), LTX_OK);
-    ck_assert_int_eq(ltx_submit(down, req, &job, &err), LTX_ENETWORK);
+    ck_assert_int_eq(ltx_submit(&job, down, req, &err), LTX_ENETWORK);
     /* nothing left this machine, so even a billed call may be repeated, and was */
     ck_assert_uint_eq(ltx_error_attempts(err), 3);
     ck_assert(!ltx_error_possibly_executed(err));
@@ -338,7 +338,7 @@ START_TEST(a_poll_cut_short_by_the_deadline_says_the_job_keeps_running)
 
     /* the poll's answer is held 3 s, past the 1.5 s deadline: the call ends mid-poll */
     fault(LMOCK_FAULT_DELAY, "GET", "/v2/text-to-video/", 0, 1);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_deadline_ms(client, 1500), LTX_OK);
     ck_assert_int_eq(ltx_job_wait(job, 0, NULL, NULL, &err), LTX_ETIMEDOUT);
     ck_assert_str_eq(ltx_error_job_id(err), ltx_job_id(job));
@@ -365,7 +365,7 @@ START_TEST(an_expired_job_reads_as_not_found)
     opts.expire_ms = 1;
     m = lmock_start(&opts);
     ck_assert_int_eq(ltx_client_set_base_url(client, lmock_base_url(m)), LTX_OK);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_int_eq(ltx_job_wait(job, 0, NULL, NULL, NULL), LTX_OK);
     nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL); /* past expire_ms */
     ck_assert_int_eq(ltx_job_refresh(job, &err), LTX_ENOTFOUND);
@@ -387,7 +387,7 @@ START_TEST(per_call_settings_override_the_client)
     /* the client retries twice; this one request not at all */
     ck_assert_int_eq(ltx_request_set_retry(req, 0, 1, 1), LTX_OK);
     fault(LMOCK_FAULT_STATUS, "POST", "/v2/text-to-video", 429, 5);
-    ck_assert_int_eq(ltx_submit(client, req, &job, &err), LTX_ERATELIMIT);
+    ck_assert_int_eq(ltx_submit(&job, client, req, &err), LTX_ERATELIMIT);
     ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/text-to-video"), 1);
     ltx_error_free(err);
     err = NULL;

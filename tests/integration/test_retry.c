@@ -76,7 +76,7 @@ static int submit(ltx_error **err)
 {
     ltx_request *req = itest_t2v(0);
     ltx_job *job = NULL;
-    int rc = ltx_submit(client, req, &job, err);
+    int rc = ltx_submit(&job, client, req, err);
 
     ltx_job_free(job);
     ltx_request_free(req);

@@ -91,9 +91,9 @@ START_TEST(the_body_sent_is_the_request_as_encoded)
 
     ck_assert_int_eq(ltx_request_set_camera_motion(req, "dolly_in"), LTX_OK);
     ck_assert_int_eq(ltx_request_set_generate_audio(req, 0), LTX_OK);
-    ck_assert_int_eq(ltx_request_to_json(req, &json, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(&json, req, NULL), LTX_OK);
     /* submit only: the polls that follow share the path prefix */
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     seen = lmock_last_body(mock, "/v2/text-to-video");
     auth = lmock_last_header(mock, "/v2/text-to-video", "Authorization");
     ua = lmock_last_header(mock, "/v2/text-to-video", "User-Agent");
@@ -146,7 +146,7 @@ START_TEST(memory_and_callback_sinks_receive_the_same_bytes)
 
     ck_assert_int_eq(ltx_sink_new_memory(&mem, want_len), LTX_OK);
     ck_assert_int_eq(ltx_generate(client, req, mem, NULL, NULL, NULL), LTX_OK);
-    ck_assert_int_eq(ltx_sink_memory_data(mem, &data, &len), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, mem), LTX_OK);
     ck_assert_uint_eq(len, want_len);
     ck_assert_int_eq(memcmp(data, want, len), 0);
     ltx_sink_free(mem);
@@ -181,14 +181,15 @@ START_TEST(submit_wait_download_and_resume_by_id)
     ltx_sink *sink = NULL;
     char id[128];
 
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_int_eq(ltx_job_state(job), LTX_JOB_SUBMITTED);
-    ck_assert_str_eq(ltx_job_endpoint(job), "text-to-video");
+    ck_assert_int_eq(ltx_job_endpoint(job), LTX_ENDPOINT_TEXT_TO_VIDEO);
+    ck_assert_str_eq(ltx_job_endpoint_name(job), "text-to-video");
     snprintf(id, sizeof(id), "%s", ltx_job_id(job));
     ck_assert_int_eq(ltx_job_refresh(job, NULL), LTX_OK);
     ck_assert_int_eq(ltx_job_state(job), LTX_JOB_PENDING);
     ck_assert_str_eq(ltx_job_status(job), "pending");
-    ck_assert_ptr_null(ltx_job_result_url(job));
+    ck_assert_ptr_null(ltx_job_result_url(job, NULL));
     ltx_job_free(job);
     ltx_request_free(req);
 
@@ -196,11 +197,11 @@ START_TEST(submit_wait_download_and_resume_by_id)
     ck_assert_int_eq(ltx_client_new(&other, ITEST_KEY, NULL), LTX_OK);
     ck_assert_int_eq(ltx_client_set_base_url(other, lmock_base_url(mock)), LTX_OK);
     ck_assert_int_eq(ltx_client_set_poll_interval_ms(other, 5), LTX_OK);
-    ck_assert_int_eq(ltx_job_open(other, "text-to-video", id, &again, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_open_by_name(&again, other, "text-to-video", id, NULL), LTX_OK);
     ltx_client_free(other); /* the job keeps its client alive */
     ck_assert_int_eq(ltx_job_wait(again, 0, NULL, NULL, NULL), LTX_OK);
     ck_assert_int_eq(ltx_job_state(again), LTX_JOB_COMPLETED);
-    ck_assert_ptr_nonnull(strstr(ltx_job_result_url(again), id));
+    ck_assert_ptr_nonnull(strstr(ltx_job_result_url(again, NULL), id));
     ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("resumed.mp4")), LTX_OK);
     ck_assert_int_eq(ltx_job_download(again, sink, NULL, NULL, NULL), LTX_OK);
     ck_assert(itest_is_mock_video(itest_path("resumed.mp4")));
@@ -359,7 +360,7 @@ START_TEST(invalid_requests_never_reach_the_server)
                           strstr(ltx_error_message(err), invalid_cases[_i].allowed),
                       "%s: %s", invalid_cases[_i].name, ltx_error_message(err));
         if (!sync) /* the lower-level call validates as well */
-            ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_EREQUEST);
+            ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_EREQUEST);
         ck_assert_ptr_null(job);
         ltx_error_free(err);
         ltx_sink_free(sink);

@@ -76,7 +76,7 @@ static void *work(void *arg)
         if ((wk->last_rc = ltx_sink_new_memory(&sink, SINK_CAP)) != LTX_OK)
             break;
         wk->last_rc = ltx_generate(client, req, sink, NULL, NULL, &err);
-        if (wk->last_rc == LTX_OK && ltx_sink_memory_data(sink, &data, &len) == LTX_OK &&
+        if (wk->last_rc == LTX_OK && ltx_sink_memory_data(&data, &len, sink) == LTX_OK &&
             len == want_len && memcmp(data, want, len) == 0)
             wk->ok++;
         else if (!wk->message[0])
@@ -134,7 +134,7 @@ static void *run_batch(void *arg)
         (bt->rc = make_request(&req, "A batch beside the threads")) == LTX_OK) {
         for (unsigned i = 0; i < N && bt->rc == LTX_OK; i++)
             if ((bt->rc = ltx_sink_new_memory(&sinks[i], SINK_CAP)) == LTX_OK)
-                bt->rc = ltx_batch_add(b, req, sinks[i], NULL, NULL);
+                bt->rc = ltx_batch_add(NULL, b, req, sinks[i], NULL);
         if (bt->rc == LTX_OK)
             bt->rc = ltx_batch_run(b, NULL, NULL, NULL);
     }
@@ -142,7 +142,7 @@ static void *run_batch(void *arg)
         const void *data;
         size_t len;
 
-        if (sinks[i] && ltx_sink_memory_data(sinks[i], &data, &len) == LTX_OK &&
+        if (sinks[i] && ltx_sink_memory_data(&data, &len, sinks[i]) == LTX_OK &&
             len == want_len && memcmp(data, want, len) == 0)
             bt->ok++;
         ltx_sink_free(sinks[i]);

@@ -36,10 +36,14 @@ static ltx_request *i2v(void)
 
 START_TEST(upload_file_puts_every_required_header_and_no_key)
 {
-    char path[512], *uri = NULL, *auth, *range, *ctype;
+    char path[512], *auth, *range, *ctype;
+    ltx_upload *upload = NULL;
+    const char *uri;
 
     snprintf(path, sizeof(path), "%s", make_file("photo.png", PNG_MAGIC, 8, 4096));
-    ck_assert_int_eq(ltx_upload_file(client, path, &uri, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_upload_file(&upload, client, path, NULL), LTX_OK);
+    uri = ltx_upload_storage_uri(upload);
+    ck_assert_ptr_nonnull(ltx_upload_expires_at(upload)); /* the answer's expires_at */
     ck_assert_msg(strncmp(uri, "ltx://", 6) == 0, "storage uri %s", uri);
     ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/upload"), 1);
     ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 1);
@@ -55,7 +59,7 @@ START_TEST(upload_file_puts_every_required_header_and_no_key)
     auth = lmock_last_header(mock, "/v1/upload", "Authorization");
     ck_assert_str_eq(auth, "Bearer " ITEST_KEY);
     free(auth);
-    ltx_free(uri);
+    ltx_upload_free(upload);
 }
 END_TEST
 
@@ -69,7 +73,7 @@ START_TEST(a_large_local_image_is_uploaded_then_used)
     ck_assert_int_eq(ltx_request_set_input_file(req, "image_uri",
                                                 make_file("big.png", PNG_MAGIC, 8, 1200000)),
                      LTX_OK);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 1);
     /* read before polling: the polls share the path prefix */
     body = lmock_last_body(mock, "/v2/image-to-video");
@@ -94,7 +98,7 @@ START_TEST(a_small_local_image_goes_inline_as_a_data_uri)
     ck_assert_int_eq(ltx_request_set_input_file(req, "image_uri",
                                                 make_file("small.jpg", "\xff\xd8\xff\xe0", 4, 3000)),
                      LTX_OK);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/upload"), 0);
     body = lmock_last_body(mock, "/v2/image-to-video");
     ck_assert_ptr_nonnull(strstr(body, "\"image_uri\":\"data:image/jpeg;base64,/9j/4"));
@@ -152,7 +156,7 @@ START_TEST(a_local_audio_file_is_always_uploaded)
     ck_assert_int_eq(ltx_request_set_input_file(req, "audio_uri",
                                                 make_file("voice.wav", "RIFF\x24\0\0\0WAVEfmt ", 16, 2048)),
                      LTX_OK);
-    ck_assert_int_eq(ltx_submit(client, req, &job, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
     ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 1);
     body = lmock_last_body(mock, "/v2/audio-to-video");
     ck_assert_ptr_nonnull(strstr(body, "\"audio_uri\":\"ltx://"));

@@ -220,7 +220,9 @@ START_TEST(pending_and_processing_jobs_have_no_result)
                  states[i]);
         ck_assert_int_eq(job_status(body, &doc), LTX_OK);
         ck_assert_str_eq(doc.status, states[i]);
-        ck_assert_ptr_null(doc.result_url);
+        ck_assert_str_eq(doc.created_at, "2026-11-26T12:00:00Z");
+        ck_assert_ptr_null(doc.completed_at);
+        ck_assert_uint_eq(doc.n_results, 0);
         ck_assert_ptr_null(doc.error_type);
         ck_assert_ptr_null(doc.error_message);
         ltx__job_doc_free(&doc);
@@ -238,21 +240,33 @@ START_TEST(completed_job_gives_the_video_url)
                                 &doc),
                      LTX_OK);
     ck_assert_str_eq(doc.status, "completed");
-    ck_assert_str_eq(doc.result_url, "https://storage.googleapis.com/b/v.mp4?X-Goog-Signature=s");
+    ck_assert_str_eq(doc.created_at, "x");
+    ck_assert_str_eq(doc.completed_at, "y");
+    ck_assert_uint_eq(doc.n_results, 1);
+    ck_assert_str_eq(doc.result_keys[0], "video_url");
+    ck_assert_str_eq(doc.result_urls[0],
+                     "https://storage.googleapis.com/b/v.mp4?X-Goog-Signature=s");
     ltx__job_doc_free(&doc);
     ck_assert_ptr_null(doc.status);
 }
 END_TEST
 
-START_TEST(completed_hdr_job_gives_the_exr_frames_url)
+START_TEST(completed_hdr_job_gives_every_result_in_order)
 {
     ltx_job_doc doc;
 
+    /* the live API's HDR answer: the MP4 preview first, then the EXR frames; both are kept */
     ck_assert_int_eq(job_status("{\"status\":\"completed\",\"id\":\"h1\",\"result\":"
-                                "{\"exr_frames_url\":\"https://example.com/frames.zip\"}}",
+                                "{\"video_url\":\"https://example.com/preview.mp4\","
+                                "\"exr_frames_url\":\"https://example.com/frames.zip\","
+                                "\"size\":12}}",
                                 &doc),
                      LTX_OK);
-    ck_assert_str_eq(doc.result_url, "https://example.com/frames.zip");
+    ck_assert_uint_eq(doc.n_results, 2); /* string members only */
+    ck_assert_str_eq(doc.result_keys[0], "video_url");
+    ck_assert_str_eq(doc.result_urls[0], "https://example.com/preview.mp4");
+    ck_assert_str_eq(doc.result_keys[1], "exr_frames_url");
+    ck_assert_str_eq(doc.result_urls[1], "https://example.com/frames.zip");
     ltx__job_doc_free(&doc);
 }
 END_TEST
@@ -267,7 +281,7 @@ START_TEST(failed_job_gives_error_type_and_message)
                                 &doc),
                      LTX_OK);
     ck_assert_str_eq(doc.status, "failed");
-    ck_assert_ptr_null(doc.result_url);
+    ck_assert_uint_eq(doc.n_results, 0);
     ck_assert_str_eq(doc.error_type, "content_filtered_error");
     ck_assert_str_eq(doc.error_message, "Rejected by the safety filter");
     ltx__job_doc_free(&doc);
@@ -299,7 +313,7 @@ START_TEST(job_document_that_is_not_json_is_a_protocol_error)
 
         ck_assert_msg(job_status(bad[i], &doc) == LTX_EPROTOCOL, "accepted <%s>", bad[i]);
         ck_assert_ptr_null(doc.status);
-        ck_assert_ptr_null(doc.result_url);
+        ck_assert_uint_eq(doc.n_results, 0);
         ltx__job_doc_free(&doc);
     }
 }
@@ -309,11 +323,13 @@ START_TEST(job_created_gives_the_id)
 {
     static const char body[] =
         "{\"id\":\"3f1c2b7e-9a4d-4c1e-8b7a-2d5e6f708192\",\"created_at\":\"2026-11-26T12:00:00Z\"}";
-    char *id = NULL;
+    char *id = NULL, *created_at = NULL;
 
-    ck_assert_int_eq(ltx__job_created_parse(body, strlen(body), &id), LTX_OK);
+    ck_assert_int_eq(ltx__job_created_parse(body, strlen(body), &id, &created_at), LTX_OK);
     ck_assert_str_eq(id, "3f1c2b7e-9a4d-4c1e-8b7a-2d5e6f708192");
+    ck_assert_str_eq(created_at, "2026-11-26T12:00:00Z");
     free(id);
+    free(created_at);
 }
 END_TEST
 
@@ -323,11 +339,13 @@ START_TEST(job_created_without_an_id_is_a_protocol_error)
                                       "{\"id\":null}",          "not json",    ""};
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char *id = NULL;
+        char *id = NULL, *created_at = NULL;
 
-        ck_assert_msg(ltx__job_created_parse(bad[i], strlen(bad[i]), &id) == LTX_EPROTOCOL,
+        ck_assert_msg(ltx__job_created_parse(bad[i], strlen(bad[i]), &id, &created_at) ==
+                          LTX_EPROTOCOL,
                       "accepted <%s>", bad[i]);
-        free(id);
+        ck_assert_ptr_null(id);
+        ck_assert_ptr_null(created_at);
     }
 }
 END_TEST
@@ -370,7 +388,7 @@ Suite *suite_codec(void)
 
     tcase_add_test(jobs, pending_and_processing_jobs_have_no_result);
     tcase_add_test(jobs, completed_job_gives_the_video_url);
-    tcase_add_test(jobs, completed_hdr_job_gives_the_exr_frames_url);
+    tcase_add_test(jobs, completed_hdr_job_gives_every_result_in_order);
     tcase_add_test(jobs, failed_job_gives_error_type_and_message);
     tcase_add_test(jobs, unknown_status_is_kept_verbatim);
     tcase_add_test(jobs, job_document_that_is_not_json_is_a_protocol_error);

@@ -169,7 +169,7 @@ static json_t *body_of(const ltx_request *r)
     ltx_error *err = NULL;
     json_error_t jerr;
     json_t *doc;
-    int rc = ltx_request_to_json(r, &text, &err);
+    int rc = ltx_request_to_json(&text, r, &err);
 
     ck_assert_msg(rc == LTX_OK, "to_json failed (%d): %s", rc,
                   err ? ltx_error_message(err) : "(no error object)");
@@ -748,7 +748,7 @@ START_TEST(setters_reject_fields_the_endpoint_does_not_take)
     ltx_request *retake = complete_request(RETAKE, NULL), *extend = complete_request(EXTEND, NULL);
     char *before = NULL, *after = NULL;
 
-    ck_assert_int_eq(ltx_request_to_json(t2v, &before, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(&before, t2v, NULL), LTX_OK);
     ck_assert_int_eq(ltx_request_set_video_uri(t2v, VIDEO), LTX_EINVAL);
     ck_assert_int_eq(ltx_request_set_audio_uri(t2v, AUDIO), LTX_EINVAL);
     ck_assert_int_eq(ltx_request_set_image_uri(t2v, IMAGE), LTX_EINVAL);
@@ -758,7 +758,7 @@ START_TEST(setters_reject_fields_the_endpoint_does_not_take)
     ck_assert_int_eq(ltx_request_set_mode(t2v, "end"), LTX_EINVAL);
     ck_assert_int_eq(ltx_request_set_context(t2v, 2), LTX_EINVAL);
     /* a refused setter leaves the request as it was */
-    ck_assert_int_eq(ltx_request_to_json(t2v, &after, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(&after, t2v, NULL), LTX_OK);
     ck_assert_str_eq(after, before);
 
     ck_assert_int_eq(ltx_request_set_prompt(hdr, PROMPT), LTX_EINVAL);
@@ -937,11 +937,11 @@ START_TEST(to_json_of_an_invalid_request_gives_no_body)
     char *out = (char *)&out; /* any non-NULL value */
     ltx_error *err = NULL;
 
-    ck_assert_int_eq(ltx_request_to_json(r, &out, &err), LTX_EREQUEST);
+    ck_assert_int_eq(ltx_request_to_json(&out, r, &err), LTX_EREQUEST);
     ck_assert_ptr_null(out);
     ck_assert_str_eq(ltx_error_field(err), "prompt");
     ltx_error_free(err);
-    ck_assert_int_eq(ltx_request_to_json(r, NULL, NULL), LTX_EINVAL);
+    ck_assert_int_eq(ltx_request_to_json(NULL, r, NULL), LTX_EINVAL);
     ltx_request_free(r);
 }
 END_TEST
@@ -1024,7 +1024,10 @@ START_TEST(endpoint_names_are_the_api_path_segments_and_round_trip)
 {
     for (int ep = 1; ep <= 7; ep++) {
         ck_assert_str_eq(ltx_endpoint_name(ep), endpoint_paths[ep]);
-        ck_assert_int_eq(ltx_endpoint_from_name(endpoint_paths[ep]), ep);
+        ltx_endpoint got = LTX_ENDPOINT_OTHER;
+
+        ck_assert_int_eq(ltx_endpoint_from_name(&got, endpoint_paths[ep]), LTX_OK);
+        ck_assert_int_eq(got, ep);
     }
 }
 END_TEST
@@ -1034,11 +1037,15 @@ START_TEST(unknown_endpoints_have_no_name)
     ck_assert_ptr_null(ltx_endpoint_name(0));
     ck_assert_ptr_null(ltx_endpoint_name(8));
     ck_assert_ptr_null(ltx_endpoint_name(-1));
-    ck_assert_int_eq(ltx_endpoint_from_name("video-to-video"), 0);
-    ck_assert_int_eq(ltx_endpoint_from_name("Text-To-Video"), 0);
-    ck_assert_int_eq(ltx_endpoint_from_name("text-to-video/"), 0);
-    ck_assert_int_eq(ltx_endpoint_from_name(""), 0);
-    ck_assert_int_eq(ltx_endpoint_from_name(NULL), 0);
+    static const char *const unknown[] = {"video-to-video", "Text-To-Video", "text-to-video/", ""};
+
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        ltx_endpoint got = LTX_ENDPOINT_TEXT_TO_VIDEO;
+
+        ck_assert_int_eq(ltx_endpoint_from_name(&got, unknown[i]), LTX_EINVAL);
+        ck_assert_int_eq(got, LTX_ENDPOINT_OTHER);
+    }
+    ck_assert_int_eq(ltx_endpoint_from_name(NULL, NULL), LTX_EINVAL);
 }
 END_TEST
 

@@ -323,7 +323,7 @@ START_TEST(memory_sink_fails_past_its_cap_and_keeps_at_most_the_cap)
     begin(s);
     put(s, "abcdef");
     ck_assert_int_eq(ltx__sink_write(s, "ghijkl", 6), LTX_ESINKFULL);
-    ck_assert_int_eq(ltx_sink_memory_data(s, &data, &len), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, s), LTX_OK);
     ck_assert_uint_le(len, 10);
     ck_assert_mem_eq(data, "abcdef", 6 < len ? 6 : len);
     ltx_sink_free(s);
@@ -340,7 +340,7 @@ START_TEST(memory_sink_holds_exactly_its_cap)
     begin(s);
     put(s, "0123456789");
     ck_assert_int_eq(ltx__sink_write(s, "!", 1), LTX_ESINKFULL);
-    ck_assert_int_eq(ltx_sink_memory_data(s, &data, &len), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, s), LTX_OK);
     ck_assert_uint_eq(len, 10);
     ck_assert_mem_eq(data, "0123456789", 10);
     ck_assert_uint_eq(ltx_sink_bytes_written(s), 10);
@@ -355,18 +355,18 @@ START_TEST(memory_sink_begins_empty_and_rewinds_to_empty)
     size_t len = 99;
 
     ck_assert_int_eq(ltx_sink_new_memory(&s, 100), LTX_OK);
-    ck_assert_int_eq(ltx_sink_memory_data(s, &data, &len), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, s), LTX_OK);
     ck_assert_uint_eq(len, 0);
     ck_assert_ptr_nonnull(data);
     begin(s);
     put(s, "stale");
     ck_assert_int_eq(ltx__sink_rewind(s), LTX_OK);
     put(s, "fresh");
-    ck_assert_int_eq(ltx_sink_memory_data(s, &data, &len), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, s), LTX_OK);
     ck_assert_uint_eq(len, 5);
     ck_assert_mem_eq(data, "fresh", 5);
     begin(s); /* a second transfer into the same sink starts empty */
-    ck_assert_int_eq(ltx_sink_memory_data(s, &data, &len), LTX_OK);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, s), LTX_OK);
     ck_assert_uint_eq(len, 0);
     ltx_sink_free(s);
 }
@@ -526,9 +526,9 @@ START_TEST(memory_data_is_only_for_memory_sinks)
     size_t len;
 
     ck_assert_int_eq(ltx_sink_new_callback(&s, never_called, NULL), LTX_OK);
-    ck_assert_int_eq(ltx_sink_memory_data(s, &data, &len), LTX_EINVAL);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, s), LTX_EINVAL);
     ltx_sink_free(s);
-    ck_assert_int_eq(ltx_sink_memory_data(NULL, &data, &len), LTX_EINVAL);
+    ck_assert_int_eq(ltx_sink_memory_data(&data, &len, NULL), LTX_EINVAL);
 }
 END_TEST
 

@@ -1209,7 +1209,7 @@ static int upload_files(struct entry *e)
 
     for (int i = 0; i < N_MEDIA; i++) {
         ltx_error *err = NULL;
-        char *uri = NULL;
+        ltx_upload *upload = NULL;
         int st;
 
         if (!e->files[i])
@@ -1217,10 +1217,10 @@ static int upload_files(struct entry *e)
         if (stopped(b))
             return -1;
         say(e, 0, "uploading %s", e->files[i]);
-        st = ltx_upload_file(b->client, e->files[i], &uri, &err);
+        st = ltx_upload_file(&upload, b->client, e->files[i], &err);
         if (st == LTX_OK)
-            st = cli_set_media(e->req, media_fields[i], uri);
-        ltx_free(uri);
+            st = cli_set_media(e->req, media_fields[i], ltx_upload_storage_uri(upload));
+        ltx_upload_free(upload);
         if (st != LTX_OK) { /* a local file that became unreadable: a mistake in the request */
             entry_failed(e, st == LTX_EIO ? LTX_EREQUEST : st, err, NULL);
             ltx_error_free(err);
@@ -1469,14 +1469,19 @@ static void round_add(struct round *rd, struct entry *e)
         entry_failed(e, st, NULL, text);
         return;
     }
-    if (resume)
-        st = ltx_batch_add_job(rd->lb, e->job_endpoint, e->job_id, e->out.sink, &index, &err);
-    else {
+    if (resume) {
+        ltx_job *job = NULL;
+
+        st = ltx_job_open_by_name(&job, rd->b->client, e->job_endpoint, e->job_id, &err);
+        if (st == LTX_OK)
+            st = ltx_batch_add_job(&index, rd->lb, job, e->out.sink, &err);
+        ltx_job_free(job);
+    } else {
         /* the client has no deadline during a run (each entry has its own, from acceptance);
          * this bounds the submit itself, so a server that never answers cannot hang it */
         if (rd->b->cfg->timeout_ms != LTX_NO_LIMIT)
             ltx_request_set_deadline_ms(e->req, rd->b->cfg->timeout_ms);
-        st = ltx_batch_add(rd->lb, e->req, e->out.sink, &index, &err);
+        st = ltx_batch_add(&index, rd->lb, e->req, e->out.sink, &err);
     }
     if (st != LTX_OK) {
         output_close(&e->out);

@@ -1027,14 +1027,17 @@ static const char *job_endpoint_name(const char *name)
 
     if (cmd && cmd->endpoint)
         return ltx_endpoint_name(cmd->endpoint);
-    return ltx_endpoint_from_name(name) ? name : NULL;
+    return ltx_endpoint_from_name(NULL, name) == LTX_OK ? name : NULL;
 }
 
 int cli_endpoint_from_name(const char *name)
 {
     const char *canonical = job_endpoint_name(name);
+    ltx_endpoint ep = LTX_ENDPOINT_OTHER;
 
-    return canonical ? ltx_endpoint_from_name(canonical) : 0;
+    if (canonical)
+        (void)ltx_endpoint_from_name(&ep, canonical);
+    return ep;
 }
 
 static int usage_unknown_endpoint(struct cli *c, const char *name)
@@ -1324,10 +1327,10 @@ static void print_submitted(struct cli *c, const ltx_job *job)
         json_begin(&j);
         json_bool(&j, "ok", 1);
         json_text(&j, "job_id", ltx_job_id(job));
-        json_text(&j, "endpoint", ltx_job_endpoint(job));
+        json_text(&j, "endpoint", ltx_job_endpoint_name(job));
         json_end(&j);
     } else {
-        printf("%s %s\n", ltx_job_endpoint(job), ltx_job_id(job));
+        printf("%s %s\n", ltx_job_endpoint_name(job), ltx_job_id(job));
     }
 }
 
@@ -1336,7 +1339,7 @@ static void print_job(struct cli *c, const ltx_job *job)
 {
     int state = ltx_job_state(job);
     const char *status = ltx_job_status(job);
-    const char *url = state == LTX_JOB_COMPLETED ? ltx_job_result_url(job) : NULL;
+    const char *url = state == LTX_JOB_COMPLETED ? ltx_job_result_url(job, NULL) : NULL;
 
     if (c->json) {
         struct json j;
@@ -1344,7 +1347,7 @@ static void print_job(struct cli *c, const ltx_job *job)
         json_begin(&j);
         json_bool(&j, "ok", 1);
         json_text(&j, "job_id", ltx_job_id(job));
-        json_text(&j, "endpoint", ltx_job_endpoint(job));
+        json_text(&j, "endpoint", ltx_job_endpoint_name(job));
         json_text(&j, "state", state_name(state));
         json_text(&j, "status", status);
         json_text(&j, "result_url", url);
@@ -1415,7 +1418,7 @@ static int run_generate(struct cli *c)
         goto out;
     cli_catch_interrupts(0);
     if (has(c, OPT_NO_WAIT)) {
-        if ((st = ltx_submit(client, req, &job, &err)) != LTX_OK) {
+        if ((st = ltx_submit(&job, client, req, &err)) != LTX_OK) {
             struct failure f = {st, err, NULL, endpoint, NULL, NULL, 0};
 
             rc = fail(c, &f);
@@ -1452,35 +1455,38 @@ static int run_upload(struct cli *c)
     const char *path = c->args[0], *type = NULL;
     ltx_client *client = NULL;
     ltx_error *err = NULL;
-    char *uri = NULL;
+    ltx_upload *upload = NULL;
+    const char *uri = NULL;
     int st, rc;
 
     if ((rc = make_client(c, &client)) != 0)
         goto out;
-    if ((st = ltx_upload_file(client, path, &uri, &err)) != LTX_OK) {
+    if ((st = ltx_upload_file(&upload, client, path, &err)) != LTX_OK) {
         /* a file that is missing, unreadable or not media is a mistake in the request */
         struct failure f = {st == LTX_EIO ? LTX_EREQUEST : st, err, NULL, NULL, NULL, NULL, 0};
 
         rc = fail(c, &f);
         goto out;
     }
+    uri = ltx_upload_storage_uri(upload);
     if (c->json) {
         struct json j;
 
-        if (ltx_media_type(path, &type, NULL) != LTX_OK)
+        if (ltx_media_type(&type, path, NULL) != LTX_OK)
             type = NULL; /* the file changed since; the URI is what matters */
         json_begin(&j);
         json_bool(&j, "ok", 1);
         json_text(&j, "file", path);
         json_text(&j, "media_type", type);
         json_text(&j, "storage_uri", uri);
+        json_text(&j, "expires_at", ltx_upload_expires_at(upload));
         json_end(&j);
     } else {
         cli_put_safe(stdout, uri);
         fputc('\n', stdout);
     }
 out:
-    ltx_free(uri);
+    ltx_upload_free(upload);
     ltx_error_free(err);
     ltx_client_free(client);
     return rc;
@@ -1546,7 +1552,7 @@ static int run_job(struct cli *c)
         cli_catch_interrupts(0);
     if (run == RUN_DOWNLOAD && (rc = open_sink(c, &sink)) != 0)
         goto out;
-    if ((f.status = ltx_job_open(client, endpoint, id, &job, &err)) != LTX_OK)
+    if ((f.status = ltx_job_open_by_name(&job, client, endpoint, id, &err)) != LTX_OK)
         goto failed;
     if (run == RUN_STATUS) {
         if ((f.status = ltx_job_refresh(job, &err)) != LTX_OK)
