@@ -156,7 +156,6 @@ int ltx__submit_accepted(ltx_client *c, const char *endpoint_name, ltx_http_resp
         (*out)->created_at = created_at;
         created_at = NULL;
         (*out)->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
-        (*out)->billed_twice = rs->repeated_after_unknown;
     }
     ltx__http_resp_free(rs);
     free(id);
@@ -351,11 +350,6 @@ LTX_API const char *ltx_job_error_type(const ltx_job *job)
 LTX_API const char *ltx_job_error_message(const ltx_job *job)
 {
     return job ? job->error_message : NULL;
-}
-
-LTX_API int ltx_job_possibly_billed_twice(const ltx_job *job)
-{
-    return job ? job->billed_twice : 0;
 }
 
 static int state_of(const char *status)
@@ -692,7 +686,7 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
             *rc = with_job(err, job, *rc);
             return LTX_STEP_FAILED;
         }
-        ltx__sink_set_billed_twice(sink, job->billed_twice);
+        ltx__sink_set_billed_twice(sink, 0); /* a v2 submit is never repeated when unsure */
         /* the output is whole and in place: this last report tells, it cannot take it back */
         (void)ltx__progress_emit(c, d->pc, LTX_STAGE_DOWNLOADING, NULL, total, total);
         *rc = LTX_OK;

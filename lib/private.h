@@ -285,7 +285,6 @@ struct ltx_job {
     char **result_urls;
     char *error_type;
     char *error_message;
-    int billed_twice;       /* the submit succeeded on a retry after an unknown outcome  */
 };
 
 /* The URL of the result named key, or the primary result for NULL; NULL when absent. */

@@ -228,6 +228,14 @@ int ltx__sink_check(ltx_sink *s, ltx_error **err)
     return LTX_EINVAL;
 }
 
+LTX_API int ltx_sink_check(ltx_sink *s, ltx_error **err)
+{
+    LTX_ERR_ENTRY(err);
+    if (!s)
+        return ltx__fail(err, LTX_EINVAL, "ltx_sink_check: sink is NULL");
+    return ltx__sink_check(s, err);
+}
+
 int ltx__sink_begin(ltx_sink *s, ltx_error **err)
 {
     s->billed_twice = 0;

@@ -124,12 +124,6 @@ LTX_API const char *ltx_job_result_key(const ltx_job *job, size_t i);
 /* A failed job's error.type and error.message, or NULL. */
 LTX_API const char *ltx_job_error_type(const ltx_job *job);
 LTX_API const char *ltx_job_error_message(const ltx_job *job);
-/*
- * 1 when the submit succeeded on a retry after an attempt whose outcome was
- * unknown (only with ltx_request_set_retry_unknown_outcome()): that attempt
- * may have created a second, billed job. 0 otherwise.
- */
-LTX_API int ltx_job_possibly_billed_twice(const ltx_job *job);
 
 /* One poll: GET /v2/{endpoint}/{id}, updating the job. Retries per libltx(7). */
 LTX_API int ltx_job_refresh(ltx_job *job, ltx_error **err);

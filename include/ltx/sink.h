@@ -33,6 +33,15 @@ LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path);
  */
 LTX_API int ltx_sink_set_durable(ltx_sink *sink, int durable);
 
+/*
+ * Check, before paying for an output, that sink can take one now: a path
+ * sink's directory exists and takes a new file (one is made and removed), an
+ * fd sink's descriptor is open for writing. LTX_OK, or LTX_EIO saying why.
+ * ltx_generate() and ltx_batch_add() do this themselves; call it before
+ * ltx_submit() when the job's result will go to this sink later.
+ */
+LTX_API int ltx_sink_check(ltx_sink *sink, ltx_error **err);
+
 /* An open file descriptor, written at its current offset, never closed by libltx. */
 LTX_API int ltx_sink_new_fd(ltx_sink **out, int fd);
 
@@ -53,10 +62,11 @@ LTX_API uint64_t ltx_sink_bytes_written(const ltx_sink *sink);
 
 /*
  * 1 when the output the last call delivered into this sink came from a request
- * sent again after an attempt whose outcome was unknown (a v1 504 retried, as
- * libltx does by default, or a submit retried with
- * ltx_request_set_retry_unknown_outcome()): that first attempt may also have
- * been billed. 0 otherwise, and for a NULL sink.
+ * sent again after an attempt whose outcome was unknown (a v1 504, which libltx
+ * retries unless ltx_client_set_retry_unknown_outcome() or
+ * ltx_request_set_retry_unknown_outcome() says no): that first attempt may
+ * also have been billed. A v2 submit of unknown outcome is never sent again,
+ * so a v2 generation answers 0. 0 for a NULL sink.
  */
 LTX_API int ltx_sink_possibly_billed_twice(const ltx_sink *sink);
 

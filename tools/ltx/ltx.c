@@ -109,6 +109,7 @@ enum option_id {
     OPT_NO_WAIT,
     OPT_SYNC,
     OPT_SET,
+    OPT_PREVIEW,
     /* batch */
     OPT_CONCURRENCY,
     OPT_JOURNAL,
@@ -239,6 +240,8 @@ static const struct option_def options[OPT_COUNT] = {
                   .help = "use the synchronous v1 endpoint (deprecated by LTX)"},
     [OPT_SET] = {"set", 0, TEXT(NULL), .metavar = "NAME=JSON",
                  .help = "send field NAME with a JSON value (repeatable)"},
+    [OPT_PREVIEW] = {"preview", 0, TEXT(NULL), .metavar = "FILE",
+                     .help = "also write the result's MP4 preview to FILE"},
 
     [OPT_CONCURRENCY] = {"concurrency", 0, INT(NULL), .metavar = "N",
                          .help = "jobs in flight at once (default 2, the API's limit)"},
@@ -314,6 +317,7 @@ static const enum option_id conflicts[][2] = {
     {OPT_DURATION, OPT_AUTO_DURATION},
     {OPT_SYNC, OPT_NO_WAIT},
     {OPT_OUTPUT, OPT_NO_WAIT},
+    {OPT_PREVIEW, OPT_NO_WAIT},
 };
 
 /* ------------------------------------------------------------------ commands */
@@ -357,8 +361,10 @@ static const struct command {
     {"extend", RUN_GENERATE, LTX_ENDPOINT_EXTEND,
      GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_DURATION) | BIT(OPT_MODE) | BIT(OPT_CONTEXT), 0,
      NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end"},
-    {"hdr", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR, SUBMIT_OPTIONS | BIT(OPT_VIDEO), 0,
-     NULL, "--video FILE|URI -o FILE", "convert a video to HDR (a ZIP of EXR frames)"},
+    {"hdr", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR,
+     SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_PREVIEW), 0, NULL,
+     "--video FILE|URI -o FRAMES.zip [--preview FILE.mp4]",
+     "convert a video to HDR (a ZIP of EXR frames)"},
     {"reframe", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION) | BIT(OPT_MODEL), 0,
      NULL, "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio"},
@@ -1027,7 +1033,13 @@ static const char *job_endpoint_name(const char *name)
 
     if (cmd && cmd->endpoint)
         return ltx_endpoint_name(cmd->endpoint);
-    return ltx_endpoint_from_name(NULL, name) == LTX_OK ? name : NULL;
+    if (ltx_endpoint_from_name(NULL, name) == LTX_OK)
+        return name;
+    /* an endpoint this release does not know: usable by its path segment */
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return NULL;
+    return *name && strlen(name) <= 64 ? name : NULL;
 }
 
 int cli_endpoint_from_name(const char *name)
@@ -1051,7 +1063,8 @@ static int usage_unknown_endpoint(struct cli *c, const char *name)
         if (e)
             used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", e);
     }
-    return usage_error(c, "unknown endpoint '%s' (one of %s)", name, list);
+    return usage_error(c, "'%s' is not an endpoint name (%s, or another API path segment of "
+                          "lower-case letters, digits and '-')", name, list);
 }
 
 /* Everything about the command line that needs no library state. Returns 0 or an exit code. */
@@ -1371,20 +1384,36 @@ static void print_job(struct cli *c, const ltx_job *job)
     }
 }
 
-static void print_written(struct cli *c, const char *endpoint, const char *job_id, uint64_t bytes)
-{
-    const char *path = c->value[OPT_OUTPUT];
-    int to_stdout = strcmp(path, "-") == 0;
+/* What the command wrote: the output, and a preview when one was asked for. */
+struct written {
+    const char *endpoint;
+    const char *job_id;
+    uint64_t bytes;
+    int billed_twice;     /* a retry after an unknown outcome delivered it */
+    const char *preview;  /* the --preview file written, or NULL */
+};
 
+static void print_written(struct cli *c, const struct written *w)
+{
+    const char *path = c->value[OPT_OUTPUT], *job_id = w->job_id;
+    int to_stdout = strcmp(path, "-") == 0;
+    uint64_t bytes = w->bytes;
+
+    if (w->billed_twice && !c->quiet) /* money: said even with --json, on standard error */
+        fputs(PROGRAM ": warning: the video came from a request sent again after an attempt "
+              "whose outcome was unknown; that attempt may also have been billed\n", stderr);
     if (c->json) {
         struct json j;
 
         json_begin(&j);
         json_bool(&j, "ok", 1);
         json_text(&j, "job_id", job_id);
-        json_text(&j, "endpoint", endpoint);
+        json_text(&j, "endpoint", w->endpoint);
         json_text(&j, "output", path);
         json_uint(&j, "bytes", bytes);
+        json_bool(&j, "possibly_billed_twice", w->billed_twice);
+        if (has(c, OPT_PREVIEW))
+            json_text(&j, "preview", w->preview);
         json_end(&j);
         return;
     }
@@ -1398,16 +1427,73 @@ static void print_written(struct cli *c, const char *endpoint, const char *job_i
         cli_put_safe(stderr, job_id);
     }
     fputc('\n', stderr);
+    if (w->preview) {
+        fputs("wrote the preview ", stderr);
+        cli_put_safe(stderr, w->preview);
+        fputc('\n', stderr);
+    }
 }
 
 /* ------------------------------------------------------------------ commands */
 
+/* The --preview sink, checked now so that a bad path costs nothing. */
+static int open_preview(struct cli *c, ltx_sink **out)
+{
+    const char *path = c->value[OPT_PREVIEW];
+    ltx_error *err = NULL;
+    int st;
+
+    if (ltx_sink_new_path(out, path) != LTX_OK)
+        return config_error(c, "--preview: '%s' is not a usable output path", path);
+    if ((st = ltx_sink_check(*out, &err)) != LTX_OK) {
+        struct failure f = {st, err, NULL, NULL, NULL, NULL, 0};
+        int rc = fail(c, &f);
+
+        ltx_error_free(err);
+        return rc;
+    }
+    return 0;
+}
+
+/* After the main output: the job's "video_url" result (HDR's MP4 preview) into preview. */
+static int write_preview(struct cli *c, ltx_client *client, const char *endpoint,
+                         ltx_sink *preview, struct written *w)
+{
+    ltx_job *job = NULL;
+    ltx_error *err = NULL;
+    struct failure f = {LTX_OK, NULL, NULL, endpoint, w->job_id, NULL, 0};
+    int rc = 0;
+
+    /* one poll more: the finished job's answer names every result */
+    if (w->job_id &&
+        (f.status = ltx_job_open_by_name(&job, client, endpoint, w->job_id, &err)) == LTX_OK)
+        f.status = ltx_job_refresh(job, &err);
+    if (f.status == LTX_OK && !ltx_job_result_url(job, "video_url")) {
+        if (!c->quiet)
+            fputs(PROGRAM ": warning: the result has no MP4 preview; only the main output "
+                  "was written\n", stderr);
+    } else if (f.status == LTX_OK) {
+        f.status = ltx_job_download_result(job, "video_url", preview, on_progress, &c->ui, &err);
+        ui_clear(&c->ui);
+        if (f.status == LTX_OK)
+            w->preview = c->value[OPT_PREVIEW];
+    }
+    if (f.status != LTX_OK) {
+        f.err = err;
+        rc = fail(c, &f);
+    }
+    ltx_error_free(err);
+    ltx_job_free(job);
+    return rc;
+}
+
 static int run_generate(struct cli *c)
 {
     const char *endpoint = ltx_endpoint_name(c->cmd->endpoint);
+    struct written w = {0};
     ltx_request *req = NULL;
     ltx_client *client = NULL;
-    ltx_sink *sink = NULL;
+    ltx_sink *sink = NULL, *preview = NULL;
     ltx_job *job = NULL;
     ltx_error *err = NULL;
     int st, rc;
@@ -1429,6 +1515,9 @@ static int run_generate(struct cli *c)
     }
     if ((rc = open_sink(c, &sink)) != 0)
         goto out;
+    /* both outputs are checked before anything is paid for */
+    if (has(c, OPT_PREVIEW) && (rc = open_preview(c, &preview)) != 0)
+        goto out;
     st = ltx_generate(client, req, sink, on_progress, &c->ui, &err);
     ui_clear(&c->ui);
     if (st != LTX_OK) {
@@ -1439,10 +1528,17 @@ static int run_generate(struct cli *c)
         rc = fail(c, &f);
         goto out;
     }
-    print_written(c, endpoint, c->ui.job_id, ltx_sink_bytes_written(sink));
+    w.endpoint = endpoint;
+    w.job_id = c->ui.job_id;
+    w.bytes = ltx_sink_bytes_written(sink);
+    w.billed_twice = ltx_sink_possibly_billed_twice(sink);
+    if (preview && (rc = write_preview(c, client, endpoint, preview, &w)) != 0)
+        goto out;
+    print_written(c, &w);
 out:
     ltx_error_free(err);
     ltx_job_free(job);
+    ltx_sink_free(preview);
     ltx_sink_free(sink);
     ltx_request_free(req);
     ltx_client_free(client);
@@ -1577,7 +1673,11 @@ static int run_job(struct cli *c)
     ui_clear(&c->ui);
     if (f.status != LTX_OK)
         goto failed;
-    print_written(c, endpoint, id, ltx_sink_bytes_written(sink));
+    {
+        struct written w = {endpoint, id, ltx_sink_bytes_written(sink), 0, NULL};
+
+        print_written(c, &w);
+    }
     goto out;
 failed:
     f.err = err;
