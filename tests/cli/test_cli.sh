@@ -62,6 +62,40 @@ else
     expect "once the queue is released the job completes and downloads" 0 "$WORK/held.mp4"
 fi
 
+# money: an output that cannot be written is refused before anything is paid for
+requests() { curl -sf "$LTX_BASE_URL/_mock/stats" 2>/dev/null | sed -n 's/.*"requests": *\([0-9]*\).*/\1/p'; }
+before=$(requests)
+run text-to-video $T2V -o "$WORK/no-such-dir/v.mp4"
+expect "an output in a missing directory exits 12 before submitting" 12
+after=$(requests)
+[ -n "$before" ] && [ "$before" = "$after" ] && grep -q "nothing was submitted" "$WORK/err" &&
+    ok "the mock saw no request, and the message says nothing was submitted" ||
+    fail "stats before $before after $after; stderr: $(cat "$WORK/err")"
+
+# money: a v1 504 is retried by default; when the retry delivers, the user is told
+if command -v curl >/dev/null 2>&1; then
+    curl -sf -X POST "$LTX_BASE_URL/_mock/faults" -H 'Content-Type: application/json' \
+        -d '{"kind":"status","method":"POST","path_prefix":"/v1/text-to-video","status":504,"times":1}' ||
+        fail "cannot script a 504"
+    run --json text-to-video $T2V --sync -o "$WORK/twice.mp4"
+    expect "a v1 504 retried to success writes the video" 0 "$WORK/twice.mp4"
+    grep -q '"possibly_billed_twice":true' "$WORK/out" && grep -q "may also have been billed" "$WORK/err" &&
+        ok "--json says possibly_billed_twice and standard error warns" ||
+        fail "out: $(cat "$WORK/out") err: $(cat "$WORK/err")"
+    run --json text-to-video $T2V --sync -o "$WORK/once.mp4"
+    grep -q '"possibly_billed_twice":false' "$WORK/out" && ! grep -q "billed" "$WORK/err" &&
+        ok "a clean v1 run says possibly_billed_twice false, no warning" ||
+        fail "out: $(cat "$WORK/out") err: $(cat "$WORK/err")"
+fi
+
+# forward compatibility: a job command takes an endpoint this release does not know by name,
+# and refuses what is no path segment
+run status video-compositing 0123-abcd
+grep -q "not an endpoint name" "$WORK/err" && fail "an unknown but valid endpoint name was refused" ||
+    ok "status takes an endpoint name this release does not know"
+run status "text/../upload" 0123-abcd
+expect "an endpoint that is no path segment is a usage error" 2
+
 run --json text-to-video $T2V -o "$WORK/json.mp4"
 expect "--json run" 0 "$WORK/json.mp4"
 grep -q '"ok":true' "$WORK/out" && grep -q '"job_id":"' "$WORK/out" && ok "--json prints ok and the job id" || fail "--json printed: $(cat "$WORK/out")"
