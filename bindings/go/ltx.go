@@ -81,17 +81,22 @@ const (
 	VideoToVideoReframe Endpoint = C.LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME
 )
 
-// String is the endpoint's path segment ("text-to-video"), or "" when unknown.
-func (e Endpoint) String() string { return goStr(C.ltx_endpoint_name(C.int(e))) }
+// EndpointOther is an endpoint this release does not know, used by its name.
+const EndpointOther Endpoint = C.LTX_ENDPOINT_OTHER
 
-// EndpointFromName maps a path segment to its Endpoint, or 0 when unknown.
+// String is the endpoint's path segment ("text-to-video"), or "" when unknown.
+func (e Endpoint) String() string { return goStr(C.ltx_endpoint_name(C.ltx_endpoint(e))) }
+
+// EndpointFromName maps a path segment to its Endpoint, or EndpointOther when unknown.
 func EndpointFromName(name string) Endpoint {
 	cs, err := cString("endpoint name", name)
 	if err != nil {
-		return 0
+		return EndpointOther
 	}
 	defer free(cs)
-	return Endpoint(C.ltx_endpoint_from_name(cs))
+	var ep C.ltx_endpoint
+	C.ltx_endpoint_from_name(&ep, cs)
+	return Endpoint(ep)
 }
 
 // Model ids known to this release; unknown ids are passed through to the API.
@@ -406,7 +411,7 @@ func (c *Client) Submit(req *Request) (*Job, error) {
 	}
 	var j *C.ltx_job
 	var e *C.ltx_error
-	rc := C.ltx_submit(h, r, &j, &e)
+	rc := C.ltx_submit(&j, h, r, &e)
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(req)
 	if rc != C.LTX_OK {
@@ -417,15 +422,24 @@ func (c *Client) Submit(req *Request) (*Job, error) {
 
 // OpenJob returns a job handle for the id of an earlier submit. No network.
 func (c *Client) OpenJob(endpoint Endpoint, id string) (*Job, error) {
+	name := endpoint.String()
+	if name == "" {
+		return nil, invalid("unknown endpoint %d; use OpenJobByName", int(endpoint))
+	}
+	return c.OpenJobByName(name, id)
+}
+
+// OpenJobByName is OpenJob for an endpoint named by its path segment, also one this
+// release does not know ("video-compositing").
+func (c *Client) OpenJobByName(endpoint, id string) (*Job, error) {
 	h, err := c.handle()
 	if err != nil {
 		return nil, err
 	}
-	name := endpoint.String()
-	if name == "" {
-		return nil, invalid("unknown endpoint %d", int(endpoint))
+	cname, err := cString("endpoint name", endpoint)
+	if err != nil {
+		return nil, err
 	}
-	cname := C.CString(name)
 	defer free(cname)
 	cid, err := cString("job id", id)
 	if err != nil {
@@ -434,7 +448,7 @@ func (c *Client) OpenJob(endpoint Endpoint, id string) (*Job, error) {
 	defer free(cid)
 	var j *C.ltx_job
 	var e *C.ltx_error
-	rc := C.ltx_job_open(h, cname, cid, &j, &e)
+	rc := C.ltx_job_open_by_name(&j, h, cname, cid, &e)
 	runtime.KeepAlive(c)
 	if rc != C.LTX_OK {
 		return nil, takeError(rc, e)
@@ -499,9 +513,51 @@ func (j *Job) ID() string {
 	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_id(h) })
 }
 
-// Endpoint is the endpoint the job runs on.
+// Endpoint is the endpoint the job runs on (EndpointOther for one opened by a name
+// this release does not know).
 func (j *Job) Endpoint() Endpoint {
-	return EndpointFromName(j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_endpoint(h) }))
+	return EndpointFromName(j.EndpointName())
+}
+
+// EndpointName is the path segment of the job's endpoint.
+func (j *Job) EndpointName() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_endpoint_name(h) })
+}
+
+// CreatedAt and CompletedAt are the API's timestamps (ISO 8601), or "".
+func (j *Job) CreatedAt() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_created_at(h) })
+}
+
+// CompletedAt is when the job ended, as the API sent it, or "".
+func (j *Job) CompletedAt() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_completed_at(h) })
+}
+
+// RequestID is the x-request-id of the last successful call on the job, or "".
+func (j *Job) RequestID() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_request_id(h) })
+}
+
+// StatusJSON is the last status answer as received, or "" before a poll.
+func (j *Job) StatusJSON() string {
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_status_json(h) })
+}
+
+// Results maps every result key of a completed job to its URL.
+func (j *Job) Results() map[string]string {
+	h, err := j.handle()
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	n := C.ltx_job_result_count(h)
+	for i := C.size_t(0); i < n; i++ {
+		k := C.ltx_job_result_key(h, i)
+		out[goStr(k)] = goStr(C.ltx_job_result_url(h, k))
+	}
+	runtime.KeepAlive(j)
+	return out
 }
 
 // State is the state of the last poll.
@@ -520,9 +576,10 @@ func (j *Job) Status() string {
 	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_status(h) })
 }
 
-// ResultURL is the result URL once the job completed, or "".
+// ResultURL is the primary result's URL once the job completed (HDR's EXR frames ZIP,
+// the video otherwise), or "".
 func (j *Job) ResultURL() string {
-	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_result_url(h) })
+	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_result_url(h, nil) })
 }
 
 // ErrorType is a failed job's error.type, or "".

@@ -326,11 +326,34 @@ func TestSubmitOpenWaitDownload(t *testing.T) {
 	if len(stages) == 0 || stages[0] != ltx.StageWaiting {
 		t.Errorf("Wait reported %v", stages)
 	}
+	if r := job.Results(); len(r) != 1 || r["video_url"] != job.ResultURL() {
+		t.Errorf("Results() = %v", r)
+	}
+	if job.CompletedAt() == "" || job.RequestID() == "" || job.EndpointName() != "text-to-video" {
+		t.Errorf("completed_at %q request id %q endpoint %q", job.CompletedAt(), job.RequestID(),
+			job.EndpointName())
+	}
 	out := filepath.Join(t.TempDir(), "out.mp4")
 	if err := job.Download(out, nil); err != nil {
 		t.Fatalf("Download: %v", err)
 	}
 	assertSameFile(t, out)
+}
+
+// An endpoint this release does not know is usable by its name.
+func TestOpenJobByName(t *testing.T) {
+	c := newClient(t)
+	job, err := c.OpenJobByName("video-compositing", "0123-abcd")
+	if err != nil {
+		t.Fatalf("OpenJobByName: %v", err)
+	}
+	defer job.Close()
+	if job.Endpoint() != ltx.EndpointOther || job.EndpointName() != "video-compositing" {
+		t.Fatalf("endpoint %v %q", job.Endpoint(), job.EndpointName())
+	}
+	if _, err := c.OpenJobByName("text/../upload", "abc"); !errors.Is(err, ltx.ErrInvalid) {
+		t.Fatalf("a name that is no path segment: %v", err)
+	}
 }
 
 // A callback returning an error cancels the call, which returns an error that is

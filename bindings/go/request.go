@@ -25,7 +25,7 @@ type Request struct {
 // NewRequest creates an empty request for endpoint.
 func NewRequest(endpoint Endpoint) (*Request, error) {
 	var r *C.ltx_request
-	if rc := C.ltx_request_new(&r, C.int(endpoint)); rc != C.LTX_OK {
+	if rc := C.ltx_request_new(&r, C.ltx_endpoint(endpoint)); rc != C.LTX_OK {
 		return nil, status(rc)
 	}
 	req := &Request{r: r}
@@ -254,7 +254,7 @@ func (r *Request) JSON() (string, error) {
 	}
 	var out *C.char
 	var e *C.ltx_error
-	rc := C.ltx_request_to_json(h, &out, &e)
+	rc := C.ltx_request_to_json(&out, h, &e)
 	runtime.KeepAlive(r)
 	if rc != C.LTX_OK {
 		return "", takeError(rc, e)

@@ -12,6 +12,7 @@ import enum
 import json
 import os
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass
 
@@ -88,7 +89,7 @@ int ltx_client_set_retry(ltx_client *client, unsigned max_retries, uint32_t base
                          uint32_t cap_ms);
 int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
 
-int ltx_endpoint_from_name(const char *name);
+int ltx_endpoint_from_name(int *out, const char *name);
 const char *ltx_endpoint_name(int endpoint);
 int ltx_request_new(ltx_request **out, int endpoint);
 void ltx_request_free(ltx_request *req);
@@ -113,7 +114,7 @@ int ltx_request_set_json(ltx_request *req, const char *name, const char *json);
 int ltx_request_set_sync(ltx_request *req, int sync);
 int ltx_request_sync(const ltx_request *req);
 int ltx_request_validate(const ltx_request *req, ltx_error **err);
-int ltx_request_to_json(const ltx_request *req, char **out, ltx_error **err);
+int ltx_request_to_json(char **out, const ltx_request *req, ltx_error **err);
 
 int ltx_sink_new_path(ltx_sink **out, const char *path);
 void ltx_sink_free(ltx_sink *sink);
@@ -127,15 +128,23 @@ uint64_t ltx_progress_elapsed_ms(const ltx_progress *p);
 
 int ltx_generate(ltx_client *client, const ltx_request *req, ltx_sink *sink,
                  ltx_progress_fn progress, void *userdata, ltx_error **err);
-int ltx_submit(ltx_client *client, const ltx_request *req, ltx_job **out, ltx_error **err);
-int ltx_job_open(ltx_client *client, const char *endpoint, const char *id, ltx_job **out,
-                 ltx_error **err);
+int ltx_submit(ltx_job **out, ltx_client *client, const ltx_request *req, ltx_error **err);
+int ltx_job_open_by_name(ltx_job **out, ltx_client *client, const char *endpoint_name,
+                         const char *id, ltx_error **err);
 void ltx_job_free(ltx_job *job);
 const char *ltx_job_id(const ltx_job *job);
-const char *ltx_job_endpoint(const ltx_job *job);
+int ltx_job_endpoint(const ltx_job *job);
+const char *ltx_job_endpoint_name(const ltx_job *job);
 int ltx_job_state(const ltx_job *job);
 const char *ltx_job_status(const ltx_job *job);
-const char *ltx_job_result_url(const ltx_job *job);
+const char *ltx_job_created_at(const ltx_job *job);
+const char *ltx_job_completed_at(const ltx_job *job);
+const char *ltx_job_status_json(const ltx_job *job);
+const char *ltx_job_request_id(const ltx_job *job);
+const char *ltx_job_result_url(const ltx_job *job, const char *key);
+size_t ltx_job_result_count(const ltx_job *job);
+const char *ltx_job_result_key(const ltx_job *job, size_t i);
+int ltx_sink_possibly_billed_twice(const ltx_sink *sink);
 const char *ltx_job_error_type(const ltx_job *job);
 const char *ltx_job_error_message(const ltx_job *job);
 int ltx_job_refresh(ltx_job *job, ltx_error **err);
@@ -143,6 +152,8 @@ int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_fn progre
                  void *userdata, ltx_error **err);
 int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
                      void *userdata, ltx_error **err);
+int ltx_job_download_result(ltx_job *job, const char *key, ltx_sink *sink,
+                            ltx_progress_fn progress, void *userdata, ltx_error **err);
 """)
 
 lib = ffi.dlopen(os.environ.get("LTX_LIBRARY") or "libltx.so.0")
@@ -447,12 +458,12 @@ class Request(_Handle):
     None leaves a field unset; duration="auto" asks for automatic length."""
 
     def __init__(self, endpoint="text-to-video", *, sync=False, **fields):
-        ep = lib.ltx_endpoint_from_name(_bytes(endpoint))
-        if ep == 0:
+        epp = ffi.new("int *")
+        if lib.ltx_endpoint_from_name(epp, _bytes(endpoint)) != lib.LTX_OK:
             raise InvalidRequestError("unknown endpoint %r" % (endpoint,), code=lib.LTX_EINVAL,
                                       field="endpoint")
         out = ffi.new("ltx_request **")
-        _check(lib.ltx_request_new(out, ep))
+        _check(lib.ltx_request_new(out, epp[0]))
         self._own(out[0], lib.ltx_request_free)
         if sync:
             _check(lib.ltx_request_set_sync(self._ptr, 1))
@@ -499,7 +510,7 @@ class Request(_Handle):
         """The JSON body the request sends, as str."""
         err = ffi.new("ltx_error **")
         out = ffi.new("char **")
-        rc = lib.ltx_request_to_json(self._p(), out, err)
+        rc = lib.ltx_request_to_json(out, self._p(), err)
         if rc != lib.LTX_OK:
             raise _take_error(rc, err)
         try:
@@ -508,13 +519,23 @@ class Request(_Handle):
             lib.ltx_free(out[0])
 
 
+class PossiblyBilledTwiceWarning(UserWarning):
+    """The video arrived, but from a request sent again after an attempt whose outcome was
+    unknown (a v1 504): that attempt may also have been billed. Check your account."""
+
+
 def _into_path(path, fn):
-    """Run fn(sink) with a path sink (temporary file renamed on success); return path."""
+    """Run fn(sink) with a path sink (temporary file renamed on success); return path.
+    Warns PossiblyBilledTwiceWarning when the output came from a repeated billed request."""
     path = os.fspath(path)
     out = ffi.new("ltx_sink **")
     _check(lib.ltx_sink_new_path(out, os.fsencode(path)))
     try:
         fn(out[0])
+        if lib.ltx_sink_possibly_billed_twice(out[0]):
+            warnings.warn(PossiblyBilledTwiceWarning(
+                "%s came from a request sent again after an attempt whose outcome was "
+                "unknown; that attempt may also have been billed" % (path,)), stacklevel=3)
     finally:
         lib.ltx_sink_free(out[0])  # removes an uncommitted temporary file
     return os.fsdecode(path)
@@ -528,11 +549,26 @@ class Job(_Handle):
         self._own(ptr, lib.ltx_job_free)
 
     id = property(lambda self: _str(lib.ltx_job_id(self._p())))
-    endpoint = property(lambda self: _str(lib.ltx_job_endpoint(self._p())))
+    endpoint = property(lambda self: _str(lib.ltx_job_endpoint_name(self._p())),
+                        doc="The endpoint's path segment, also one this release does not know.")
     state = property(lambda self: JobState(lib.ltx_job_state(self._p())))
     status = property(lambda self: _str(lib.ltx_job_status(self._p())),
                       doc="The raw status string of the last poll, or None before the first.")
-    result_url = property(lambda self: _str(lib.ltx_job_result_url(self._p())))
+    created_at = property(lambda self: _str(lib.ltx_job_created_at(self._p())))
+    completed_at = property(lambda self: _str(lib.ltx_job_completed_at(self._p())))
+    request_id = property(lambda self: _str(lib.ltx_job_request_id(self._p())),
+                          doc="x-request-id of the last successful call on the job.")
+    status_json = property(lambda self: _str(lib.ltx_job_status_json(self._p())),
+                           doc="The last status answer as received, or None before a poll.")
+    result_url = property(lambda self: _str(lib.ltx_job_result_url(self._p(), ffi.NULL)),
+                          doc="The primary result: HDR's EXR frames ZIP, else the video.")
+
+    @property
+    def results(self):
+        """Every result of a completed job, {key: url}, in the API's order."""
+        p = self._p()
+        keys = [_str(lib.ltx_job_result_key(p, i)) for i in range(lib.ltx_job_result_count(p))]
+        return {k: _str(lib.ltx_job_result_url(p, _bytes(k))) for k in keys}
     error_type = property(lambda self: _str(lib.ltx_job_error_type(self._p())))
     error_message = property(lambda self: _str(lib.ltx_job_error_message(self._p())))
 
@@ -549,10 +585,13 @@ class Job(_Handle):
         _Call(progress).run(lib.ltx_job_wait, self._p(), poll_interval_ms)
         return self
 
-    def download(self, path, progress=None):
-        """Download the completed result to path (atomically); returns path."""
+    def download(self, path, progress=None, key=None):
+        """Download the completed result to path (atomically); returns path. key names
+        another result than the primary one (HDR's "video_url" preview)."""
         job = self._p()
-        return _into_path(path, lambda sink: _Call(progress).run(lib.ltx_job_download, job, sink))
+        k = ffi.NULL if key is None else _bytes(key)
+        return _into_path(path, lambda sink: _Call(progress).run(
+            lib.ltx_job_download_result, job, k, sink))
 
     def __repr__(self):
         if self._ptr == ffi.NULL:
@@ -608,7 +647,7 @@ class Client(_Handle):
         """Submit a v2 job; returns a Job as soon as the API accepted it."""
         out = ffi.new("ltx_job **")
         err = ffi.new("ltx_error **")
-        rc = lib.ltx_submit(self._p(), request._p(), out, err)
+        rc = lib.ltx_submit(out, self._p(), request._p(), err)
         if rc != lib.LTX_OK:
             raise _take_error(rc, err)
         return Job(out[0], self)
@@ -617,7 +656,7 @@ class Client(_Handle):
         """A Job for an id from an earlier submit (to resume). No network."""
         out = ffi.new("ltx_job **")
         err = ffi.new("ltx_error **")
-        rc = lib.ltx_job_open(self._p(), _bytes(endpoint), _bytes(id), out, err)
+        rc = lib.ltx_job_open_by_name(out, self._p(), _bytes(endpoint), _bytes(id), err)
         if rc != lib.LTX_OK:
             raise _take_error(rc, err)
         return Job(out[0], self)

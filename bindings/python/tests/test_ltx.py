@@ -122,6 +122,32 @@ def test_submit_wait_download_and_resume(client, tmp_path):
             assert same_as_sample(again.download(tmp_path / "resumed.mp4"))
 
 
+def test_a_job_tells_every_result_its_times_and_request_id(client):
+    with ltx.Request("text-to-video", **T2V) as req:
+        job = client.submit(req)
+    with job:
+        assert job.created_at and job.request_id and job.status_json is None
+        job.wait()
+        assert job.completed_at and '"completed"' in job.status_json
+        assert list(job.results) == ["video_url"]
+        assert job.results["video_url"] == job.result_url
+
+
+def test_a_v1_504_retried_to_success_warns_it_may_be_billed_twice(mock, client, tmp_path):
+    status, _ = control(mock, "POST", "/_mock/faults",
+                        {"kind": "status", "method": "POST", "path_prefix": "/v1/text-to-video",
+                         "status": 504, "times": 1})
+    assert status == 204
+    with pytest.warns(ltx.PossiblyBilledTwiceWarning):
+        client.generate(output=tmp_path / "twice.mp4", sync=True, **T2V)
+    assert same_as_sample(tmp_path / "twice.mp4")
+
+
+def test_a_job_of_an_endpoint_this_release_does_not_know_opens_by_name(client):
+    with client.open_job("video-compositing", "0123-abcd") as job:
+        assert job.endpoint == "video-compositing"
+
+
 def test_request_fields_and_json_escape_hatch():
     with ltx.Request(camera_motion="dolly_in", generate_audio=False, fps=24,
                      seed=7, **T2V) as req:

@@ -60,6 +60,7 @@ pub const LTX_LOG_INFO: c_int = 3;
 pub const LTX_LOG_DEBUG: c_int = 4;
 
 // ltx_endpoint
+pub const LTX_ENDPOINT_OTHER: c_int = 0;
 pub const LTX_ENDPOINT_TEXT_TO_VIDEO: c_int = 1;
 pub const LTX_ENDPOINT_IMAGE_TO_VIDEO: c_int = 2;
 pub const LTX_ENDPOINT_AUDIO_TO_VIDEO: c_int = 3;
@@ -140,7 +141,7 @@ extern "C" {
 
     // request.h
     pub fn ltx_endpoint_name(endpoint: c_int) -> *const c_char;
-    pub fn ltx_endpoint_from_name(name: *const c_char) -> c_int;
+    pub fn ltx_endpoint_from_name(out: *mut c_int, name: *const c_char) -> c_int;
     pub fn ltx_request_new(out: *mut *mut ltx_request, endpoint: c_int) -> c_int;
     pub fn ltx_request_free(req: *mut ltx_request);
     pub fn ltx_request_endpoint(req: *const ltx_request) -> c_int;
@@ -165,14 +166,15 @@ extern "C" {
     pub fn ltx_request_set_sync(req: *mut ltx_request, sync: c_int) -> c_int;
     pub fn ltx_request_sync(req: *const ltx_request) -> c_int;
     pub fn ltx_request_validate(req: *const ltx_request, err: *mut *mut ltx_error) -> c_int;
-    pub fn ltx_request_to_json(req: *const ltx_request, out: *mut *mut c_char, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_request_to_json(out: *mut *mut c_char, req: *const ltx_request, err: *mut *mut ltx_error) -> c_int;
 
     // sink.h
     pub fn ltx_sink_new_path(out: *mut *mut ltx_sink, path: *const c_char) -> c_int;
     pub fn ltx_sink_new_fd(out: *mut *mut ltx_sink, fd: c_int) -> c_int;
     pub fn ltx_sink_new_callback(out: *mut *mut ltx_sink, f: ltx_write_fn, userdata: *mut c_void) -> c_int;
     pub fn ltx_sink_new_memory(out: *mut *mut ltx_sink, max_bytes: usize) -> c_int;
-    pub fn ltx_sink_memory_data(sink: *const ltx_sink, data: *mut *const c_void, len: *mut usize) -> c_int;
+    pub fn ltx_sink_memory_data(out: *mut *const c_void, out_len: *mut usize, sink: *const ltx_sink) -> c_int;
+    pub fn ltx_sink_possibly_billed_twice(sink: *const ltx_sink) -> c_int;
     pub fn ltx_sink_bytes_written(sink: *const ltx_sink) -> u64;
     pub fn ltx_sink_free(sink: *mut ltx_sink);
 
@@ -185,16 +187,25 @@ extern "C" {
     pub fn ltx_progress_elapsed_ms(p: *const ltx_progress) -> u64;
     pub fn ltx_generate(client: *mut ltx_client, req: *const ltx_request, sink: *mut ltx_sink,
                         progress: ltx_progress_fn, userdata: *mut c_void, err: *mut *mut ltx_error) -> c_int;
-    pub fn ltx_submit(client: *mut ltx_client, req: *const ltx_request, out: *mut *mut ltx_job,
+    pub fn ltx_submit(out: *mut *mut ltx_job, client: *mut ltx_client, req: *const ltx_request,
                       err: *mut *mut ltx_error) -> c_int;
-    pub fn ltx_job_open(client: *mut ltx_client, endpoint: *const c_char, id: *const c_char,
-                        out: *mut *mut ltx_job, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_job_open(out: *mut *mut ltx_job, client: *mut ltx_client, endpoint: c_int, id: *const c_char,
+                        err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_job_open_by_name(out: *mut *mut ltx_job, client: *mut ltx_client, endpoint_name: *const c_char,
+                                id: *const c_char, err: *mut *mut ltx_error) -> c_int;
     pub fn ltx_job_free(job: *mut ltx_job);
     pub fn ltx_job_id(job: *const ltx_job) -> *const c_char;
-    pub fn ltx_job_endpoint(job: *const ltx_job) -> *const c_char;
+    pub fn ltx_job_endpoint(job: *const ltx_job) -> c_int;
+    pub fn ltx_job_endpoint_name(job: *const ltx_job) -> *const c_char;
     pub fn ltx_job_state(job: *const ltx_job) -> c_int;
     pub fn ltx_job_status(job: *const ltx_job) -> *const c_char;
-    pub fn ltx_job_result_url(job: *const ltx_job) -> *const c_char;
+    pub fn ltx_job_created_at(job: *const ltx_job) -> *const c_char;
+    pub fn ltx_job_completed_at(job: *const ltx_job) -> *const c_char;
+    pub fn ltx_job_status_json(job: *const ltx_job) -> *const c_char;
+    pub fn ltx_job_request_id(job: *const ltx_job) -> *const c_char;
+    pub fn ltx_job_result_url(job: *const ltx_job, key: *const c_char) -> *const c_char;
+    pub fn ltx_job_result_count(job: *const ltx_job) -> usize;
+    pub fn ltx_job_result_key(job: *const ltx_job, i: usize) -> *const c_char;
     pub fn ltx_job_error_type(job: *const ltx_job) -> *const c_char;
     pub fn ltx_job_error_message(job: *const ltx_job) -> *const c_char;
     pub fn ltx_job_refresh(job: *mut ltx_job, err: *mut *mut ltx_error) -> c_int;
@@ -202,6 +213,9 @@ extern "C" {
                         userdata: *mut c_void, err: *mut *mut ltx_error) -> c_int;
     pub fn ltx_job_download(job: *mut ltx_job, sink: *mut ltx_sink, progress: ltx_progress_fn,
                             userdata: *mut c_void, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_job_download_result(job: *mut ltx_job, key: *const c_char, sink: *mut ltx_sink,
+                                   progress: ltx_progress_fn, userdata: *mut c_void,
+                                   err: *mut *mut ltx_error) -> c_int;
 
     // models.h
     pub fn ltx_model_check(model: *const c_char, endpoint: c_int, resolution: *const c_char, fps: c_int,
@@ -222,7 +236,9 @@ mod tests {
             assert_eq!(format!("{}.{}.{}", n >> 16, (n >> 8) & 0xff, n & 0xff), v);
             let name = CStr::from_ptr(ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO));
             assert_eq!(name.to_bytes(), b"text-to-video");
-            assert_eq!(ltx_endpoint_from_name(b"extend\0".as_ptr().cast()), LTX_ENDPOINT_EXTEND);
+            let mut ep = 0;
+            assert_eq!(ltx_endpoint_from_name(&mut ep, b"extend\0".as_ptr().cast()), LTX_OK);
+            assert_eq!(ep, LTX_ENDPOINT_EXTEND);
             assert!(!ltx_strerror(LTX_ECONTENT).is_null());
         }
     }

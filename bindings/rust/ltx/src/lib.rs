@@ -177,7 +177,12 @@ impl Endpoint {
     pub fn from_name(name: &str) -> Option<Endpoint> {
         let c = CString::new(name).ok()?;
         // Safety: c is a valid C string.
-        Endpoint::from_code(unsafe { sys::ltx_endpoint_from_name(c.as_ptr()) })
+        let mut code = 0;
+        // Safety: c is a valid C string, code a valid out-pointer.
+        if unsafe { sys::ltx_endpoint_from_name(&mut code, c.as_ptr()) } != sys::LTX_OK {
+            return None;
+        }
+        Endpoint::from_code(code)
     }
 }
 
@@ -444,18 +449,26 @@ impl Client {
         let mut raw = ptr::null_mut();
         let mut err = ptr::null_mut();
         // Safety: live handles and valid out-pointers.
-        let rc = unsafe { sys::ltx_submit(self.raw.as_ptr(), req.raw.as_ptr(), &mut raw, &mut err) };
+        let rc = unsafe { sys::ltx_submit(&mut raw, self.raw.as_ptr(), req.raw.as_ptr(), &mut err) };
         Job::wrap(rc, raw, err)
     }
 
     /// A job handle for the id of an earlier submit. No network.
     pub fn open_job(&self, endpoint: Endpoint, id: &str) -> Result<Job> {
-        let name = cstring("endpoint", endpoint.name())?;
+        self.open_job_by_name(endpoint.name(), id)
+    }
+
+    /// [`open_job`](Client::open_job) for an endpoint named by its path segment, also
+    /// one this release does not know (`"video-compositing"`).
+    pub fn open_job_by_name(&self, endpoint: &str, id: &str) -> Result<Job> {
+        let name = cstring("endpoint", endpoint)?;
         let id = cstring("job id", id)?;
         let mut raw = ptr::null_mut();
         let mut err = ptr::null_mut();
         // Safety: a live handle, valid C strings and out-pointers.
-        let rc = unsafe { sys::ltx_job_open(self.raw.as_ptr(), name.as_ptr(), id.as_ptr(), &mut raw, &mut err) };
+        let rc = unsafe {
+            sys::ltx_job_open_by_name(&mut raw, self.raw.as_ptr(), name.as_ptr(), id.as_ptr(), &mut err)
+        };
         Job::wrap(rc, raw, err)
     }
 }
@@ -609,7 +622,7 @@ impl Request {
         let mut err = ptr::null_mut();
         // Safety: a live handle; out is freed with ltx_free().
         unsafe {
-            check_err(sys::ltx_request_to_json(self.raw.as_ptr(), &mut out, &mut err), err)?;
+            check_err(sys::ltx_request_to_json(&mut out, self.raw.as_ptr(), &mut err), err)?;
             let s = opt_string(out).unwrap_or_default();
             sys::ltx_free(out as *mut c_void);
             Ok(s)
@@ -659,7 +672,7 @@ impl Sink {
         let mut len = 0usize;
         // Safety: borrowed until the sink is used again (needs &mut self) or freed.
         unsafe {
-            if sys::ltx_sink_memory_data(self.raw.as_ptr(), &mut data, &mut len) != sys::LTX_OK {
+            if sys::ltx_sink_memory_data(&mut data, &mut len, self.raw.as_ptr()) != sys::LTX_OK {
                 return None;
             }
             if len == 0 || data.is_null() {
@@ -729,9 +742,50 @@ impl Job {
         self.string(sys::ltx_job_id).unwrap_or_default()
     }
 
-    /// The endpoint the job runs on.
+    /// The endpoint the job runs on; None for one this release does not know.
     pub fn endpoint(&self) -> Option<Endpoint> {
-        self.string(sys::ltx_job_endpoint).and_then(|n| Endpoint::from_name(&n))
+        self.endpoint_name().and_then(|n| Endpoint::from_name(&n))
+    }
+
+    /// The path segment of the job's endpoint.
+    pub fn endpoint_name(&self) -> Option<String> {
+        self.string(sys::ltx_job_endpoint_name)
+    }
+
+    /// `created_at` as the API sent it.
+    pub fn created_at(&self) -> Option<String> {
+        self.string(sys::ltx_job_created_at)
+    }
+
+    /// `completed_at` as the API sent it, once the job ended.
+    pub fn completed_at(&self) -> Option<String> {
+        self.string(sys::ltx_job_completed_at)
+    }
+
+    /// The `x-request-id` of the last successful call on the job.
+    pub fn request_id(&self) -> Option<String> {
+        self.string(sys::ltx_job_request_id)
+    }
+
+    /// The last status answer as received; None before a poll.
+    pub fn status_json(&self) -> Option<String> {
+        self.string(sys::ltx_job_status_json)
+    }
+
+    /// Every result of a completed job, `(key, url)` in the API's order.
+    pub fn results(&self) -> Vec<(String, String)> {
+        // Safety: a live handle; strings are copied at once.
+        unsafe {
+            let n = sys::ltx_job_result_count(self.raw.as_ptr());
+            (0..n)
+                .filter_map(|i| {
+                    let k = sys::ltx_job_result_key(self.raw.as_ptr(), i);
+                    let key = opt_string(k)?;
+                    let url = opt_string(sys::ltx_job_result_url(self.raw.as_ptr(), k))?;
+                    Some((key, url))
+                })
+                .collect()
+        }
     }
 
     /// The state of the last poll.
@@ -752,9 +806,10 @@ impl Job {
         self.string(sys::ltx_job_status)
     }
 
-    /// The result URL once completed.
+    /// The primary result's URL once completed: HDR's EXR frames ZIP, the video otherwise.
     pub fn result_url(&self) -> Option<String> {
-        self.string(sys::ltx_job_result_url)
+        // Safety: a live handle; NULL asks for the primary result; copied at once.
+        unsafe { opt_string(sys::ltx_job_result_url(self.raw.as_ptr(), ptr::null())) }
     }
 
     /// A failed job's `error.type`.

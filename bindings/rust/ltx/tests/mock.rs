@@ -269,11 +269,25 @@ fn submit_open_wait_download() {
     assert_eq!(job.state(), JobState::Completed);
     assert_eq!(job.status().as_deref(), Some("completed"));
     assert!(job.result_url().is_some());
+    assert_eq!(job.results(), vec![("video_url".to_string(), job.result_url().unwrap())]);
+    assert!(job.completed_at().is_some() && job.request_id().is_some());
+    assert!(job.status_json().unwrap().contains("\"completed\""));
     assert_eq!(stages.first(), Some(&Stage::Waiting));
     let dir = TempDir::new("job");
     let out = dir.path().join("out.mp4");
     job.download(&out, None).unwrap();
     assert_sample(&out);
+}
+
+/// An endpoint this release does not know is usable by its name.
+#[test]
+fn open_job_by_name() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let job = client.open_job_by_name("video-compositing", "0123-abcd").unwrap();
+    assert_eq!(job.endpoint(), None);
+    assert_eq!(job.endpoint_name().as_deref(), Some("video-compositing"));
+    assert!(client.open_job_by_name("text/../upload", "abc").is_err());
 }
 
 /// A callback returning Break cancels; a panic in it resumes after libltx returned.
