@@ -666,6 +666,14 @@ impl Sink {
         NonNull::new(raw).map(|raw| Sink { raw }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
     }
 
+    /// Whether the output the last call delivered here came from a request sent again
+    /// after an attempt whose outcome was unknown (a v1 504): that attempt may also
+    /// have been billed.
+    pub fn possibly_billed_twice(&self) -> bool {
+        // Safety: a live handle.
+        unsafe { sys::ltx_sink_possibly_billed_twice(self.raw.as_ptr()) != 0 }
+    }
+
     /// The bytes a memory sink holds; None for other sinks.
     pub fn data(&self) -> Option<&[u8]> {
         let mut data = ptr::null();

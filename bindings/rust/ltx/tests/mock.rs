@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ltx::{models, Client, Endpoint, ErrorKind, JobState, Progress, Request, Stage};
+use ltx::{models, Client, Endpoint, ErrorKind, JobState, Progress, Request, Sink, Stage};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -277,6 +277,24 @@ fn submit_open_wait_download() {
     let out = dir.path().join("out.mp4");
     job.download(&out, None).unwrap();
     assert_sample(&out);
+}
+
+/// A v1 504 retried to success delivers the video and says it may be billed twice.
+#[test]
+fn possibly_billed_twice() {
+    let mock = Mock::start();
+    let client = mock.client();
+    mock.add_fault(r#"{"kind":"status","method":"POST","path_prefix":"/v1/text-to-video","status":504,"times":1}"#);
+    let mut req = text_to_video(models::LTX_2_3_FAST, 6.0);
+    req.set_sync(true).unwrap();
+    let dir = TempDir::new("twice");
+    let out = dir.path().join("out.mp4");
+    let mut sink = Sink::path(&out).unwrap();
+    client.generate_to(&req, &mut sink, None).unwrap();
+    assert!(sink.possibly_billed_twice());
+    assert_sample(&out);
+    client.generate_to(&req, &mut sink, None).unwrap();
+    assert!(!sink.possibly_billed_twice());
 }
 
 /// An endpoint this release does not know is usable by its name.
