@@ -66,8 +66,17 @@ awk '$2 ~ /^ltx_/ { print $2 }' "$tmp.syms" | LC_ALL=C sort -u >"$tmp.exported"
 LC_ALL=C comm -23 "$tmp.api" "$tmp.exported" >"$tmp.missing"
 LC_ALL=C comm -13 "$tmp.api" "$tmp.exported" >"$tmp.extra"
 if [ -s "$tmp.missing" ]; then
-	echo "check-exports: declared LTX_API in the headers but not exported by $lib:" >&2
+	echo "check-exports: declared LTX_API in the headers but not exported by $lib" \
+	    "(a new function goes in a new version node of lib/libltx.map, see RELEASING):" >&2
 	sed 's/^/  /' "$tmp.missing" >&2
+	status=1
+fi
+
+# The version script names every symbol: a pattern would put a function added later into a
+# node that already shipped, where programs built against it could not tell it is missing.
+map="$top_srcdir/lib/libltx.map"
+if grep -v '^[[:space:]]*\*\|^[[:space:]]*/\*' "$map" | grep -q 'ltx_[A-Za-z0-9_]*\*'; then
+	echo "check-exports: $map exports by pattern; name each symbol in its version node" >&2
 	status=1
 fi
 if [ -s "$tmp.extra" ]; then
