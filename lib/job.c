@@ -57,7 +57,7 @@ static int with_job(ltx_error **err, const ltx_job *job, int rc)
 int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline, char **body,
                         char **url, char **what, ltx_error **err)
 {
-    const char *ep = ltx_endpoint_name(req->endpoint);
+    const char *ep = ltx__request_endpoint_name(req);
     char *owned[LTX_N_MEDIA_FIELDS];
     ltx_request resolved;
     int rc;
@@ -65,6 +65,7 @@ int ltx__submit_prepare(ltx_client *c, const ltx_request *req, uint64_t deadline
     *body = *url = *what = NULL;
     if ((rc = ltx_request_validate(req, err)) != LTX_OK)
         return rc;
+    ltx__request_warn(c, req);
     if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
         return rc;
     *body = ltx__request_encode(&resolved);
@@ -165,8 +166,9 @@ LTX_API int ltx_submit(ltx_client *c, const ltx_request *req, ltx_job **out, ltx
 LTX_API int ltx_job_open(ltx_client *c, const char *endpoint, const char *id, ltx_job **out,
                          ltx_error **err)
 {
-    int ep = ltx_endpoint_from_name(endpoint);
+    ltx_endpoint ep;
 
+    ltx_endpoint_from_name(&ep, endpoint);
     if (!out)
         return ltx__fail(err, LTX_EINVAL, "ltx_job_open: out is NULL");
     *out = NULL;

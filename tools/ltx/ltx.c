@@ -1024,17 +1024,21 @@ static int parse_real(const char *s, double *out)
 static const char *job_endpoint_name(const char *name)
 {
     const struct command *cmd = command_find(name);
+    ltx_endpoint ep;
 
     if (cmd && cmd->endpoint)
         return ltx_endpoint_name(cmd->endpoint);
-    return ltx_endpoint_from_name(name) ? name : NULL;
+    return ltx_endpoint_from_name(&ep, name) == LTX_OK ? name : NULL;
 }
 
 int cli_endpoint_from_name(const char *name)
 {
     const char *canonical = job_endpoint_name(name);
+    ltx_endpoint ep = LTX_ENDPOINT_OTHER;
 
-    return canonical ? ltx_endpoint_from_name(canonical) : 0;
+    if (canonical)
+        ltx_endpoint_from_name(&ep, canonical);
+    return (int)ep;
 }
 
 static int usage_unknown_endpoint(struct cli *c, const char *name)
