@@ -72,6 +72,7 @@ func globalInit() error {
 type Endpoint int
 
 const (
+	OtherEndpoint       Endpoint = C.LTX_ENDPOINT_OTHER // not known to this release: NewRequestByName
 	TextToVideo         Endpoint = C.LTX_ENDPOINT_TEXT_TO_VIDEO
 	ImageToVideo        Endpoint = C.LTX_ENDPOINT_IMAGE_TO_VIDEO
 	AudioToVideo        Endpoint = C.LTX_ENDPOINT_AUDIO_TO_VIDEO
@@ -82,16 +83,23 @@ const (
 )
 
 // String is the endpoint's path segment ("text-to-video"), or "" when unknown.
-func (e Endpoint) String() string { return goStr(C.ltx_endpoint_name(C.int(e))) }
+func (e Endpoint) String() string {
+	if e < 0 {
+		return ""
+	}
+	return goStr(C.ltx_endpoint_name(C.ltx_endpoint(e)))
+}
 
-// EndpointFromName maps a path segment to its Endpoint, or 0 when unknown.
+// EndpointFromName maps a path segment to its Endpoint, or OtherEndpoint when unknown.
 func EndpointFromName(name string) Endpoint {
 	cs, err := cString("endpoint name", name)
 	if err != nil {
-		return 0
+		return OtherEndpoint
 	}
 	defer free(cs)
-	return Endpoint(C.ltx_endpoint_from_name(cs))
+	var e C.ltx_endpoint
+	C.ltx_endpoint_from_name(&e, cs)
+	return Endpoint(e)
 }
 
 // Model ids known to this release; unknown ids are passed through to the API.
