@@ -27,14 +27,12 @@ static json_t *json_text(const char *text)
     return json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
 }
 
-/* One field's value, typed by the field table's row for the request's endpoint (its first row
- * when the endpoint does not list it). */
+/* One field's value, typed by the field table's row for the request's endpoint. Without one
+ * (an endpoint by name), a number is sent as an integer only when it is whole. */
 static json_t *encode_value(const ltx_request *r, const char *name, const struct ltx_value *v)
 {
     const ltx_field *rule = ltx__field_rule(name, r->endpoint);
 
-    if (!rule)
-        rule = ltx__field_any(name);
     switch (v->kind) {
     case LTX_V_TEXT: return json_string(v->text);
     case LTX_V_NUMBER: return number(v->number, rule && rule->type == LTX_FT_INTEGER);

@@ -6,6 +6,7 @@
 #include "fields.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,37 +139,48 @@ const ltx_field ltx__fields[] = {
 const size_t ltx__n_fields = sizeof(ltx__fields) / sizeof(ltx__fields[0]);
 
 /* Every distinct name needs one of the LTX_FIELD_SLOTS (private.h); a unit test checks it. */
+/* The slots: each distinct name, in the order of its first row. Built once. */
+static const char *slot_names[LTX_FIELD_SLOTS];
+static int n_slots = -1; /* -1 when the table has more names than slots */
+static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
+
+static void slots_build(void)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < ltx__n_fields; i++) {
+        int known = 0;
+
+        for (int s = 0; s < n && !known; s++)
+            known = strcmp(slot_names[s], ltx__fields[i].name) == 0;
+        if (known)
+            continue;
+        if (n == LTX_FIELD_SLOTS)
+            return; /* every name past the last slot has none: a unit test catches it */
+        slot_names[n++] = ltx__fields[i].name;
+    }
+    n_slots = n;
+}
+
+static int slots_count(void)
+{
+    pthread_once(&slots_once, slots_build);
+    return n_slots < 0 ? LTX_FIELD_SLOTS : n_slots;
+}
+
 int ltx__field_slot(const char *name)
 {
-    int slot = 0;
+    int n = slots_count();
 
-    for (size_t i = 0; name && i < ltx__n_fields; i++) {
-        int first = 1;
-
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(ltx__fields[j].name, ltx__fields[i].name) != 0;
-        if (!first)
-            continue;
-        if (strcmp(ltx__fields[i].name, name) == 0)
-            return slot < LTX_FIELD_SLOTS ? slot : -1;
-        slot++;
-    }
+    for (int s = 0; name && s < n; s++)
+        if (strcmp(slot_names[s], name) == 0)
+            return s;
     return -1;
 }
 
 const char *ltx__field_slot_name(int slot)
 {
-    int n = 0;
-
-    for (size_t i = 0; slot >= 0 && i < ltx__n_fields; i++) {
-        int first = 1;
-
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(ltx__fields[j].name, ltx__fields[i].name) != 0;
-        if (first && n++ == slot)
-            return ltx__fields[i].name;
-    }
-    return NULL;
+    return slot >= 0 && slot < slots_count() ? slot_names[slot] : NULL;
 }
 
 const ltx_field *ltx__field_rule(const char *name, int endpoint)
@@ -178,14 +190,6 @@ const ltx_field *ltx__field_rule(const char *name, int endpoint)
     for (size_t i = 0; bit && name && i < ltx__n_fields; i++)
         if (((ltx__fields[i].endpoints | ltx__fields[i].later) & bit) &&
             strcmp(ltx__fields[i].name, name) == 0)
-            return &ltx__fields[i];
-    return NULL;
-}
-
-const ltx_field *ltx__field_any(const char *name)
-{
-    for (size_t i = 0; name && i < ltx__n_fields; i++)
-        if (strcmp(ltx__fields[i].name, name) == 0)
             return &ltx__fields[i];
     return NULL;
 }

@@ -49,8 +49,6 @@ LTX_INTERNAL int ltx__field_slot(const char *name);
 LTX_INTERNAL const char *ltx__field_slot_name(int slot);
 /* The row for name on endpoint: documented there, or added there later; NULL otherwise. */
 LTX_INTERNAL const ltx_field *ltx__field_rule(const char *name, int endpoint);
-/* The first row of name (its type for an endpoint that does not list it); NULL when unknown. */
-LTX_INTERNAL const ltx_field *ltx__field_any(const char *name);
 /* "text-to-video, image-to-video": the endpoints a field is documented or added on. */
 LTX_INTERNAL void ltx__field_endpoints(const char *name, char *buf, size_t size);
 

@@ -1314,6 +1314,11 @@ START_TEST(an_endpoint_not_known_sends_every_field_and_checks_only_the_prompt)
     ck_assert_str_eq(json, "{\"duration\":null,\"video_uri\":\"http://plain.example.com/v.mp4\","
                            "\"guidance_scale\":0.5,\"mode\":\"overlay\"}");
     ltx_free(json);
+    /* no row says integer here: a fraction is kept (text-to-video's duration is whole) */
+    ck_assert_int_eq(ltx_request_set_duration(r, 2.5), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(r, &json, NULL), LTX_OK);
+    ck_assert_ptr_nonnull(strstr(json, "\"duration\":2.5,"));
+    ltx_free(json);
     big = malloc(LTX_PROMPT_MAX_CHARS + 2);
     memset(big, 'a', LTX_PROMPT_MAX_CHARS + 1);
     big[LTX_PROMPT_MAX_CHARS + 1] = '\0';
