@@ -1,6 +1,7 @@
 /* lib/codec.c — the JSON layer over jansson; the only library file that includes <jansson.h>. */
 #define _POSIX_C_SOURCE 200809L
 #include "codec.h"
+#include "fields.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -21,51 +22,43 @@ static json_t *number(double v, int want_integer)
     return json_real(v);
 }
 
+static json_t *json_text(const char *text)
+{
+    return json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+}
+
+/* One field's value, typed by the field table's row for the request's endpoint. Without one
+ * (an endpoint by name), a number is sent as an integer only when it is whole. */
+static json_t *encode_value(const ltx_request *r, const char *name, const struct ltx_value *v)
+{
+    const ltx_field *rule = ltx__field_rule(name, r->endpoint);
+
+    switch (v->kind) {
+    case LTX_V_TEXT: return json_string(v->text);
+    case LTX_V_NUMBER: return number(v->number, rule && rule->type == LTX_FT_INTEGER);
+    case LTX_V_BOOL: return json_boolean(v->number != 0);
+    case LTX_V_NULL: return json_null();
+    case LTX_V_JSON: return json_text(v->text);
+    default: return NULL;
+    }
+}
+
 char *ltx__request_encode(const ltx_request *r)
 {
     json_t *o = json_object();
-    int whole_duration = r->endpoint == LTX_ENDPOINT_TEXT_TO_VIDEO ||
-                         r->endpoint == LTX_ENDPOINT_IMAGE_TO_VIDEO;
     int bad = 0;
     char *out = NULL;
 
     if (!o)
         return NULL;
-    if (r->prompt)
-        bad |= put(o, "prompt", json_string(r->prompt));
-    if (r->model)
-        bad |= put(o, "model", json_string(r->model));
-    if (r->duration_auto)
-        bad |= put(o, "duration", json_null());
-    else if (r->has_duration)
-        bad |= put(o, "duration", number(r->duration, whole_duration));
-    if (r->resolution)
-        bad |= put(o, "resolution", json_string(r->resolution));
-    if (r->has_fps)
-        bad |= put(o, "fps", json_integer(r->fps));
-    if (r->has_audio)
-        bad |= put(o, "generate_audio", json_boolean(r->generate_audio));
-    if (r->camera_motion)
-        bad |= put(o, "camera_motion", json_string(r->camera_motion));
-    if (r->image_uri)
-        bad |= put(o, "image_uri", json_string(r->image_uri));
-    if (r->last_frame_uri)
-        bad |= put(o, "last_frame_uri", json_string(r->last_frame_uri));
-    if (r->audio_uri)
-        bad |= put(o, "audio_uri", json_string(r->audio_uri));
-    if (r->video_uri)
-        bad |= put(o, "video_uri", json_string(r->video_uri));
-    if (r->has_start)
-        bad |= put(o, "start_time", number(r->start_time, 0));
-    if (r->has_guidance)
-        bad |= put(o, "guidance_scale", json_real(r->guidance_scale));
-    if (r->mode)
-        bad |= put(o, "mode", json_string(r->mode));
-    if (r->has_context)
-        bad |= put(o, "context", number(r->context, 0));
+    for (int s = 0; s < LTX_FIELD_SLOTS; s++)
+        if (r->values[s].kind != LTX_V_UNSET) {
+            const char *name = ltx__field_slot_name(s);
+
+            bad |= put(o, name, encode_value(r, name, &r->values[s]));
+        }
     for (size_t i = 0; i < r->n_extras; i++)
-        bad |= put(o, r->extras[i].name,
-                   json_loads(r->extras[i].json, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL));
+        bad |= put(o, r->extras[i].name, json_text(r->extras[i].json));
     if (!bad)
         out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);

@@ -144,6 +144,17 @@ int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
     return rc;
 }
 
+int ltx__fail_field(ltx_error **err, int code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = vfail(err, code, field, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
 {
     va_list ap;

@@ -21,6 +21,7 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
 
     if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
         return rc;
+    ltx__request_warn(c, req);
     body = ltx__request_encode(&resolved);
     ltx__resolved_free(owned);
     url = ltx__printf("%s/v1/%s", c->base_url, ep);

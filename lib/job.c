@@ -107,6 +107,7 @@ int ltx__submit_prepare(ltx_client *c, const ltx_request *req, ltx_sink *sink, u
     /* a paid video with nowhere to go helps nobody: check the output before paying */
     if (sink && (rc = ltx__sink_check(sink, err)) != LTX_OK)
         return rc;
+    ltx__request_warn(c, req);
     if ((rc = ltx__resolve_inputs(c, req, &resolved, owned, deadline, err)) != LTX_OK)
         return rc;
     *body = ltx__request_encode(&resolved);

@@ -154,18 +154,24 @@ static void list_allowed(int ask, const char *model, unsigned ep_bit, unsigned t
     }
 }
 
-LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolution, int fps,
-                            double duration_s, ltx_error **err)
+LTX_API int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint,
+                            const char *resolution, int fps, double duration_s, ltx_error **err)
 {
     char allowed[256] = "";
     unsigned tier = 0, ep_bit;
     const char *ep_name = ltx_endpoint_name(endpoint);
     int served = 0;
 
-    if (!model || !ep_name)
-        return ltx__fail(err, LTX_EINVAL, "ltx_model_check: model and a known endpoint are needed");
+    if (err && *err)
+        return LTX_EINVAL;
+    if (out)
+        *out = 0;
+    if (!out || !model || !ep_name)
+        return ltx__fail(err, LTX_EINVAL,
+                         "ltx_model_check: out, model and a known endpoint are needed");
     if (!ltx__model_is_known(model))
-        return LTX_MODEL_UNKNOWN;
+        return LTX_OK; /* passed through: the API decides */
+    *out = 1;
     ep_bit = EP(endpoint);
     for (size_t i = 0; i < N_ROWS && !served; i++)
         served = row_applies(i, model, ep_bit, 0, 0);
@@ -177,7 +183,7 @@ LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolut
                       allowed);
     }
     if (!(ep_bit & T2V_I2V))
-        return LTX_MODEL_SUPPORTED; /* the other endpoints have no matrix beyond the model */
+        return LTX_OK; /* the other endpoints have no matrix beyond the model */
 
     if (resolution) {
         tier = tier_of(resolution);
@@ -207,5 +213,5 @@ LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolut
         return ltx__reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
                       duration_s, model, where, allowed);
     }
-    return LTX_MODEL_SUPPORTED;
+    return LTX_OK;
 }

@@ -77,6 +77,9 @@ LTX_INTERNAL int ltx__error_raise(ltx_error **err, ltx_error *e, int code);
 /* Shorthand: create and raise in one go. */
 LTX_INTERNAL int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Create and raise an error of class code naming field. */
+LTX_INTERNAL int ltx__fail_field(ltx_error **err, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Shorthand for a request that failed validation: LTX_EREQUEST naming the field. */
 LTX_INTERNAL int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -202,28 +205,25 @@ struct ltx_request_extra {
     char *json;
 };
 
+/* A field's value, in the slot lib/fields.c gives its name. */
+enum { LTX_V_UNSET, LTX_V_TEXT, LTX_V_NUMBER, LTX_V_BOOL, LTX_V_NULL, LTX_V_JSON };
+struct ltx_value {
+    int kind;     /* LTX_V_*; LTX_V_JSON: text set by ltx_request_set_json() */
+    char *text;   /* LTX_V_TEXT, LTX_V_JSON */
+    double number; /* LTX_V_NUMBER; LTX_V_BOOL: 0 or 1 */
+};
+#define LTX_FIELD_SLOTS 32
+#define LTX_ENDPOINT_NAME_MAX 64
+
 struct ltx_request {
-    int endpoint;
+    int endpoint;                              /* LTX_ENDPOINT_OTHER for a name not known */
+    char endpoint_name[LTX_ENDPOINT_NAME_MAX + 1];
     int sync;
-    char *prompt;
-    char *model;
-    char *resolution;
-    char *camera_motion;
-    char *image_uri;
-    char *last_frame_uri;
-    char *audio_uri;
-    char *video_uri;
-    char *mode;
-    bool has_duration, duration_auto, has_fps, has_audio, has_start, has_guidance, has_context;
-    double duration;
-    int fps;
-    int generate_audio;
-    double start_time;
-    double guidance_scale;
-    double context;
-    struct ltx_request_extra *extras;
+    struct ltx_value values[LTX_FIELD_SLOTS];  /* by ltx__field_slot() */
+    struct ltx_request_extra *extras;          /* names the field table does not know */
     size_t n_extras;
     char *input_files[LTX_N_MEDIA_FIELDS]; /* local files, by enum ltx_media_field */
+    ltx_error *last_error;                 /* why the last setter refused, or NULL */
     /* per-call settings for the billed request, each overriding the client's when set */
     bool has_retry;
     unsigned max_retries;
@@ -231,6 +231,15 @@ struct ltx_request {
     int retry_unknown_outcome; /* -1 = the client's */
     uint32_t deadline_ms;      /* 0 = the client's */
 };
+
+/* The request's endpoint path segment (a known one, or the name given to
+ * ltx_request_new_by_name()); everything that builds a path uses it. */
+LTX_INTERNAL const char *ltx__request_endpoint_name(const ltx_request *req);
+/* Fields set on req that the table does not give its endpoint, as "a, b" (NULL when none;
+ * caller frees): what the WARN line at submit names. */
+LTX_INTERNAL char *ltx__request_undocumented(const ltx_request *req);
+/* Log that WARN line through c's log callback, when there is anything to say. */
+LTX_INTERNAL void ltx__request_warn(const ltx_client *c, const ltx_request *req);
 
 /* ---------------------------------------------------------------- sink */
 /* Before anything is submitted: can the output be written at all? LTX_EIO, saying why. */
@@ -294,8 +303,6 @@ LTX_INTERNAL const char *ltx__job_result(const ltx_job *job, const char *key);
 LTX_INTERNAL int ltx__with_job(ltx_error **err, const ltx_job *job, int rc);
 /* Is name a path segment an endpoint may have ([a-z0-9-], 1 to 64 characters)? */
 LTX_INTERNAL int ltx__endpoint_name_ok(const char *name);
-/* The path segment a request is sent to. */
-LTX_INTERNAL const char *ltx__request_endpoint_name(const ltx_request *req);
 
 LTX_INTERNAL int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc,
                                uint64_t deadline, ltx_error **err);
@@ -309,8 +316,8 @@ LTX_INTERNAL int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *si
 /* Field name of a media field, and the reverse (-1 when not a media field). */
 LTX_INTERNAL const char *ltx__media_field_name(int field);
 LTX_INTERNAL int ltx__media_field_of(const char *name);
-/* The request's URI member for a media field. */
-LTX_INTERNAL char **ltx__media_slot(ltx_request *r, int field);
+/* Point a shallow copy's media field at uri (not copied, not freed by the request). */
+LTX_INTERNAL void ltx__media_use(ltx_request *copy, int field, char *uri);
 /* Check a local file for a media field before anything is sent. */
 LTX_INTERNAL int ltx__media_check(int field, const char *path, ltx_error **err);
 /*

@@ -1,19 +1,20 @@
 /* lib/request.c — the request builder and its validation, before any byte is sent. */
 #define _POSIX_C_SOURCE 200809L
 #include "codec.h"
+#include "fields.h"
 #include "private.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EPB(e) (1u << (e))
+#define EPB(e) LTX_EP(e)
 #define T2V EPB(LTX_ENDPOINT_TEXT_TO_VIDEO)
 #define I2V EPB(LTX_ENDPOINT_IMAGE_TO_VIDEO)
 #define A2V EPB(LTX_ENDPOINT_AUDIO_TO_VIDEO)
-#define RETAKE EPB(LTX_ENDPOINT_RETAKE)
-#define EXTEND EPB(LTX_ENDPOINT_EXTEND)
 #define HDR EPB(LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR)
 #define REFRAME EPB(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME)
 
@@ -37,89 +38,71 @@ LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
         if (strcmp(endpoint_names[i], name) == 0) {
             if (out)
                 *out = (ltx_endpoint)i;
-            return LTX_OK;
+            return out ? LTX_OK : LTX_EINVAL;
         }
     return LTX_EINVAL;
 }
 
-const char *ltx__request_endpoint_name(const ltx_request *r)
+/* A path segment the request may be sent to: [a-z0-9-], 1 to LTX_ENDPOINT_NAME_MAX bytes. */
+static int safe_segment(const char *name)
 {
-    return ltx_endpoint_name(r->endpoint);
+    size_t n = 0;
+
+    for (; name && name[n]; n++)
+        if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= '0' && name[n] <= '9') ||
+              name[n] == '-'))
+            return 0;
+    return n >= 1 && n <= LTX_ENDPOINT_NAME_MAX;
 }
 
-/* Which endpoint takes which field, and which need it (official OpenAPI document). */
-static const struct field_rule {
-    const char *name;
-    unsigned allowed;
-    unsigned required;
-} fields[] = {
-    {"prompt", T2V | I2V | A2V | RETAKE | EXTEND, T2V | I2V},
-    {"model", T2V | I2V | A2V | RETAKE | EXTEND | REFRAME, T2V | I2V},
-    {"duration", T2V | I2V | RETAKE | EXTEND, T2V | I2V | RETAKE | EXTEND},
-    {"resolution", T2V | I2V | A2V | RETAKE | REFRAME, T2V | I2V | REFRAME},
-    {"fps", T2V | I2V, 0},
-    {"generate_audio", T2V | I2V, 0},
-    {"camera_motion", T2V | I2V, 0},
-    {"image_uri", I2V | A2V, I2V},
-    {"last_frame_uri", I2V, 0},
-    {"audio_uri", A2V, A2V},
-    {"video_uri", RETAKE | EXTEND | HDR | REFRAME, RETAKE | EXTEND | HDR | REFRAME},
-    {"start_time", RETAKE, RETAKE},
-    {"guidance_scale", A2V, 0},
-    {"mode", RETAKE | EXTEND, 0},
-    {"context", EXTEND, 0},
-};
-#define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
-
-static const char *const camera_motions[] = {"dolly_in", "dolly_out", "dolly_left", "dolly_right",
-                                             "jib_up",   "jib_down",  "static",     "focus_shift",
-                                             NULL};
-static const char *const retake_modes[] = {"replace_audio", "replace_video",
-                                           "replace_audio_and_video", NULL};
-static const char *const extend_modes[] = {"start", "end", NULL};
-static const char *const landscape_portrait_1080[] = {"1920x1080", "1080x1920", NULL};
-static const char *const reframe_resolutions[] = {"720x720",   "1080x1080", "720x900",  "1080x1350",
-                                                  "900x720",   "1350x1080", "720x1280", "1080x1920",
-                                                  "1280x720",  "1920x1080", NULL};
-
-static int takes(const ltx_request *r, const char *name)
+static int request_make(ltx_request **out, ltx_endpoint endpoint, const char *name)
 {
-    for (size_t i = 0; i < N_FIELDS; i++)
-        if (strcmp(fields[i].name, name) == 0)
-            return (fields[i].allowed & EPB(r->endpoint)) != 0;
-    return 0;
+    ltx_request *r;
+
+    if (!(r = calloc(1, sizeof(*r))))
+        return LTX_ENOMEM;
+    r->endpoint = endpoint;
+    strcpy(r->endpoint_name, name); /* safe_segment() bounded it */
+    r->retry_unknown_outcome = -1;
+    *out = r;
+    return LTX_OK;
 }
 
 LTX_API int ltx_request_new(ltx_request **out, ltx_endpoint endpoint)
 {
-    ltx_request *r;
-
     if (!out)
         return LTX_EINVAL;
     *out = NULL;
     if (!ltx_endpoint_name(endpoint))
         return LTX_EINVAL;
-    if (!(r = calloc(1, sizeof(*r))))
-        return LTX_ENOMEM;
-    r->endpoint = endpoint;
-    r->retry_unknown_outcome = -1;
-    *out = r;
-    return LTX_OK;
+    return request_make(out, endpoint, ltx_endpoint_name(endpoint));
+}
+
+LTX_API int ltx_request_new_by_name(ltx_request **out, const char *endpoint_name)
+{
+    ltx_endpoint ep;
+
+    if (!out)
+        return LTX_EINVAL;
+    *out = NULL;
+    if (!safe_segment(endpoint_name))
+        return LTX_EINVAL;
+    ltx_endpoint_from_name(&ep, endpoint_name);
+    return request_make(out, ep, endpoint_name);
+}
+
+static void value_clear(struct ltx_value *v)
+{
+    free(v->text);
+    memset(v, 0, sizeof(*v));
 }
 
 LTX_API void ltx_request_free(ltx_request *r)
 {
     if (!r)
         return;
-    free(r->prompt);
-    free(r->model);
-    free(r->resolution);
-    free(r->camera_motion);
-    free(r->image_uri);
-    free(r->last_frame_uri);
-    free(r->audio_uri);
-    free(r->video_uri);
-    free(r->mode);
+    for (int i = 0; i < LTX_FIELD_SLOTS; i++)
+        value_clear(&r->values[i]);
     for (size_t i = 0; i < r->n_extras; i++) {
         free(r->extras[i].name);
         free(r->extras[i].json);
@@ -127,56 +110,142 @@ LTX_API void ltx_request_free(ltx_request *r)
     free(r->extras);
     for (int i = 0; i < LTX_N_MEDIA_FIELDS; i++)
         free(r->input_files[i]);
+    ltx_error_free(r->last_error);
     free(r);
 }
 
 LTX_API ltx_endpoint ltx_request_endpoint(const ltx_request *r)
 {
-    return r ? r->endpoint : 0;
+    return r ? (ltx_endpoint)r->endpoint : LTX_ENDPOINT_OTHER;
 }
 
-char **ltx__media_slot(ltx_request *r, int field)
+LTX_API const char *ltx_request_endpoint_name(const ltx_request *r)
 {
-    switch (field) {
-    case LTX_MEDIA_IMAGE: return &r->image_uri;
-    case LTX_MEDIA_LAST_FRAME: return &r->last_frame_uri;
-    case LTX_MEDIA_AUDIO: return &r->audio_uri;
-    default: return &r->video_uri;
-    }
+    return r ? r->endpoint_name : NULL;
 }
 
-static int set_text(ltx_request *r, const char *field, char **slot, const char *value)
+const char *ltx__request_endpoint_name(const ltx_request *r)
 {
-    int media = ltx__media_field_of(field), rc;
+    return r->endpoint_name;
+}
 
-    if (!r || !takes(r, field))
+LTX_API const ltx_error *ltx_request_last_error(const ltx_request *r)
+{
+    return r ? r->last_error : NULL;
+}
+
+void ltx__media_use(ltx_request *copy, int field, char *uri)
+{
+    int slot = ltx__field_slot(ltx__media_field_name(field));
+
+    copy->values[slot].kind = LTX_V_TEXT;
+    copy->values[slot].text = uri;
+}
+
+/* ---------------------------------------------------------------- setters */
+
+/* Record why a setter refused (the caller reads it with ltx_request_last_error()). */
+#define REFUSE(r, field, ...) ltx__fail_field(&(r)->last_error, LTX_EINVAL, (field), __VA_ARGS__)
+
+/*
+ * The start of every field setter: forget the last refusal, and find the slot of a field
+ * this request's endpoint takes (any field when the endpoint is not known to this release).
+ */
+static int begin(ltx_request *r, const char *field, struct ltx_value **v)
+{
+    char where[160];
+
+    if (!r)
         return LTX_EINVAL;
-    rc = ltx__set_string(slot, value);
-    if (rc == LTX_OK && media >= 0) { /* a URI replaces a local file given before */
+    ltx_error_free(r->last_error);
+    r->last_error = NULL;
+    if (r->endpoint != LTX_ENDPOINT_OTHER && !ltx__field_rule(field, r->endpoint)) {
+        ltx__field_endpoints(field, where, sizeof(where));
+        return REFUSE(r, field,
+                      "%s: not a field of %s (it is one of %s); ltx_request_set_json() sends it "
+                      "anyway",
+                      field, r->endpoint_name, where);
+    }
+    *v = &r->values[ltx__field_slot(field)];
+    return LTX_OK;
+}
+
+/* A URI or value replaces a local file given before for the same media field. */
+static void forget_file(ltx_request *r, const char *field)
+{
+    int media = ltx__media_field_of(field);
+
+    if (media >= 0) {
         free(r->input_files[media]);
         r->input_files[media] = NULL;
     }
-    return rc;
+}
+
+static int set_text(ltx_request *r, const char *field, const char *value)
+{
+    struct ltx_value *v;
+    char *copy = NULL;
+    int rc;
+
+    if ((rc = begin(r, field, &v)) != LTX_OK)
+        return rc;
+    if (value && !(copy = ltx__strdup(value)))
+        return LTX_ENOMEM;
+    value_clear(v);
+    if (copy) { /* NULL clears the field */
+        v->kind = LTX_V_TEXT;
+        v->text = copy;
+    }
+    forget_file(r, field);
+    return LTX_OK;
+}
+
+static int set_number(ltx_request *r, const char *field, int kind, double value)
+{
+    struct ltx_value *v;
+    int rc;
+
+    if ((rc = begin(r, field, &v)) != LTX_OK)
+        return rc;
+    if (!isfinite(value))
+        return REFUSE(r, field, "%s: %g is not a finite number", field, value);
+    value_clear(v);
+    v->kind = kind;
+    v->number = value;
+    return LTX_OK;
 }
 
 LTX_API int ltx_request_set_input_file(ltx_request *r, const char *field, const char *path)
 {
     int media = ltx__media_field_of(field);
+    struct ltx_value *v;
+    char *copy;
     int rc;
 
-    if (!r || media < 0 || !takes(r, field) || !path || !*path)
+    if (!r)
         return LTX_EINVAL;
-    if ((rc = ltx__set_string(&r->input_files[media], path)) != LTX_OK)
+    if (media < 0) {
+        ltx_error_free(r->last_error);
+        r->last_error = NULL;
+        return REFUSE(r, field, "%s: not a media field; allowed: image_uri, last_frame_uri, "
+                                "audio_uri, video_uri", field ? field : "(null)");
+    }
+    if ((rc = begin(r, field, &v)) != LTX_OK)
         return rc;
-    free(*ltx__media_slot(r, media)); /* the file replaces a URI given before */
-    *ltx__media_slot(r, media) = NULL;
+    if (!path || !*path)
+        return REFUSE(r, field, "%s: the path of a local file is empty", field);
+    if (!(copy = ltx__strdup(path)))
+        return LTX_ENOMEM;
+    free(r->input_files[media]);
+    r->input_files[media] = copy;
+    value_clear(v); /* the file replaces a URI given before */
     return LTX_OK;
 }
 
 #define TEXT_SETTER(fn, field)                                                                     \
     LTX_API int ltx_request_set_##fn(ltx_request *r, const char *value)                            \
     {                                                                                              \
-        return set_text(r, #field, r ? &r->field : NULL, value);                                   \
+        return set_text(r, #field, value);                                                         \
     }
 
 TEXT_SETTER(prompt, prompt)
@@ -189,107 +258,120 @@ TEXT_SETTER(audio_uri, audio_uri)
 TEXT_SETTER(video_uri, video_uri)
 TEXT_SETTER(mode, mode)
 
-static int set_number(ltx_request *r, const char *field, bool *has, double *slot, double value)
-{
-    if (!r || !takes(r, field) || !isfinite(value))
-        return LTX_EINVAL;
-    *has = true;
-    *slot = value;
-    return LTX_OK;
-}
-
 LTX_API int ltx_request_set_duration(ltx_request *r, double seconds)
 {
-    int rc = set_number(r, "duration", r ? &r->has_duration : NULL, r ? &r->duration : NULL,
-                        seconds);
-
-    if (rc == LTX_OK)
-        r->duration_auto = false;
-    return rc;
+    return set_number(r, "duration", LTX_V_NUMBER, seconds);
 }
 
 LTX_API int ltx_request_set_duration_auto(ltx_request *r)
 {
-    if (!r || !(EPB(r->endpoint) & (T2V | I2V)))
-        return LTX_EINVAL;
-    r->has_duration = false;
-    r->duration_auto = true;
+    const ltx_field *rule;
+    struct ltx_value *v;
+    int rc;
+
+    if ((rc = begin(r, "duration", &v)) != LTX_OK)
+        return rc;
+    rule = ltx__field_rule("duration", r->endpoint);
+    if (rule && !(rule->nullable & EPB(r->endpoint)))
+        return REFUSE(r, "duration",
+                      "duration: automatic length (null) is not allowed for %s; allowed: "
+                      "text-to-video and image-to-video", r->endpoint_name);
+    value_clear(v);
+    v->kind = LTX_V_NULL;
     return LTX_OK;
 }
 
 LTX_API int ltx_request_set_start_time(ltx_request *r, double seconds)
 {
-    return set_number(r, "start_time", r ? &r->has_start : NULL, r ? &r->start_time : NULL,
-                      seconds);
+    return set_number(r, "start_time", LTX_V_NUMBER, seconds);
 }
 
 LTX_API int ltx_request_set_guidance_scale(ltx_request *r, double scale)
 {
-    return set_number(r, "guidance_scale", r ? &r->has_guidance : NULL,
-                      r ? &r->guidance_scale : NULL, scale);
+    return set_number(r, "guidance_scale", LTX_V_NUMBER, scale);
 }
 
 LTX_API int ltx_request_set_context(ltx_request *r, double seconds)
 {
-    return set_number(r, "context", r ? &r->has_context : NULL, r ? &r->context : NULL, seconds);
+    return set_number(r, "context", LTX_V_NUMBER, seconds);
 }
 
 LTX_API int ltx_request_set_fps(ltx_request *r, int fps)
 {
-    if (!r || !takes(r, "fps"))
-        return LTX_EINVAL;
-    r->has_fps = true;
-    r->fps = fps;
-    return LTX_OK;
+    return set_number(r, "fps", LTX_V_NUMBER, fps);
 }
 
 LTX_API int ltx_request_set_generate_audio(ltx_request *r, int enable)
 {
-    if (!r || !takes(r, "generate_audio"))
-        return LTX_EINVAL;
-    r->has_audio = true;
-    r->generate_audio = enable != 0;
-    return LTX_OK;
+    return set_number(r, "generate_audio", LTX_V_BOOL, enable != 0);
 }
 
 LTX_API int ltx_request_set_json(ltx_request *r, const char *name, const char *json)
 {
     struct ltx_request_extra *grown;
+    int slot;
     char *n, *j;
 
-    if (!r || !name || !*name || !json || !ltx__json_value_valid(json) ||
-        ltx__utf8_length(name) < 0)
+    if (!r)
         return LTX_EINVAL;
+    ltx_error_free(r->last_error);
+    r->last_error = NULL;
+    if (!name || !*name || ltx__utf8_length(name) < 0)
+        return REFUSE(r, name && ltx__utf8_length(name) >= 0 ? name : NULL,
+                      "set_json: the field name is %s",
+                      !name ? "NULL" : !*name ? "empty" : "not valid UTF-8");
+    if (!json || !ltx__json_value_valid(json))
+        return REFUSE(r, name, "%s: %.40s%s is not one JSON value (valid UTF-8)", name,
+                      json ? json : "NULL", json && strlen(json) > 40 ? "..." : "");
+    if (!(j = ltx__strdup(json)))
+        return LTX_ENOMEM;
+    if ((slot = ltx__field_slot(name)) >= 0) { /* a known field: the value replaces the typed one */
+        value_clear(&r->values[slot]);
+        r->values[slot].kind = LTX_V_JSON;
+        r->values[slot].text = j;
+        forget_file(r, name);
+        return LTX_OK;
+    }
     for (size_t i = 0; i < r->n_extras; i++)
         if (strcmp(r->extras[i].name, name) == 0) {
-            if (!(j = ltx__strdup(json)))
-                return LTX_ENOMEM;
             free(r->extras[i].json);
             r->extras[i].json = j;
             return LTX_OK;
         }
     grown = realloc(r->extras, (r->n_extras + 1) * sizeof(*grown));
-    if (!grown)
-        return LTX_ENOMEM;
-    r->extras = grown;
-    n = ltx__strdup(name);
-    j = ltx__strdup(json);
-    if (!n || !j) {
-        free(n);
+    if (!grown || !(n = ltx__strdup(name))) {
+        if (grown)
+            r->extras = grown;
         free(j);
         return LTX_ENOMEM;
     }
+    r->extras = grown;
     r->extras[r->n_extras].name = n;
     r->extras[r->n_extras].json = j;
     r->n_extras++;
     return LTX_OK;
 }
 
+/* The start of a setter of no field. */
+static int begin_setting(ltx_request *r)
+{
+    if (!r)
+        return LTX_EINVAL;
+    ltx_error_free(r->last_error);
+    r->last_error = NULL;
+    return LTX_OK;
+}
+
 LTX_API int ltx_request_set_retry(ltx_request *r, unsigned max_retries, uint32_t base_ms,
                                   uint32_t cap_ms)
 {
-    if (!r || base_ms == 0 || cap_ms < base_ms || cap_ms == LTX_NO_LIMIT)
+    if (begin_setting(r) != LTX_OK)
         return LTX_EINVAL;
+    if (base_ms == 0 || cap_ms < base_ms || cap_ms == LTX_NO_LIMIT)
+        return REFUSE(r, NULL,
+                      "retry: base %" PRIu32 " ms, cap %" PRIu32 " ms; allowed: a base of at "
+                      "least 1 ms and a finite cap not below it",
+                      base_ms, cap_ms);
     r->has_retry = true;
     r->max_retries = max_retries;
     r->retry_base_ms = base_ms;
@@ -299,7 +381,7 @@ LTX_API int ltx_request_set_retry(ltx_request *r, unsigned max_retries, uint32_t
 
 LTX_API int ltx_request_set_retry_unknown_outcome(ltx_request *r, int allow)
 {
-    if (!r)
+    if (begin_setting(r) != LTX_OK)
         return LTX_EINVAL;
     r->retry_unknown_outcome = allow != 0;
     return LTX_OK;
@@ -307,16 +389,21 @@ LTX_API int ltx_request_set_retry_unknown_outcome(ltx_request *r, int allow)
 
 LTX_API int ltx_request_set_deadline_ms(ltx_request *r, uint32_t ms)
 {
-    if (!r || ms == 0)
+    if (begin_setting(r) != LTX_OK)
         return LTX_EINVAL;
+    if (ms == 0)
+        return REFUSE(r, NULL, "deadline: 0 ms; allowed: 1 ms or more, or LTX_NO_LIMIT");
     r->deadline_ms = ms;
     return LTX_OK;
 }
 
 LTX_API int ltx_request_set_sync(ltx_request *r, int sync)
 {
-    if (!r || (sync && (EPB(r->endpoint) & (HDR | REFRAME))))
+    if (begin_setting(r) != LTX_OK)
         return LTX_EINVAL;
+    if (sync && (EPB(r->endpoint) & (HDR | REFRAME)))
+        return REFUSE(r, NULL, "sync: %s has no synchronous (v1) endpoint; allowed: the v2 job "
+                               "flow only", r->endpoint_name);
     r->sync = sync != 0;
     return LTX_OK;
 }
@@ -328,29 +415,35 @@ LTX_API int ltx_request_sync(const ltx_request *r)
 
 /* ---------------------------------------------------------------- validation */
 
+static const struct ltx_value *value_of(const ltx_request *r, const char *name)
+{
+    int slot = ltx__field_slot(name);
+
+    return slot >= 0 ? &r->values[slot] : NULL;
+}
+
+/* Set through ltx_request_set_json(): sent as given, its value unchecked. */
 static int overridden(const ltx_request *r, const char *name)
 {
-    for (size_t i = 0; i < r->n_extras; i++)
-        if (strcmp(r->extras[i].name, name) == 0)
-            return 1;
-    return 0;
+    const struct ltx_value *v = value_of(r, name);
+
+    return v && v->kind == LTX_V_JSON;
 }
 
 static int field_is_set(const ltx_request *r, const char *name)
 {
-    if (overridden(r, name))
-        return 1;
-    if (!strcmp(name, "prompt")) return r->prompt != NULL;
-    if (!strcmp(name, "model")) return r->model != NULL;
-    if (!strcmp(name, "duration")) return r->has_duration || r->duration_auto;
-    if (!strcmp(name, "resolution")) return r->resolution != NULL;
-    if (ltx__media_field_of(name) >= 0 && r->input_files[ltx__media_field_of(name)])
-        return 1;
-    if (!strcmp(name, "image_uri")) return r->image_uri != NULL;
-    if (!strcmp(name, "audio_uri")) return r->audio_uri != NULL;
-    if (!strcmp(name, "video_uri")) return r->video_uri != NULL;
-    if (!strcmp(name, "start_time")) return r->has_start;
-    return 1;
+    const struct ltx_value *v = value_of(r, name);
+    int media = ltx__media_field_of(name);
+
+    return (v && v->kind != LTX_V_UNSET) || (media >= 0 && r->input_files[media]);
+}
+
+/* The field's text when set by a typed setter, else NULL. */
+static const char *text_of(const ltx_request *r, const char *name)
+{
+    const struct ltx_value *v = value_of(r, name);
+
+    return v && v->kind == LTX_V_TEXT ? v->text : NULL;
 }
 
 static int in_list(const char *v, const char *const *list)
@@ -379,44 +472,8 @@ static char *join(const char *const *list)
     return out;
 }
 
-static int check_enum(const ltx_request *r, const char *field, const char *value,
-                      const char *const *list, ltx_error **err)
+static int check_uri(const char *field, const char *v, ltx_error **err)
 {
-    char *allowed;
-    int rc;
-
-    if (!value || overridden(r, field) || in_list(value, list))
-        return LTX_OK;
-    allowed = join(list);
-    rc = ltx__reject(err, field, "%s: \"%s\" is not allowed for %s; allowed: %s", field, value,
-                 ltx_endpoint_name(r->endpoint), allowed ? allowed : "?");
-    free(allowed);
-    return rc;
-}
-
-static int check_range(const ltx_request *r, const char *field, bool has, double v, double lo,
-                       double hi, ltx_error **err)
-{
-    if (!has || overridden(r, field) || (v >= lo && v <= hi))
-        return LTX_OK;
-    if (hi >= 1e300)
-        return ltx__reject(err, field, "%s: %g is out of range; allowed: at least %g", field, v, lo);
-    return ltx__reject(err, field, "%s: %g is out of range; allowed: %g to %g", field, v, lo, hi);
-}
-
-static int check_text(const char *field, const char *v, ltx_error **err)
-{
-    if (v && ltx__utf8_length(v) < 0)
-        return ltx__reject(err, field, "%s: not valid UTF-8", field);
-    return LTX_OK;
-}
-
-static int check_uri(const ltx_request *r, const char *field, const char *v, ltx_error **err)
-{
-    int rc = check_text(field, v, err);
-
-    if (rc != LTX_OK || !v || overridden(r, field))
-        return rc;
     if (strncmp(v, "https://", 8) == 0 || strncmp(v, "ltx://", 6) == 0 ||
         strncmp(v, "data:", 5) == 0)
         return LTX_OK;
@@ -445,112 +502,180 @@ static int check_resolution_format(const char *v)
     return digits && !*p;
 }
 
-LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
+/* The table's rules for one field set by a typed setter. */
+static int check_value(const ltx_request *r, const ltx_field *rule, const struct ltx_value *v,
+                       ltx_error **err)
 {
-    unsigned ep;
-    long chars;
+    const char *f = rule->name;
+    char *allowed;
     int rc;
 
+    switch (v->kind) {
+    case LTX_V_TEXT:
+        if (rule->type == LTX_FT_URI)
+            return check_uri(f, v->text, err);
+        if (rule->type == LTX_FT_RESOLUTION && !check_resolution_format(v->text))
+            return ltx__reject(err, f, "%s: \"%.40s\" is not WIDTHxHEIGHT (e.g. 1920x1080)", f,
+                               v->text);
+        if (!rule->values || rule->open || in_list(v->text, rule->values))
+            return LTX_OK;
+        allowed = join(rule->values);
+        rc = ltx__reject(err, f, "%s: \"%s\" is not allowed for %s; allowed: %s", f, v->text,
+                         r->endpoint_name, allowed ? allowed : "?");
+        free(allowed);
+        return rc;
+    case LTX_V_NUMBER:
+        if (rule->type == LTX_FT_INTEGER && v->number != floor(v->number))
+            return ltx__reject(err, f, "%s: %g is not a whole number; allowed: whole numbers%s", f,
+                               v->number,
+                               strcmp(f, "duration") == 0 ? " of seconds (see the model matrix), "
+                                                            "or automatic with ltx-2-5 models"
+                                                          : "");
+        if (rule->min > rule->max || (v->number >= rule->min && v->number <= rule->max))
+            return LTX_OK;
+        if (isinf(rule->max))
+            return ltx__reject(err, f, "%s: %g is out of range; allowed: at least %g", f,
+                               v->number, rule->min);
+        return ltx__reject(err, f, "%s: %g is out of range; allowed: %g to %g", f, v->number,
+                           rule->min, rule->max);
+    case LTX_V_NULL:
+        if (rule->nullable & EPB(r->endpoint))
+            return LTX_OK;
+        return ltx__reject(err, f, "%s: null is not allowed for %s", f, r->endpoint_name);
+    default:
+        return LTX_OK;
+    }
+}
+
+LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
+{
+    const char *model, *prompt;
+    int known, rc;
+    unsigned ep;
+    long chars;
+
+    if (err && *err)
+        return LTX_EINVAL;
     if (!r)
         return ltx__fail(err, LTX_EINVAL, "ltx_request_validate: request is NULL");
-    ep = EPB(r->endpoint);
+    ep = r->endpoint == LTX_ENDPOINT_OTHER ? 0 : EPB(r->endpoint);
+    known = ep != 0;
 
-    for (size_t i = 0; i < N_FIELDS; i++)
-        if ((fields[i].required & ep) && !field_is_set(r, fields[i].name))
-            return ltx__reject(err, fields[i].name, "%s is required for %s", fields[i].name,
-                           ltx_endpoint_name(r->endpoint));
+    for (size_t i = 0; known && i < ltx__n_fields; i++)
+        if ((ltx__fields[i].required & ep) && !field_is_set(r, ltx__fields[i].name))
+            return ltx__reject(err, ltx__fields[i].name, "%s is required for %s",
+                               ltx__fields[i].name, r->endpoint_name);
+    prompt = text_of(r, "prompt");
+    /* local rule 2 */
     if (ep & A2V && !field_is_set(r, "image_uri") &&
-        (!field_is_set(r, "prompt") || (r->prompt && !*r->prompt && !overridden(r, "prompt"))))
-        return ltx__reject(err, "prompt", "prompt: a non-empty prompt or an image_uri is required for "
-                                      "audio-to-video");
-
-    if (r->prompt && !overridden(r, "prompt")) {
-        chars = ltx__utf8_length(r->prompt);
+        (!field_is_set(r, "prompt") || (prompt && !*prompt)))
+        return ltx__reject(err, "prompt", "prompt: a non-empty prompt or an image_uri is required "
+                                          "for audio-to-video");
+    /* local rule 1, on every endpoint */
+    if (prompt) {
+        chars = ltx__utf8_length(prompt);
         if (chars < 0)
             return ltx__reject(err, "prompt", "prompt: not valid UTF-8");
         if (chars > LTX_PROMPT_MAX_CHARS)
-            return ltx__reject(err, "prompt", "prompt: %ld characters; allowed: at most %d", chars,
-                           LTX_PROMPT_MAX_CHARS);
+            return ltx__reject(err, "prompt", "prompt: %ld characters; allowed: at most %d",
+                               chars, LTX_PROMPT_MAX_CHARS);
         if (chars == 0 && (ep & (T2V | I2V)))
             return ltx__reject(err, "prompt", "prompt: must not be empty for %s",
-                           ltx_endpoint_name(r->endpoint));
+                               r->endpoint_name);
     }
-    if ((rc = check_text("model", r->model, err)) != LTX_OK ||
-        (rc = check_uri(r, "image_uri", r->image_uri, err)) != LTX_OK ||
-        (rc = check_uri(r, "last_frame_uri", r->last_frame_uri, err)) != LTX_OK ||
-        (rc = check_uri(r, "audio_uri", r->audio_uri, err)) != LTX_OK ||
-        (rc = check_uri(r, "video_uri", r->video_uri, err)) != LTX_OK ||
-        (rc = check_text("mode", r->mode, err)) != LTX_OK ||
-        (rc = check_text("camera_motion", r->camera_motion, err)) != LTX_OK ||
-        (rc = check_text("resolution", r->resolution, err)) != LTX_OK)
-        return rc;
-
+    for (int s = 0; s < LTX_FIELD_SLOTS; s++)
+        if (r->values[s].kind == LTX_V_TEXT && ltx__utf8_length(r->values[s].text) < 0)
+            return ltx__reject(err, ltx__field_slot_name(s), "%s: not valid UTF-8",
+                               ltx__field_slot_name(s));
+    /* local rule 4: the files are read before anything is sent, whatever the endpoint */
     for (int i = 0; i < LTX_N_MEDIA_FIELDS; i++)
-        if (r->input_files[i] && !overridden(r, ltx__media_field_name(i)) &&
-            (rc = ltx__media_check(i, r->input_files[i], err)) != LTX_OK)
+        if (r->input_files[i] && (rc = ltx__media_check(i, r->input_files[i], err)) != LTX_OK)
             return rc;
-    if (r->resolution && !overridden(r, "resolution") && !check_resolution_format(r->resolution))
-        return ltx__reject(err, "resolution", "resolution: \"%.40s\" is not WIDTHxHEIGHT (e.g. 1920x1080)",
-                       r->resolution);
-    if ((rc = check_enum(r, "camera_motion", r->camera_motion, camera_motions, err)) != LTX_OK)
-        return rc;
-    if (ep & RETAKE) {
-        if ((rc = check_enum(r, "mode", r->mode, retake_modes, err)) != LTX_OK ||
-            (rc = check_enum(r, "resolution", r->resolution, landscape_portrait_1080, err)) != LTX_OK ||
-            (rc = check_range(r, "start_time", r->has_start, r->start_time, 0, 1e308, err)) != LTX_OK ||
-            (rc = check_range(r, "duration", r->has_duration, r->duration, 2, 1e308, err)) != LTX_OK)
-            return rc;
-    }
-    if (ep & EXTEND) {
-        if ((rc = check_enum(r, "mode", r->mode, extend_modes, err)) != LTX_OK ||
-            (rc = check_range(r, "duration", r->has_duration, r->duration, 2, 20, err)) != LTX_OK ||
-            (rc = check_range(r, "context", r->has_context, r->context, 1, 20, err)) != LTX_OK)
-            return rc;
-    }
-    if (ep & REFRAME &&
-        (rc = check_enum(r, "resolution", r->resolution, reframe_resolutions, err)) != LTX_OK)
-        return rc;
-    if (ep & A2V &&
-        (rc = check_range(r, "guidance_scale", r->has_guidance, r->guidance_scale, 1, 50, err)) != LTX_OK)
-        return rc;
-    if (r->has_fps && !overridden(r, "fps") && r->fps <= 0)
-        return ltx__reject(err, "fps", "fps: %d; allowed: 24, 25, 48 or 50 depending on the model",
-                       r->fps);
+    /* the table, for the fields of an endpoint this release knows */
+    for (int s = 0; known && s < LTX_FIELD_SLOTS; s++) {
+        const ltx_field *rule = ltx__field_rule(ltx__field_slot_name(s), r->endpoint);
 
-    if (ep & (T2V | I2V)) {
-        if (r->has_duration && !overridden(r, "duration") &&
-            (r->duration < 1 || r->duration != floor(r->duration)))
+        if (rule && (rc = check_value(r, rule, &r->values[s], err)) != LTX_OK)
+            return rc;
+    }
+    /* local rule 3 */
+    if (value_of(r, "duration")->kind == LTX_V_NULL && (ep & (T2V | I2V))) {
+        model = text_of(r, "model");
+        if (model && strncmp(model, "ltx-2-5-", 8) != 0 && ltx__model_is_known(model))
             return ltx__reject(err, "duration",
-                           "duration: %g s; allowed: a whole number of seconds (see the model "
-                           "matrix), or automatic with ltx-2-5 models", r->duration);
-        if (r->duration_auto && !overridden(r, "duration")) {
-            if (r->model && strncmp(r->model, "ltx-2-5-", 8) != 0 && ltx__model_is_known(r->model))
-                return ltx__reject(err, "duration",
                                "duration: automatic length needs an ltx-2-5 model; allowed: "
                                "ltx-2-5-fast, ltx-2-5-pro");
-            if (r->last_frame_uri || r->input_files[LTX_MEDIA_LAST_FRAME])
-                return ltx__reject(err, "duration",
-                               "duration: automatic length cannot be combined with last_frame_uri");
-        }
+        if (field_is_set(r, "last_frame_uri"))
+            return ltx__reject(err, "duration",
+                               "duration: automatic length cannot be combined with "
+                               "last_frame_uri");
     }
-    if (r->model && !overridden(r, "model")) {
+    /* local rule 6 */
+    if (known && (model = text_of(r, "model")) != NULL) {
         int check_values = (ep & (T2V | I2V)) && !overridden(r, "resolution") &&
                            !overridden(r, "fps") && !overridden(r, "duration");
-        int fps = check_values ? (r->has_fps ? r->fps : 24) : 0;
-        double duration = check_values && r->has_duration ? r->duration : -1;
-        const char *resolution = check_values ? r->resolution : NULL;
+        const struct ltx_value *fps = value_of(r, "fps"), *duration = value_of(r, "duration");
+        int known_model;
 
-        rc = ltx_model_check(r->model, r->endpoint, resolution, fps, duration, err);
-        if (rc < 0)
+        rc = ltx_model_check(&known_model, model, r->endpoint,
+                             check_values ? text_of(r, "resolution") : NULL,
+                             !check_values ? 0 : fps->kind == LTX_V_NUMBER ? (int)fps->number : 24,
+                             check_values && duration->kind == LTX_V_NUMBER ? duration->number : -1,
+                             err);
+        if (rc != LTX_OK)
             return rc;
     }
     return LTX_OK;
+}
+
+char *ltx__request_undocumented(const ltx_request *r)
+{
+    char *out = NULL, *grown;
+    size_t n = 0;
+
+    if (r->endpoint == LTX_ENDPOINT_OTHER)
+        return NULL; /* the caller chose the endpoint by name: warned about once, as a whole */
+    for (int s = 0; s < LTX_FIELD_SLOTS + (int)r->n_extras; s++) {
+        const char *name = s < LTX_FIELD_SLOTS ? ltx__field_slot_name(s)
+                                               : r->extras[s - LTX_FIELD_SLOTS].name;
+        const ltx_field *rule = s < LTX_FIELD_SLOTS ? ltx__field_rule(name, r->endpoint) : NULL;
+
+        if (s < LTX_FIELD_SLOTS && (!name || !field_is_set(r, name)))
+            continue;
+        if (rule && (rule->endpoints & EPB(r->endpoint)))
+            continue;
+        if (!(grown = realloc(out, n + strlen(name) + 3))) {
+            free(out);
+            return NULL;
+        }
+        out = grown;
+        n += (size_t)sprintf(out + n, "%s%s", n ? ", " : "", name);
+    }
+    return out;
+}
+
+void ltx__request_warn(const ltx_client *c, const ltx_request *r)
+{
+    char *names;
+
+    if (r->endpoint == LTX_ENDPOINT_OTHER) {
+        ltx__log(c, LTX_LOG_WARN, "%s: an endpoint this release does not know; its fields are "
+                                  "sent as given, unchecked", r->endpoint_name);
+        return;
+    }
+    if (!(names = ltx__request_undocumented(r)))
+        return;
+    ltx__log(c, LTX_LOG_WARN, "%s: sending %s, which the API document of July 2026 does not give "
+                              "this endpoint (sent as given)", r->endpoint_name, names);
+    free(names);
 }
 
 LTX_API int ltx_request_to_json(char **out, const ltx_request *r, ltx_error **err)
 {
     int rc;
 
+    if (err && *err)
+        return LTX_EINVAL;
     if (!out)
         return ltx__fail(err, LTX_EINVAL, "ltx_request_to_json: out is NULL");
     *out = NULL;

@@ -373,7 +373,7 @@ int ltx__resolve_inputs(ltx_client *c, const ltx_request *req, ltx_request *copy
             ltx__resolved_free(owned);
             return rc;
         }
-        *ltx__media_slot(copy, i) = owned[i];
+        ltx__media_use(copy, i, owned[i]);
     }
     return LTX_OK;
 }

@@ -72,6 +72,7 @@ func globalInit() error {
 type Endpoint int
 
 const (
+	OtherEndpoint       Endpoint = C.LTX_ENDPOINT_OTHER // not known to this release: NewRequestByName
 	TextToVideo         Endpoint = C.LTX_ENDPOINT_TEXT_TO_VIDEO
 	ImageToVideo        Endpoint = C.LTX_ENDPOINT_IMAGE_TO_VIDEO
 	AudioToVideo        Endpoint = C.LTX_ENDPOINT_AUDIO_TO_VIDEO
@@ -81,22 +82,24 @@ const (
 	VideoToVideoReframe Endpoint = C.LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME
 )
 
-// EndpointOther is an endpoint this release does not know, used by its name.
-const EndpointOther Endpoint = C.LTX_ENDPOINT_OTHER
-
 // String is the endpoint's path segment ("text-to-video"), or "" when unknown.
-func (e Endpoint) String() string { return goStr(C.ltx_endpoint_name(C.ltx_endpoint(e))) }
+func (e Endpoint) String() string {
+	if e < 0 {
+		return ""
+	}
+	return goStr(C.ltx_endpoint_name(C.ltx_endpoint(e)))
+}
 
-// EndpointFromName maps a path segment to its Endpoint, or EndpointOther when unknown.
+// EndpointFromName maps a path segment to its Endpoint, or OtherEndpoint when unknown.
 func EndpointFromName(name string) Endpoint {
 	cs, err := cString("endpoint name", name)
 	if err != nil {
-		return EndpointOther
+		return OtherEndpoint
 	}
 	defer free(cs)
-	var ep C.ltx_endpoint
-	C.ltx_endpoint_from_name(&ep, cs)
-	return Endpoint(ep)
+	var e C.ltx_endpoint
+	C.ltx_endpoint_from_name(&e, cs)
+	return Endpoint(e)
 }
 
 // Model ids known to this release; unknown ids are passed through to the API.
@@ -513,7 +516,7 @@ func (j *Job) ID() string {
 	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_id(h) })
 }
 
-// Endpoint is the endpoint the job runs on (EndpointOther for one opened by a name
+// Endpoint is the endpoint the job runs on (OtherEndpoint for one opened by a name
 // this release does not know).
 func (j *Job) Endpoint() Endpoint {
 	return EndpointFromName(j.EndpointName())

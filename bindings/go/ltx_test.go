@@ -175,6 +175,45 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// A refused setter says why: the field, the value and the rule.
+func TestRefusedSetterSaysWhy(t *testing.T) {
+	req, err := ltx.NewRequest(ltx.Retake)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer req.Close()
+	err = req.SetFPS(24)
+	var e *ltx.Error
+	if !errors.As(err, &e) || e.Code != ltx.CodeInvalid || e.Field != "fps" ||
+		!strings.Contains(e.Message, "not a field of retake") {
+		t.Fatalf("SetFPS on retake: %v", err)
+	}
+	if err := req.SetVideoURI("https://example.com/in.mp4"); err != nil {
+		t.Fatalf("a later setter that succeeds: %v", err)
+	}
+}
+
+// An endpoint this release does not know is made by name; its fields are sent.
+func TestRequestByName(t *testing.T) {
+	req, err := ltx.NewRequestByName("video-compositing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer req.Close()
+	if req.Endpoint() != ltx.OtherEndpoint || req.EndpointName() != "video-compositing" {
+		t.Fatalf("endpoint %v %q", req.Endpoint(), req.EndpointName())
+	}
+	if err := req.SetFPS(30); err != nil {
+		t.Fatalf("SetFPS: %v", err)
+	}
+	if _, err := ltx.NewRequestByName("../v1/upload"); err == nil {
+		t.Fatal("an unsafe endpoint name was accepted")
+	}
+	if ltx.EndpointFromName("video-compositing") != ltx.OtherEndpoint {
+		t.Fatal("EndpointFromName of an unknown name")
+	}
+}
+
 // (1) a full text-to-video generation writes the mock's video byte for byte.
 func TestGenerateTextToVideo(t *testing.T) {
 	c := newClient(t)
@@ -348,7 +387,7 @@ func TestOpenJobByName(t *testing.T) {
 		t.Fatalf("OpenJobByName: %v", err)
 	}
 	defer job.Close()
-	if job.Endpoint() != ltx.EndpointOther || job.EndpointName() != "video-compositing" {
+	if job.Endpoint() != ltx.OtherEndpoint || job.EndpointName() != "video-compositing" {
 		t.Fatalf("endpoint %v %q", job.Endpoint(), job.EndpointName())
 	}
 	if _, err := c.OpenJobByName("text/../upload", "abc"); !errors.Is(err, ltx.ErrInvalid) {

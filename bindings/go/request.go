@@ -15,7 +15,7 @@ import (
 
 // Request is one generation to ask for (ltx_request): an endpoint and its
 // fields. Unset fields are not sent. The setters only check that the endpoint
-// has the field; values are checked by Validate, which every sending call runs
+// has the field (their error says why they refused); values are checked by Validate, which every sending call runs
 // first, so that one error names the field (Error.Field) and the allowed values.
 // One goroutine at a time.
 type Request struct {
@@ -31,6 +31,41 @@ func NewRequest(endpoint Endpoint) (*Request, error) {
 	req := &Request{r: r}
 	runtime.SetFinalizer(req, (*Request).Close)
 	return req, nil
+}
+
+// NewRequestByName creates an empty request for the endpoint with this path
+// segment (1 to 64 of a-z, 0-9 and '-'). A name this release does not know
+// gives OtherEndpoint: sent to /v2/<name>, its fields unchecked.
+func NewRequestByName(name string) (*Request, error) {
+	cs, err := cString("endpoint name", name)
+	if err != nil {
+		return nil, err
+	}
+	defer free(cs)
+	var r *C.ltx_request
+	if rc := C.ltx_request_new_by_name(&r, cs); rc != C.LTX_OK {
+		if rc == C.LTX_EINVAL {
+			return nil, invalid("%q is not an endpoint name (1 to 64 of a-z, 0-9, '-')", name)
+		}
+		return nil, status(rc)
+	}
+	req := &Request{r: r}
+	runtime.SetFinalizer(req, (*Request).Close)
+	return req, nil
+}
+
+// setterStatus is a setter's error: the reason it recorded (ltx_request_last_error), naming
+// the field, the value and the rule.
+func setterStatus(h *C.ltx_request, rc C.int) error {
+	if rc == C.LTX_OK {
+		return nil
+	}
+	e := C.ltx_request_last_error(h)
+	if e == nil {
+		return status(rc)
+	}
+	return &Error{Code: Code(rc), Message: goStr(C.ltx_error_message(e)),
+		Field: goStr(C.ltx_error_field(e)), RetryAfter: -1}
 }
 
 // Close frees the request. Safe to call twice.
@@ -60,6 +95,18 @@ func (r *Request) Endpoint() Endpoint {
 	return e
 }
 
+// EndpointName is the request's endpoint path segment ("text-to-video", or the
+// name given to NewRequestByName).
+func (r *Request) EndpointName() string {
+	h, err := r.handle()
+	if err != nil {
+		return ""
+	}
+	name := goStr(C.ltx_request_endpoint_name(h))
+	runtime.KeepAlive(r)
+	return name
+}
+
 func (r *Request) setString(what, s string, set func(*C.ltx_request, *C.char) C.int) error {
 	h, err := r.handle()
 	if err != nil {
@@ -70,9 +117,9 @@ func (r *Request) setString(what, s string, set func(*C.ltx_request, *C.char) C.
 		return err
 	}
 	defer free(cs)
-	rc := set(h, cs)
+	err = setterStatus(h, set(h, cs))
 	runtime.KeepAlive(r)
-	return status(rc)
+	return err
 }
 
 func (r *Request) set(set func(*C.ltx_request) C.int) error {
@@ -80,9 +127,9 @@ func (r *Request) set(set func(*C.ltx_request) C.int) error {
 	if err != nil {
 		return err
 	}
-	rc := set(h)
+	err = setterStatus(h, set(h))
 	runtime.KeepAlive(r)
-	return status(rc)
+	return err
 }
 
 // SetPrompt sets the prompt (at most 5000 characters of UTF-8).
@@ -179,9 +226,9 @@ func (r *Request) SetInputFile(field, path string) error {
 		return err
 	}
 	defer free(cp)
-	rc := C.ltx_request_set_input_file(h, cf, cp)
+	err = setterStatus(h, C.ltx_request_set_input_file(h, cf, cp))
 	runtime.KeepAlive(r)
-	return status(rc)
+	return err
 }
 
 // SetStartTime sets the start time in seconds (retake).
@@ -207,7 +254,9 @@ func (r *Request) SetContext(seconds float64) error {
 }
 
 // SetJSON sets field name to a JSON value given as text ("true", "12", `"x"`,
-// "null"), for fields the API adds later. It overrides a typed field of that name.
+// "null"), for fields the API adds later (HDR output_colorspace, reframe placement,
+// ...). It replaces a typed field of that name; a name the endpoint does not
+// document is sent with a warning in the client's log.
 func (r *Request) SetJSON(name, json string) error {
 	h, err := r.handle()
 	if err != nil {
@@ -223,9 +272,9 @@ func (r *Request) SetJSON(name, json string) error {
 		return err
 	}
 	defer free(cj)
-	rc := C.ltx_request_set_json(h, cn, cj)
+	err = setterStatus(h, C.ltx_request_set_json(h, cn, cj))
 	runtime.KeepAlive(r)
-	return status(rc)
+	return err
 }
 
 // SetSync selects the synchronous (deprecated) v1 endpoint instead of a v2 job.

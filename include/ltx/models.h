@@ -4,21 +4,21 @@
 
 #include <ltx/common.h>
 #include <ltx/error.h>
+#include <ltx/request.h>
 
 LTX_BEGIN_DECLS
 
-/* ltx_model_check() answers. */
-#define LTX_MODEL_SUPPORTED 0     /* a combination the matrix knows as supported          */
-#define LTX_MODEL_UNKNOWN 1       /* a model id this release does not know: passed through */
-
 /*
- * Is this combination known to be supported? resolution may be NULL, fps 0
- * and duration_s a negative number to leave them out of the question.
- * Returns LTX_MODEL_SUPPORTED, LTX_MODEL_UNKNOWN, or LTX_EREQUEST with *err
- * naming the field and the allowed values. Pure; any thread.
+ * Is this combination known to be refused? resolution may be NULL, fps 0 and
+ * duration_s a negative number to leave them out of the question. Returns
+ * LTX_OK, with *out 1 when the matrix knows the model (and supports the
+ * combination) or 0 when it does not know the model (passed through to the
+ * API); LTX_EREQUEST with *err naming the field and the allowed values; or
+ * LTX_EINVAL (out or model NULL, an endpoint the matrix does not know, *err
+ * not NULL on entry). Pure; any thread.
  */
-LTX_API int ltx_model_check(const char *model, int endpoint, const char *resolution, int fps,
-                            double duration_s, ltx_error **err);
+LTX_API int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint,
+                            const char *resolution, int fps, double duration_s, ltx_error **err);
 
 LTX_END_DECLS
 #endif

@@ -9,7 +9,7 @@ LTX_BEGIN_DECLS
 
 /* The API's generation endpoints. Numbers are ABI. */
 typedef enum ltx_endpoint {
-    LTX_ENDPOINT_OTHER = 0, /* one this release does not know, used by its name */
+    LTX_ENDPOINT_OTHER = 0, /* one this release does not know: see ltx_request_new_by_name() */
     LTX_ENDPOINT_TEXT_TO_VIDEO = 1,
     LTX_ENDPOINT_IMAGE_TO_VIDEO = 2,
     LTX_ENDPOINT_AUDIO_TO_VIDEO = 3,
@@ -19,10 +19,12 @@ typedef enum ltx_endpoint {
     LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME = 7 /* v2 only */
 } ltx_endpoint;
 
-/* The endpoint's path segment ("text-to-video"), static; NULL for LTX_ENDPOINT_OTHER or unknown. */
+/* The endpoint's path segment ("text-to-video"), static; NULL for LTX_ENDPOINT_OTHER and
+ * numbers this release does not know. */
 LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint);
 
-/* The endpoint for a path segment: LTX_OK, or LTX_EINVAL with *out = LTX_ENDPOINT_OTHER. */
+/* The endpoint for a path segment: LTX_OK and *out, or LTX_EINVAL with *out set to
+ * LTX_ENDPOINT_OTHER when the name is not one this release knows (or out is NULL). */
 LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name);
 
 /* Model ids known to this release. Unknown ids are passed through to the API. */
@@ -40,14 +42,36 @@ LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name);
  * only read it, so it may be sent again or by another thread afterwards.
  */
 LTX_API int ltx_request_new(ltx_request **out, ltx_endpoint endpoint);
+/*
+ * Create an empty request for the endpoint with this path segment: 1 to 64
+ * characters of [a-z0-9-]. A name this release knows gives that endpoint; any
+ * other gives LTX_ENDPOINT_OTHER, whose requests are sent to /v2/<name> with
+ * every field set and no per-endpoint rule (the prompt's length and UTF-8 are
+ * still checked). LTX_OK, LTX_EINVAL (not a safe name) or LTX_ENOMEM.
+ */
+LTX_API int ltx_request_new_by_name(ltx_request **out, const char *endpoint_name);
 LTX_API void ltx_request_free(ltx_request *req);
+/* LTX_ENDPOINT_OTHER for a NULL request. */
 LTX_API ltx_endpoint ltx_request_endpoint(const ltx_request *req);
+/* The endpoint's path segment, owned by the request; NULL for a NULL request. */
+LTX_API const char *ltx_request_endpoint_name(const ltx_request *req);
 
 /*
- * Field setters. Strings are copied. They check only that the handle is usable
- * and the endpoint has the field (LTX_EINVAL otherwise); the values themselves
- * are checked by ltx_request_validate(), which every sending call runs first,
- * so that one error names the field and the allowed values.
+ * Why the last setter called on req refused its value: an error naming the
+ * field (ltx_error_field()), the value and the rule, borrowed from req until
+ * the next setter call; NULL after a setter that succeeded, and for NULL.
+ */
+LTX_API const ltx_error *ltx_request_last_error(const ltx_request *req);
+
+/*
+ * Field setters. Strings are copied. They refuse (LTX_EINVAL, with the reason
+ * in ltx_request_last_error()) a NULL handle, a number that is not finite, and
+ * a field that no endpoint of this request takes. A field the live API added
+ * to an endpoint after the July 2026 document (audio-to-video fps,
+ * last_frame_uri and camera_motion; extend resolution) is accepted, and sent
+ * with a WARN log line. The values themselves are checked by
+ * ltx_request_validate(), which every sending call runs first, so that one
+ * error names the field and the allowed values.
  */
 LTX_API int ltx_request_set_prompt(ltx_request *req, const char *prompt);
 LTX_API int ltx_request_set_model(ltx_request *req, const char *model);
@@ -84,8 +108,11 @@ LTX_API int ltx_request_set_input_file(ltx_request *req, const char *field, cons
 
 /*
  * Escape hatch for fields the API adds later: set `name` to a JSON value given
- * as text ("true", "12", "\"x\"", "null"). Overrides a typed field of the same
- * name. LTX_EINVAL when json is not one valid JSON value.
+ * as text ("true", "12", "\"x\"", "null"). Replaces a typed field of the same
+ * name (and a later typed setter replaces it); its value is sent unchecked.
+ * A name the endpoint does not document (HDR output_colorspace, reframe
+ * placement, or any other) is sent with a WARN log line at submit.
+ * LTX_EINVAL when json is not one valid JSON value.
  */
 LTX_API int ltx_request_set_json(ltx_request *req, const char *name, const char *json);
 

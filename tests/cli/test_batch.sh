@@ -218,6 +218,28 @@ batch "$WORK/three.jsonl" --output-dir "$WORK/e" --journal "$WORK/e.journal"
 check "a done entry whose file is gone is downloaded again, not submitted" \
     '[ $rc -eq 0 ] && videos "$WORK/e" 3 && [ "$(mstat "$FAST" jobs_accepted)" = 3 ]'
 
+# ---------------------------------------------------------------- fields the July document lacks
+# API-NOTES §1: audio-to-video took fps and camera_motion in August, HDR output_colorspace later.
+# A batch line with them is sent as written, with a warning, not refused.
+mreset "$FAST"
+printf '%s\n' \
+    '{"id":"a2v","endpoint":"audio-to-video","audio_uri":"https://media.example.com/a.mp3","prompt":"A drum","fps":48,"camera_motion":"static"}' \
+    '{"id":"hdr","endpoint":"video-to-video-hdr","video_uri":"https://media.example.com/in.mp4","output_colorspace":"acescct"}' \
+    >"$WORK/later.jsonl"
+batch "$WORK/later.jsonl" --output-dir "$WORK/l" --journal "$WORK/l.journal"
+check "a batch with fields added after the document exits 0" '[ $rc -eq 0 ]'
+check "audio-to-video was sent fps and camera_motion" \
+    'curl -sf "$FAST/_mock/requests?path_prefix=/v2/audio-to-video" | grep -q "fps\\\\\":48,\\\\\"camera_motion\\\\\":\\\\\"static"'
+check "video-to-video-hdr was sent output_colorspace" \
+    'curl -sf "$FAST/_mock/requests?path_prefix=/v2/video-to-video-hdr" | grep -q "output_colorspace\\\\\":\\\\\"acescct"'
+check "each is named in a warning" \
+    'grep -i "warn" "$WORK/err" | grep -q "fps, camera_motion" && grep -i "warn" "$WORK/err" | grep -q output_colorspace'
+printf '%s\n' '{"endpoint":"retake","video_uri":"https://media.example.com/in.mp4","start_time":1,"duration":3,"generate_audio":false}' \
+    >"$WORK/refused.jsonl"
+batch "$WORK/refused.jsonl" --output-dir "$WORK/r"
+check "a typed field no endpoint of its name takes is still refused, saying why" \
+    '[ $rc -ne 0 ] && grep -q "generate_audio: not a field of retake" "$WORK/err"'
+
 batch "$WORK/three.jsonl" --output-dir "$WORK/e" --journal "$WORK/e.journal" --concurrency 0
 check "--concurrency 0 is a usage error" '[ $rc -eq 2 ]'
 

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,7 +435,8 @@ START_TEST(extend_mode_middle_is_rejected_listing_start_and_end)
 }
 END_TEST
 
-START_TEST(extend_duration_and_context_stay_within_2_to_20_and_1_to_20)
+/* The document gives context a maximum of 20 s and no minimum: 0.5 s is sent. */
+START_TEST(extend_duration_within_2_to_20_and_context_within_0_to_20)
 {
     ltx_request *r = complete_request(EXTEND, NULL);
 
@@ -446,6 +448,8 @@ START_TEST(extend_duration_and_context_stay_within_2_to_20_and_1_to_20)
     assert_rejected(r, "duration");
     ck_assert_int_eq(ltx_request_set_duration(r, 3.5), LTX_OK);
     ck_assert_int_eq(ltx_request_set_context(r, 0.5), LTX_OK);
+    assert_valid(r);
+    ck_assert_int_eq(ltx_request_set_context(r, -0.5), LTX_OK);
     assert_rejected(r, "context");
     ck_assert_int_eq(ltx_request_set_context(r, 21), LTX_OK);
     assert_rejected(r, "context");
@@ -1024,10 +1028,10 @@ START_TEST(endpoint_names_are_the_api_path_segments_and_round_trip)
 {
     for (int ep = 1; ep <= 7; ep++) {
         ck_assert_str_eq(ltx_endpoint_name(ep), endpoint_paths[ep]);
-        ltx_endpoint got = LTX_ENDPOINT_OTHER;
+        ltx_endpoint found = LTX_ENDPOINT_OTHER;
 
-        ck_assert_int_eq(ltx_endpoint_from_name(&got, endpoint_paths[ep]), LTX_OK);
-        ck_assert_int_eq(got, ep);
+        ck_assert_int_eq(ltx_endpoint_from_name(&found, endpoint_paths[ep]), LTX_OK);
+        ck_assert_int_eq(found, ep);
     }
 }
 END_TEST
@@ -1037,15 +1041,16 @@ START_TEST(unknown_endpoints_have_no_name)
     ck_assert_ptr_null(ltx_endpoint_name(0));
     ck_assert_ptr_null(ltx_endpoint_name(8));
     ck_assert_ptr_null(ltx_endpoint_name(-1));
-    static const char *const unknown[] = {"video-to-video", "Text-To-Video", "text-to-video/", ""};
+    static const char *const unknown[] = {"video-to-video", "Text-To-Video", "text-to-video/", "",
+                                          NULL};
 
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
-        ltx_endpoint got = LTX_ENDPOINT_TEXT_TO_VIDEO;
+        ltx_endpoint found = LTX_ENDPOINT_TEXT_TO_VIDEO;
 
-        ck_assert_int_eq(ltx_endpoint_from_name(&got, unknown[i]), LTX_EINVAL);
-        ck_assert_int_eq(got, LTX_ENDPOINT_OTHER);
+        ck_assert_int_eq(ltx_endpoint_from_name(&found, unknown[i]), LTX_EINVAL);
+        ck_assert_int_eq(found, LTX_ENDPOINT_OTHER);
     }
-    ck_assert_int_eq(ltx_endpoint_from_name(NULL, NULL), LTX_EINVAL);
+    ck_assert_int_eq(ltx_endpoint_from_name(NULL, "retake"), LTX_EINVAL);
 }
 END_TEST
 
@@ -1054,20 +1059,21 @@ END_TEST
 START_TEST(model_check_supported_combinations)
 {
     ltx_error *err = NULL;
+    int known = -1;
 
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_FAST, T2V, "1920x1080", 24, 20, &err),
-                     LTX_MODEL_SUPPORTED);
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_5_FAST, I2V, "720x1280", 25, 20, &err),
-                     LTX_MODEL_SUPPORTED);
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_PRO, T2V, "3840x2160", 50, 10, &err),
-                     LTX_MODEL_SUPPORTED);
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_PRO, RETAKE, NULL, 0, -1, &err),
-                     LTX_MODEL_SUPPORTED);
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_PRO, A2V, NULL, 0, -1, &err),
-                     LTX_MODEL_SUPPORTED);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_FAST, T2V, "1920x1080", 24, 20, &err), LTX_OK);
+    ck_assert_int_eq(known, 1);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_5_FAST, I2V, "720x1280", 25, 20, &err), LTX_OK);
+    ck_assert_int_eq(known, 1);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_PRO, T2V, "3840x2160", 50, 10, &err), LTX_OK);
+    ck_assert_int_eq(known, 1);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_PRO, RETAKE, NULL, 0, -1, &err), LTX_OK);
+    ck_assert_int_eq(known, 1);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_PRO, A2V, NULL, 0, -1, &err), LTX_OK);
+    ck_assert_int_eq(known, 1);
     /* parts left out are not in question */
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_PRO, T2V, NULL, 0, -1, &err),
-                     LTX_MODEL_SUPPORTED);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_PRO, T2V, NULL, 0, -1, &err), LTX_OK);
+    ck_assert_int_eq(known, 1);
     ck_assert_ptr_null(err);
 }
 END_TEST
@@ -1076,8 +1082,11 @@ START_TEST(model_check_unknown_model_is_passed_through)
 {
     ltx_error *err = NULL;
 
-    ck_assert_int_eq(ltx_model_check("ltx-9-ultra", T2V, "7680x4320", 120, 60, &err),
-                     LTX_MODEL_UNKNOWN);
+    int known = -1;
+
+    ck_assert_int_eq(ltx_model_check(&known, "ltx-9-ultra", T2V, "7680x4320", 120, 60, &err),
+                     LTX_OK);
+    ck_assert_int_eq(known, 0);
     ck_assert_ptr_null(err);
 }
 END_TEST
@@ -1103,7 +1112,8 @@ START_TEST(model_check_known_bad_combination_names_the_field)
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ltx_error *err = NULL;
-        int rc = ltx_model_check(bad[i].model, bad[i].endpoint, bad[i].resolution, bad[i].fps,
+        int known;
+        int rc = ltx_model_check(&known, bad[i].model, bad[i].endpoint, bad[i].resolution, bad[i].fps,
                                  bad[i].duration, &err);
 
         ck_assert_msg(rc == LTX_EREQUEST, "case %zu: %d", i, rc);
@@ -1111,7 +1121,7 @@ START_TEST(model_check_known_bad_combination_names_the_field)
         ck_assert_str_eq(ltx_error_field(err), bad[i].field);
         ltx_error_free(err);
         /* the answer does not depend on whether details are wanted */
-        ck_assert_int_eq(ltx_model_check(bad[i].model, bad[i].endpoint, bad[i].resolution,
+        ck_assert_int_eq(ltx_model_check(&known, bad[i].model, bad[i].endpoint, bad[i].resolution,
                                          bad[i].fps, bad[i].duration, NULL),
                          LTX_EREQUEST);
     }
@@ -1121,8 +1131,9 @@ END_TEST
 START_TEST(model_check_retake_names_the_model_that_can)
 {
     ltx_error *err = NULL;
+    int known;
 
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_FAST, RETAKE, NULL, 0, -1, &err),
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_FAST, RETAKE, NULL, 0, -1, &err),
                      LTX_EREQUEST);
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), LTX_MODEL_LTX_2_3_PRO));
     ltx_error_free(err);
@@ -1131,13 +1142,192 @@ END_TEST
 
 START_TEST(model_check_rejects_missing_model_or_endpoint)
 {
-    ltx_error *err = NULL;
+    ltx_error *err = NULL, *given;
+    int known;
 
-    ck_assert_int_eq(ltx_model_check(NULL, T2V, NULL, 0, -1, &err), LTX_EINVAL);
+    ck_assert_int_eq(ltx_model_check(&known, NULL, T2V, NULL, 0, -1, &err), LTX_EINVAL);
     ltx_error_free(err);
     err = NULL;
-    ck_assert_int_eq(ltx_model_check(LTX_MODEL_LTX_2_3_PRO, 0, NULL, 0, -1, &err), LTX_EINVAL);
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_PRO, 0, NULL, 0, -1, &err),
+                     LTX_EINVAL);
     ltx_error_free(err);
+    err = NULL;
+    ck_assert_int_eq(ltx_model_check(NULL, LTX_MODEL_LTX_2_3_PRO, T2V, NULL, 0, -1, &err),
+                     LTX_EINVAL);
+    ltx_error_free(err);
+    /* an error given on entry is left as it is */
+    err = given = NULL;
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_FAST, RETAKE, NULL, 0, -1, &err),
+                     LTX_EREQUEST);
+    given = err;
+    ck_assert_int_eq(ltx_model_check(&known, LTX_MODEL_LTX_2_3_FAST, RETAKE, NULL, 0, -1, &err),
+                     LTX_EINVAL);
+    ck_assert_ptr_eq(err, given);
+    ltx_error_free(err);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- refusal reasons */
+
+START_TEST(a_refused_setter_says_which_field_value_and_rule)
+{
+    ltx_request *retake = complete_request(RETAKE, NULL), *t2v = complete_request(T2V, NULL);
+    const ltx_error *e;
+
+    ck_assert_ptr_null(ltx_request_last_error(retake));
+    ck_assert_int_eq(ltx_request_set_fps(retake, 24), LTX_EINVAL);
+    e = ltx_request_last_error(retake);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(ltx_error_code(e), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_field(e), "fps");
+    ck_assert_msg(strstr(ltx_error_message(e), "not a field of retake") &&
+                      strstr(ltx_error_message(e), "text-to-video"),
+                  "%s", ltx_error_message(e));
+    /* the next setter replaces it; one that succeeds leaves none */
+    ck_assert_int_eq(ltx_request_set_duration(retake, NAN), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_field(ltx_request_last_error(retake)), "duration");
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(ltx_request_last_error(retake)), "nan"));
+    ck_assert_int_eq(ltx_request_set_duration_auto(retake), LTX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(ltx_request_last_error(retake)), "null"));
+    ck_assert_int_eq(ltx_request_set_duration(retake, 3), LTX_OK);
+    ck_assert_ptr_null(ltx_request_last_error(retake));
+
+    ck_assert_int_eq(ltx_request_set_json(t2v, "seed", "{"), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_field(ltx_request_last_error(t2v)), "seed");
+    ck_assert_int_eq(ltx_request_set_input_file(t2v, "poster_uri", "/tmp/x.png"), LTX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(ltx_request_last_error(t2v)), "media field"));
+    ck_assert_int_eq(ltx_request_set_deadline_ms(t2v, 0), LTX_EINVAL);
+    ck_assert_ptr_nonnull(ltx_request_last_error(t2v));
+    ck_assert_int_eq(ltx_request_set_deadline_ms(t2v, 1000), LTX_OK);
+    ck_assert_ptr_null(ltx_request_last_error(t2v));
+    ck_assert_ptr_null(ltx_request_last_error(NULL));
+    ltx_request_free(retake);
+    ltx_request_free(t2v);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- forward compatibility */
+
+START_TEST(fields_the_live_api_added_are_set_and_sent)
+{
+    ltx_request *a2v = complete_request(A2V, NULL), *extend = complete_request(EXTEND, NULL);
+    json_t *doc;
+
+    ck_assert_int_eq(ltx_request_set_fps(a2v, 48), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_camera_motion(a2v, "static"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_last_frame_uri(a2v, IMAGE), LTX_OK);
+    doc = body_of(a2v);
+    ck_assert(json_is_integer(json_object_get(doc, "fps")));
+    ck_assert_int_eq(json_integer_value(json_object_get(doc, "fps")), 48);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "camera_motion")), "static");
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "last_frame_uri")), IMAGE);
+    json_decref(doc);
+    /* the rules that are known still apply */
+    ck_assert_int_eq(ltx_request_set_camera_motion(a2v, "orbit"), LTX_OK);
+    assert_rejected(a2v, "camera_motion");
+
+    ck_assert_int_eq(ltx_request_set_resolution(extend, "1080x1920"), LTX_OK);
+    doc = body_of(extend);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "resolution")), "1080x1920");
+    json_decref(doc);
+    ltx_request_free(a2v);
+    ltx_request_free(extend);
+}
+END_TEST
+
+START_TEST(set_json_sends_hdr_and_reframe_fields_added_later)
+{
+    ltx_request *hdr = complete_request(HDR, NULL), *reframe = complete_request(REFRAME, NULL);
+    json_t *doc;
+
+    ck_assert_int_eq(ltx_request_set_json(hdr, "output_colorspace", "\"srgb_linear\""), LTX_OK);
+    doc = body_of(hdr);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "output_colorspace")), "srgb_linear");
+    json_decref(doc);
+    ck_assert_int_eq(ltx_request_set_json(reframe, "placement", "\"top_left\""), LTX_OK);
+    doc = body_of(reframe);
+    ck_assert_str_eq(json_string_value(json_object_get(doc, "placement")), "top_left");
+    json_decref(doc);
+    ltx_request_free(hdr);
+    ltx_request_free(reframe);
+}
+END_TEST
+
+START_TEST(a_typed_setter_after_set_json_replaces_its_value)
+{
+    ltx_request *r = complete_request(T2V, NULL);
+    json_t *doc;
+
+    ck_assert_int_eq(ltx_request_set_json(r, "fps", "\"thirty\""), LTX_OK); /* unchecked */
+    assert_valid(r);
+    ck_assert_int_eq(ltx_request_set_fps(r, 25), LTX_OK);
+    doc = body_of(r);
+    ck_assert_int_eq(json_integer_value(json_object_get(doc, "fps")), 25);
+    json_decref(doc);
+    ltx_request_free(r);
+}
+END_TEST
+
+START_TEST(endpoint_by_name_maps_known_names_and_refuses_unsafe_ones)
+{
+    static const char *const unsafe[] = {"", "Text-To-Video", "../v1/upload", "a/b", "a b",
+                                         "x?y=1", "caf\xC3\xA9",
+                                         "ab123456789012345678901234567890123456789012345678901234567890123"};
+    ltx_request *r = NULL;
+
+    for (int ep = T2V; ep <= REFRAME; ep++) {
+        ck_assert_int_eq(ltx_request_new_by_name(&r, ltx_endpoint_name(ep)), LTX_OK);
+        ck_assert_int_eq(ltx_request_endpoint(r), ep);
+        ck_assert_str_eq(ltx_request_endpoint_name(r), ltx_endpoint_name(ep));
+        ltx_request_free(r);
+    }
+    for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+        r = (ltx_request *)&r;
+        ck_assert_msg(ltx_request_new_by_name(&r, unsafe[i]) == LTX_EINVAL, "accepted <%s>",
+                      unsafe[i]);
+        ck_assert_ptr_null(r);
+    }
+    ck_assert_int_eq(ltx_request_new_by_name(&r, NULL), LTX_EINVAL);
+    ck_assert_int_eq(ltx_request_new_by_name(NULL, "retake"), LTX_EINVAL);
+    /* 64 characters is the longest name */
+    ck_assert_int_eq(ltx_request_new_by_name(&r, unsafe[7] + 1), LTX_OK);
+    ck_assert_int_eq(ltx_request_endpoint(r), LTX_ENDPOINT_OTHER);
+    ltx_request_free(r);
+    ck_assert_int_eq(ltx_request_new(&r, LTX_ENDPOINT_OTHER), LTX_EINVAL);
+    ck_assert_ptr_null(ltx_request_endpoint_name(NULL));
+    ck_assert_int_eq(ltx_request_endpoint(NULL), LTX_ENDPOINT_OTHER);
+}
+END_TEST
+
+START_TEST(an_endpoint_not_known_sends_every_field_and_checks_only_the_prompt)
+{
+    ltx_request *r = NULL;
+    char *json = NULL, *big;
+    ltx_error *err = NULL;
+
+    ck_assert_int_eq(ltx_request_new_by_name(&r, "video-compositing"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_video_uri(r, "http://plain.example.com/v.mp4"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_duration_auto(r), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_mode(r, "overlay"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_guidance_scale(r, 0.5), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(&json, r, NULL), LTX_OK);
+    ck_assert_str_eq(json, "{\"duration\":null,\"video_uri\":\"http://plain.example.com/v.mp4\","
+                           "\"guidance_scale\":0.5,\"mode\":\"overlay\"}");
+    ltx_free(json);
+    /* no row says integer here: a fraction is kept (text-to-video's duration is whole) */
+    ck_assert_int_eq(ltx_request_set_duration(r, 2.5), LTX_OK);
+    ck_assert_int_eq(ltx_request_to_json(&json, r, NULL), LTX_OK);
+    ck_assert_ptr_nonnull(strstr(json, "\"duration\":2.5,"));
+    ltx_free(json);
+    big = malloc(LTX_PROMPT_MAX_CHARS + 2);
+    memset(big, 'a', LTX_PROMPT_MAX_CHARS + 1);
+    big[LTX_PROMPT_MAX_CHARS + 1] = '\0';
+    ck_assert_int_eq(ltx_request_set_prompt(r, big), LTX_OK);
+    ck_assert_int_eq(ltx_request_validate(r, &err), LTX_EREQUEST);
+    ck_assert_str_eq(ltx_error_field(err), "prompt");
+    ltx_error_free(err);
+    free(big);
+    ltx_request_free(r);
 }
 END_TEST
 
@@ -1157,6 +1347,12 @@ Suite *suite_request(void)
     tcase_add_test(fields, audio_to_video_needs_a_prompt_or_an_image);
     tcase_add_test(fields, audio_to_video_empty_prompt_needs_an_image);
     tcase_add_test(fields, validate_of_null_request_is_einval);
+    tcase_add_test(fields, a_refused_setter_says_which_field_value_and_rule);
+    tcase_add_test(fields, fields_the_live_api_added_are_set_and_sent);
+    tcase_add_test(fields, set_json_sends_hdr_and_reframe_fields_added_later);
+    tcase_add_test(fields, a_typed_setter_after_set_json_replaces_its_value);
+    tcase_add_test(fields, endpoint_by_name_maps_known_names_and_refuses_unsafe_ones);
+    tcase_add_test(fields, an_endpoint_not_known_sends_every_field_and_checks_only_the_prompt);
     suite_add_tcase(s, fields);
 
     tcase_add_test(values, prompt_of_5000_characters_is_accepted);
@@ -1170,7 +1366,7 @@ Suite *suite_request(void)
     tcase_add_test(values, retake_negative_start_time_is_rejected);
     tcase_add_test(values, retake_modes_are_checked);
     tcase_add_test(values, extend_mode_middle_is_rejected_listing_start_and_end);
-    tcase_add_test(values, extend_duration_and_context_stay_within_2_to_20_and_1_to_20);
+    tcase_add_test(values, extend_duration_within_2_to_20_and_context_within_0_to_20);
     tcase_add_test(values, audio_to_video_guidance_scale_stays_within_1_to_50);
     tcase_add_loop_test(values, each_documented_reframe_resolution_is_accepted, 0,
                         N_REFRAME_RESOLUTIONS);

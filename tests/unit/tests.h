@@ -10,5 +10,6 @@ Suite *suite_util(void);    /* UTF-8, bounded buffers, the client handle, the ve
 Suite *suite_retry(void);   /* outcomes, the retry decision, backoff and Retry-After */
 Suite *suite_sink(void);    /* path, fd, callback and memory sinks */
 Suite *suite_codec(void);   /* error envelopes and job documents */
+Suite *suite_fields(void);  /* the field table against spec/ltx-openapi.json */
 
 #endif

@@ -466,6 +466,7 @@ typedef enum {
     FT_DURATION, /* t2v/i2v: integer or null; the model matrix is checked later */
     FT_NUMBER,   /* number within [min, max] */
     FT_BOOL,
+    FT_PLACEMENT, /* reframe: an anchor string, or an {x, y, width, height} object */
 } field_type;
 
 typedef struct {
@@ -518,6 +519,11 @@ static const char *const retake_modes[] = {"replace_audio", "replace_video",
                                            "replace_audio_and_video", NULL};
 static const char *const extend_modes[] = {"start", "end", NULL};
 static const int fps_values[] = {24, 25, 48, 50, 0};
+/* Autumn 2026 additions (API-NOTES §1 rows 12, 13). */
+static const char *const colorspaces[] = {"acescg", "acescct", "srgb_linear", "aces2065-1", NULL};
+static const char *const anchors[] = {"center",      "top_left", "top",         "top_right", "left",
+                                      "right",       "bottom_left", "bottom",   "bottom_right",
+                                      NULL};
 
 static const field_spec t2v_fields[] = {
     {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},
@@ -575,13 +581,14 @@ static const field_spec extend_fields[] = {
     OPTIONAL("prompt", FT_PROMPT),
     ENUM("mode", 0, extend_modes),
     ENUM("model", 0, edit_models),
-    RANGE("context", 0, 1.0, 20.0),
+    RANGE("context", 0, 0.0, 20.0), /* the document: at most 20 s, no minimum */
     ENUM("resolution", 0, hd_resolutions),
     FIELDS_END,
 };
 
 static const field_spec hdr_fields[] = {
     REQUIRED("video_uri", FT_URI),
+    ENUM("output_colorspace", 0, colorspaces),
     FIELDS_END,
 };
 
@@ -590,6 +597,7 @@ static const field_spec reframe_fields[] = {
     REQUIRED("video_uri", FT_URI),
     ENUM("resolution", 1, reframe_resolutions),
     OPTIONAL("model", FT_STRING),
+    {.name = "placement", .type = FT_PLACEMENT, .values = anchors},
     FIELDS_END,
 };
 
@@ -698,6 +706,17 @@ static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
     case FT_STRING:
         if (!json_is_string(v))
             return fail(msg, n, "%s: must be a string", f->name);
+        return 0;
+    case FT_PLACEMENT:
+        if (json_is_string(v) && f->values) {
+            for (const char *const *a = f->values; *a; a++)
+                if (strcmp(*a, json_string_value(v)) == 0)
+                    return 0;
+            join_strings(f->values, list, sizeof list);
+            return fail(msg, n, "%s: must be one of %s, or {x, y, width, height}", f->name, list);
+        }
+        if (!json_is_object(v))
+            return fail(msg, n, "%s: must be an anchor or {x, y, width, height}", f->name);
         return 0;
     case FT_PROMPT:
         if (!json_is_string(v))

@@ -376,7 +376,9 @@ static int set_field(struct batch *b, struct entry *e, const char *name, json_t 
 
         st = json ? ltx_request_set_json(req, name, json) : LTX_ENOMEM;
         free(json);
-        if (st == LTX_EINVAL)
+        if (st == LTX_EINVAL && ltx_request_last_error(req))
+            problem(b, line, name, "%s", ltx_error_message(ltx_request_last_error(req)));
+        else if (st == LTX_EINVAL)
             problem(b, line, name, "%s: cannot be sent as a field", name);
         else if (st != LTX_OK)
             problem(b, line, name, "%s: %s", name, ltx_strerror(st));
@@ -431,7 +433,9 @@ static int set_field(struct batch *b, struct entry *e, const char *name, json_t 
         st = f->set_int(req, json_is_true(v));
         break;
     }
-    if (st == LTX_EINVAL)
+    if (st == LTX_EINVAL && ltx_request_last_error(req)) /* the setter says why */
+        problem(b, line, name, "%s", ltx_error_message(ltx_request_last_error(req)));
+    else if (st == LTX_EINVAL)
         problem(b, line, name, "%s: not a field of %s", name, endpoint);
     else if (st != LTX_OK)
         problem(b, line, name, "%s: %s", name, ltx_strerror(st));

@@ -1030,10 +1030,11 @@ static int parse_real(const char *s, double *out)
 static const char *job_endpoint_name(const char *name)
 {
     const struct command *cmd = command_find(name);
+    ltx_endpoint ep;
 
     if (cmd && cmd->endpoint)
         return ltx_endpoint_name(cmd->endpoint);
-    if (ltx_endpoint_from_name(NULL, name) == LTX_OK)
+    if (ltx_endpoint_from_name(&ep, name) == LTX_OK)
         return name;
     /* an endpoint this release does not know: usable by its path segment */
     for (const char *p = name; *p; p++)

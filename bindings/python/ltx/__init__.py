@@ -92,8 +92,11 @@ int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
 int ltx_endpoint_from_name(int *out, const char *name);
 const char *ltx_endpoint_name(int endpoint);
 int ltx_request_new(ltx_request **out, int endpoint);
+int ltx_request_new_by_name(ltx_request **out, const char *endpoint_name);
 void ltx_request_free(ltx_request *req);
 int ltx_request_endpoint(const ltx_request *req);
+const char *ltx_request_endpoint_name(const ltx_request *req);
+const ltx_error *ltx_request_last_error(const ltx_request *req);
 int ltx_request_set_prompt(ltx_request *req, const char *prompt);
 int ltx_request_set_model(ltx_request *req, const char *model);
 int ltx_request_set_duration(ltx_request *req, double seconds);
@@ -328,6 +331,17 @@ def _check(rc):
         raise _take_error(rc, None)
 
 
+def _check_setter(req, rc):
+    """For request setters: the reason they record (ltx_request_last_error) is the message."""
+    if rc == lib.LTX_OK:
+        return
+    e = lib.ltx_request_last_error(req)
+    if e == ffi.NULL:
+        raise _take_error(rc, None)
+    raise InvalidRequestError(_str(lib.ltx_error_message(e)), code=rc,
+                              field=_str(lib.ltx_error_field(e)))
+
+
 # ----------------------------------------------------------------------------- progress
 
 class Stage(enum.IntEnum):
@@ -455,18 +469,18 @@ class Request(_Handle):
     (prompt, model, duration, resolution, fps, generate_audio, camera_motion,
     image_uri, last_frame_uri, audio_uri, video_uri, start_time,
     guidance_scale, mode, context); any other name is sent as JSON.
-    None leaves a field unset; duration="auto" asks for automatic length."""
+    None leaves a field unset; duration="auto" asks for automatic length.
+    An endpoint name this release does not know (lower-case letters, digits
+    and '-') is sent to /v2/<name> with its fields unchecked."""
 
     def __init__(self, endpoint="text-to-video", *, sync=False, **fields):
-        epp = ffi.new("int *")
-        if lib.ltx_endpoint_from_name(epp, _bytes(endpoint)) != lib.LTX_OK:
-            raise InvalidRequestError("unknown endpoint %r" % (endpoint,), code=lib.LTX_EINVAL,
-                                      field="endpoint")
         out = ffi.new("ltx_request **")
-        _check(lib.ltx_request_new(out, epp[0]))
+        if lib.ltx_request_new_by_name(out, _bytes(endpoint)) != lib.LTX_OK:
+            raise InvalidRequestError("%r is not an endpoint name (1 to 64 of a-z, 0-9, '-')"
+                                      % (endpoint,), code=lib.LTX_EINVAL, field="endpoint")
         self._own(out[0], lib.ltx_request_free)
         if sync:
-            _check(lib.ltx_request_set_sync(self._ptr, 1))
+            _check_setter(self._ptr, lib.ltx_request_set_sync(self._ptr, 1))
         for name, value in fields.items():
             self.set(name, value)
 
@@ -477,23 +491,24 @@ class Request(_Handle):
         req = self._p()
         if name == "duration":
             if value == "auto":
-                _check(lib.ltx_request_set_duration_auto(req))
+                rc = lib.ltx_request_set_duration_auto(req)
             else:
-                _check(lib.ltx_request_set_duration(req, float(value)))
+                rc = lib.ltx_request_set_duration(req, float(value))
         elif name == "generate_audio":
-            _check(lib.ltx_request_set_generate_audio(req, 1 if value else 0))
+            rc = lib.ltx_request_set_generate_audio(req, 1 if value else 0)
         elif name in _SETTERS:
             setter = _SETTERS[name]
             if isinstance(value, (str, bytes)):
                 value = _bytes(value)
-            _check(setter(req, value))
+            rc = setter(req, value)
         else:
-            _check(lib.ltx_request_set_json(req, _bytes(name), _bytes(json.dumps(value))))
+            rc = lib.ltx_request_set_json(req, _bytes(name), _bytes(json.dumps(value)))
+        _check_setter(req, rc)
         return self
 
     @property
     def endpoint(self):
-        return _str(lib.ltx_endpoint_name(lib.ltx_request_endpoint(self._p())))
+        return _str(lib.ltx_request_endpoint_name(self._p()))
 
     @property
     def sync(self):

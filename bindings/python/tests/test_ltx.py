@@ -158,6 +158,30 @@ def test_request_fields_and_json_escape_hatch():
 
 # ------------------------------------------------------------------ progress
 
+def test_refused_setter_says_why():
+    with ltx.Request("retake") as req:
+        with pytest.raises(ltx.InvalidRequestError) as info:
+            req.set("fps", 24)
+        assert info.value.field == "fps"
+        assert "not a field of retake" in info.value.message
+
+
+def test_fields_the_api_added_later_are_sent():
+    with ltx.Request("audio-to-video", audio_uri="https://example.com/a.mp3", prompt="A drum",
+                     fps=48, camera_motion="static") as req:
+        body = json.loads(req.to_json())
+        assert body["fps"] == 48 and body["camera_motion"] == "static"
+
+
+def test_an_endpoint_by_name():
+    with ltx.Request("video-compositing", prompt="Two clips", video_uri="https://e.com/v.mp4",
+                     fps=30) as req:
+        assert req.endpoint == "video-compositing"
+        assert json.loads(req.to_json())["fps"] == 30
+    with pytest.raises(ltx.InvalidRequestError):
+        ltx.Request("../v1/upload")
+
+
 def test_progress_reports_every_stage(mock, tmp_path):
     seen = []
     ltx.generate(output=tmp_path / "p.mp4", api_key=KEY, base_url=mock, poll_interval_ms=10,

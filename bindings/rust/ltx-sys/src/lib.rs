@@ -82,10 +82,6 @@ pub const LTX_STAGE_SUBMITTED: c_int = 1;
 pub const LTX_STAGE_WAITING: c_int = 2;
 pub const LTX_STAGE_DOWNLOADING: c_int = 3;
 
-// ltx_model_check() answers
-pub const LTX_MODEL_SUPPORTED: c_int = 0;
-pub const LTX_MODEL_UNKNOWN: c_int = 1;
-
 pub const LTX_MODEL_LTX_2_3_FAST: &str = "ltx-2-3-fast";
 pub const LTX_MODEL_LTX_2_3_PRO: &str = "ltx-2-3-pro";
 pub const LTX_MODEL_LTX_2_5_FAST: &str = "ltx-2-5-fast";
@@ -143,8 +139,11 @@ extern "C" {
     pub fn ltx_endpoint_name(endpoint: c_int) -> *const c_char;
     pub fn ltx_endpoint_from_name(out: *mut c_int, name: *const c_char) -> c_int;
     pub fn ltx_request_new(out: *mut *mut ltx_request, endpoint: c_int) -> c_int;
+    pub fn ltx_request_new_by_name(out: *mut *mut ltx_request, endpoint_name: *const c_char) -> c_int;
     pub fn ltx_request_free(req: *mut ltx_request);
     pub fn ltx_request_endpoint(req: *const ltx_request) -> c_int;
+    pub fn ltx_request_endpoint_name(req: *const ltx_request) -> *const c_char;
+    pub fn ltx_request_last_error(req: *const ltx_request) -> *const ltx_error;
     pub fn ltx_request_set_prompt(req: *mut ltx_request, prompt: *const c_char) -> c_int;
     pub fn ltx_request_set_model(req: *mut ltx_request, model: *const c_char) -> c_int;
     pub fn ltx_request_set_duration(req: *mut ltx_request, seconds: c_double) -> c_int;
@@ -218,8 +217,9 @@ extern "C" {
                                    err: *mut *mut ltx_error) -> c_int;
 
     // models.h
-    pub fn ltx_model_check(model: *const c_char, endpoint: c_int, resolution: *const c_char, fps: c_int,
-                           duration_s: c_double, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_model_check(out: *mut c_int, model: *const c_char, endpoint: c_int,
+                           resolution: *const c_char, fps: c_int, duration_s: c_double,
+                           err: *mut *mut ltx_error) -> c_int;
 }
 
 #[cfg(test)]
@@ -236,9 +236,13 @@ mod tests {
             assert_eq!(format!("{}.{}.{}", n >> 16, (n >> 8) & 0xff, n & 0xff), v);
             let name = CStr::from_ptr(ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO));
             assert_eq!(name.to_bytes(), b"text-to-video");
-            let mut ep = 0;
+            let mut ep = LTX_ENDPOINT_OTHER;
             assert_eq!(ltx_endpoint_from_name(&mut ep, b"extend\0".as_ptr().cast()), LTX_OK);
             assert_eq!(ep, LTX_ENDPOINT_EXTEND);
+            let mut known = -1;
+            assert_eq!(ltx_model_check(&mut known, b"ltx-9\0".as_ptr().cast(), LTX_ENDPOINT_TEXT_TO_VIDEO,
+                                       std::ptr::null(), 0, -1.0, std::ptr::null_mut()), LTX_OK);
+            assert_eq!(known, 0);
             assert!(!ltx_strerror(LTX_ECONTENT).is_null());
         }
     }

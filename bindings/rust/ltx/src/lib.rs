@@ -176,12 +176,9 @@ impl Endpoint {
     /// The endpoint of a path segment.
     pub fn from_name(name: &str) -> Option<Endpoint> {
         let c = CString::new(name).ok()?;
-        // Safety: c is a valid C string.
-        let mut code = 0;
-        // Safety: c is a valid C string, code a valid out-pointer.
-        if unsafe { sys::ltx_endpoint_from_name(&mut code, c.as_ptr()) } != sys::LTX_OK {
-            return None;
-        }
+        let mut code = sys::LTX_ENDPOINT_OTHER;
+        // Safety: c is a valid C string and code a valid out-pointer.
+        unsafe { sys::ltx_endpoint_from_name(&mut code, c.as_ptr()) };
         Endpoint::from_code(code)
     }
 }
@@ -505,7 +502,7 @@ macro_rules! str_setters {
         pub fn $name(&mut self, value: &str) -> Result<()> {
             let c = cstring($what, value)?;
             // Safety: a live handle and a valid C string (copied by libltx).
-            check(unsafe { sys::$c(self.raw.as_ptr(), c.as_ptr()) })
+            self.check_setter(unsafe { sys::$c(self.raw.as_ptr(), c.as_ptr()) })
         }
     )*};
 }
@@ -515,7 +512,7 @@ macro_rules! f64_setters {
         $(#[$doc])*
         pub fn $name(&mut self, value: f64) -> Result<()> {
             // Safety: a live handle.
-            check(unsafe { sys::$c(self.raw.as_ptr(), value) })
+            self.check_setter(unsafe { sys::$c(self.raw.as_ptr(), value) })
         }
     )*};
 }
@@ -527,6 +524,47 @@ impl Request {
         // Safety: a valid out-pointer.
         check(unsafe { sys::ltx_request_new(&mut raw, endpoint.code()) })?;
         NonNull::new(raw).map(|raw| Request { raw }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
+    }
+
+    /// An empty request for the endpoint with this path segment (1 to 64 of a-z, 0-9, '-').
+    /// A name this release does not know is sent to `/v2/<name>` with its fields unchecked;
+    /// [`Request::endpoint`] is then `None`.
+    pub fn new_by_name(endpoint_name: &str) -> Result<Request> {
+        let c = cstring("endpoint name", endpoint_name)?;
+        let mut raw = ptr::null_mut();
+        // Safety: a valid out-pointer and C string.
+        let rc = unsafe { sys::ltx_request_new_by_name(&mut raw, c.as_ptr()) };
+        if rc == sys::LTX_EINVAL {
+            return Err(Error::invalid(format!(
+                "{:?} is not an endpoint name (1 to 64 of a-z, 0-9, '-')", endpoint_name)));
+        }
+        check(rc)?;
+        NonNull::new(raw).map(|raw| Request { raw }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
+    }
+
+    /// The endpoint's path segment.
+    pub fn endpoint_name(&self) -> String {
+        // Safety: a live handle; the string lives as long as the request.
+        unsafe { opt_string(sys::ltx_request_endpoint_name(self.raw.as_ptr())) }.unwrap_or_default()
+    }
+
+    /// A setter's status: on refusal, the reason it recorded (`ltx_request_last_error`),
+    /// naming the field, the value and the rule.
+    fn check_setter(&self, rc: c_int) -> Result<()> {
+        if rc == sys::LTX_OK {
+            return Ok(());
+        }
+        // Safety: a live handle; the error is borrowed and copied before the next setter.
+        let e = unsafe { sys::ltx_request_last_error(self.raw.as_ptr()) };
+        if e.is_null() {
+            return Err(Error::from_code(rc));
+        }
+        // Safety: e is a valid error object.
+        let message = unsafe { opt_string(sys::ltx_error_message(e)) };
+        let mut out = Error::with_message(rc, message.unwrap_or_default());
+        // Safety: as above.
+        out.field = unsafe { opt_string(sys::ltx_error_field(e)) };
+        Err(out)
     }
 
     /// The request's endpoint.
@@ -570,26 +608,26 @@ impl Request {
     /// Automatic length (ltx-2-5 models on text- and image-to-video only).
     pub fn set_duration_auto(&mut self) -> Result<()> {
         // Safety: a live handle.
-        check(unsafe { sys::ltx_request_set_duration_auto(self.raw.as_ptr()) })
+        self.check_setter(unsafe { sys::ltx_request_set_duration_auto(self.raw.as_ptr()) })
     }
 
     /// Frames per second.
     pub fn set_fps(&mut self, fps: i32) -> Result<()> {
         // Safety: a live handle.
-        check(unsafe { sys::ltx_request_set_fps(self.raw.as_ptr(), fps) })
+        self.check_setter(unsafe { sys::ltx_request_set_fps(self.raw.as_ptr(), fps) })
     }
 
     /// Generate audio or not.
     pub fn set_generate_audio(&mut self, enable: bool) -> Result<()> {
         // Safety: a live handle.
-        check(unsafe { sys::ltx_request_set_generate_audio(self.raw.as_ptr(), enable as c_int) })
+        self.check_setter(unsafe { sys::ltx_request_set_generate_audio(self.raw.as_ptr(), enable as c_int) })
     }
 
     /// Set field `name` to a JSON value given as text (`"true"`, `"12"`, `"\"x\""`).
     pub fn set_json(&mut self, name: &str, json: &str) -> Result<()> {
         let (n, j) = (cstring("field name", name)?, cstring("JSON value", json)?);
         // Safety: a live handle and valid C strings.
-        check(unsafe { sys::ltx_request_set_json(self.raw.as_ptr(), n.as_ptr(), j.as_ptr()) })
+        self.check_setter(unsafe { sys::ltx_request_set_json(self.raw.as_ptr(), n.as_ptr(), j.as_ptr()) })
     }
 
     /// Use a local file for a media field (`"image_uri"`, `"last_frame_uri"`, `"audio_uri"`
@@ -599,13 +637,13 @@ impl Request {
         let f = cstring("field name", field)?;
         let p = path_cstring(path.as_ref())?;
         // Safety: a live handle and valid C strings (copied by libltx).
-        check(unsafe { sys::ltx_request_set_input_file(self.raw.as_ptr(), f.as_ptr(), p.as_ptr()) })
+        self.check_setter(unsafe { sys::ltx_request_set_input_file(self.raw.as_ptr(), f.as_ptr(), p.as_ptr()) })
     }
 
     /// Use the synchronous (deprecated) v1 endpoint instead of a v2 job.
     pub fn set_sync(&mut self, sync: bool) -> Result<()> {
         // Safety: a live handle.
-        check(unsafe { sys::ltx_request_set_sync(self.raw.as_ptr(), sync as c_int) })
+        self.check_setter(unsafe { sys::ltx_request_set_sync(self.raw.as_ptr(), sync as c_int) })
     }
 
     /// Check the request without sending anything. A failure is
@@ -908,5 +946,25 @@ mod tests {
         let s = Sink::memory(16).unwrap();
         assert_eq!(s.data(), Some(&[][..]));
         assert_eq!(s.bytes_written(), 0);
+    }
+
+    #[test]
+    fn a_refused_setter_says_why() {
+        let mut r = Request::new(Endpoint::Retake).unwrap();
+        let e = r.set_fps(24).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Invalid);
+        assert_eq!(e.field.as_deref(), Some("fps"));
+        assert!(e.message.contains("not a field of retake"), "{}", e.message);
+        r.set_video_uri("https://example.com/in.mp4").unwrap();
+    }
+
+    #[test]
+    fn a_request_by_name() {
+        let mut r = Request::new_by_name("video-compositing").unwrap();
+        assert_eq!(r.endpoint(), None);
+        assert_eq!(r.endpoint_name(), "video-compositing");
+        r.set_fps(30).unwrap();
+        assert_eq!(Request::new_by_name("../v1/upload").unwrap_err().kind(), ErrorKind::Invalid);
+        assert_eq!(Request::new_by_name("extend").unwrap().endpoint(), Some(Endpoint::Extend));
     }
 }
