@@ -49,26 +49,26 @@ static const char *const old_video_models[] = {"ltx-2-fast", "ltx-2-pro", "ltx-2
 static const char *const edit_models[] = {"ltx-2-pro", "ltx-2-3-pro", NULL};
 static const char *const reframe_models[] = {"ltx-2-3-pro", NULL};
 static const char *const hd[] = {"1920x1080", "1080x1920", NULL};
-static const char *const reframe_resolutions[] = {"720x720",   "1080x1080", "720x900",  "1080x1350",
-                                                  "900x720",   "1350x1080", "720x1280", "1080x1920",
-                                                  "1280x720",  "1920x1080", NULL};
-static const char *const camera_motions[] = {"dolly_in", "dolly_out", "dolly_left", "dolly_right",
-                                             "jib_up",   "jib_down",  "static",     "focus_shift",
-                                             NULL};
+static const char *const reframe_resolutions[] = {"720x720",  "1080x1080", "720x900",  "1080x1350",
+                                                  "900x720",  "1350x1080", "720x1280", "1080x1920",
+                                                  "1280x720", "1920x1080", NULL};
+static const char *const camera_motions[] = {"dolly_in",    "dolly_out",   "dolly_left",
+                                             "dolly_right", "jib_up",      "jib_down",
+                                             "static",      "focus_shift", NULL};
 static const char *const retake_modes[] = {"replace_audio", "replace_video",
                                            "replace_audio_and_video", NULL};
 static const char *const extend_modes[] = {"start", "end", NULL};
 static const char *const colorspaces[] = {"acescg", "acescct", "srgb_linear", "aces2065-1", NULL};
-static const char *const anchors[] = {"center",      "top_left",     "top",
-                                      "top_right",   "left",         "right",
-                                      "bottom_left", "bottom",       "bottom_right", NULL};
+static const char *const anchors[] = {"center", "top_left",    "top",    "top_right",    "left",
+                                      "right",  "bottom_left", "bottom", "bottom_right", NULL};
 
 #define OPEN_MODELS                                                                                \
-    "model ids are open strings: the file's enum lacks the live ltx-2-5 models and lists the "    \
+    "model ids are open strings: the file's enum lacks the live ltx-2-5 models and lists the "     \
     "removed ltx-2 ones (API-NOTES §1 rows 2, 6); the model matrix (models.c) checks the ids it " \
     "knows and passes others through"
 
 /* The order of first appearance is the order of the JSON body. */
+/* clang-format off */
 const ltx_field ltx__fields[] = {
     {.name = "prompt", .type = LTX_FT_STRING, .endpoints = T2V | I2V | A2V | RETAKE | EXTEND,
      .required = T2V | I2V, NO_RANGE},
@@ -136,6 +136,7 @@ const ltx_field ltx__fields[] = {
      .why = "reframe's placement, autumn 2026 (API-NOTES §1 row 13): an anchor string or an "
             "{x, y, width, height} object, so set with ltx_request_set_json()"},
 };
+/* clang-format on */
 const size_t ltx__n_fields = sizeof(ltx__fields) / sizeof(ltx__fields[0]);
 
 /* Every distinct name needs one of the LTX_FIELD_SLOTS (private.h); a unit test checks it. */

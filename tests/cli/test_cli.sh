@@ -165,6 +165,17 @@ run image-to-video --image http://example.com/frame.png $T2V -o "$WORK/i2v-http.
 expect "an http:// image URI is refused before sending" 3 "-$WORK/i2v-http.mp4"
 grep -q 'https://' "$WORK/err" && ok "the message says https:// is needed" || fail "message: $(cat "$WORK/err")"
 
+# fields the API added to audio-to-video after its July 2026 document are sent, with a warning
+run audio-to-video --no-wait --audio https://media.example.com/a.mp3 --prompt "'A drum'" --fps 48 \
+    --camera-motion static --last-frame "'$WORK/frame.png'"
+expect "audio-to-video takes --fps, --camera-motion and --last-frame" 0
+grep -i 'warn' "$WORK/err" | grep -q 'fps, camera_motion, last_frame_uri' &&
+    ok "a warning names the fields the document lacks" || fail "stderr: $(cat "$WORK/err")"
+if command -v curl >/dev/null 2>&1 && curl -sf "$LTX_BASE_URL/_mock/requests?path_prefix=/v2/audio-to-video&limit=1" >"$WORK/req" 2>/dev/null; then
+    grep -q 'fps\\":48,\\"camera_motion\\":\\"static' "$WORK/req" && ok "the mock received them" ||
+        fail "the request was: $(cat "$WORK/req")"
+fi
+
 # every endpoint, on every surface the API has, writes the result the mock served
 VIDEO_FILE="'$top_srcdir/tests/data/sample.mp4'"
 AUDIO_FILE="'$top_srcdir/tests/data/tone.wav'"

@@ -132,7 +132,8 @@ START_TEST(a_known_endpoint_by_name_is_that_endpoint)
     ck_assert_str_eq(ltx_request_endpoint_name(req), "extend");
     ck_assert_int_eq(ltx_request_set_video_uri(req, VIDEO), LTX_OK);
     ck_assert_int_eq(ltx_request_set_duration(req, 4), LTX_OK);
-    ck_assert_int_eq(ltx_request_set_context(req, 0.5), LTX_OK); /* below 1: the document allows it */
+    /* below 1 s: the document allows it */
+    ck_assert_int_eq(ltx_request_set_context(req, 0.5), LTX_OK);
     body = submitted_body(req, "/v2/extend");
     ck_assert_msg(strstr(body, "\"context\":0.5"), "body %s", body);
     ck_assert_uint_eq(warn_lines, 0);

@@ -70,10 +70,10 @@ static json_t *request_schema(json_t *doc, int endpoint)
 
     snprintf(path, sizeof(path), "/v2/%s", ltx_endpoint_name(endpoint));
     post = json_object_get(json_object_get(json_object_get(doc, "paths"), path), "post");
-    schema = json_object_get(json_object_get(json_object_get(json_object_get(post, "requestBody"),
-                                                             "content"),
-                                             "application/json"),
-                             "schema");
+    schema = json_object_get(
+        json_object_get(json_object_get(json_object_get(post, "requestBody"), "content"),
+                        "application/json"),
+        "schema");
     return schema ? deref(doc, schema) : NULL;
 }
 
@@ -103,8 +103,7 @@ static int enum_differs(const char *const *values, json_t *spec_enum)
     if (!values || !spec_enum)
         return (values != NULL) != (spec_enum != NULL);
     for (; values[n]; n++)
-        if (n >= json_array_size(spec_enum) ||
-            !json_is_string(json_array_get(spec_enum, n)) ||
+        if (n >= json_array_size(spec_enum) || !json_is_string(json_array_get(spec_enum, n)) ||
             strcmp(values[n], json_string_value(json_array_get(spec_enum, n))) != 0)
             return 1;
     return n != json_array_size(spec_enum);

@@ -521,9 +521,8 @@ static const char *const extend_modes[] = {"start", "end", NULL};
 static const int fps_values[] = {24, 25, 48, 50, 0};
 /* Autumn 2026 additions (API-NOTES §1 rows 12, 13). */
 static const char *const colorspaces[] = {"acescg", "acescct", "srgb_linear", "aces2065-1", NULL};
-static const char *const anchors[] = {"center",      "top_left", "top",         "top_right", "left",
-                                      "right",       "bottom_left", "bottom",   "bottom_right",
-                                      NULL};
+static const char *const anchors[] = {"center", "top_left",    "top",    "top_right",    "left",
+                                      "right",  "bottom_left", "bottom", "bottom_right", NULL};
 
 static const field_spec t2v_fields[] = {
     {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},

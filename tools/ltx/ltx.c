@@ -351,7 +351,7 @@ static const struct command {
      "animate an image"},
     {"audio-to-video", RUN_GENERATE, LTX_ENDPOINT_AUDIO_TO_VIDEO,
      GENERATE_OPTIONS | BIT(OPT_AUDIO) | BIT(OPT_IMAGE) | BIT(OPT_RESOLUTION) |
-         BIT(OPT_GUIDANCE_SCALE),
+         BIT(OPT_GUIDANCE_SCALE) | BIT(OPT_FPS) | BIT(OPT_CAMERA_MOTION) | BIT(OPT_LAST_FRAME),
      0, NULL, "--audio FILE|URI (--image FILE|URI | --prompt TEXT) -o FILE",
      "generate a video for a sound track"},
     {"retake", RUN_GENERATE, LTX_ENDPOINT_RETAKE,
@@ -359,7 +359,9 @@ static const struct command {
          BIT(OPT_RESOLUTION),
      0, NULL, "--video FILE|URI --start S --duration S -o FILE", "regenerate a section of a video"},
     {"extend", RUN_GENERATE, LTX_ENDPOINT_EXTEND,
-     GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_DURATION) | BIT(OPT_MODE) | BIT(OPT_CONTEXT), 0,
+     GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_DURATION) | BIT(OPT_MODE) | BIT(OPT_CONTEXT) |
+         BIT(OPT_RESOLUTION),
+     0,
      NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end"},
     {"hdr", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_PREVIEW), 0, NULL,
