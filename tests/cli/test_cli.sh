@@ -148,7 +148,8 @@ for surface in v2 v1; do
     expect "extend on $surface" 0 "$WORK/e-extend-$surface.mp4"
 done
 run hdr --video "$VIDEO_FILE" -o "$WORK/e-hdr.zip"
-expect "hdr (v2 only)" 0 "$WORK/e-hdr.zip"
+expect "hdr (v2 only)" 0
+is_mock_zip "$WORK/e-hdr.zip" && ok "hdr writes the EXR archive, a ZIP" || fail "hdr wrote $(head -c 16 "$WORK/e-hdr.zip" | od -An -c)"
 run reframe --video "$VIDEO_FILE" --resolution 1080x1920 -o "$WORK/e-reframe.mp4"
 expect "reframe (v2 only)" 0 "$WORK/e-reframe.mp4"
 run hdr --sync --video "$VIDEO_FILE" -o "$WORK/e-hdr-sync.zip"
