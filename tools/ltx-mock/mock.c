@@ -2218,13 +2218,14 @@ static json_t *control_stats(lmock *m, struct MHD_Connection *conn)
             starts_with(pc->path, want_prefix))
             matching += pc->count;
     }
-    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}", "requests",
+    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:s}", "requests",
                   (json_int_t)requests,
                   "jobs_accepted", (json_int_t)m->jobs_accepted, "downloads_with_auth",
                   (json_int_t)m->downloads_with_auth, "submits", (json_int_t)submits, "polls",
                   (json_int_t)polls, "downloads", (json_int_t)downloads, "uploads",
                   (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth,
-                  "held", m->hold, "connections", (json_int_t)m->connections);
+                  "held", m->hold, "connections", (json_int_t)m->connections, "profile",
+                  lmock_profile_name(m->profile));
     pthread_mutex_unlock(&m->lock);
     if (v && (want_method || want_prefix) &&
         json_object_set_new(v, "count", json_integer((json_int_t)matching)) != 0) {

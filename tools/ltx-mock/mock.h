@@ -160,21 +160,36 @@ void lmock_options_init(lmock_options *opts);
  * failure (message on stderr).
  *
  * Routes: POST /v1/{text-to-video,image-to-video,audio-to-video,retake,extend}
- * (200 video/mp4), POST /v2/<same + video-to-video-hdr, video-to-video-reframe>
- * (202 job), GET /v2/<endpoint>/<id> (job status), POST /v1/upload (signed
- * upload URL), and without auth: GET|HEAD /results/<id>.mp4|.zip (Range
- * supported) and PUT /uploads/<id>.
+ * (200 video/mp4, or v1_content_type; 404 not_found_error in the LIVE profile,
+ * v1 generation being retired), POST /v2/<same + video-to-video-hdr,
+ * video-to-video-reframe, extra_endpoint> (202 {id, created_at}),
+ * GET /v2/<endpoint>/<id> (job status {status, id, created_at} and, once ended,
+ * completed_at and result or error), POST /v1/upload (signed upload URL), and
+ * without auth: GET|HEAD /results/<id>.mp4|.zip?<signature> (Range supported)
+ * and PUT /uploads/<id>?<signature>.
+ *
+ * Storage URLs (results, uploads) answer as Google Cloud Storage answers
+ * V4-signed URLs, not as the API: no x-request-id; ETag and x-goog-* headers
+ * on success; errors as XML documents (application/xml) with a <Code>:
+ * 403 AccessDenied without the X-Goog-Signature query (a client that dropped
+ * the query), 403 SignatureDoesNotMatch with a wrong signature or ANY
+ * Authorization header (counted by lmock_downloads_with_auth() and
+ * lmock_uploads_with_auth()), 400 ExpiredToken past the signature's
+ * X-Goog-Date + X-Goog-Expires, 404 NoSuchKey for a result that is not there
+ * (unknown, failed or expired job), 416 InvalidRange. A completed HDR job's
+ * .zip is lmock_exr_zip(), its .mp4 lmock_video(), whichever result URLs its
+ * status gave (hdr_results).
  *
  * Upload flow (API-NOTES §6): POST /v1/upload needs the Bearer key and answers
- * {upload_url, storage_uri, expires_at, required_headers}. The PUT to upload_url
- * is answered like Google Cloud Storage: 403 XML SignatureDoesNotMatch when it
- * lacks a required_headers entry (or changes its value) or carries an
- * Authorization header; 400 XML EntityTooLarge when the size is outside the
- * range; else 200. Its Content-Type is recorded (lmock_last_header(m,
- * "/uploads/", "Content-Type")). A storage_uri is accepted as image_uri,
- * video_uri, audio_uri or last_frame_uri once its PUT succeeded; an ltx:// URI
- * this server did not issue, or one nothing was uploaded to, gets 400
- * invalid_request_error naming the field.
+ * {upload_url, storage_uri, expires_at, required_headers}; expires_at is
+ * upload_ttl_ms away. The PUT to upload_url: 400 ExpiredToken after
+ * expires_at; 403 SignatureDoesNotMatch when it lacks a required_headers entry
+ * (or changes its value); 400 EntityTooLarge when the size is outside the
+ * range; else 200 with an empty body and an ETag. Its Content-Type is recorded
+ * (lmock_last_header(m, "/uploads/", "Content-Type")). A storage_uri is
+ * accepted as image_uri, video_uri, audio_uri or last_frame_uri once its PUT
+ * succeeded; an ltx:// URI this server did not issue, or one nothing was
+ * uploaded to, gets 400 invalid_request_error naming the field.
  *
  * Control API (additions), for test programs in any language that drive the
  * ltx-mock program. Routes under /_mock/ need no Authorization, are never
@@ -187,7 +202,8 @@ void lmock_options_init(lmock_options *opts);
  *                          whose "times" is what is left.
  *   GET    /_mock/stats    200 {"requests","jobs_accepted","downloads_with_auth",
  *                          "submits","polls","downloads","uploads",
- *                          "uploads_with_auth","held","connections"}; with
+ *                          "uploads_with_auth","held","connections",
+ *                          "profile"}; with
  *                          ?method=M&path_prefix=P
  *                          also "count": lmock_count(m, M, P).
  *   GET    /_mock/requests 200, the recorded requests (lmock_last_*), newest
@@ -200,7 +216,8 @@ void lmock_options_init(lmock_options *opts);
  * A fault spec is the JSON form of lmock_fault:
  *   {"kind": "status", "method": "POST", "path_prefix": "/v2/text-to-video",
  *    "status": 422, "error_type": null, "message": null, "retry_after": null,
- *    "body": null, "location": null, "delay_ms": 0, "size": 0, "times": 1}
+ *    "body": null, "location": null, "content_type": null, "delay_ms": 0,
+ *    "size": 0, "times": 1}
  * Only "kind" is required: "status", "html", "truncate", "reset", "stall",
  * "delay", "body", "job_fail", "chunked", "huge_body", "redirect" or
  * "reset_after_body" (LMOCK_FAULT_<KIND>). Any other field may be null or absent
