@@ -1503,7 +1503,7 @@ static void handle_download(lmock *m, struct MHD_Connection *conn, const route *
     if (rc < 0) {
         snprintf(buf, sizeof buf, "bytes */%zu", len);
         reply_storage_error(r, MHD_HTTP_RANGE_NOT_SATISFIABLE, "InvalidRange",
-                            "The requested range cannot be satisfied.", range);
+                            "The requested range cannot be satisfied.", NULL);
         reply_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, buf);
     } else if (rc > 0) {
         snprintf(buf, sizeof buf, "bytes %zu-%zu/%zu", from, to, len);
