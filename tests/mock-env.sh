@@ -23,5 +23,9 @@ while [ ! -s "$WORK/port" ]; do
     sleep 0.1
 done
 LTX_BASE_URL="http://127.0.0.1:$(cat "$WORK/port")"
+# is_mock_zip FILE: FILE is the EXR archive ltx-mock serves as an HDR result, a ZIP of frames
+is_mock_zip() {
+    [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = 'PK003004' ] && grep -q 'frames/frame_00000.exr' "$1"
+}
 LTX_API_KEY=${MOCK_KEY:-test-key}
 export LTX_BASE_URL LTX_API_KEY

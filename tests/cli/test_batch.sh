@@ -185,7 +185,7 @@ printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\
 batch "$WORK/mixed.jsonl" --output-dir "$WORK/m" --journal "$WORK/m.journal"
 check "a batch of image-to-video with a local file, hdr and reframe exits 0" '[ $rc -eq 0 ]'
 check "outputs are named by id, .zip for HDR, or by \"output\"" \
-    'cmp -s "$WORK/m/cat.mp4" "$VIDEO" && cmp -s "$WORK/m/hdr.zip" "$VIDEO" && cmp -s "$WORK/m/square.mp4" "$VIDEO"'
+    'cmp -s "$WORK/m/cat.mp4" "$VIDEO" && is_mock_zip "$WORK/m/hdr.zip" && cmp -s "$WORK/m/square.mp4" "$VIDEO"'
 check "the local image was uploaded once, before its submission" \
     '[ "$(mstat "$FAST" uploads)" = 1 ] && [ "$(mstat "$FAST" jobs_accepted)" = 3 ]'
 if curl -sf "$FAST/_mock/requests?path_prefix=/v2/image-to-video&limit=50" >"$WORK/req"; then

@@ -102,6 +102,17 @@ int itest_is_mock_video(const char *path)
     return same;
 }
 
+int itest_is_mock_zip(const char *path)
+{
+    size_t len, want_len;
+    unsigned char *got = itest_read(path, &len);
+    const unsigned char *want = lmock_exr_zip(mock, &want_len);
+    int same = got && len == want_len && memcmp(got, want, len) == 0;
+
+    free(got);
+    return same;
+}
+
 int itest_dir_entries(void)
 {
     DIR *d = opendir(tmpdir);

@@ -28,6 +28,9 @@ unsigned char *itest_read(const char *path, size_t *len);
 /* Does the file hold exactly the mock's video? */
 int itest_is_mock_video(const char *path);
 
+/* Does the file hold exactly the mock's HDR archive (a ZIP)? */
+int itest_is_mock_zip(const char *path);
+
 /* Entries in the temporary directory (to prove no stray temporary file was left). */
 int itest_dir_entries(void);
 
@@ -49,5 +52,6 @@ Suite *suite_batch(void);
 Suite *suite_threads(void);
 Suite *suite_money(void);
 Suite *suite_forward(void);
+Suite *suite_fidelity(void);
 
 #endif

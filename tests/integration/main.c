@@ -19,6 +19,7 @@ int main(void)
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_money());
     srunner_add_suite(sr, suite_forward());
+    srunner_add_suite(sr, suite_fidelity());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -40,6 +40,16 @@ static void usage(FILE *out)
           "                        takes (repeatable), e.g. '{\"kind\":\"status\",\"status\":503}'\n"
           "  --result-base URL     base of the result URLs of completed jobs\n"
           "  --serve-any-result    serve /results/<uuid>.mp4|.zip for unknown jobs too\n"
+          "  --profile NAME        the API to play: default, july-2026 (the OpenAPI document\n"
+          "                        as shipped) or live (v1 generation retired, and later\n"
+          "                        additions); see ltx-mock(1), PROFILES\n"
+          "  --hdr-results WHICH   result URLs of HDR jobs: exr, video or both\n"
+          "                        (default: exr; live: both)\n"
+          "  --extra-endpoint NAME also serve POST /v2/NAME (body video_uri, prompt)\n"
+          "                        and its polls (live: video-compositing)\n"
+          "  --v1-content-type T   Content-Type of v1 successes (default video/mp4;\n"
+          "                        july-2026: application/octet-stream)\n"
+          "  --upload-ttl-ms N     signed upload URLs expire after N ms (default 3600000)\n"
           "  --port-file FILE      write the port number to FILE once listening\n"
           "  --quiet               no log lines on stderr\n"
           "  --help                show this help\n"
@@ -114,6 +124,11 @@ enum {
     OPT_SERVE_ANY_RESULT,
     OPT_QUIET,
     OPT_PORT_FILE,
+    OPT_PROFILE,
+    OPT_HDR_RESULTS,
+    OPT_EXTRA_ENDPOINT,
+    OPT_V1_CONTENT_TYPE,
+    OPT_UPLOAD_TTL_MS,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -132,6 +147,11 @@ static const struct option long_options[] = {
     {"serve-any-result", no_argument, NULL, OPT_SERVE_ANY_RESULT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"port-file", required_argument, NULL, OPT_PORT_FILE},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"hdr-results", required_argument, NULL, OPT_HDR_RESULTS},
+    {"extra-endpoint", required_argument, NULL, OPT_EXTRA_ENDPOINT},
+    {"v1-content-type", required_argument, NULL, OPT_V1_CONTENT_TYPE},
+    {"upload-ttl-ms", required_argument, NULL, OPT_UPLOAD_TTL_MS},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -181,6 +201,7 @@ static int parse_args(int argc, char **argv, lmock_options *opts, extra_args *ex
         case OPT_PENDING_MS:
         case OPT_PROCESSING_MS:
         case OPT_EXPIRE_MS:
+        case OPT_UPLOAD_TTL_MS:
             if (parse_unsigned(option_name(c), optarg, UINT_MAX, &v) != 0)
                 return -1;
             if (c == OPT_PENDING_POLLS)
@@ -191,6 +212,8 @@ static int parse_args(int argc, char **argv, lmock_options *opts, extra_args *ex
                 opts->pending_ms = (unsigned)v;
             else if (c == OPT_PROCESSING_MS)
                 opts->processing_ms = (unsigned)v;
+            else if (c == OPT_UPLOAD_TTL_MS)
+                opts->upload_ttl_ms = (unsigned)v;
             else
                 opts->expire_ms = (unsigned)v;
             break;
@@ -212,6 +235,37 @@ static int parse_args(int argc, char **argv, lmock_options *opts, extra_args *ex
             break;
         case OPT_PORT_FILE:
             extra->port_file = optarg;
+            break;
+        case OPT_PROFILE:
+            if (lmock_profile_parse(optarg, &opts->profile) != 0) {
+                fprintf(stderr,
+                        "ltx-mock: --profile: unknown profile '%s' (default, july-2026, live)\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case OPT_HDR_RESULTS:
+            if (strcmp(optarg, "exr") == 0)
+                opts->hdr_results = LMOCK_HDR_RESULTS_EXR;
+            else if (strcmp(optarg, "video") == 0)
+                opts->hdr_results = LMOCK_HDR_RESULTS_VIDEO;
+            else if (strcmp(optarg, "both") == 0)
+                opts->hdr_results = LMOCK_HDR_RESULTS_BOTH;
+            else {
+                fprintf(stderr, "ltx-mock: --hdr-results: '%s' is not exr, video or both\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case OPT_EXTRA_ENDPOINT:
+            opts->extra_endpoint = optarg;
+            break;
+        case OPT_V1_CONTENT_TYPE:
+            if (!*optarg || strpbrk(optarg, "\r\n")) {
+                fprintf(stderr, "ltx-mock: --v1-content-type: invalid value '%s'\n", optarg);
+                return -1;
+            }
+            opts->v1_content_type = optarg;
             break;
         case OPT_HELP:
             usage(stdout);

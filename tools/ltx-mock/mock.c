@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
+#include "internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,7 +49,6 @@ extern const size_t lmock_fixture_mp4_len;
 #define REQUEST_ID_LEN 32          /* x-request-id: 32 lowercase hex characters */
 #define UUID_LEN 36
 #define TIMESTAMP_MAX 32           /* "2026-11-26T11:20:00.123Z" */
-#define UPLOAD_TTL_S 3600          /* signed upload URLs expire after an hour */
 #define UPLOAD_RANGE_HEADER "x-goog-content-length-range"
 #define MOCK_STORAGE_BUCKET "ltx://ltx-mock/uploads/"
 #define CONTROL_PREFIX "/_mock/"   /* the control API: no auth, no faults, not counted */
@@ -60,6 +60,7 @@ extern const size_t lmock_fixture_mp4_len;
 typedef struct {
     lmock_fault_kind kind;
     char *method, *path_prefix, *error_type, *message, *retry_after, *body, *location;
+    char *content_type;
     int status;
     unsigned delay_ms;
     size_t size;
@@ -94,6 +95,7 @@ typedef struct {
     char created_at[TIMESTAMP_MAX];
     char completed_at[TIMESTAMP_MAX]; /* "" until a poll saw the job finish */
     struct timespec done;             /* CLOCK_MONOTONIC, when completed_at was set */
+    time_t completed_sec;             /* CLOCK_REALTIME of completed_at: signs results */
     unsigned polls;
     char *fail_type, *fail_message; /* set: the job ends "failed" */
 } job;
@@ -102,6 +104,8 @@ typedef struct {
     char id[UUID_LEN + 1];
     int uploaded;       /* a PUT succeeded: the storage URI may be used */
     char *content_type; /* of the last successful PUT, or NULL */
+    struct timespec expires; /* CLOCK_MONOTONIC: the signed URL's expires_at */
+    char etag[LM_ETAG_MAX];  /* of the last successful PUT */
 } upload;
 
 struct lmock {
@@ -140,6 +144,20 @@ struct lmock {
     int serve_any_result;
     int hold; /* lmock_hold(): every job reads as pending */
     char *result_base; /* NULL: base_url */
+
+    /* Additions: the profile and what it decides (fixed once started, but hdr_results). */
+    lmock_profile profile;
+    const endpoint_spec *eps; /* the profile's endpoints */
+    size_t n_eps;
+    endpoint_spec extra_ep;   /* extra_ep.name NULL: no extra endpoint */
+    char *extra_name;
+    lmock_hdr_results hdr_results; /* never LMOCK_HDR_RESULTS_PROFILE here */
+    char *v1_content_type;
+    int v1_retired;
+    unsigned upload_ttl_ms;
+    unsigned char *zip; /* the HDR archive */
+    size_t zip_len;
+    char video_etag[LM_ETAG_MAX], zip_etag[LM_ETAG_MAX];
 };
 
 typedef enum {
@@ -169,7 +187,7 @@ typedef struct {
     int too_large;
 } request_ctx;
 
-#define REPLY_HEADERS_MAX 6
+#define REPLY_HEADERS_MAX 12
 
 /* A response before it is handed to MHD. */
 typedef struct {
@@ -183,6 +201,7 @@ typedef struct {
         char *value;
     } headers[REPLY_HEADERS_MAX];
     size_t n_headers;
+    int storage; /* a storage answer: no x-request-id, as GCS sends none */
 } reply;
 
 typedef enum { SEND_NORMAL, SEND_TRUNCATE, SEND_STALL, SEND_CHUNKED } send_mode;
@@ -440,64 +459,16 @@ static void reply_video(reply *r, const lmock *m, const char *content_type)
     r->len = m->video_len;
 }
 
-/* GCS-style XML error, for the signed upload URL which is not the LTX API. */
-static void reply_storage_error(reply *r, unsigned status, const char *code, const char *message)
+/* A Google Cloud Storage XML error, for the signed URLs, which are not the LTX API. */
+static void reply_storage_error(reply *r, unsigned status, const char *code, const char *message,
+                                const char *details)
 {
-    char *text = NULL;
-    size_t n = strlen(code) + strlen(message) + 128;
-
-    text = malloc(n);
-    if (text)
-        snprintf(text, n,
-                 "<?xml version='1.0' encoding='UTF-8'?><Error><Code>%s</Code>"
-                 "<Message>%s</Message></Error>",
-                 code, message);
-    reply_text(r, status, "application/xml", text);
+    reply_text(r, status, "application/xml; charset=UTF-8",
+               lm_storage_error_xml(code, message, details));
+    r->storage = 1;
 }
 
 /* ------------------------------------------------------------------ request validation */
-
-typedef enum {
-    FT_STRING,   /* any string */
-    FT_PROMPT,   /* string of at most PROMPT_MAX_CHARS code points */
-    FT_URI,      /* https://, data: or ltx:// string */
-    FT_ENUM,     /* one of `values` */
-    FT_INT_ENUM, /* integer, one of `ints` */
-    FT_DURATION, /* t2v/i2v: integer or null; the model matrix is checked later */
-    FT_NUMBER,   /* number within [min, max] */
-    FT_BOOL,
-    FT_PLACEMENT, /* reframe: an anchor string, or an {x, y, width, height} object */
-} field_type;
-
-typedef struct {
-    const char *name;
-    field_type type;
-    int required;
-    int nonempty;              /* FT_PROMPT: "" rejected */
-    const char *const *values; /* FT_ENUM, NULL-terminated */
-    const int *ints;           /* FT_INT_ENUM, 0-terminated */
-    double min, max;           /* FT_NUMBER */
-} field_spec;
-
-typedef struct endpoint_spec {
-    const char *name; /* path segment */
-    unsigned versions;
-    const field_spec *fields;
-    const char *result_key;
-    const char *result_ext;
-    int (*check)(json_t *body, char *msg, size_t n); /* rules across fields */
-} endpoint_spec;
-
-#define V1 1u
-#define V2 2u
-#define NO_MAX DBL_MAX
-
-#define REQUIRED(n, t) {.name = (n), .type = (t), .required = 1}
-#define OPTIONAL(n, t) {.name = (n), .type = (t)}
-#define ENUM(n, req, vals) {.name = (n), .type = FT_ENUM, .required = (req), .values = (vals)}
-#define RANGE(n, req, lo, hi) \
-    {.name = (n), .type = FT_NUMBER, .required = (req), .min = (lo), .max = (hi)}
-#define FIELDS_END {.name = NULL}
 
 /* API-NOTES §12: ltx-2-fast/ltx-2-pro were removed, 2.5 was added. */
 static const char *const t2v_models[] = {"ltx-2-3-fast", "ltx-2-3-pro", "ltx-2-5-fast",
@@ -519,10 +490,6 @@ static const char *const retake_modes[] = {"replace_audio", "replace_video",
                                            "replace_audio_and_video", NULL};
 static const char *const extend_modes[] = {"start", "end", NULL};
 static const int fps_values[] = {24, 25, 48, 50, 0};
-/* Autumn 2026 additions (API-NOTES §1 rows 12, 13). */
-static const char *const colorspaces[] = {"acescg", "acescct", "srgb_linear", "aces2065-1", NULL};
-static const char *const anchors[] = {"center", "top_left",    "top",    "top_right",    "left",
-                                      "right",  "bottom_left", "bottom", "bottom_right", NULL};
 
 static const field_spec t2v_fields[] = {
     {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},
@@ -585,40 +552,52 @@ static const field_spec extend_fields[] = {
     FIELDS_END,
 };
 
+/* output_colorspace: API-NOTES §1 row 12 (second-hand). */
+static const char *const hdr_colorspaces[] = {"acescg", "acescct", "srgb_linear", "aces2065-1",
+                                              NULL};
 static const field_spec hdr_fields[] = {
     REQUIRED("video_uri", FT_URI),
-    ENUM("output_colorspace", 0, colorspaces),
+    ENUM("output_colorspace", 0, hdr_colorspaces),
     FIELDS_END,
 };
+
+/* placement: API-NOTES §1 row 13 (second-hand). */
+static const char *const placement_anchors[] = {"top_left",    "top",         "top_right",
+                                                "left",        "center",      "right",
+                                                "bottom_left", "bottom",      "bottom_right",
+                                                NULL};
 
 /* Reframe's model is optional and ignored since 2026-09-23 (API-NOTES §1). */
 static const field_spec reframe_fields[] = {
     REQUIRED("video_uri", FT_URI),
     ENUM("resolution", 1, reframe_resolutions),
     OPTIONAL("model", FT_STRING),
-    {.name = "placement", .type = FT_PLACEMENT, .values = anchors},
+    {.name = "placement", .type = FT_PLACEMENT, .values = placement_anchors},
     FIELDS_END,
 };
 
-static int check_t2v(json_t *body, char *msg, size_t n);
-static int check_i2v(json_t *body, char *msg, size_t n);
-static int check_a2v(json_t *body, char *msg, size_t n);
-
-static const endpoint_spec endpoints[] = {
-    {"text-to-video", V1 | V2, t2v_fields, "video_url", "mp4", check_t2v},
-    {"image-to-video", V1 | V2, i2v_fields, "video_url", "mp4", check_i2v},
-    {"audio-to-video", V1 | V2, a2v_fields, "video_url", "mp4", check_a2v},
+/* The DEFAULT and LIVE profiles' endpoints; JULY_2026's are in profiles.c. */
+const endpoint_spec lm_endpoints[] = {
+    {"text-to-video", V1 | V2, t2v_fields, "video_url", "mp4", lm_check_t2v},
+    {"image-to-video", V1 | V2, i2v_fields, "video_url", "mp4", lm_check_i2v},
+    {"audio-to-video", V1 | V2, a2v_fields, "video_url", "mp4", lm_check_a2v},
     {"retake", V1 | V2, retake_fields, "video_url", "mp4", NULL},
     {"extend", V1 | V2, extend_fields, "video_url", "mp4", NULL},
     {"video-to-video-hdr", V2, hdr_fields, "exr_frames_url", "zip", NULL},
     {"video-to-video-reframe", V2, reframe_fields, "video_url", "mp4", NULL},
 };
 
-static const endpoint_spec *endpoint_find(const char *name, size_t len)
+const size_t lm_n_endpoints = sizeof lm_endpoints / sizeof lm_endpoints[0];
+
+/* An endpoint of m's profile, or its extra endpoint. */
+static const endpoint_spec *endpoint_find(const lmock *m, const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
-        if (strlen(endpoints[i].name) == len && memcmp(endpoints[i].name, name, len) == 0)
-            return &endpoints[i];
+    for (size_t i = 0; i < m->n_eps; i++)
+        if (strlen(m->eps[i].name) == len && memcmp(m->eps[i].name, name, len) == 0)
+            return &m->eps[i];
+    if (m->extra_ep.name && strlen(m->extra_ep.name) == len &&
+        memcmp(m->extra_ep.name, name, len) == 0)
+        return &m->extra_ep;
     return NULL;
 }
 
@@ -696,6 +675,46 @@ static int uri_scheme_ok(const char *s)
            strncmp(s, "ltx://", 6) == 0;
 }
 
+/* Reframe's placement: an anchor, or {x, y, width, height}, fractions of the output
+ * frame (API-NOTES §1 row 13); the box must lie within the frame and not be empty. */
+static int placement_check(const field_spec *f, json_t *v, char *msg, size_t n)
+{
+    static const char *const keys[] = {"x", "y", "width", "height", NULL};
+    char list[MSG_MAX / 2];
+    double box[4];
+    const char *key;
+    json_t *item;
+
+    if (json_is_string(v)) {
+        join_strings(f->values, list, sizeof list);
+        if (!string_in(json_string_value(v), f->values))
+            return fail(msg, n, "%s: must be one of %s, or {x, y, width, height}", f->name, list);
+        return 0;
+    }
+    if (!json_is_object(v))
+        return fail(msg, n, "%s: must be an anchor string or an object {x, y, width, height}",
+                    f->name);
+    json_object_foreach(v, key, item) {
+        if (!string_in(key, keys))
+            return fail(msg, n, "%s.%s: unknown field", f->name, key);
+    }
+    for (int i = 0; i < 4; i++) {
+        item = json_object_get(v, keys[i]);
+        if (!item)
+            return fail(msg, n, "%s.%s is required", f->name, keys[i]);
+        if (!json_is_number(item) || json_number_value(item) < 0.0 ||
+            json_number_value(item) > 1.0)
+            return fail(msg, n, "%s.%s: must be a number from 0 to 1", f->name, keys[i]);
+        box[i] = json_number_value(item);
+    }
+    if (box[2] <= 0.0 || box[3] <= 0.0)
+        return fail(msg, n, "%s: width and height must be greater than 0", f->name);
+    if (box[0] + box[2] > 1.0 + 1e-9 || box[1] + box[3] > 1.0 + 1e-9)
+        return fail(msg, n, "%s: the box must lie within the frame (x + width and y + height "
+                    "at most 1)", f->name);
+    return 0;
+}
+
 static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
 {
     char list[MSG_MAX / 2];
@@ -705,17 +724,6 @@ static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
     case FT_STRING:
         if (!json_is_string(v))
             return fail(msg, n, "%s: must be a string", f->name);
-        return 0;
-    case FT_PLACEMENT:
-        if (json_is_string(v) && f->values) {
-            for (const char *const *a = f->values; *a; a++)
-                if (strcmp(*a, json_string_value(v)) == 0)
-                    return 0;
-            join_strings(f->values, list, sizeof list);
-            return fail(msg, n, "%s: must be one of %s, or {x, y, width, height}", f->name, list);
-        }
-        if (!json_is_object(v))
-            return fail(msg, n, "%s: must be an anchor or {x, y, width, height}", f->name);
         return 0;
     case FT_PROMPT:
         if (!json_is_string(v))
@@ -758,6 +766,8 @@ static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
         if (!json_is_boolean(v))
             return fail(msg, n, "%s: must be a boolean", f->name);
         return 0;
+    case FT_PLACEMENT:
+        return placement_check(f, v, msg, n);
     }
     return 0;
 }
@@ -801,7 +811,7 @@ static const int long_durations[] = {2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 0
 
 /* API-NOTES §12.4/§12.6: up to 10 s everywhere (2–5 s probably accepted now);
  * 12–20 s only on Fast models at 720p/1080p and 24/25 fps. */
-static int check_t2v(json_t *body, char *msg, size_t n)
+int lm_check_t2v(json_t *body, char *msg, size_t n)
 {
     const char *model = json_string_value(json_object_get(body, "model"));
     const char *res = json_string_value(json_object_get(body, "resolution"));
@@ -831,14 +841,14 @@ static int check_t2v(json_t *body, char *msg, size_t n)
     return 0;
 }
 
-static int check_i2v(json_t *body, char *msg, size_t n)
+int lm_check_i2v(json_t *body, char *msg, size_t n)
 {
     if (json_is_null(json_object_get(body, "duration")) && json_object_get(body, "last_frame_uri"))
         return fail(msg, n, "duration: null cannot be combined with last_frame_uri");
-    return check_t2v(body, msg, n);
+    return lm_check_t2v(body, msg, n);
 }
 
-static int check_a2v(json_t *body, char *msg, size_t n)
+int lm_check_a2v(json_t *body, char *msg, size_t n)
 {
     json_t *prompt = json_object_get(body, "prompt");
     int has_image = json_object_get(body, "image_uri") != NULL;
@@ -852,7 +862,7 @@ static int check_a2v(json_t *body, char *msg, size_t n)
 
 /* ------------------------------------------------------------------ routing */
 
-static route route_parse(const char *method, const char *url)
+static route route_parse(const lmock *m, const char *method, const char *url)
 {
     route r = {.kind = ROUTE_NONE};
     const char *seg, *slash;
@@ -867,7 +877,7 @@ static route route_parse(const char *method, const char *url)
             r.method_allowed = strcmp(method, "POST") == 0 ? NULL : "POST";
             return r;
         }
-        r.ep = endpoint_find(seg, slash ? (size_t)(slash - seg) : strlen(seg));
+        r.ep = endpoint_find(m, seg, slash ? (size_t)(slash - seg) : strlen(seg));
         if (!r.ep)
             return r;
         if (!slash && (r.ep->versions & (r.version == 1 ? V1 : V2))) {
@@ -1040,6 +1050,7 @@ static void fault_free(fault_entry *f)
     free(f->retry_after);
     free(f->body);
     free(f->location);
+    free(f->content_type);
     memset(f, 0, sizeof *f);
 }
 
@@ -1059,7 +1070,8 @@ static int fault_init(fault_entry *dst, const lmock_fault *spec, unsigned remain
     dst->retry_after = dup_or_null(spec->retry_after);
     dst->body = dup_or_null(spec->body);
     dst->location = dup_or_null(spec->location);
-    if ((spec->method && !dst->method) || (spec->path_prefix && !dst->path_prefix) ||
+    dst->content_type = dup_or_null(spec->content_type);
+    if ((spec->content_type && !dst->content_type) || (spec->method && !dst->method) || (spec->path_prefix && !dst->path_prefix) ||
         (spec->error_type && !dst->error_type) || (spec->message && !dst->message) ||
         (spec->retry_after && !dst->retry_after) || (spec->body && !dst->body) ||
         (spec->location && !dst->location)) {
@@ -1084,6 +1096,7 @@ static lmock_fault fault_spec(const fault_entry *f)
         .times = f->remaining,
         .size = f->size,
         .location = f->location,
+        .content_type = f->content_type,
     };
     return spec;
 }
@@ -1229,15 +1242,57 @@ static void handle_submit(lmock *m, const route *rt, const fault_entry *fail_fau
     reply_json(r, MHD_HTTP_ACCEPTED, v);
 }
 
+/* A signed URL of j's result with extension ext, into o[key]. Call with the lock held. */
+static int result_url_add(const lmock *m, const job *j, json_t *o, const char *key,
+                          const char *ext)
+{
+    const char *base = m->result_base ? m->result_base : m->base_url;
+    /* signed for as long as the job is kept; GCS allows at most 7 days */
+    unsigned long ttl_s = m->expire_ms ? (m->expire_ms + 999u) / 1000u : 604800ul;
+    char object[UUID_LEN + 32], query[480], *url;
+    size_t n;
+    int rc;
+
+    snprintf(object, sizeof object, "/results/%s.%s", j->id, ext);
+    lm_signed_query(query, sizeof query, object, j->completed_sec, ttl_s);
+    n = strlen(base) + strlen(object) + strlen(query) + 2;
+    url = malloc(n);
+    if (!url)
+        return -1;
+    snprintf(url, n, "%s%s?%s", base, object, query);
+    rc = json_object_set_new(o, key, json_string(url));
+    free(url);
+    return rc;
+}
+
+/* o.result of a completed job: its endpoint's key, or for HDR what hdr_results says. */
+static int result_add(const lmock *m, const job *j, json_t *o)
+{
+    json_t *result = json_object();
+    int hdr = strcmp(j->ep->result_ext, "zip") == 0;
+    int rc = !result;
+
+    if (!hdr) {
+        rc = rc || result_url_add(m, j, result, j->ep->result_key, j->ep->result_ext);
+    } else {
+        if (m->hdr_results != LMOCK_HDR_RESULTS_VIDEO)
+            rc = rc || result_url_add(m, j, result, "exr_frames_url", "zip");
+        if (m->hdr_results != LMOCK_HDR_RESULTS_EXR)
+            rc = rc || result_url_add(m, j, result, "video_url", "mp4");
+    }
+    if (rc) {
+        json_decref(result);
+        return -1;
+    }
+    return json_object_set_new(o, "result", result);
+}
+
 static void handle_poll(lmock *m, const route *rt, reply *r)
 {
     static const char *const names[] = {"pending", "processing", "completed"};
     json_t *v = NULL;
     job *j;
     job_phase phase;
-    const char *base;
-    char *url;
-    size_t url_len;
 
     pthread_mutex_lock(&m->lock);
     j = job_find(m, rt->id, strlen(rt->id));
@@ -1260,6 +1315,7 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
         else
             clock_gettime(CLOCK_REALTIME, &done);
         format_timestamp(&done, j->completed_at);
+        j->completed_sec = done.tv_sec;
         clock_gettime(CLOCK_MONOTONIC, &j->done);
     }
     if (phase != PHASE_DONE) {
@@ -1270,15 +1326,11 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
                       "created_at", j->created_at, "completed_at", j->completed_at, "error",
                       "type", j->fail_type, "message", j->fail_message);
     } else {
-        base = m->result_base ? m->result_base : m->base_url;
-        url_len = strlen(base) + UUID_LEN + 32;
-        url = malloc(url_len);
-        if (url) {
-            snprintf(url, url_len, "%s/results/%s.%s", base, j->id, j->ep->result_ext);
-            v = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}}", "status", "completed", "id", j->id,
-                          "created_at", j->created_at, "completed_at", j->completed_at,
-                          "result", j->ep->result_key, url);
-            free(url);
+        v = json_pack("{s:s, s:s, s:s, s:s}", "status", "completed", "id", j->id, "created_at",
+                      j->created_at, "completed_at", j->completed_at);
+        if (v && result_add(m, j, v) != 0) {
+            json_decref(v);
+            v = NULL;
         }
     }
     pthread_mutex_unlock(&m->lock);
@@ -1333,21 +1385,97 @@ static int range_parse(const char *h, size_t len, size_t *from, size_t *to)
     return 1;
 }
 
+/* Whether CLOCK_MONOTONIC has passed t. */
+static int ts_passed(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec > t->tv_nsec);
+}
+
+/* The headers GCS puts on an object's answers (GET, HEAD, a successful PUT). */
+static void storage_headers(reply *r, const char *etag, size_t len)
+{
+    char buf[32];
+
+    reply_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    snprintf(buf, sizeof buf, "%zu", len);
+    reply_header(r, "x-goog-stored-content-length", buf);
+    reply_header(r, "x-goog-stored-content-encoding", "identity");
+    reply_header(r, "x-goog-generation", "1765000000000000");
+    reply_header(r, "x-goog-metageneration", "1");
+    reply_header(r, "X-GUploader-UploadID", "ltx-mock");
+    r->storage = 1;
+}
+
+/* A signed URL carries its own credentials: refuse a request for `object` that also
+ * carries an Authorization header, or whose signature is absent, wrong or expired.
+ * Returns 1 with r filled when refused. */
+static int signed_refused(struct MHD_Connection *conn, const char *object, int has_auth,
+                          const char *permission, reply *r)
+{
+    const char *sig = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "X-Goog-Signature");
+    const char *date = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "X-Goog-Date");
+    const char *expires =
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "X-Goog-Expires");
+    char details[MSG_MAX];
+
+    if (has_auth) {
+        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Access denied.",
+                            "A signed URL takes no Authorization header");
+        return 1;
+    }
+    switch (lm_signed_verify(object, date, expires, sig, time(NULL))) {
+    case LM_SIGNED_OK:
+        return 0;
+    case LM_SIGNED_MISSING:
+        snprintf(details, sizeof details,
+                 "Anonymous caller does not have %s access to the Google Cloud Storage object "
+                 "ltx-mock%s.",
+                 permission, object);
+        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "AccessDenied", "Access denied.", details);
+        return 1;
+    case LM_SIGNED_MISMATCH:
+        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
+                            "The request signature we calculated does not match the signature "
+                            "you provided. Check your Google secret key and signing method.",
+                            NULL);
+        return 1;
+    case LM_SIGNED_EXPIRED:
+        reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "ExpiredToken", "Invalid argument.",
+                            "The provided token has expired.");
+        return 1;
+    }
+    return 0;
+}
+
+/* A result, as GCS serves a signed URL's object: no x-request-id, an ETag, XML errors,
+ * no Authorization header accepted. An HDR job has both its archive (.zip) and its
+ * preview (.mp4). */
 static void handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, reply *r)
 {
     const char *dot = strrchr(rt->id, '.');
     const char *range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+    int has_auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
     const char *ext = NULL;
-    char buf[96];
-    size_t from = 0, to = 0;
+    const unsigned char *data;
+    char buf[96], object[UUID_LEN + 32];
+    size_t from = 0, to = 0, len;
     job *j;
-    int ok, rc;
+    int ok, rc, is_zip;
 
+    snprintf(object, sizeof object, "/results/%s", rt->id);
+    if (signed_refused(conn, object, has_auth, "storage.objects.get", r))
+        return;
     pthread_mutex_lock(&m->lock);
     j = dot ? job_find(m, rt->id, (size_t)(dot - rt->id)) : NULL;
-    ok = j && !j->fail_type && !job_expired(m, j) && strcmp(dot + 1, j->ep->result_ext) == 0;
+    ok = j && !j->fail_type && !job_expired(m, j) &&
+         (strcmp(dot + 1, j->ep->result_ext) == 0 ||
+          (strcmp(j->ep->result_ext, "zip") == 0 && strcmp(dot + 1, "mp4") == 0));
     if (ok)
-        ext = j->ep->result_ext;
+        ext = dot + 1;
     else if (!j && dot && m->serve_any_result && looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
              (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
         ext = dot + 1;
@@ -1355,23 +1483,33 @@ static void handle_download(lmock *m, struct MHD_Connection *conn, const route *
     }
     pthread_mutex_unlock(&m->lock);
     if (!ok) {
-        reply_error(r, MHD_HTTP_NOT_FOUND, NULL, "No such object");
+        snprintf(buf, sizeof buf, "No such object: ltx-mock%s", object);
+        reply_storage_error(r, MHD_HTTP_NOT_FOUND, "NoSuchKey", "The specified key does not exist.",
+                            buf);
         return;
     }
 
-    reply_video(r, m, strcmp(ext, "zip") == 0 ? "application/zip" : "video/mp4");
+    is_zip = strcmp(ext, "zip") == 0;
+    data = is_zip ? m->zip : m->video;
+    len = is_zip ? m->zip_len : m->video_len;
+    reply_free(r);
+    r->status = MHD_HTTP_OK;
+    r->content_type = is_zip ? "application/zip" : "video/mp4";
+    r->data = data;
+    r->len = len;
     reply_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-    rc = range_parse(range, m->video_len, &from, &to);
+    storage_headers(r, is_zip ? m->zip_etag : m->video_etag, len);
+    rc = range_parse(range, len, &from, &to);
     if (rc < 0) {
-        snprintf(buf, sizeof buf, "bytes */%zu", m->video_len);
-        reply_error(r, MHD_HTTP_RANGE_NOT_SATISFIABLE, "invalid_request_error",
-                    "Requested range not satisfiable");
+        snprintf(buf, sizeof buf, "bytes */%zu", len);
+        reply_storage_error(r, MHD_HTTP_RANGE_NOT_SATISFIABLE, "InvalidRange",
+                            "The requested range cannot be satisfied.", NULL);
         reply_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, buf);
     } else if (rc > 0) {
-        snprintf(buf, sizeof buf, "bytes %zu-%zu/%zu", from, to, m->video_len);
+        snprintf(buf, sizeof buf, "bytes %zu-%zu/%zu", from, to, len);
         reply_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, buf);
         r->status = MHD_HTTP_PARTIAL_CONTENT;
-        r->data = m->video + from;
+        r->data = data + from;
         r->len = to - from + 1;
     }
 }
@@ -1380,7 +1518,10 @@ static void handle_download(lmock *m, struct MHD_Connection *conn, const route *
 
 static void handle_upload_url(lmock *m, reply *r)
 {
-    char id[UUID_LEN + 1], url[sizeof m->base_url + UUID_LEN + 64];
+    char id[UUID_LEN + 1], url[sizeof m->base_url + UUID_LEN + 512], object[UUID_LEN + 16];
+    char query[480];
+    unsigned long ttl_s = (m->upload_ttl_ms + 999u) / 1000u;
+    struct timespec signed_at;
     char storage[sizeof MOCK_STORAGE_BUCKET + UUID_LEN], expires[TIMESTAMP_MAX], range[64];
     struct timespec now;
     json_t *v;
@@ -1396,12 +1537,16 @@ static void handle_upload_url(lmock *m, reply *r)
     m->uploads = uploads;
     make_uuid(m, id);
     memset(&m->uploads[m->n_uploads], 0, sizeof *uploads);
-    memcpy(m->uploads[m->n_uploads++].id, id, sizeof id);
-    snprintf(url, sizeof url, "%s/uploads/%s?X-Goog-Signature=ltx-mock", m->base_url, id);
+    memcpy(m->uploads[m->n_uploads].id, id, sizeof id);
+    clock_gettime(CLOCK_MONOTONIC, &signed_at);
+    m->uploads[m->n_uploads++].expires = ts_add_ms(signed_at, m->upload_ttl_ms);
     pthread_mutex_unlock(&m->lock);
 
     clock_gettime(CLOCK_REALTIME, &now);
-    now.tv_sec += UPLOAD_TTL_S;
+    snprintf(object, sizeof object, "/uploads/%s", id);
+    lm_signed_query(query, sizeof query, object, now.tv_sec, ttl_s);
+    snprintf(url, sizeof url, "%s%s?%s", m->base_url, object, query);
+    now = ts_add_ms(now, m->upload_ttl_ms);
     format_timestamp(&now, expires);
     snprintf(storage, sizeof storage, "%s%s", MOCK_STORAGE_BUCKET, id);
     snprintf(range, sizeof range, "0,%u", LMOCK_UPLOAD_MAX);
@@ -1430,31 +1575,40 @@ static void handle_upload_put(lmock *m, struct MHD_Connection *conn, const route
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     int has_auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
-    char signed_range[64];
+    char signed_range[64], url_path[UUID_LEN + 16], etag[LM_ETAG_MAX];
     char *ctype_copy;
     upload *u;
-    int known;
+    int known, expired;
 
     snprintf(signed_range, sizeof signed_range, "0,%u", LMOCK_UPLOAD_MAX);
+    snprintf(url_path, sizeof url_path, "/uploads/%s", rt->id);
     pthread_mutex_lock(&m->lock);
-    known = upload_find(m, rt->id) != NULL;
+    u = upload_find(m, rt->id);
+    known = u != NULL;
+    expired = u && ts_passed(&u->expires);
     pthread_mutex_unlock(&m->lock);
 
-    if (!known) {
-        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Unknown upload URL");
-    } else if (has_auth) {
-        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
-                            "A signed URL takes no Authorization header");
+    if (!known || signed_refused(conn, url_path, has_auth, "storage.objects.create", r)) {
+        if (!known)
+            reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
+                                "Access denied.", "Unknown upload URL");
+    } else if (expired) {
+        reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "ExpiredToken", "Invalid argument.",
+                            "The provided token has expired: the upload URL's expires_at is "
+                            "past");
     } else if (!range || strcmp(range, signed_range) != 0) {
-        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
+        reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Access denied.",
                             "The request signature we calculated does not match the signature "
                             "you provided: send every required header (" UPLOAD_RANGE_HEADER
                             ") with its value");
     } else if (ctx->too_large || ctx->received > LMOCK_UPLOAD_MAX) {
         reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "EntityTooLarge",
+                            "Your proposed upload is larger than the maximum object size "
+                            "specified in your Policy Document.",
                             "Upload size outside " UPLOAD_RANGE_HEADER);
     } else {
         ctype_copy = ctype ? strdup(ctype) : NULL;
+        lm_etag(ctx->body ? ctx->body : "", ctx->len, etag);
         pthread_mutex_lock(&m->lock);
         u = upload_find(m, rt->id);
         if (u) {
@@ -1462,10 +1616,13 @@ static void handle_upload_put(lmock *m, struct MHD_Connection *conn, const route
             free(u->content_type);
             u->content_type = ctype_copy;
             ctype_copy = NULL;
+            memcpy(u->etag, etag, sizeof etag);
         }
         pthread_mutex_unlock(&m->lock);
         free(ctype_copy);
-        reply_text(r, MHD_HTTP_OK, "text/plain", strdup(""));
+        /* GCS: 200, an empty body, the object's ETag and its x-goog-* facts */
+        reply_text(r, MHD_HTTP_OK, "text/html; charset=UTF-8", strdup(""));
+        storage_headers(r, etag, ctx->received);
     }
 }
 
@@ -1536,6 +1693,13 @@ static void handle_generate(lmock *m, struct MHD_Connection *conn, const route *
     json_error_t jerr;
     json_t *body;
 
+    if (rt->version == 1 && m->v1_retired) { /* API-NOTES §13: the answer's shape is a guess */
+        reply_errorf(r, MHD_HTTP_NOT_FOUND,
+                     "v1 generation was retired on 2026-10-26: submit to /v2/%s and poll the "
+                     "job instead (POST /v1/upload is not affected)",
+                     rt->ep->name);
+        return;
+    }
     if (!content_type_is_json(conn)) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, NULL, "Content-Type must be application/json");
         return;
@@ -1553,7 +1717,7 @@ static void handle_generate(lmock *m, struct MHD_Connection *conn, const route *
     }
     json_decref(body);
     if (rt->version == 1)
-        reply_video(r, m, "video/mp4");
+        reply_video(r, m, m->v1_content_type);
     else
         handle_submit(m, rt, fail_fault, r);
 }
@@ -1631,6 +1795,8 @@ static void fault_reply(const fault_entry *f, const char *url, reply *r)
     }
     if (f->retry_after)
         reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, f->retry_after);
+    if (f->content_type) /* the body stays; only its declared type changes */
+        r->content_type = f->content_type;
 }
 
 /* ------------------------------------------------------------------ sending */
@@ -1754,7 +1920,7 @@ static struct MHD_Response *response_huge(const fault_entry *f, reply *r)
     }
     reply_free(r);
     r->status = status;
-    r->content_type = "application/json";
+    r->content_type = f->content_type ? f->content_type : "application/json";
     if (f->retry_after)
         reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, f->retry_after);
     return resp;
@@ -1793,7 +1959,7 @@ static enum MHD_Result reply_send(lmock *m, struct MHD_Connection *conn, reply *
     }
     if (!resp)
         goto out;
-    if (MHD_add_response_header(resp, "x-request-id", req_id) != MHD_YES ||
+    if ((!r->storage && MHD_add_response_header(resp, "x-request-id", req_id) != MHD_YES) ||
         (r->content_type &&
          MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES))
         goto out;
@@ -1871,7 +2037,7 @@ static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
     static const char *const keys[] = {"kind",     "method",   "path_prefix", "status",
                                        "error_type", "message", "retry_after", "body",
                                        "location", "delay_ms", "size",        "times",
-                                       NULL};
+                                       "content_type", NULL};
     char kinds[MSG_MAX / 2];
     const char *key, *kind;
     json_t *v;
@@ -1900,8 +2066,11 @@ static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
         json_opt_string(o, "path_prefix", &p->f.path_prefix, msg, n) != 0 ||
         json_opt_string(o, "error_type", &p->f.error_type, msg, n) != 0 ||
         json_opt_string(o, "message", &p->f.message, msg, n) != 0 ||
-        json_opt_string(o, "location", &p->f.location, msg, n) != 0)
+        json_opt_string(o, "location", &p->f.location, msg, n) != 0 ||
+        json_opt_string(o, "content_type", &p->f.content_type, msg, n) != 0)
         return -1;
+    if (p->f.content_type && (!*p->f.content_type || strpbrk(p->f.content_type, "\r\n")))
+        return fail(msg, n, "content_type: must be a non-empty header value, or null");
     if (json_opt_uint(o, "status", 599, &u, msg, n) != 0)
         return -1;
     if (u && u < 100)
@@ -2049,13 +2218,14 @@ static json_t *control_stats(lmock *m, struct MHD_Connection *conn)
             starts_with(pc->path, want_prefix))
             matching += pc->count;
     }
-    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}", "requests",
+    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:s}", "requests",
                   (json_int_t)requests,
                   "jobs_accepted", (json_int_t)m->jobs_accepted, "downloads_with_auth",
                   (json_int_t)m->downloads_with_auth, "submits", (json_int_t)submits, "polls",
                   (json_int_t)polls, "downloads", (json_int_t)downloads, "uploads",
                   (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth,
-                  "held", m->hold, "connections", (json_int_t)m->connections);
+                  "held", m->hold, "connections", (json_int_t)m->connections, "profile",
+                  lmock_profile_name(m->profile));
     pthread_mutex_unlock(&m->lock);
     if (v && (want_method || want_prefix) &&
         json_object_set_new(v, "count", json_integer((json_int_t)matching)) != 0) {
@@ -2119,11 +2289,12 @@ static json_t *control_faults(lmock *m)
         const fault_entry *f = &m->faults[i];
         if (f->remaining == 0)
             continue;
-        item = json_pack("{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I, s:I}",
+        item = json_pack("{s:s, s:s?, s:s?, s:i, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I, "
+                         "s:I}",
                          "kind", fault_kind_names[f->kind], "method", f->method, "path_prefix",
                          f->path_prefix, "status", f->status, "error_type", f->error_type,
                          "message", f->message, "retry_after", f->retry_after, "body", f->body,
-                         "location", f->location, "delay_ms", (json_int_t)f->delay_ms, "size",
+                         "location", f->location, "content_type", f->content_type, "delay_ms", (json_int_t)f->delay_ms, "size",
                          (json_int_t)f->size, "times", (json_int_t)f->remaining);
         if (!item || json_array_append_new(list, item) != 0)
             failed = 1;
@@ -2233,7 +2404,7 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
     char req_id[REQUEST_ID_LEN + 1];
     fault_entry fault = {0};
     int faulted;
-    route rt = route_parse(method, url);
+    route rt = route_parse(m, method, url);
     reply r = {0};
     send_mode mode = SEND_NORMAL;
     struct MHD_Response *prepared;
@@ -2394,6 +2565,54 @@ static int video_load(lmock *m, const char *path)
     return 0;
 }
 
+/* What opts and the profile decide; -1 with a message on stderr when opts are wrong. */
+static int profile_init(lmock *m, const lmock_options *opts)
+{
+    const char *extra = opts->extra_endpoint ? opts->extra_endpoint
+                                             : lm_profile_extra_endpoint(opts->profile);
+
+    if (!lmock_profile_name(opts->profile)) {
+        fprintf(stderr, "ltx-mock: unknown profile %d\n", (int)opts->profile);
+        return -1;
+    }
+    if ((unsigned)opts->hdr_results > LMOCK_HDR_RESULTS_BOTH) {
+        fprintf(stderr, "ltx-mock: unknown HDR results choice %d\n", (int)opts->hdr_results);
+        return -1;
+    }
+    m->profile = opts->profile;
+    m->eps = lm_profile_endpoints(m->profile, &m->n_eps);
+    m->hdr_results = opts->hdr_results ? opts->hdr_results : lm_profile_hdr_results(m->profile);
+    m->v1_retired = lm_profile_v1_retired(m->profile);
+    m->upload_ttl_ms = opts->upload_ttl_ms ? opts->upload_ttl_ms : LMOCK_UPLOAD_TTL_MS_DEFAULT;
+    m->v1_content_type = strdup(opts->v1_content_type ? opts->v1_content_type
+                                                      : lm_profile_v1_content_type(m->profile));
+    if (!m->v1_content_type || lm_zip_build(&m->zip, &m->zip_len) != 0) {
+        fprintf(stderr, "ltx-mock: out of memory\n");
+        return -1;
+    }
+    lm_etag(m->zip, m->zip_len, m->zip_etag);
+    if (extra) {
+        if (!lm_extra_endpoint_ok(m->profile, extra)) {
+            fprintf(stderr,
+                    "ltx-mock: extra endpoint '%s': must be a path segment of a-z, 0-9 and '-' "
+                    "that no endpoint has\n",
+                    extra);
+            return -1;
+        }
+        m->extra_name = strdup(extra);
+        if (!m->extra_name) {
+            fprintf(stderr, "ltx-mock: out of memory\n");
+            return -1;
+        }
+        m->extra_ep.name = m->extra_name;
+        m->extra_ep.versions = V2;
+        m->extra_ep.fields = lm_compositing_fields;
+        m->extra_ep.result_key = "video_url";
+        m->extra_ep.result_ext = "mp4";
+    }
+    return 0;
+}
+
 static void lmock_free(lmock *m)
 {
     for (size_t i = 0; i < m->n_faults; i++)
@@ -2418,6 +2637,9 @@ static void lmock_free(lmock *m)
     if (m->video_map)
         munmap(m->video_map, m->video_map_len);
     free(m->api_key);
+    free(m->extra_name);
+    free(m->v1_content_type);
+    free(m->zip);
     pthread_mutex_destroy(&m->lock);
     free(m);
 }
@@ -2460,6 +2682,8 @@ lmock *lmock_start(const lmock_options *opts)
     m->quiet = opts->quiet;
     m->expire_ms = opts->expire_ms;
     m->serve_any_result = opts->serve_any_result;
+    if (profile_init(m, opts) != 0)
+        goto fail;
     if (opts->video_path) {
         if (video_load(m, opts->video_path) != 0)
             goto fail;
@@ -2467,6 +2691,7 @@ lmock *lmock_start(const lmock_options *opts)
         m->video = lmock_fixture_mp4;
         m->video_len = lmock_fixture_mp4_len;
     }
+    lm_etag(m->video, m->video_len, m->video_etag);
 
     /* Ids differ between servers and runs; the counter makes them unique within one. */
     clock_gettime(CLOCK_REALTIME, &now);
@@ -2677,6 +2902,27 @@ char *lmock_last_header(lmock *m, const char *path_prefix, const char *name)
     }
     pthread_mutex_unlock(&m->lock);
     return copy;
+}
+
+const unsigned char *lmock_exr_zip(const lmock *m, size_t *len)
+{
+    if (len)
+        *len = m->zip_len;
+    return m->zip;
+}
+
+void lmock_set_hdr_results(lmock *m, lmock_hdr_results which)
+{
+    if ((unsigned)which > LMOCK_HDR_RESULTS_BOTH)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->hdr_results = which ? which : lm_profile_hdr_results(m->profile);
+    pthread_mutex_unlock(&m->lock);
+}
+
+lmock_profile lmock_get_profile(const lmock *m)
+{
+    return m->profile;
 }
 
 const unsigned char *lmock_video(const lmock *m, size_t *len)

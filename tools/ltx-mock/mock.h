@@ -70,6 +70,10 @@ typedef struct {
     /* Additions: */
     size_t size;             /* HUGE_BODY: body size in bytes; 0 = the default     */
     const char *location;    /* REDIRECT: the Location header; NULL = own path     */
+    const char *content_type; /* STATUS, HTML, BODY, HUGE_BODY, REDIRECT: the
+                                 Content-Type sent instead of theirs (the body is
+                                 unchanged), e.g. "text/plain" for a proxy's
+                                 plain-text error; NULL = theirs                  */
 } lmock_fault;
 
 /* HUGE_BODY's default size: 10 MiB. */
@@ -84,6 +88,33 @@ typedef struct {
 /* Largest upload accepted by PUT /uploads/<id> (only the first LMOCK_BODY_MAX
  * bytes are recorded). */
 #define LMOCK_UPLOAD_MAX (100u * 1024u * 1024u)
+
+/* Addition: which API the server plays. Every difference is listed, with its
+ * source and how sure it is, in ltx-mock(1) under PROFILES. */
+typedef enum {
+    LMOCK_PROFILE_DEFAULT = 0, /* what libltx's own tests need: the July 2026 OpenAPI
+                                  document plus the later additions (2.5 models,
+                                  automatic durations, a2v fps/last_frame_uri/
+                                  camera_motion, optional reframe model, reframe
+                                  placement, HDR output_colorspace); v1 served      */
+    LMOCK_PROFILE_JULY_2026,   /* the OpenAPI document as shipped in July 2026, and
+                                  nothing later; v1 answers application/octet-stream */
+    LMOCK_PROFILE_LIVE,        /* best knowledge of the live API: as DEFAULT, but v1
+                                  generation answers as retired (404), HDR jobs give
+                                  both results, and the compositing endpoint is
+                                  served (as "video-compositing" unless named)     */
+} lmock_profile;
+
+/* Addition: the result URLs a completed HDR job gives. */
+typedef enum {
+    LMOCK_HDR_RESULTS_PROFILE = 0, /* the profile's: EXR only, BOTH for LIVE        */
+    LMOCK_HDR_RESULTS_EXR,         /* result.exr_frames_url only (the ZIP)           */
+    LMOCK_HDR_RESULTS_VIDEO,       /* result.video_url only (the MP4 preview)        */
+    LMOCK_HDR_RESULTS_BOTH,        /* both: exr_frames_url and video_url             */
+} lmock_hdr_results;
+
+/* Lifetime of a signed upload URL (expires_at), by default. */
+#define LMOCK_UPLOAD_TTL_MS_DEFAULT (3600u * 1000u)
 
 typedef struct {
     const char *api_key;       /* the key Bearer auth accepts; NULL = "test-key"     */
@@ -102,6 +133,20 @@ typedef struct {
                                   even for a job this server does not know: for a
                                   second server that plays the result host of a
                                   first one (see lmock_set_result_base())            */
+    lmock_profile profile;     /* which API to play; 0 = LMOCK_PROFILE_DEFAULT       */
+    lmock_hdr_results hdr_results; /* HDR result URLs; 0 = the profile's             */
+    const char *extra_endpoint; /* also serve POST /v2/<name> and its polls, an
+                                  endpoint the July document does not name: body
+                                  {"video_uri" (required), "prompt" (optional)},
+                                  result.video_url (the MP4). A path segment of
+                                  a-z, 0-9 and '-' that is not a known endpoint;
+                                  NULL = none (LIVE: "video-compositing")          */
+    const char *v1_content_type; /* Content-Type of v1 successes; NULL = the
+                                  profile's ("video/mp4"; JULY_2026:
+                                  "application/octet-stream")                      */
+    unsigned upload_ttl_ms;    /* a signed upload URL expires (expires_at) this long
+                                  after POST /v1/upload; a PUT after that is 400
+                                  ExpiredToken; 0 = LMOCK_UPLOAD_TTL_MS_DEFAULT    */
 } lmock_options;
 
 /* Fill *opts with the defaults (all zero but for the documented defaults):
@@ -115,21 +160,36 @@ void lmock_options_init(lmock_options *opts);
  * failure (message on stderr).
  *
  * Routes: POST /v1/{text-to-video,image-to-video,audio-to-video,retake,extend}
- * (200 video/mp4), POST /v2/<same + video-to-video-hdr, video-to-video-reframe>
- * (202 job), GET /v2/<endpoint>/<id> (job status), POST /v1/upload (signed
- * upload URL), and without auth: GET|HEAD /results/<id>.mp4|.zip (Range
- * supported) and PUT /uploads/<id>.
+ * (200 video/mp4, or v1_content_type; 404 not_found_error in the LIVE profile,
+ * v1 generation being retired), POST /v2/<same + video-to-video-hdr,
+ * video-to-video-reframe, extra_endpoint> (202 {id, created_at}),
+ * GET /v2/<endpoint>/<id> (job status {status, id, created_at} and, once ended,
+ * completed_at and result or error), POST /v1/upload (signed upload URL), and
+ * without auth: GET|HEAD /results/<id>.mp4|.zip?<signature> (Range supported)
+ * and PUT /uploads/<id>?<signature>.
+ *
+ * Storage URLs (results, uploads) answer as Google Cloud Storage answers
+ * V4-signed URLs, not as the API: no x-request-id; ETag and x-goog-* headers
+ * on success; errors as XML documents (application/xml) with a <Code>:
+ * 403 AccessDenied without the X-Goog-Signature query (a client that dropped
+ * the query), 403 SignatureDoesNotMatch with a wrong signature or ANY
+ * Authorization header (counted by lmock_downloads_with_auth() and
+ * lmock_uploads_with_auth()), 400 ExpiredToken past the signature's
+ * X-Goog-Date + X-Goog-Expires, 404 NoSuchKey for a result that is not there
+ * (unknown, failed or expired job), 416 InvalidRange. A completed HDR job's
+ * .zip is lmock_exr_zip(), its .mp4 lmock_video(), whichever result URLs its
+ * status gave (hdr_results).
  *
  * Upload flow (API-NOTES §6): POST /v1/upload needs the Bearer key and answers
- * {upload_url, storage_uri, expires_at, required_headers}. The PUT to upload_url
- * is answered like Google Cloud Storage: 403 XML SignatureDoesNotMatch when it
- * lacks a required_headers entry (or changes its value) or carries an
- * Authorization header; 400 XML EntityTooLarge when the size is outside the
- * range; else 200. Its Content-Type is recorded (lmock_last_header(m,
- * "/uploads/", "Content-Type")). A storage_uri is accepted as image_uri,
- * video_uri, audio_uri or last_frame_uri once its PUT succeeded; an ltx:// URI
- * this server did not issue, or one nothing was uploaded to, gets 400
- * invalid_request_error naming the field.
+ * {upload_url, storage_uri, expires_at, required_headers}; expires_at is
+ * upload_ttl_ms away. The PUT to upload_url: 400 ExpiredToken after
+ * expires_at; 403 SignatureDoesNotMatch when it lacks a required_headers entry
+ * (or changes its value); 400 EntityTooLarge when the size is outside the
+ * range; else 200 with an empty body and an ETag. Its Content-Type is recorded
+ * (lmock_last_header(m, "/uploads/", "Content-Type")). A storage_uri is
+ * accepted as image_uri, video_uri, audio_uri or last_frame_uri once its PUT
+ * succeeded; an ltx:// URI this server did not issue, or one nothing was
+ * uploaded to, gets 400 invalid_request_error naming the field.
  *
  * Control API (additions), for test programs in any language that drive the
  * ltx-mock program. Routes under /_mock/ need no Authorization, are never
@@ -142,7 +202,8 @@ void lmock_options_init(lmock_options *opts);
  *                          whose "times" is what is left.
  *   GET    /_mock/stats    200 {"requests","jobs_accepted","downloads_with_auth",
  *                          "submits","polls","downloads","uploads",
- *                          "uploads_with_auth","held","connections"}; with
+ *                          "uploads_with_auth","held","connections",
+ *                          "profile"}; with
  *                          ?method=M&path_prefix=P
  *                          also "count": lmock_count(m, M, P).
  *   GET    /_mock/requests 200, the recorded requests (lmock_last_*), newest
@@ -155,7 +216,8 @@ void lmock_options_init(lmock_options *opts);
  * A fault spec is the JSON form of lmock_fault:
  *   {"kind": "status", "method": "POST", "path_prefix": "/v2/text-to-video",
  *    "status": 422, "error_type": null, "message": null, "retry_after": null,
- *    "body": null, "location": null, "delay_ms": 0, "size": 0, "times": 1}
+ *    "body": null, "location": null, "content_type": null, "delay_ms": 0,
+ *    "size": 0, "times": 1}
  * Only "kind" is required: "status", "html", "truncate", "reset", "stall",
  * "delay", "body", "job_fail", "chunked", "huge_body", "redirect" or
  * "reset_after_body" (LMOCK_FAULT_<KIND>). Any other field may be null or absent
@@ -225,6 +287,26 @@ char *lmock_last_header(lmock *m, const char *path_prefix, const char *name);
  * convenience; *len excludes the NUL and may be NULL), or NULL when no request
  * matched. Caller frees with free(). */
 void *lmock_last_body_bytes(lmock *m, const char *path_prefix, size_t *len);
+
+/* Addition: the bytes served as an HDR job's EXR archive (result.exr_frames_url,
+ * any .zip result): a real ZIP holding one small file,
+ * frames/frame_00000.exr (borrowed, valid until lmock_stop()). */
+const unsigned char *lmock_exr_zip(const lmock *m, size_t *len);
+
+/* Addition: which result URLs HDR jobs give from now on (also jobs already
+ * submitted, at their next poll). LMOCK_HDR_RESULTS_PROFILE restores the
+ * profile's choice. Both .zip and .mp4 of a completed HDR job are served
+ * whichever is chosen. */
+void lmock_set_hdr_results(lmock *m, lmock_hdr_results which);
+
+/* Addition: the profile m plays. */
+lmock_profile lmock_get_profile(const lmock *m);
+
+/* Addition: "default", "july-2026" or "live"; NULL for a value out of range. */
+const char *lmock_profile_name(lmock_profile p);
+
+/* Addition: the profile of that name into *out; 0, or -1 when unknown. */
+int lmock_profile_parse(const char *name, lmock_profile *out);
 
 /* The bytes the server serves as a generated video (borrowed). */
 const unsigned char *lmock_video(const lmock *m, size_t *len);
