@@ -234,10 +234,14 @@ grep -q 'retired' "$WORK/err" && grep -q '/v2/text-to-video' "$WORK/err" &&
     ok "the message says v1 was retired and names the v2 endpoint" || fail "message: $(cat "$WORK/err")"
 run $LIVE text-to-video $T2V -o "$WORK/live-v2.mp4"
 expect "text-to-video (v2) against the live profile writes the video" 0 "$WORK/live-v2.mp4"
-# with both exr_frames_url and video_url, libltx 0.1.0 saves video_url, the preview: only the
-# exit status is checked until it prefers the archive (then check is_mock_zip here)
-run $LIVE hdr --video "$VIDEO_FILE" -o "$WORK/live-hdr.zip"
-expect "hdr against the live profile (two results)" 0
+# with both exr_frames_url and video_url, -o gets the EXR frames (the primary result) and
+# --preview the MP4
+run $LIVE hdr --video "$VIDEO_FILE" -o "$WORK/live-hdr.zip" --preview "$WORK/live-preview.mp4"
+expect "hdr against the live profile (two results) writes the preview" 0 "$WORK/live-preview.mp4"
+is_mock_zip "$WORK/live-hdr.zip" && ok "hdr -o writes the EXR frames ZIP, not the preview" ||
+    fail "hdr -o wrote: $(head -c 16 "$WORK/live-hdr.zip" | od -c | head -1)"
+run $LIVE --json hdr --video "$VIDEO_FILE" -o "$WORK/live-hdr2.zip" --preview "$WORK/no-dir/p.mp4"
+expect "an unwritable --preview is refused before anything is paid" 12 "-$WORK/live-hdr2.zip"
 kill $live_pid 2>/dev/null; wait $live_pid 2>/dev/null
 "$MOCK_BIN" --port 0 --profile yesterday >"$WORK/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q yesterday "$WORK/out" && ok "ltx-mock --profile with an unknown name is a usage error" ||

@@ -107,7 +107,7 @@ typedef enum {
 
 /* Addition: the result URLs a completed HDR job gives. */
 typedef enum {
-    LMOCK_HDR_RESULTS_PROFILE = 0, /* the profile's: EXR only, BOTH for LIVE        */
+    LMOCK_HDR_RESULTS_PROFILE = 0, /* the profile's: EXR for JULY_2026, else BOTH     */
     LMOCK_HDR_RESULTS_EXR,         /* result.exr_frames_url only (the ZIP)           */
     LMOCK_HDR_RESULTS_VIDEO,       /* result.video_url only (the MP4 preview)        */
     LMOCK_HDR_RESULTS_BOTH,        /* both: exr_frames_url and video_url             */

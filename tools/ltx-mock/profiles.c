@@ -169,7 +169,8 @@ const char *lm_profile_v1_content_type(lmock_profile p)
  * only, until libltx prefers exr_frames_url over video_url on HDR jobs. */
 lmock_hdr_results lm_profile_hdr_results(lmock_profile p)
 {
-    return p == LMOCK_PROFILE_LIVE ? LMOCK_HDR_RESULTS_BOTH : LMOCK_HDR_RESULTS_EXR;
+    /* both, as the live API answers (API-NOTES §1 row 12); the July document names one */
+    return p == LMOCK_PROFILE_JULY_2026 ? LMOCK_HDR_RESULTS_EXR : LMOCK_HDR_RESULTS_BOTH;
 }
 
 /* v1 generation stopped after 2026-10-26 23:59 UTC (API-NOTES §13, second-hand). */
