@@ -172,6 +172,112 @@ START_TEST(an_endpoint_this_release_does_not_know_is_called_by_name)
 }
 END_TEST
 
+/* The same endpoint, served: submit, poll, download, resume and batch all work by name. */
+START_TEST(an_endpoint_this_release_does_not_know_runs_end_to_end)
+{
+    lmock_options opts;
+    lmock *m;
+    ltx_request *req = NULL;
+    ltx_job *job = NULL, *again = NULL;
+    ltx_sink *sink = NULL, *second = NULL;
+    ltx_batch *b = NULL;
+    char out[1024];
+
+    lmock_options_init(&opts);
+    opts.quiet = 1;
+    opts.extra_endpoint = "video-compositing";
+    m = lmock_start(&opts);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(ltx_client_set_base_url(client, lmock_base_url(m)), LTX_OK);
+    ck_assert_int_eq(ltx_request_new_by_name(&req, "video-compositing"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_prompt(req, "Composite the two clips"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_video_uri(req, VIDEO), LTX_OK);
+
+    /* one call */
+    snprintf(out, sizeof(out), "%s", itest_path("composite.mp4"));
+    ck_assert_int_eq(ltx_sink_new_path(&sink, out), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, NULL), LTX_OK);
+    ck_assert(itest_is_mock_video(out));
+
+    /* step by step, and resumed by name on another handle */
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_endpoint(job), LTX_ENDPOINT_OTHER);
+    ck_assert_str_eq(ltx_job_endpoint_name(job), "video-compositing");
+    ck_assert_int_eq(ltx_job_open_by_name(&again, client, "video-compositing", ltx_job_id(job),
+                                          NULL),
+                     LTX_OK);
+    ck_assert_int_eq(ltx_job_wait(again, 10, NULL, NULL, NULL), LTX_OK);
+    ck_assert_uint_ge(lmock_count(m, "GET", "/v2/video-compositing/"), 1);
+    snprintf(out, sizeof(out), "%s", itest_path("resumed.mp4"));
+    ck_assert_int_eq(ltx_sink_new_path(&second, out), LTX_OK);
+    ck_assert_int_eq(ltx_job_download(again, second, NULL, NULL, NULL), LTX_OK);
+    ck_assert(itest_is_mock_video(out));
+
+    /* a batch of one new entry and one resumed job */
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    ck_assert_int_eq(ltx_batch_add(NULL, b, req, sink, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_batch_add_job(NULL, b, job, second, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_batch_run(b, NULL, NULL, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_batch_status(b, 0), LTX_OK);
+    ck_assert_int_eq(ltx_batch_status(b, 1), LTX_OK);
+    ck_assert_uint_eq(lmock_count(m, "POST", "/v2/video-compositing"), 3);
+    ck_assert(itest_is_mock_video(itest_path("composite.mp4")));
+    ltx_batch_free(b);
+    ltx_sink_free(second);
+    ltx_job_free(again);
+    ltx_job_free(job);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+    lmock_stop(m);
+}
+END_TEST
+
+/* HDR's live answer names two results: the EXR frames are the primary one, the preview is
+ * there by its key. */
+START_TEST(an_hdr_job_with_two_results_gives_the_frames_and_the_preview_by_key)
+{
+    ltx_request *req = NULL;
+    ltx_job *job = NULL;
+    ltx_sink *frames = NULL, *preview = NULL;
+    char zip[1024], mp4[1024];
+
+    lmock_set_hdr_results(mock, LMOCK_HDR_RESULTS_BOTH);
+    ck_assert_int_eq(ltx_request_new(&req, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_video_uri(req, VIDEO), LTX_OK);
+    snprintf(zip, sizeof(zip), "%s", itest_path("frames.zip"));
+    snprintf(mp4, sizeof(mp4), "%s", itest_path("preview.mp4"));
+    ck_assert_int_eq(ltx_sink_new_path(&frames, zip), LTX_OK);
+    ck_assert_int_eq(ltx_sink_new_path(&preview, mp4), LTX_OK);
+
+    ck_assert_int_eq(ltx_generate(client, req, frames, NULL, NULL, NULL), LTX_OK);
+    ck_assert(itest_is_mock_zip(zip)); /* not the preview */
+
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_wait(job, 10, NULL, NULL, NULL), LTX_OK);
+    ck_assert_uint_eq(ltx_job_result_count(job), 2);
+    ck_assert_str_eq(ltx_job_result_url(job, NULL), ltx_job_result_url(job, "exr_frames_url"));
+    ck_assert_ptr_nonnull(ltx_job_result_url(job, "video_url"));
+    ck_assert_int_eq(ltx_job_download_result(job, "video_url", preview, NULL, NULL, NULL), LTX_OK);
+    ck_assert(itest_is_mock_video(mp4));
+    ck_assert_int_eq(ltx_job_download_result(job, "no_such_url", preview, NULL, NULL, NULL),
+                     LTX_EINVAL);
+    ck_assert(itest_is_mock_video(mp4)); /* an unknown key leaves the older file alone */
+
+    /* an answer with the preview only: that one is the primary result then */
+    lmock_set_hdr_results(mock, LMOCK_HDR_RESULTS_VIDEO);
+    ltx_job_free(job);
+    job = NULL;
+    ck_assert_int_eq(ltx_submit(&job, client, req, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_job_wait(job, 10, NULL, NULL, NULL), LTX_OK);
+    ck_assert_uint_eq(ltx_job_result_count(job), 1);
+    ck_assert_str_eq(ltx_job_result_url(job, NULL), ltx_job_result_url(job, "video_url"));
+    ltx_job_free(job);
+    ltx_sink_free(preview);
+    ltx_sink_free(frames);
+    ltx_request_free(req);
+}
+END_TEST
+
 Suite *suite_forward(void)
 {
     Suite *s = suite_create("forward");
@@ -184,6 +290,8 @@ Suite *suite_forward(void)
     tcase_add_test(tc, a_request_of_documented_fields_logs_no_warning);
     tcase_add_test(tc, a_known_endpoint_by_name_is_that_endpoint);
     tcase_add_test(tc, an_endpoint_this_release_does_not_know_is_called_by_name);
+    tcase_add_test(tc, an_endpoint_this_release_does_not_know_runs_end_to_end);
+    tcase_add_test(tc, an_hdr_job_with_two_results_gives_the_frames_and_the_preview_by_key);
     suite_add_tcase(s, tc);
     return s;
 }
