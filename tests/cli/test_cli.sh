@@ -242,6 +242,18 @@ is_mock_zip "$WORK/live-hdr.zip" && ok "hdr -o writes the EXR frames ZIP, not th
     fail "hdr -o wrote: $(head -c 16 "$WORK/live-hdr.zip" | od -c | head -1)"
 run $LIVE --json hdr --video "$VIDEO_FILE" -o "$WORK/live-hdr2.zip" --preview "$WORK/no-dir/p.mp4"
 expect "an unwritable --preview is refused before anything is paid" 12 "-$WORK/live-hdr2.zip"
+# an endpoint this release does not know (the live profile serves one), by its name
+run $LIVE submit video-compositing --prompt "'Composite'" --set "'video_uri=\"https://media.example.com/c.mp4\"'" \
+    -o "$WORK/composite.mp4"
+expect "ltx submit ENDPOINT runs an endpoint this release does not know" 0 "$WORK/composite.mp4"
+grep -q "does not know" "$WORK/err" && ok "and warns that its fields are sent unchecked" ||
+    fail "no warning: $(cat "$WORK/err")"
+run $LIVE submit video-compositing --prompt "'Composite'" --video https://media.example.com/c.mp4 --no-wait
+set -- $(cat "$WORK/out")
+run $LIVE download video-compositing "${2:-none}" -o "$WORK/composite-later.mp4"
+expect "its job is resumed and downloaded by the endpoint's name" 0 "$WORK/composite-later.mp4"
+run $LIVE submit "'Video Compositing'" -o "$WORK/x.mp4"
+expect "an endpoint name that is no path segment is a usage error" 2 "-$WORK/x.mp4"
 kill $live_pid 2>/dev/null; wait $live_pid 2>/dev/null
 "$MOCK_BIN" --port 0 --profile yesterday >"$WORK/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q yesterday "$WORK/out" && ok "ltx-mock --profile with an unknown name is a usage error" ||

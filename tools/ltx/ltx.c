@@ -370,6 +370,11 @@ static const struct command {
     {"reframe", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION) | BIT(OPT_MODEL), 0,
      NULL, "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio"},
+    {"submit", RUN_GENERATE, 0,
+     T2V_OPTIONS | BIT(OPT_IMAGE) | BIT(OPT_LAST_FRAME) | BIT(OPT_AUDIO) | BIT(OPT_VIDEO) |
+         BIT(OPT_START) | BIT(OPT_MODE) | BIT(OPT_CONTEXT) | BIT(OPT_GUIDANCE_SCALE),
+     1, "ENDPOINT", "ENDPOINT [--set NAME=JSON ...] -o FILE",
+     "generate on any endpoint by its name, also one this release does not know"},
     {"upload", RUN_UPLOAD, 0, 0, 1, "FILE", "FILE",
      "upload a local file, print its ltx:// URI (valid 24 hours)"},
     {"status", RUN_STATUS, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
@@ -1106,7 +1111,7 @@ static int check_args(struct cli *c)
         return usage_error(c, "option --journal: the file name is empty");
     if (c->value[OPT_OUTPUT_DIR] && !*c->value[OPT_OUTPUT_DIR])
         return usage_error(c, "option --output-dir: the directory name is empty");
-    if (cmd->nargs == 1 && !*c->args[0])
+    if (cmd->nargs == 1 && !*c->args[0] && cmd->run != RUN_GENERATE)
         return usage_error(c, "%s: the file name is empty", cmd->name);
     if (has(c, OPT_POLL_INTERVAL) && c->integer[OPT_POLL_INTERVAL] < 1)
         return usage_error(c, "option --poll-interval: must be at least 1 millisecond");
@@ -1128,6 +1133,11 @@ static int check_args(struct cli *c)
 
         if (!eq || eq == c->sets[i])
             return usage_error(c, "option --set: expected NAME=JSON, got '%s'", c->sets[i]);
+    }
+    if (cmd->run == RUN_GENERATE && cmd->nargs == 1) { /* submit ENDPOINT */
+        c->job_endpoint = job_endpoint_name(c->args[0]);
+        if (!c->job_endpoint)
+            return usage_unknown_endpoint(c, c->args[0]);
     }
     if (cmd->nargs == 2) {
         c->job_endpoint = job_endpoint_name(c->args[0]);
@@ -1282,7 +1292,9 @@ static int build_request(struct cli *c, ltx_request **out)
     ltx_request *req = NULL;
     int st, rc = 0;
 
-    if ((st = ltx_request_new(&req, c->cmd->endpoint)) != LTX_OK) {
+    st = c->cmd->endpoint ? ltx_request_new(&req, c->cmd->endpoint)
+                          : ltx_request_new_by_name(&req, c->job_endpoint);
+    if (st != LTX_OK) {
         rc = fail_status(c, st, NULL);
         goto out;
     }
@@ -1492,7 +1504,7 @@ static int write_preview(struct cli *c, ltx_client *client, const char *endpoint
 
 static int run_generate(struct cli *c)
 {
-    const char *endpoint = ltx_endpoint_name(c->cmd->endpoint);
+    const char *endpoint = c->cmd->endpoint ? ltx_endpoint_name(c->cmd->endpoint) : c->job_endpoint;
     struct written w = {0};
     ltx_request *req = NULL;
     ltx_client *client = NULL;
