@@ -18,6 +18,26 @@
 #define HDR LTX_EP(LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR)
 #define REFRAME LTX_EP(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME)
 
+const ltx_endpoint_row ltx__endpoints[] = {
+    [LTX_ENDPOINT_OTHER] = {NULL, 0, NULL},
+    [LTX_ENDPOINT_TEXT_TO_VIDEO] = {"text-to-video", 0, "video_url"},
+    [LTX_ENDPOINT_IMAGE_TO_VIDEO] = {"image-to-video", 0, "video_url"},
+    [LTX_ENDPOINT_AUDIO_TO_VIDEO] = {"audio-to-video", 0, "video_url"},
+    [LTX_ENDPOINT_RETAKE] = {"retake", 0, "video_url"},
+    [LTX_ENDPOINT_EXTEND] = {"extend", 0, "video_url"},
+    /* the live API also gives an MP4 preview as video_url; the frames are what was asked for */
+    [LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR] = {"video-to-video-hdr", 1, "exr_frames_url"},
+    [LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME] = {"video-to-video-reframe", 1, "video_url"},
+};
+const int ltx__n_endpoints = (int)(sizeof(ltx__endpoints) / sizeof(ltx__endpoints[0]));
+
+const ltx_endpoint_row *ltx__endpoint_row(int endpoint)
+{
+    /* compared as unsigned: -1 and 0 both miss */
+    return (unsigned)endpoint - 1u < (unsigned)ltx__n_endpoints - 1u ? &ltx__endpoints[endpoint]
+                                                                      : NULL;
+}
+
 #define NO_RANGE .min = 1, .max = 0
 #define AT_LEAST(lo) .min = (lo), .max = HUGE_VAL
 

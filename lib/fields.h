@@ -40,6 +40,22 @@ typedef struct ltx_field {
                                does not (tests/unit/test_fields.c enforces it) */
 } ltx_field;
 
+/*
+ * The endpoints this release knows, indexed by ltx_endpoint (0, LTX_ENDPOINT_OTHER, has no
+ * row): the path segment, whether there is a v1 (synchronous) form, and the result key that
+ * is the primary result of a completed job. Adding an endpoint: HACKING.
+ */
+typedef struct ltx_endpoint_row {
+    const char *name;
+    int v2_only;
+    const char *primary_result;
+} ltx_endpoint_row;
+
+LTX_INTERNAL extern const ltx_endpoint_row ltx__endpoints[];
+LTX_INTERNAL extern const int ltx__n_endpoints; /* rows, counting the empty one at 0 */
+/* The row of a known endpoint, or NULL (LTX_ENDPOINT_OTHER, a number out of range). */
+LTX_INTERNAL const ltx_endpoint_row *ltx__endpoint_row(int endpoint);
+
 LTX_INTERNAL extern const ltx_field ltx__fields[];
 LTX_INTERNAL extern const size_t ltx__n_fields;
 

@@ -1,6 +1,7 @@
 /* lib/job.c — v2 jobs: submit, poll, wait with a deadline, download with resume. */
 #define _POSIX_C_SOURCE 200809L
 #include "codec.h"
+#include "fields.h"
 #include "http.h"
 
 #include <stdlib.h>
@@ -320,7 +321,8 @@ const char *ltx__job_result(const ltx_job *job, const char *key)
     const char *want = key;
 
     if (!want) /* the primary result: HDR's EXR frames, everyone else's video */
-        want = job->endpoint == LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR ? "exr_frames_url" : "video_url";
+        want = ltx__endpoint_row(job->endpoint) ? ltx__endpoint_row(job->endpoint)->primary_result
+                                                : "video_url";
     for (size_t i = 0; i < job->n_results; i++)
         if (strcmp(job->result_keys[i], want) == 0)
             return job->result_urls[i];

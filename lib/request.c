@@ -15,27 +15,20 @@
 #define T2V EPB(LTX_ENDPOINT_TEXT_TO_VIDEO)
 #define I2V EPB(LTX_ENDPOINT_IMAGE_TO_VIDEO)
 #define A2V EPB(LTX_ENDPOINT_AUDIO_TO_VIDEO)
-#define HDR EPB(LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR)
-#define REFRAME EPB(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME)
-
-static const char *const endpoint_names[] = {
-    NULL, "text-to-video", "image-to-video", "audio-to-video", "retake", "extend",
-    "video-to-video-hdr", "video-to-video-reframe",
-};
-#define N_ENDPOINTS ((int)(sizeof(endpoint_names) / sizeof(endpoint_names[0])))
 
 LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint)
 {
-    /* compared as unsigned: an enum of non-negative values may be unsigned, and -1 must miss */
-    return (unsigned)endpoint - 1u < (unsigned)N_ENDPOINTS - 1u ? endpoint_names[endpoint] : NULL;
+    const ltx_endpoint_row *row = ltx__endpoint_row((int)endpoint);
+
+    return row ? row->name : NULL;
 }
 
 LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
 {
     if (out)
         *out = LTX_ENDPOINT_OTHER;
-    for (int i = 1; name && i < N_ENDPOINTS; i++)
-        if (strcmp(endpoint_names[i], name) == 0) {
+    for (int i = 1; name && i < ltx__n_endpoints; i++)
+        if (strcmp(ltx__endpoints[i].name, name) == 0) {
             if (out)
                 *out = (ltx_endpoint)i;
             return out ? LTX_OK : LTX_EINVAL;
@@ -401,7 +394,7 @@ LTX_API int ltx_request_set_sync(ltx_request *r, int sync)
 {
     if (begin_setting(r) != LTX_OK)
         return LTX_EINVAL;
-    if (sync && (EPB(r->endpoint) & (HDR | REFRAME)))
+    if (sync && ltx__endpoint_row(r->endpoint) && ltx__endpoint_row(r->endpoint)->v2_only)
         return REFUSE(r, NULL, "sync: %s has no synchronous (v1) endpoint; allowed: the v2 job "
                                "flow only", r->endpoint_name);
     r->sync = sync != 0;
