@@ -56,6 +56,7 @@ struct ltx_batch {
     unsigned concurrency;
     ltx_progress_fn progress;
     void *progress_ud;
+    ltx_cancel *cancel;  /* borrowed; stops the whole run when triggered        */
     int running;
     /* the run in progress */
     struct ltx_http_multi *multi;
@@ -68,6 +69,7 @@ struct ltx_batch {
     uint64_t started;
     uint64_t deadline;
     int stopping;        /* done asked to stop                                 */
+    int cancelled;       /* the cancel handle was triggered                    */
     int timed_out;       /* the deadline passed with entries left              */
     size_t failed;
 };
@@ -136,6 +138,14 @@ LTX_API int ltx_batch_set_progress(ltx_batch *b, ltx_progress_fn progress, void 
         return LTX_EINVAL;
     b->progress = progress;
     b->progress_ud = progress ? userdata : NULL;
+    return LTX_OK;
+}
+
+LTX_API int ltx_batch_set_cancel(ltx_batch *b, ltx_cancel *cancel)
+{
+    if (!b || b->running)
+        return LTX_EINVAL;
+    b->cancel = cancel;
     return LTX_OK;
 }
 
@@ -533,7 +543,7 @@ static int run_prepare(ltx_batch *b)
     b->places = b->concurrency;
     b->in_flight = b->transfers = 0;
     b->unended = 0;
-    b->stopping = b->timed_out = 0;
+    b->stopping = b->timed_out = b->cancelled = 0;
     b->failed = 0;
     for (size_t i = 0; i < b->n; i++) {
         entry *e = b->entries[i];
@@ -633,9 +643,18 @@ static void entry_cancel(entry *e)
         ltx__sink_abort(e->sink);
         ltx__download_finish(&e->dl);
     }
-    ltx__fail(&e->err, LTX_ECANCELLED, "batch entry %zu: the run was stopped%s%s%s", e->index,
-              e->job ? "; job " : " before it was submitted", e->job ? e->job->id : "",
-              e->job ? " keeps running on the server" : "");
+    if (e->batch->cancelled && e->job)
+        ltx__fail(&e->err, LTX_ECANCELLED,
+                  "batch entry %zu: cancelled; job %s keeps running on the server and is billed "
+                  "(the API has no cancel endpoint; resume with its id)", e->index, e->job->id);
+    else if (e->batch->cancelled)
+        ltx__fail(&e->err, LTX_ECANCELLED,
+                  "batch entry %zu: cancelled before it was submitted; nothing was sent",
+                  e->index);
+    else
+        ltx__fail(&e->err, LTX_ECANCELLED, "batch entry %zu: the run was stopped%s%s%s",
+                  e->index, e->job ? "; job " : " before it was submitted",
+                  e->job ? e->job->id : "", e->job ? " keeps running on the server" : "");
     entry_end(e, LTX_ECANCELLED);
 }
 
@@ -668,12 +687,17 @@ static int stop_settled(ltx_batch *b, int now)
 
 static int run_loop(ltx_batch *b)
 {
-    const ltx_clock *clk = b->client->clock;
     int rc;
 
     while (b->unended) {
         uint64_t now = now_ms(b), next;
 
+        if (ltx_cancel_triggered(b->cancel)) {
+            /* everything ends now: a submit in flight says whether it may have run */
+            b->stopping = b->cancelled = 1;
+            stop_settled(b, 1);
+            break;
+        }
         if (b->stopping && stop_settled(b, 0))
             break;
         if (b->deadline != UINT64_MAX && now >= b->deadline)
@@ -691,11 +715,12 @@ static int run_loop(ltx_batch *b)
         if (b->transfers) {
             uint64_t wait = next - now;
 
-            rc = ltx__http_multi_wait(b->multi, wait < BATCH_TICK_MS ? wait : BATCH_TICK_MS);
+            rc = ltx__http_multi_wait(b->multi, wait < BATCH_TICK_MS ? wait : BATCH_TICK_MS,
+                                      ltx__cancel_fd(b->cancel));
             if (rc != LTX_OK)
                 return rc;
         } else if (next != UINT64_MAX) {
-            clk->sleep_ms(next - now, clk->ud);
+            (void)ltx__sleep(b->client, next - now, b->cancel);
         } else {
             return LTX_EPROTOCOL; /* entries left and nothing to wait for: a libltx bug */
         }
@@ -724,6 +749,15 @@ LTX_API int ltx_batch_run(ltx_batch *b, ltx_batch_done_fn done, void *userdata, 
         b->stopping = 1;
         stop_settled(b, 1);
         rc = ltx__fail(err, rc, "batch: the transfer engine failed (%s)", ltx_strerror(rc));
+    } else if (b->cancelled) {
+        size_t submitted = 0;
+
+        for (size_t i = 0; i < b->n; i++)
+            submitted += b->entries[i]->job != NULL;
+        rc = ltx__fail(err, LTX_ECANCELLED,
+                       "batch: cancelled; %zu submitted job(s) keep running on the server and are "
+                       "billed (the API has no cancel endpoint; ltx_batch_job_id() gives their "
+                       "ids to resume with)", submitted);
     } else if (b->stopping) {
         rc = ltx__fail(err, LTX_ECANCELLED, "batch: stopped by the completion callback");
     } else if (b->failed && b->timed_out) {

@@ -29,6 +29,7 @@ typedef struct {
     uint64_t deadline;         /* absolute, on the client's clock; UINT64_MAX = none   */
     ltx_progress_ctx *progress;
     const ltx_retry_policy *policy; /* this call's retry settings; NULL = the client's    */
+    const ltx_cancel *cancel;  /* ends the exchange when triggered; NULL = none         */
 } ltx_http_req;
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     int transport_status;      /* LTX_OK or the class of the transport failure         */
     int request_sent;          /* bytes of the request may have reached the server     */
     int cancelled;             /* a progress callback or sink asked to stop            */
+    int cancel_hit;            /* a cancel handle ended it (or the batch abandoned it) */
     int sink_status;           /* a sink write failure, LTX_OK otherwise               */
     int range_ignored;         /* asked for a range, got the whole body (restarted)    */
     char *request_id;
@@ -86,7 +88,8 @@ LTX_INTERNAL void ltx__http_multi_free(struct ltx_http_multi *mh);
 LTX_INTERNAL int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner);
 LTX_INTERNAL void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x);
 LTX_INTERNAL int ltx__http_multi_perform(struct ltx_http_multi *mh);
-LTX_INTERNAL int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms);
+/* extra_fd (or -1): a descriptor whose readability also ends the wait (a cancel handle's). */
+LTX_INTERNAL int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms, int extra_fd);
 LTX_INTERNAL void *ltx__http_multi_next_done(struct ltx_http_multi *mh);
 
 /* ---------------------------------------------------------------- calls with retries (call.c) */
@@ -140,6 +143,10 @@ LTX_INTERNAL void ltx__call_finish(ltx_call *call);
 LTX_INTERNAL void ltx__report_attempt(const ltx_client *c, const char *method, const char *log_url,
                                       const ltx_http_resp *rs, unsigned number, uint64_t elapsed_ms,
                                       int will_retry, uint64_t delay_ms);
+
+/* The LTX_ECANCELLED error of a call a cancel handle ended: what it means for billing. */
+LTX_INTERNAL ltx_error *ltx__cancelled_error(const char *what, ltx_call_kind kind,
+                                             int request_sent, int possibly_executed);
 
 /* An error object for a failed exchange. */
 LTX_INTERNAL ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs,

@@ -51,6 +51,13 @@ typedef struct {
 
 LTX_INTERNAL const ltx_clock *ltx__system_clock(void);
 
+/* ---------------------------------------------------------------- cancel (cancel.c) */
+/* The descriptor that turns readable when the handle is triggered; -1 for NULL. */
+LTX_INTERNAL int ltx__cancel_fd(const ltx_cancel *cancel);
+/* Sleep ms on the client's clock, or less when cancel is triggered: returns 1 then, else 0.
+ * With the system clock the sleep is a poll(2) on the handle's descriptor. */
+LTX_INTERNAL int ltx__sleep(const ltx_client *client, uint64_t ms, const ltx_cancel *cancel);
+
 /* ---------------------------------------------------------------- errors */
 struct ltx_error {
     int code;
@@ -211,6 +218,7 @@ struct ltx_request {
     uint32_t retry_base_ms, retry_cap_ms;
     int retry_unknown_outcome; /* -1 = the client's */
     uint32_t deadline_ms;      /* 0 = the client's */
+    ltx_cancel *cancel;        /* borrowed; watched by generate, submit and its uploads */
 };
 
 /* ---------------------------------------------------------------- sink */
@@ -255,6 +263,7 @@ struct ltx_job {
     char *result_url;
     char *error_type;
     char *error_message;
+    ltx_cancel *cancel; /* borrowed; watched by refresh, wait and download */
 };
 
 LTX_INTERNAL int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc,
@@ -280,6 +289,9 @@ LTX_INTERNAL int ltx__resolve_inputs(ltx_client *c, const ltx_request *req, ltx_
                                      char *owned[LTX_N_MEDIA_FIELDS], uint64_t deadline,
                                      ltx_error **err);
 LTX_INTERNAL void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS]);
+/* ltx_upload_file() watching a cancel handle (NULL: none); client and storage_uri not NULL. */
+LTX_INTERNAL int ltx__upload_file(ltx_client *c, const char *path, ltx_cancel *cancel,
+                                  char **storage_uri, ltx_error **err);
 
 /* ---------------------------------------------------------------- models */
 LTX_INTERNAL int ltx__model_is_known(const char *model);

@@ -219,7 +219,7 @@ static int has_header(char *const *headers, const char *name)
 
 /* POST /v1/upload, then PUT the open file to the signed URL. */
 static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uint64_t deadline,
-                     char **storage_uri, ltx_error **err)
+                     const ltx_cancel *cancel, char **storage_uri, ltx_error **err)
 {
     char *url = ltx__printf("%s/v1/upload", c->base_url);
     ltx_http_req rq = {0}, put = {0};
@@ -231,6 +231,7 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     if (!url)
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     ltx__http_req_api(&rq, "POST", url, NULL, deadline);
+    rq.cancel = cancel;
     /* asking for an upload URL creates nothing billable: safe to repeat */
     rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, "create an upload", err);
     free(url);
@@ -258,6 +259,7 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     put.body_fd = fd;
     put.body_fd_len = size;
     put.deadline = deadline;
+    put.cancel = cancel;
     rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &put, &rs, "upload the file", err);
     if (rc == LTX_OK) {
         ltx__http_resp_free(&rs);
@@ -269,15 +271,14 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     return rc;
 }
 
-LTX_API int ltx_upload_file(ltx_client *c, const char *path, char **storage_uri, ltx_error **err)
+int ltx__upload_file(ltx_client *c, const char *path, ltx_cancel *cancel, char **storage_uri,
+                     ltx_error **err)
 {
     const char *type;
     unsigned kind = 0;
     uint64_t size;
     int fd, rc;
 
-    if (!c || !storage_uri)
-        return ltx__fail(err, LTX_EINVAL, "ltx_upload_file: client and storage_uri are required");
     *storage_uri = NULL;
     if ((rc = open_media(path, &fd, &size, &type, &kind, err)) != LTX_OK)
         return rc;
@@ -290,9 +291,16 @@ LTX_API int ltx_upload_file(ltx_client *c, const char *path, char **storage_uri,
         return ltx__fail(err, LTX_EREQUEST, "%s is %llu bytes; allowed: 1 to %u bytes", path,
                          (unsigned long long)size, LTX_UPLOAD_MAX_BYTES);
     }
-    rc = upload_fd(c, fd, size, type, ltx__deadline_from_now(c), storage_uri, err);
+    rc = upload_fd(c, fd, size, type, ltx__deadline_from_now(c), cancel, storage_uri, err);
     close(fd);
     return rc;
+}
+
+LTX_API int ltx_upload_file(ltx_client *c, const char *path, char **storage_uri, ltx_error **err)
+{
+    if (!c || !storage_uri)
+        return ltx__fail(err, LTX_EINVAL, "ltx_upload_file: client and storage_uri are required");
+    return ltx__upload_file(c, path, NULL, storage_uri, err);
 }
 
 void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS])
@@ -322,7 +330,7 @@ int ltx__resolve_inputs(ltx_client *c, const ltx_request *req, ltx_request *copy
                 if (!owned[i])
                     rc = ltx__fail(err, LTX_EIO, "cannot read %s", req->input_files[i]);
             } else {
-                rc = upload_fd(c, fd, size, type, deadline, &owned[i], err);
+                rc = upload_fd(c, fd, size, type, deadline, req->cancel, &owned[i], err);
             }
             close(fd);
         }

@@ -46,6 +46,15 @@ LTX_API int ltx_batch_set_concurrency(ltx_batch *batch, unsigned max_in_flight);
  */
 LTX_API int ltx_batch_set_progress(ltx_batch *batch, ltx_progress_fn progress, void *userdata);
 
+/*
+ * Watch a cancel handle (see ltx/cancel.h) in ltx_batch_run(): once triggered,
+ * every entry still running ends at once with LTX_ECANCELLED (a submitted job
+ * keeps running on the server and is billed; a submit cut short says whether
+ * it may have run) and the run returns LTX_ECANCELLED. Borrowed: it must outlive
+ * the run. NULL detaches. LTX_EINVAL for a NULL batch or while it runs.
+ */
+LTX_API int ltx_batch_set_cancel(ltx_batch *batch, ltx_cancel *cancel);
+
 /* The entry a progress report inside ltx_batch_run() is about; SIZE_MAX outside a batch. */
 LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
 

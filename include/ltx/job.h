@@ -74,6 +74,13 @@ LTX_API int ltx_job_open(ltx_client *client, const char *endpoint, const char *i
 
 LTX_API void ltx_job_free(ltx_job *job);
 
+/*
+ * Watch a cancel handle (see ltx/cancel.h) in ltx_job_refresh(),
+ * ltx_job_wait() and ltx_job_download() on this job. Borrowed: it must outlive
+ * those calls. NULL detaches. LTX_OK, or LTX_EINVAL for a NULL job.
+ */
+LTX_API int ltx_job_set_cancel(ltx_job *job, ltx_cancel *cancel);
+
 /* Borrowed strings, valid until the next call on the job or its free. */
 LTX_API const char *ltx_job_id(const ltx_job *job);
 LTX_API const char *ltx_job_endpoint(const ltx_job *job);
