@@ -745,9 +745,24 @@ int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
 
 struct ltx_http_multi {
     CURLM *m;
+    ltx_http_socket_fn socket_fn;
+    void *socket_ud;
 };
 
-struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle)
+/* libcurl's CURLMOPT_SOCKETFUNCTION, in libltx's terms (LTX_POLL_* equal CURL_POLL_*). */
+static int on_multi_socket(CURL *e, curl_socket_t s, int what, void *ud, void *socketp)
+{
+    struct ltx_http_multi *mh = ud;
+    int events = what == CURL_POLL_REMOVE ? LTX_POLL_REMOVE
+                 : (what & CURL_POLL_IN ? LTX_POLL_IN : 0) | (what & CURL_POLL_OUT ? LTX_POLL_OUT : 0);
+
+    (void)e;
+    (void)socketp;
+    mh->socket_fn((int)s, events, mh->socket_ud);
+    return 0;
+}
+
+struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle, ltx_http_socket_fn fn, void *ud)
 {
     struct ltx_http_multi *mh = calloc(1, sizeof(*mh));
 
@@ -755,10 +770,15 @@ struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle)
         free(mh);
         return NULL;
     }
+    if (!mh)
+        return NULL;
+    mh->socket_fn = fn;
+    mh->socket_ud = ud;
     /* libcurl sizes the cache by the transfers running, so connections close as a run thins
      * out; keep enough for the next wave */
-    if (mh)
-        curl_multi_setopt(mh->m, CURLMOPT_MAXCONNECTS, (long)max_idle);
+    curl_multi_setopt(mh->m, CURLMOPT_MAXCONNECTS, (long)max_idle);
+    curl_multi_setopt(mh->m, CURLMOPT_SOCKETFUNCTION, on_multi_socket);
+    curl_multi_setopt(mh->m, CURLMOPT_SOCKETDATA, mh);
     return mh;
 }
 
@@ -789,21 +809,24 @@ void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x)
     ltx__http_end(x, CURLE_ABORTED_BY_CALLBACK);
 }
 
-int ltx__http_multi_perform(struct ltx_http_multi *mh)
+int ltx__http_multi_action(struct ltx_http_multi *mh, int fd, int events)
 {
-    int running = 0;
-    CURLMcode mc = curl_multi_perform(mh->m, &running);
+    int running = 0, mask = (events & LTX_POLL_IN ? CURL_CSELECT_IN : 0) |
+                            (events & LTX_POLL_OUT ? CURL_CSELECT_OUT : 0) |
+                            (events & LTX_POLL_ERR ? CURL_CSELECT_ERR : 0);
+    CURLMcode mc = curl_multi_socket_action(mh->m, fd < 0 ? CURL_SOCKET_TIMEOUT : fd,
+                                            fd < 0 ? 0 : mask, &running);
 
     return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
 }
 
-int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms, int extra_fd)
+long ltx__http_multi_timeout(struct ltx_http_multi *mh)
 {
-    struct curl_waitfd wfd = {extra_fd, CURL_WAIT_POLLIN, 0};
-    CURLMcode mc = curl_multi_poll(mh->m, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0 ? 1u : 0u,
-                                   (int)clamp_ms(timeout_ms), NULL);
+    long ms = -1;
 
-    return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
+    if (curl_multi_timeout(mh->m, &ms) != CURLM_OK)
+        return 0;
+    return ms;
 }
 
 void *ltx__http_multi_next_done(struct ltx_http_multi *mh)

@@ -75,21 +75,24 @@ LTX_INTERNAL int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http
 LTX_INTERNAL int ltx__http_end(ltx_http_xfer *x, int curl_code);
 
 /*
- * Many exchanges on one thread over libcurl's multi interface. Exchanges keep
- * the client's shared connection cache. add hands x over (on failure it is
- * already ended, rs filled in); next_done ends the next finished exchange and
- * returns the owner given to add, or NULL; abandon ends one early (cancelled).
- * wait blocks until there is work or timeout_ms passed. max_idle bounds the
- * connections the multi handle keeps open between its exchanges.
+ * Many exchanges on one thread over libcurl's multi_socket interface. add
+ * hands x over (on failure it is already ended, rs filled in); next_done ends
+ * the next finished exchange and returns the owner given to add, or NULL;
+ * abandon ends one early (cancelled). socket_fn hears which descriptors to
+ * watch for what (LTX_POLL_*) as libcurl changes its mind; action drives the
+ * transfers on fd after events (LTX_POLL_IN/OUT/ERR; 0: let libcurl look), or
+ * the expired timers when fd < 0; timeout is libcurl's next timer in ms (-1:
+ * none). max_idle bounds the connections kept open between exchanges.
  */
 struct ltx_http_multi;
-LTX_INTERNAL struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle);
+typedef void (*ltx_http_socket_fn)(int fd, int events, void *ud);
+LTX_INTERNAL struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle, ltx_http_socket_fn fn,
+                                                        void *ud);
 LTX_INTERNAL void ltx__http_multi_free(struct ltx_http_multi *mh);
 LTX_INTERNAL int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner);
 LTX_INTERNAL void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x);
-LTX_INTERNAL int ltx__http_multi_perform(struct ltx_http_multi *mh);
-/* extra_fd (or -1): a descriptor whose readability also ends the wait (a cancel handle's). */
-LTX_INTERNAL int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms, int extra_fd);
+LTX_INTERNAL int ltx__http_multi_action(struct ltx_http_multi *mh, int fd, int events);
+LTX_INTERNAL long ltx__http_multi_timeout(struct ltx_http_multi *mh);
 LTX_INTERNAL void *ltx__http_multi_next_done(struct ltx_http_multi *mh);
 
 /* ---------------------------------------------------------------- calls with retries (call.c) */

@@ -48,5 +48,6 @@ Suite *suite_faults(void);
 Suite *suite_batch(void);
 Suite *suite_threads(void);
 Suite *suite_cancel(void);
+Suite *suite_eventloop(void);
 
 #endif
