@@ -314,6 +314,7 @@ static void entry_end(entry *e, int rc)
     e->wake_at = UINT64_MAX;
     entry_release(e);
     unwatch_entry_cancel(b, e);
+    e->cancel = NULL; /* the caller may free it once the entry ended */
     if (e->holds_place) {
         e->holds_place = 0;
         b->in_flight--;
@@ -757,7 +758,8 @@ static int own_fd(const ltx_batch *b, int fd)
     if (fd == ltx__cancel_fd(b->wake) || fd == ltx__cancel_fd(b->cancel))
         return 1;
     for (size_t i = 0; i < b->n; i++)
-        if (b->entries[i]->cancel && fd == ltx__cancel_fd(b->entries[i]->cancel))
+        if (b->entries[i]->state != ENTRY_ENDED && b->entries[i]->cancel &&
+            fd == ltx__cancel_fd(b->entries[i]->cancel))
             return 1;
     return 0;
 }

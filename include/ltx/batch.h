@@ -65,7 +65,8 @@ LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
  * ltx_request_set_sync() is LTX_EINVAL. sink is borrowed until the batch is
  * freed and used only during ltx_batch_run(). *index (may be NULL) receives
  * the entry's number, counting from 0. The request's cancel handle
- * (ltx_request_set_cancel()) stops this entry alone. May be called while the
+ * (ltx_request_set_cancel()) stops this entry alone; it must live until the
+ * entry ended (its done callback, or the end of the run). May be called while the
  * batch runs (from a callback, or between two ltx_batch_perform() calls): the
  * entry joins the run.
  */
