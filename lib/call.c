@@ -243,7 +243,7 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
         if (rs->transport_status == LTX_ECANCELLED && rs->cancel_hit) {
             e = ltx__cancelled_error(what, call->kind, rs->request_sent, call->ever_possibly);
             if (e) {
-                e->attempts = attempt;
+                e->attempts = rs->request_sent ? attempt : attempt - 1; /* the ones sent */
                 e->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
                 e->transport_message = ltx__strdup(rs->transport_message);
             }
@@ -276,6 +276,16 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
 
     ltx__call_start(&call, c, kind, rq, what);
     for (;;) {
+        if (ltx_cancel_triggered(rq->cancel)) { /* before an attempt: nothing to report */
+            ltx_error *e = call.ever_possibly ? ltx__cancelled_error(what, kind, 1, 1)
+                                              : ltx__cancelled_error(what, kind, 0, 0);
+
+            if (e)
+                e->attempts = call.attempt;
+            rc = ltx__error_raise(err, e, LTX_ECANCELLED);
+            memset(rs, 0, sizeof(*rs)); /* "freed", as on any failure */
+            break;
+        }
         if ((rc = ltx__call_attempt(&call, err)) != LTX_OK) {
             ltx__http_resp_free(rs);
             break;

@@ -65,9 +65,12 @@ LTX_API int ltx_cancel_reset(ltx_cancel *c)
 
     if (!c)
         return LTX_EINVAL;
+    /* the flag first: a trigger racing with this reset (ltx_batch_wakeup() from another
+     * thread) then either leaves its byte in the pipe or its flag set, and every wait looks
+     * at the flag before it sleeps, so it is never lost */
+    atomic_store(&c->triggered, 0);
     while (read(c->fds[0], buf, sizeof(buf)) > 0)
         ;
-    atomic_store(&c->triggered, 0);
     return LTX_OK;
 }
 

@@ -207,6 +207,7 @@ START_TEST(generate_cancelled_in_a_slow_submit_may_have_run)
     ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_ECANCELLED);
     returned(&t);
     ck_assert_int_eq(ltx_error_possibly_executed(err), 1);
+    ck_assert_uint_eq(ltx_error_attempts(err), 1);
     ck_assert_ptr_null(ltx_error_job_id(err)); /* no answer, so no id */
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "may have created the job"));
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "no cancel endpoint"));
@@ -366,6 +367,7 @@ START_TEST(submit_cancelled_while_connecting_sent_nothing)
     returned(&t);
     ck_assert_ptr_null(job);
     ck_assert_int_eq(ltx_error_possibly_executed(err), 0);
+    ck_assert_uint_eq(ltx_error_attempts(err), 0); /* the connect never completed */
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "nothing was created or billed"));
     ltx_error_free(err);
     ltx_request_free(req);
@@ -513,6 +515,7 @@ START_TEST(a_triggered_handle_sends_nothing_until_reset)
     ck_assert_int_eq(ltx_sink_new_memory(&sink, 1u << 20), LTX_OK);
     ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_ECANCELLED);
     ck_assert_ptr_nonnull(strstr(ltx_error_message(err), "before the request was sent"));
+    ck_assert_uint_eq(ltx_error_attempts(err), 0);
     ck_assert_uint_eq(lmock_count(mock, NULL, NULL), 0);
     ltx_error_free(err);
     err = NULL;
