@@ -884,7 +884,9 @@ LTX_API int ltx_batch_perform(size_t *out, ltx_batch *b, int fd, int events, ltx
     if (fd >= 0 && fd == ltx__cancel_fd(b->wake))
         ltx_cancel_reset(b->wake);
     if (ltx_cancel_triggered(b->cancel) && !b->cancelled) {
-        /* everything ends now: a submit in flight says whether it may have run */
+        /* everything ends now: a submit whose answer is in is accepted first (its job id is
+         * kept), one still in flight says whether it may have run */
+        collect_finished(b);
         b->stopping = b->cancelled = 1;
         stop_settled(b, 1);
     }
