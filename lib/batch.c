@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ typedef struct entry {
     char *poll_what;
     ltx_job *job;
     ltx_sink *sink;
+    ltx_cancel *cancel;  /* the request's own handle: stops this entry only    */
     ltx_progress_ctx pc;
     uint32_t submit_deadline_ms; /* the request's own deadline for its submit; 0 = none */
     int has_policy;      /* the request's own retry settings for its submit    */
@@ -57,6 +59,12 @@ struct ltx_batch {
     ltx_progress_fn progress;
     void *progress_ud;
     ltx_error *last_error; /* the last setter's refusal */
+    ltx_cancel *cancel;  /* borrowed; stops the whole run when triggered        */
+    ltx_batch_socket_fn socket_fn;
+    void *socket_ud;
+    ltx_cancel *wake;    /* ltx_batch_wakeup()'s flag and pipe                  */
+    struct pollfd *fds;  /* what the caller is told to watch (for ltx_batch_run) */
+    size_t n_fds, cap_fds;
     int running;
     /* the run in progress */
     struct ltx_http_multi *multi;
@@ -69,6 +77,9 @@ struct ltx_batch {
     uint64_t started;
     uint64_t deadline;
     int stopping;        /* done asked to stop                                 */
+    int cancelled;       /* the cancel handle was triggered                    */
+    int engine_failed;   /* libcurl failed: the run ends with this status      */
+    uint64_t last_look;  /* when transfers were last looked at (stall, deadline) */
     int timed_out;       /* the deadline passed with entries left              */
     size_t failed;
 };
@@ -91,6 +102,10 @@ LTX_API int ltx_batch_new(ltx_batch **out, ltx_client *client)
         return LTX_EINVAL;
     if (!(b = calloc(1, sizeof(*b))))
         return LTX_ENOMEM;
+    if (ltx_cancel_new(&b->wake) != LTX_OK) {
+        free(b);
+        return LTX_ENOMEM;
+    }
     ltx__client_ref(client);
     b->client = client;
     b->concurrency = LTX_DEFAULT_BATCH_CONCURRENCY;
@@ -122,6 +137,8 @@ LTX_API void ltx_batch_free(ltx_batch *b)
     }
     free(b->entries);
     ltx_error_free(b->last_error);
+    free(b->fds);
+    ltx_cancel_free(b->wake);
     ltx_client_free(b->client);
     free(b);
 }
@@ -157,6 +174,14 @@ LTX_API const ltx_error *ltx_batch_last_error(const ltx_batch *b)
     return b ? b->last_error : NULL;
 }
 
+LTX_API int ltx_batch_set_cancel(ltx_batch *b, ltx_cancel *cancel)
+{
+    if (!b || b->running)
+        return LTX_EINVAL;
+    b->cancel = cancel;
+    return LTX_OK;
+}
+
 LTX_API size_t ltx_progress_batch_index(const ltx_progress *p)
 {
     return p && p->batch_slot ? p->batch_slot - 1 : SIZE_MAX;
@@ -171,6 +196,8 @@ static int entry_progress(const ltx_progress *p, void *ud)
     tagged.batch_slot = e->index + 1;
     return e->batch->progress(&tagged, e->batch->progress_ud);
 }
+
+static void entry_join(ltx_batch *b, entry *e, uint64_t now);
 
 static int entry_add(ltx_batch *b, entry *e, size_t *index, ltx_error **err)
 {
@@ -191,6 +218,8 @@ static int entry_add(ltx_batch *b, entry *e, size_t *index, ltx_error **err)
     b->entries[b->n++] = e;
     if (index)
         *index = e->index;
+    if (b->running) /* it joins the run going on */
+        entry_join(b, e, now_ms(b));
     return LTX_OK;
 }
 
@@ -203,8 +232,6 @@ LTX_API int ltx_batch_add(size_t *index, ltx_batch *b, const ltx_request *req, l
     LTX_ERR_ENTRY(err);
     if (!b || !req || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_batch_add: batch, request and sink are required");
-    if (b->running)
-        return ltx__fail(err, LTX_EINVAL, "ltx_batch_add: not while the batch runs");
     if (req->sync)
         return ltx__fail(err, LTX_EINVAL,
                          "ltx_batch_add: a batch runs v2 jobs, and the request asks for v1 "
@@ -217,6 +244,7 @@ LTX_API int ltx_batch_add(size_t *index, ltx_batch *b, const ltx_request *req, l
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
     if (rc == LTX_OK) {
         e->sink = sink;
+        e->cancel = req->cancel;
         e->submit_deadline_ms = req->deadline_ms;
         e->has_policy = ltx__policy_for(b->client, req, &e->policy) == &e->policy;
         rc = entry_add(b, e, index, err);
@@ -237,8 +265,6 @@ LTX_API int ltx_batch_add_job(size_t *index, ltx_batch *b, const ltx_job *job, l
     LTX_ERR_ENTRY(err);
     if (!b || !job || !sink)
         return ltx__fail(err, LTX_EINVAL, "ltx_batch_add_job: batch, job and sink are required");
-    if (b->running)
-        return ltx__fail(err, LTX_EINVAL, "ltx_batch_add_job: not while the batch runs");
     if (!(e = calloc(1, sizeof(*e))))
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     rc = ltx_job_open_by_name(&e->job, b->client, job->endpoint_name, job->id, err);
@@ -287,6 +313,19 @@ LTX_API const ltx_error *ltx_batch_error(const ltx_batch *b, size_t index)
 /* ---------------------------------------------------------------- one entry's steps */
 
 /* The entry ended: give its place back, and tell the caller (unless the caller said stop). */
+static void watch(ltx_batch *b, int fd, int events);
+
+/* An entry's own cancel handle is watched while an entry that has it runs. */
+static void unwatch_entry_cancel(ltx_batch *b, const entry *e)
+{
+    if (!e->cancel || e->cancel == b->cancel)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->entries[i]->state != ENTRY_ENDED && b->entries[i]->cancel == e->cancel)
+            return;
+    watch(b, ltx__cancel_fd(e->cancel), LTX_POLL_REMOVE);
+}
+
 static void entry_end(entry *e, int rc)
 {
     ltx_batch *b = e->batch;
@@ -297,6 +336,8 @@ static void entry_end(entry *e, int rc)
     if (e->job) /* accepted, so running and billed whatever ended the entry: say which job */
         (void)ltx__with_job(&e->err, e->job, rc);
     entry_release(e);
+    unwatch_entry_cancel(b, e);
+    e->cancel = NULL; /* the caller may free it once the entry ended */
     if (e->holds_place) {
         e->holds_place = 0;
         b->in_flight--;
@@ -543,39 +584,85 @@ static void entry_wake(entry *e)
 
 /* ---------------------------------------------------------------- the run */
 
+/* The caller is told what to watch; ltx_batch_run() keeps the same set for its poll(2). */
+static void watch(ltx_batch *b, int fd, int events)
+{
+    size_t i;
+
+    for (i = 0; i < b->n_fds && b->fds[i].fd != fd; i++)
+        ;
+    if (events & LTX_POLL_REMOVE) {
+        if (i < b->n_fds)
+            b->fds[i] = b->fds[--b->n_fds];
+    } else {
+        if (i == b->n_fds) {
+            if (b->n_fds == b->cap_fds) {
+                size_t cap = b->cap_fds ? 2 * b->cap_fds : 8;
+                struct pollfd *grown = realloc(b->fds, cap * sizeof(*grown));
+
+                if (!grown) {
+                    b->engine_failed = LTX_ENOMEM;
+                    return;
+                }
+                b->fds = grown;
+                b->cap_fds = cap;
+            }
+            b->n_fds++;
+        }
+        b->fds[i].fd = fd;
+        b->fds[i].events = (short)((events & LTX_POLL_IN ? POLLIN : 0) |
+                                   (events & LTX_POLL_OUT ? POLLOUT : 0));
+        b->fds[i].revents = 0;
+    }
+    if (b->socket_fn)
+        b->socket_fn(fd, events, b->socket_ud);
+}
+
+static void on_socket(int fd, int events, void *ud)
+{
+    watch(ud, fd, events);
+}
+
+/* Set an entry up for the run going on. */
+static void entry_join(ltx_batch *b, entry *e, uint64_t now)
+{
+    if (e->state == ENTRY_ENDED)
+        return;
+    b->unended++;
+    e->pc.fn = b->progress ? entry_progress : NULL;
+    e->pc.ud = e;
+    e->pc.started_ms = now;
+    e->pc.job_id = e->job ? e->job->id : NULL;
+    if (e->cancel && e->cancel != b->cancel)
+        watch(b, ltx__cancel_fd(e->cancel), LTX_POLL_IN);
+    if (e->resumed) {
+        /* already running on the server: follow it at once, and count it */
+        e->holds_place = 1;
+        b->in_flight++;
+        e->state = ENTRY_POLL_WAIT;
+        e->wake_at = now;
+    }
+}
+
 static int run_prepare(ltx_batch *b)
 {
     uint64_t now;
 
     /* an entry talks to the API host and to its result's host: two connections each */
-    if (!(b->multi = ltx__http_multi_new(2 * b->concurrency + BATCH_SPARE_CONNECTIONS)))
+    if (!(b->multi = ltx__http_multi_new(2 * b->concurrency + BATCH_SPARE_CONNECTIONS, on_socket,
+                                         b)))
         return LTX_ENOMEM;
     now = now_ms(b);
-    b->started = now;
+    b->started = b->last_look = now;
     b->deadline = ltx__deadline_from_now(b->client);
     b->places = b->concurrency;
     b->in_flight = b->transfers = 0;
     b->unended = 0;
-    b->stopping = b->timed_out = 0;
+    b->stopping = b->timed_out = b->cancelled = b->engine_failed = 0;
     b->failed = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        entry *e = b->entries[i];
-
-        if (e->state == ENTRY_ENDED)
-            continue;
-        b->unended++;
-        e->pc.fn = b->progress ? entry_progress : NULL;
-        e->pc.ud = e;
-        e->pc.started_ms = now;
-        e->pc.job_id = e->job ? e->job->id : NULL;
-        if (e->resumed) {
-            /* already running on the server: follow it at once, and count it */
-            e->holds_place = 1;
-            b->in_flight++;
-            e->state = ENTRY_POLL_WAIT;
-            e->wake_at = now;
-        }
-    }
+    b->n_fds = 0;
+    for (size_t i = 0; i < b->n; i++)
+        entry_join(b, b->entries[i], now);
     return LTX_OK;
 }
 
@@ -628,7 +715,7 @@ static uint64_t next_wake(const ltx_batch *b, uint64_t now)
             continue;
         if (e->wake_at < next)
             next = e->wake_at;
-        if (e->state == ENTRY_QUEUED && b->in_flight < b->places)
+        if (e->state == ENTRY_QUEUED && b->in_flight < b->places && !b->stopping)
             next = now;
     }
     if (b->deadline != UINT64_MAX && !b->timed_out && b->deadline < next)
@@ -656,10 +743,48 @@ static void entry_cancel(entry *e)
         ltx__sink_abort(e->sink);
         ltx__download_finish(&e->dl);
     }
-    ltx__fail(&e->err, LTX_ECANCELLED, "batch entry %zu: the run was stopped%s%s%s", e->index,
-              e->job ? "; job " : " before it was submitted", e->job ? e->job->id : "",
-              e->job ? " keeps running on the server" : "");
+    int by_handle = e->batch->cancelled || ltx_cancel_triggered(e->cancel);
+
+    if (by_handle && e->job)
+        ltx__fail(&e->err, LTX_ECANCELLED,
+                  "batch entry %zu: cancelled; job %s keeps running on the server and is billed "
+                  "(the API has no cancel endpoint; resume with its id)", e->index, e->job->id);
+    else if (by_handle)
+        ltx__fail(&e->err, LTX_ECANCELLED,
+                  "batch entry %zu: cancelled before it was submitted; nothing was sent",
+                  e->index);
+    else
+        ltx__fail(&e->err, LTX_ECANCELLED, "batch entry %zu: the run was stopped%s%s%s",
+                  e->index, e->job ? "; job " : " before it was submitted",
+                  e->job ? e->job->id : "", e->job ? " keeps running on the server" : "");
     entry_end(e, LTX_ECANCELLED);
+}
+
+/* End an entry now, in flight or not. */
+static void entry_stop(entry *e)
+{
+    ltx_batch *b = e->batch;
+
+    if (e->xfer) {
+        ltx__http_multi_abandon(b->multi, e->xfer);
+        e->xfer = NULL;
+        b->transfers--;
+        attempt_ended(e); /* cancelled: the policy never repeats it */
+    }
+    if (e->state != ENTRY_ENDED)
+        entry_cancel(e);
+}
+
+/* Is fd one of the batch's own descriptors (wakeup, cancel handles) rather than libcurl's? */
+static int own_fd(const ltx_batch *b, int fd)
+{
+    if (fd == ltx__cancel_fd(b->wake) || fd == ltx__cancel_fd(b->cancel))
+        return 1;
+    for (size_t i = 0; i < b->n; i++)
+        if (b->entries[i]->state != ENTRY_ENDED && b->entries[i]->cancel &&
+            fd == ltx__cancel_fd(b->entries[i]->cancel))
+            return 1;
+    return 0;
 }
 
 /*
@@ -675,79 +800,30 @@ static int stop_settled(ltx_batch *b, int now)
 
         if (e->state == ENTRY_ENDED)
             continue;
-        if (e->xfer) {
-            if (e->state == ENTRY_SUBMIT && !now)
-                continue;
-            ltx__http_multi_abandon(b->multi, e->xfer);
-            e->xfer = NULL;
-            b->transfers--;
-            attempt_ended(e); /* cancelled: the policy never repeats it */
-        }
-        if (e->state != ENTRY_ENDED)
-            entry_cancel(e);
+        if (e->xfer && e->state == ENTRY_SUBMIT && !now)
+            continue;
+        entry_stop(e);
     }
     return b->unended == 0;
 }
 
-static int run_loop(ltx_batch *b)
+/* The run is over: say why, release the engine and tell the loop to stop watching. */
+static int run_end(ltx_batch *b, ltx_error **err)
 {
-    const ltx_clock *clk = b->client->clock;
-    int rc;
+    int rc = LTX_OK;
 
-    while (b->unended) {
-        uint64_t now = now_ms(b), next;
+    if (b->engine_failed) {
+        rc = ltx__fail(err, b->engine_failed, "batch: the transfer engine failed (%s)",
+                       ltx_strerror(b->engine_failed));
+    } else if (b->cancelled) {
+        size_t submitted = 0;
 
-        if (b->stopping && stop_settled(b, 0))
-            break;
-        if (b->deadline != UINT64_MAX && now >= b->deadline)
-            expire_queued(b);
-        fill_places(b);
-        wake_due(b, now);
-        if ((rc = ltx__http_multi_perform(b->multi)) != LTX_OK)
-            return rc;
-        collect_finished(b);
-        if (!b->unended)
-            break;
-        now = now_ms(b);
-        if ((next = next_wake(b, now)) <= now)
-            continue;
-        if (b->transfers) {
-            uint64_t wait = next - now;
-
-            rc = ltx__http_multi_wait(b->multi, wait < BATCH_TICK_MS ? wait : BATCH_TICK_MS);
-            if (rc != LTX_OK)
-                return rc;
-        } else if (next != UINT64_MAX) {
-            clk->sleep_ms(next - now, clk->ud);
-        } else {
-            return LTX_EPROTOCOL; /* entries left and nothing to wait for: a libltx bug */
-        }
-    }
-    return LTX_OK;
-}
-
-LTX_API int ltx_batch_run(ltx_batch *b, ltx_batch_done_fn done, void *userdata, ltx_error **err)
-{
-    int rc;
-
-    LTX_ERR_ENTRY(err);
-    if (!b)
-        return ltx__fail(err, LTX_EINVAL, "ltx_batch_run: batch is NULL");
-    if (b->running)
-        return ltx__fail(err, LTX_EINVAL, "ltx_batch_run: the batch is already running");
-    if ((rc = run_prepare(b)) != LTX_OK)
-        return ltx__fail(err, rc, "out of memory");
-    b->running = 1;
-    b->done = done;
-    b->done_ud = userdata;
-    ltx__log(b->client, LTX_LOG_INFO, "batch: %zu entries, at most %u at once", b->unended,
-             b->concurrency);
-    rc = run_loop(b);
-    if (rc != LTX_OK) {
-        /* the engine itself failed: end what is left, without more callbacks */
-        b->stopping = 1;
-        stop_settled(b, 1);
-        rc = ltx__fail(err, rc, "batch: the transfer engine failed (%s)", ltx_strerror(rc));
+        for (size_t i = 0; i < b->n; i++)
+            submitted += b->entries[i]->job != NULL;
+        rc = ltx__fail(err, LTX_ECANCELLED,
+                       "batch: cancelled; %zu submitted job(s) keep running on the server and are "
+                       "billed (the API has no cancel endpoint; ltx_batch_job_id() gives their "
+                       "ids to resume with)", submitted);
     } else if (b->stopping) {
         rc = ltx__fail(err, LTX_ECANCELLED, "batch: stopped by the completion callback");
     } else if (b->failed && b->timed_out) {
@@ -758,8 +834,197 @@ LTX_API int ltx_batch_run(ltx_batch *b, ltx_batch_done_fn done, void *userdata, 
     }
     ltx__http_multi_free(b->multi);
     b->multi = NULL;
+    /* whatever libcurl did not take back itself, and the batch's own descriptors */
+    while (b->n_fds)
+        watch(b, b->fds[b->n_fds - 1].fd, LTX_POLL_REMOVE);
     b->done = NULL;
     b->done_ud = NULL;
     b->running = 0;
     return rc;
+}
+
+LTX_API int ltx_batch_set_socket_fn(ltx_batch *b, ltx_batch_socket_fn fn, void *userdata)
+{
+    if (!b || b->running)
+        return LTX_EINVAL;
+    b->socket_fn = fn;
+    b->socket_ud = fn ? userdata : NULL;
+    return LTX_OK;
+}
+
+LTX_API int ltx_batch_wakeup(ltx_batch *b)
+{
+    return b ? ltx_cancel_trigger(b->wake) : LTX_EINVAL;
+}
+
+LTX_API int ltx_batch_start(ltx_batch *b, ltx_batch_done_fn done, void *userdata,
+                            ltx_error **err)
+{
+    int rc;
+
+    LTX_ERR_ENTRY(err);
+    if (!b)
+        return ltx__fail(err, LTX_EINVAL, "ltx_batch_start: batch is NULL");
+    if (b->running)
+        return ltx__fail(err, LTX_EINVAL, "ltx_batch_start: the batch is already running");
+    if ((rc = run_prepare(b)) != LTX_OK)
+        return ltx__fail(err, rc, "out of memory");
+    b->running = 1;
+    b->done = done;
+    b->done_ud = userdata;
+    ltx_cancel_reset(b->wake);
+    watch(b, ltx__cancel_fd(b->wake), LTX_POLL_IN);
+    if (b->cancel)
+        watch(b, ltx__cancel_fd(b->cancel), LTX_POLL_IN);
+    ltx__log(b->client, LTX_LOG_INFO, "batch: %zu entries, at most %u at once", b->unended,
+             b->concurrency);
+    return LTX_OK;
+}
+
+/* One pass of the entries' state machines over what the transfers brought. */
+static void advance(ltx_batch *b)
+{
+    uint64_t now = now_ms(b);
+
+    collect_finished(b);
+    if (b->stopping) {
+        stop_settled(b, 0);
+        return;
+    }
+    if (b->deadline != UINT64_MAX && now >= b->deadline && !b->timed_out)
+        expire_queued(b);
+    fill_places(b);
+    wake_due(b, now);
+}
+
+LTX_API int ltx_batch_perform(size_t *out, ltx_batch *b, int fd, int events, ltx_error **err)
+{
+    int rc = LTX_OK;
+
+    LTX_ERR_ENTRY(err);
+    if (out)
+        *out = 0;
+    if (!b || !b->running)
+        return ltx__fail(err, LTX_EINVAL, "ltx_batch_perform: the batch is not running");
+    if (fd >= 0 && fd == ltx__cancel_fd(b->wake))
+        ltx_cancel_reset(b->wake);
+    if (ltx_cancel_triggered(b->cancel) && !b->cancelled) {
+        /* everything ends now: a submit whose answer is in is accepted first (its job id is
+         * kept), one still in flight says whether it may have run */
+        collect_finished(b);
+        b->stopping = b->cancelled = 1;
+        stop_settled(b, 1);
+    }
+    for (size_t i = 0; i < b->n; i++) /* the entries' own handles */
+        if (b->entries[i]->state != ENTRY_ENDED && ltx_cancel_triggered(b->entries[i]->cancel))
+            entry_stop(b->entries[i]);
+    if (b->unended && !b->engine_failed) {
+        uint64_t now = now_ms(b);
+
+        if (fd >= 0 && !own_fd(b, fd))
+            rc = ltx__http_multi_action(b->multi, fd, events);
+        else if (fd < 0)
+            rc = ltx__http_multi_action(b->multi, -1, 0);
+        if (rc == LTX_OK && b->transfers && now - b->last_look >= BATCH_TICK_MS) {
+            /* a silent transfer is looked at too: its stall and deadline checks run then */
+            b->last_look = now;
+            for (size_t i = 0; i < b->n_fds && rc == LTX_OK; i++)
+                if (!own_fd(b, b->fds[i].fd))
+                    rc = ltx__http_multi_action(b->multi, b->fds[i].fd, 0);
+        }
+        if (rc != LTX_OK)
+            b->engine_failed = rc;
+        else
+            advance(b);
+    }
+    if (b->engine_failed && b->unended) {
+        /* the engine itself failed: end what is left, without more callbacks */
+        b->stopping = 1;
+        stop_settled(b, 1);
+    }
+    if (b->unended) {
+        if (out)
+            *out = b->unended;
+        return LTX_OK;
+    }
+    return run_end(b, err);
+}
+
+LTX_API int ltx_batch_timeout_ms(long *out, const ltx_batch *b)
+{
+    uint64_t now, next, tick;
+    long curl_ms;
+
+    if (!out)
+        return LTX_EINVAL;
+    *out = -1;
+    if (!b)
+        return LTX_EINVAL;
+    if (!b->running)
+        return LTX_OK;
+    if (ltx_cancel_triggered(b->wake) || ltx_cancel_triggered(b->cancel) || b->engine_failed ||
+        !b->unended) {
+        *out = 0;
+        return LTX_OK;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        if (b->entries[i]->state != ENTRY_ENDED && ltx_cancel_triggered(b->entries[i]->cancel)) {
+        *out = 0;
+        return LTX_OK;
+    }
+    now = now_ms(b);
+    next = next_wake(b, now);
+    if (b->transfers) {
+        tick = b->last_look + BATCH_TICK_MS;
+        if (tick < next)
+            next = tick;
+    }
+    curl_ms = ltx__http_multi_timeout(b->multi);
+    if (curl_ms >= 0 && now + (uint64_t)curl_ms < next)
+        next = now + (uint64_t)curl_ms;
+    if (next == UINT64_MAX)
+        *out = -1;
+    else
+        *out = next <= now ? 0 : next - now > (uint64_t)INT32_MAX ? INT32_MAX : (long)(next - now);
+    return LTX_OK;
+}
+
+LTX_API int ltx_batch_run(ltx_batch *b, ltx_batch_done_fn done, void *userdata, ltx_error **err)
+{
+    size_t left = 1;
+    int rc;
+
+    if ((rc = ltx_batch_start(b, done, userdata, err)) != LTX_OK)
+        return rc;
+    for (;;) {
+        long wait;
+        int n;
+
+        ltx_batch_timeout_ms(&wait, b);
+        if (wait == -1 && !b->transfers) {
+            /* entries left and nothing to wait for: a libltx bug */
+            b->engine_failed = LTX_EPROTOCOL;
+            wait = 0;
+        }
+        n = wait == 0 ? 0 : poll(b->fds, b->n_fds, wait > 1000 ? 1000 : (int)wait);
+        if (n > 0) {
+            /* the set may change while it is served: serve a copy of what was ready */
+            struct pollfd ready[16];
+            size_t k = 0;
+
+            for (size_t i = 0; i < b->n_fds && k < 16; i++)
+                if (b->fds[i].revents)
+                    ready[k++] = b->fds[i];
+            for (size_t i = 0; i < k; i++) {
+                int ev = (ready[i].revents & POLLIN ? LTX_POLL_IN : 0) |
+                         (ready[i].revents & POLLOUT ? LTX_POLL_OUT : 0) |
+                         (ready[i].revents & (POLLERR | POLLHUP) ? LTX_POLL_ERR : 0);
+
+                if ((rc = ltx_batch_perform(&left, b, ready[i].fd, ev, err)) != LTX_OK || !left)
+                    return rc;
+            }
+        } else if ((rc = ltx_batch_perform(&left, b, -1, 0, err)) != LTX_OK || !left) {
+            return rc;
+        }
+    }
 }

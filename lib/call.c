@@ -103,6 +103,27 @@ ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs
     return e;
 }
 
+ltx_error *ltx__cancelled_error(const char *what, ltx_call_kind kind, int request_sent,
+                                int possibly_executed)
+{
+    ltx_error *e;
+
+    if (possibly_executed)
+        e = ltx__error_new(LTX_ECANCELLED,
+                           "%s: cancelled after the request was sent, before its answer; the "
+                           "server may have created the job, which then runs and is billed (the "
+                           "API has no cancel endpoint: check the account before submitting again)",
+                           what);
+    else if (!request_sent)
+        e = ltx__error_new(LTX_ECANCELLED, "%s: cancelled before the request was sent%s", what,
+                           kind != LTX_CALL_IDEMPOTENT ? "; nothing was created or billed" : "");
+    else
+        e = ltx__error_new(LTX_ECANCELLED, "%s: cancelled before the answer arrived", what);
+    if (e)
+        e->possibly_executed = possibly_executed;
+    return e;
+}
+
 void ltx__report_attempt(const ltx_client *c, const char *method, const char *log_url,
                          const ltx_http_resp *rs, unsigned number, uint64_t elapsed_ms,
                          int will_retry, uint64_t delay_ms)
@@ -218,7 +239,18 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
     }
     ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, retry, delay);
     if (!retry) {
-        ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, call->ever_possibly);
+        ltx_error *e;
+
+        if (rs->transport_status == LTX_ECANCELLED && rs->cancel_hit) {
+            e = ltx__cancelled_error(what, call->kind, rs->request_sent, call->ever_possibly);
+            if (e) {
+                e->attempts = rs->request_sent ? attempt : attempt - 1; /* the ones sent */
+                e->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
+                e->transport_message = ltx__strdup(rs->transport_message);
+            }
+        } else {
+            e = ltx__error_from_exchange(c, rs, what, attempt, call->ever_possibly);
+        }
 
         *rc = ltx__error_raise(err, e, LTX_ENOMEM);
         if (!e)
@@ -239,13 +271,22 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
 int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_http_resp *rs,
               const char *what, ltx_error **err)
 {
-    const ltx_clock *clk = c->clock;
     ltx_call call;
     uint64_t delay;
     int rc;
 
     ltx__call_start(&call, c, kind, rq, what);
     for (;;) {
+        if (ltx_cancel_triggered(rq->cancel)) { /* before an attempt: nothing to report */
+            ltx_error *e = call.ever_possibly ? ltx__cancelled_error(what, kind, 1, 1)
+                                              : ltx__cancelled_error(what, kind, 0, 0);
+
+            if (e)
+                e->attempts = call.attempt;
+            rc = ltx__error_raise(err, e, LTX_ECANCELLED);
+            memset(rs, 0, sizeof(*rs)); /* "freed", as on any failure */
+            break;
+        }
         if ((rc = ltx__call_attempt(&call, err)) != LTX_OK) {
             ltx__http_resp_free(rs);
             break;
@@ -253,7 +294,17 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
         ltx__http_perform(c, rq, rs);
         switch (ltx__call_decide(&call, rs, &delay, &rc, err)) {
         case LTX_STEP_RETRY:
-            clk->sleep_ms(delay, clk->ud);
+            if (ltx__sleep(c, delay, rq->cancel)) {
+                ltx_error *e = call.ever_possibly
+                                   ? ltx__cancelled_error(what, kind, 1, 1)
+                                   : ltx__error_new(LTX_ECANCELLED,
+                                                    "%s: cancelled while waiting to retry", what);
+
+                if (e)
+                    e->attempts = call.attempt;
+                rc = ltx__error_raise(err, e, LTX_ECANCELLED);
+                break;
+            }
             continue;
         case LTX_STEP_DONE:
         case LTX_STEP_FAILED:

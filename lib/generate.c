@@ -36,6 +36,7 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     rq.sink = sink;
     rq.progress = pc;
     rq.policy = ltx__policy_for(c, req, &policy);
+    rq.cancel = req->cancel;
     if ((rc = ltx__call(c, LTX_CALL_SYNC, &rq, &rs, what, err)) != LTX_OK) {
         ltx__sink_abort(sink);
         goto out;
@@ -97,6 +98,7 @@ LTX_API int ltx_generate(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     /* ltx__submit validates, then checks the sink, before anything is sent */
     if ((rc = ltx__submit(c, req, sink, &job, &pc, deadline, err)) != LTX_OK)
         return rc;
+    job->cancel = req->cancel;
     rc = ltx__job_wait(job, 0, &pc, deadline, err);
     if (rc == LTX_OK)
         rc = ltx__job_download(job, NULL, sink, &pc, deadline, err);

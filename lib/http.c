@@ -24,6 +24,7 @@ struct ltx_http_pool {
     pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
     pthread_mutex_t idle_lock;
     CURL *idle[POOL_IDLE_MAX];
+    CURLM *idle_multi[POOL_IDLE_MAX]; /* each handle's own multi handle, or NULL */
     size_t n_idle;
 };
 
@@ -108,8 +109,11 @@ void ltx__http_pool_free(struct ltx_http_pool *pool)
 {
     if (!pool)
         return;
-    for (size_t i = 0; i < pool->n_idle; i++)
+    for (size_t i = 0; i < pool->n_idle; i++) {
         curl_easy_cleanup(pool->idle[i]);
+        if (pool->idle_multi[i])
+            curl_multi_cleanup(pool->idle_multi[i]);
+    }
     if (pool->share)
         curl_share_cleanup(pool->share);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
@@ -118,13 +122,19 @@ void ltx__http_pool_free(struct ltx_http_pool *pool)
     free(pool);
 }
 
-static CURL *pool_take(struct ltx_http_pool *pool)
+/* An idle handle with the multi handle it runs on alone (*m may be NULL: made when needed). A
+ * transfer's connection stays in the cache of the multi handle that ran it, so the two travel
+ * together. */
+static CURL *pool_take(struct ltx_http_pool *pool, CURLM **m)
 {
     CURL *h = NULL;
 
+    *m = NULL;
     pthread_mutex_lock(&pool->idle_lock);
-    if (pool->n_idle)
+    if (pool->n_idle) {
         h = pool->idle[--pool->n_idle];
+        *m = pool->idle_multi[pool->n_idle];
+    }
     pthread_mutex_unlock(&pool->idle_lock);
     if (h)
         curl_easy_reset(h);
@@ -133,16 +143,20 @@ static CURL *pool_take(struct ltx_http_pool *pool)
     return h;
 }
 
-static void pool_give_back(struct ltx_http_pool *pool, CURL *h)
+static void pool_give_back(struct ltx_http_pool *pool, CURL *h, CURLM *m)
 {
     pthread_mutex_lock(&pool->idle_lock);
     if (pool->n_idle < POOL_IDLE_MAX) {
+        pool->idle_multi[pool->n_idle] = m;
         pool->idle[pool->n_idle++] = h;
         h = NULL;
     }
     pthread_mutex_unlock(&pool->idle_lock);
-    if (h)
+    if (h) {
         curl_easy_cleanup(h);
+        if (m)
+            curl_multi_cleanup(m);
+    }
 }
 
 char *ltx__url_for_log(const char *url)
@@ -158,8 +172,10 @@ struct ltx_http_xfer {
     const ltx_http_req *rq;
     ltx_http_resp *rs;
     CURL *h;
+    CURLM *m;               /* h's own multi handle (ltx__http_perform), or NULL */
     struct curl_slist *headers;
     void *owner;            /* the multi interface's caller's pointer */
+    int cancel_hit;         /* the request's cancel handle was triggered */
     int streaming;          /* this answer's body goes to the sink */
     int decided;
     int stalled;
@@ -376,6 +392,10 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 
     (void)dltotal;
     (void)ultotal;
+    if (ltx_cancel_triggered(x->rq->cancel)) {
+        x->cancel_hit = 1;
+        return 1;
+    }
     if (x->rq->deadline != UINT64_MAX && now >= x->rq->deadline) {
         x->past_deadline = 1;
         return 1;
@@ -545,7 +565,7 @@ int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, lt
     x->last_change_ms = c->clock->now_ms(c->clock->ud);
     x->last_seen = -1;
 
-    if (!(x->h = pool_take(c->http))) {
+    if (!(x->h = pool_take(c->http, &x->m))) {
         free(x);
         rs->transport_status = LTX_ENOMEM;
         return LTX_ENOMEM;
@@ -561,6 +581,8 @@ int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, lt
                                   : "libcurl rejected an option");
         curl_slist_free_all(x->headers);
         curl_easy_cleanup(x->h);
+        if (x->m)
+            curl_multi_cleanup(x->m);
         free(x);
         return rc;
     }
@@ -600,7 +622,12 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
         rs->transport_status = rs->sink_status;
     if (cc == CURLE_WRITE_ERROR && rs->cancelled)
         rs->transport_status = LTX_ECANCELLED;
-    if (x->stalled || x->past_deadline) {
+    if (x->cancel_hit) {
+        rs->transport_status = LTX_ECANCELLED;
+        rs->cancelled = rs->cancel_hit = 1;
+        snprintf(rs->transport_message, sizeof(rs->transport_message),
+                 "cancelled through its cancel handle");
+    } else if (x->stalled || x->past_deadline) {
         rs->transport_status = LTX_ETIMEDOUT;
         snprintf(rs->transport_message, sizeof(rs->transport_message),
                  x->stalled ? "no data received for %u ms" : "the call's deadline passed",
@@ -613,7 +640,7 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
     curl_slist_free_all(x->headers);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
     curl_easy_setopt(h, CURLOPT_PRIVATE, NULL);
-    pool_give_back(c->http, h);
+    pool_give_back(c->http, h, x->m);
     rc = rs->transport_status;
     free(x);
     return rc;
@@ -634,23 +661,108 @@ void ltx__http_req_api(ltx_http_req *rq, const char *method, const char *url,
     }
 }
 
+static CURLcode multi_code(CURLMcode mc)
+{
+    return mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+}
+
+/*
+ * curl_easy_perform() with the request's cancel handle in the wait: the same loop of
+ * curl_multi_perform() and curl_multi_poll(), whose poll also watches the handle's descriptor,
+ * so that a trigger ends the exchange at once wherever it is (resolving, connecting, sending,
+ * waiting for an answer), rather than at the next progress callback.
+ */
+static CURLcode perform_watched(xfer *x)
+{
+    int fd = ltx__cancel_fd(x->rq->cancel);
+    struct curl_waitfd wfd = {fd, CURL_WAIT_POLLIN, 0};
+    CURLcode result = CURLE_OK;
+    CURLMcode mc;
+
+    if (ltx_cancel_triggered(x->rq->cancel)) {
+        x->cancel_hit = 1;
+        return CURLE_ABORTED_BY_CALLBACK;
+    }
+    if (!x->m && !(x->m = curl_multi_init()))
+        return CURLE_OUT_OF_MEMORY;
+    if ((mc = curl_multi_add_handle(x->m, x->h)) != CURLM_OK)
+        return multi_code(mc);
+    for (;;) {
+        int running = 0, done = 0, left;
+        CURLMsg *msg;
+
+        if ((mc = curl_multi_perform(x->m, &running)) != CURLM_OK) {
+            result = multi_code(mc);
+            break;
+        }
+        while ((msg = curl_multi_info_read(x->m, &left)))
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == x->h) {
+                result = msg->data.result;
+                done = 1;
+            }
+        if (done)
+            break;
+        if (x->cancel_hit || ltx_cancel_triggered(x->rq->cancel)) {
+            x->cancel_hit = 1;
+            result = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        if (!running) { /* ended without a message: cannot happen */
+            result = CURLE_FAILED_INIT;
+            break;
+        }
+        mc = curl_multi_poll(x->m, fd >= 0 ? &wfd : NULL, fd >= 0 ? 1u : 0u, 1000, NULL);
+        if (mc != CURLM_OK) {
+            result = multi_code(mc);
+            break;
+        }
+    }
+    curl_multi_remove_handle(x->m, x->h);
+    return result;
+}
+
 int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
 {
     ltx_http_xfer *x;
-    int rc = ltx__http_begin(c, rq, rs, &x);
+    int rc;
 
-    if (rc != LTX_OK)
+    if (ltx_cancel_triggered(rq->cancel)) {
+        /* nothing leaves once the handle is triggered */
+        memset(rs, 0, sizeof(*rs));
+        rs->content_length = -1;
+        rs->transport_status = LTX_ECANCELLED;
+        rs->cancelled = rs->cancel_hit = 1;
+        snprintf(rs->transport_message, sizeof(rs->transport_message),
+                 "cancelled through its cancel handle");
+        return LTX_ECANCELLED;
+    }
+    if ((rc = ltx__http_begin(c, rq, rs, &x)) != LTX_OK)
         return rc;
-    return ltx__http_end(x, (int)curl_easy_perform(x->h));
+    return ltx__http_end(x, (int)perform_watched(x));
 }
 
 /* ---------------------------------------------------------------- many exchanges at once */
 
 struct ltx_http_multi {
     CURLM *m;
+    ltx_http_socket_fn socket_fn;
+    void *socket_ud;
 };
 
-struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle)
+/* libcurl's CURLMOPT_SOCKETFUNCTION, in libltx's terms (LTX_POLL_* equal CURL_POLL_*). */
+static int on_multi_socket(CURL *e, curl_socket_t s, int what, void *ud, void *socketp)
+{
+    struct ltx_http_multi *mh = ud;
+    int events = what == CURL_POLL_REMOVE ? LTX_POLL_REMOVE
+                 : (what & CURL_POLL_IN ? LTX_POLL_IN : 0) | (what & CURL_POLL_OUT ? LTX_POLL_OUT : 0);
+
+    (void)e;
+    (void)socketp;
+    mh->socket_fn((int)s, events, mh->socket_ud);
+    return 0;
+}
+
+struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle, ltx_http_socket_fn fn, void *ud)
 {
     struct ltx_http_multi *mh = calloc(1, sizeof(*mh));
 
@@ -658,10 +770,15 @@ struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle)
         free(mh);
         return NULL;
     }
+    if (!mh)
+        return NULL;
+    mh->socket_fn = fn;
+    mh->socket_ud = ud;
     /* libcurl sizes the cache by the transfers running, so connections close as a run thins
      * out; keep enough for the next wave */
-    if (mh)
-        curl_multi_setopt(mh->m, CURLMOPT_MAXCONNECTS, (long)max_idle);
+    curl_multi_setopt(mh->m, CURLMOPT_MAXCONNECTS, (long)max_idle);
+    curl_multi_setopt(mh->m, CURLMOPT_SOCKETFUNCTION, on_multi_socket);
+    curl_multi_setopt(mh->m, CURLMOPT_SOCKETDATA, mh);
     return mh;
 }
 
@@ -688,23 +805,28 @@ int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner
 void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x)
 {
     curl_multi_remove_handle(mh->m, x->h);
-    x->rs->cancelled = 1;
+    x->cancel_hit = 1;
     ltx__http_end(x, CURLE_ABORTED_BY_CALLBACK);
 }
 
-int ltx__http_multi_perform(struct ltx_http_multi *mh)
+int ltx__http_multi_action(struct ltx_http_multi *mh, int fd, int events)
 {
-    int running = 0;
-    CURLMcode mc = curl_multi_perform(mh->m, &running);
+    int running = 0, mask = (events & LTX_POLL_IN ? CURL_CSELECT_IN : 0) |
+                            (events & LTX_POLL_OUT ? CURL_CSELECT_OUT : 0) |
+                            (events & LTX_POLL_ERR ? CURL_CSELECT_ERR : 0);
+    CURLMcode mc = curl_multi_socket_action(mh->m, fd < 0 ? CURL_SOCKET_TIMEOUT : fd,
+                                            fd < 0 ? 0 : mask, &running);
 
     return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
 }
 
-int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms)
+long ltx__http_multi_timeout(struct ltx_http_multi *mh)
 {
-    CURLMcode mc = curl_multi_poll(mh->m, NULL, 0, (int)clamp_ms(timeout_ms), NULL);
+    long ms = -1;
 
-    return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
+    if (curl_multi_timeout(mh->m, &ms) != CURLM_OK)
+        return 0;
+    return ms;
 }
 
 void *ltx__http_multi_next_done(struct ltx_http_multi *mh)

@@ -29,6 +29,7 @@ typedef struct {
     uint64_t deadline;         /* absolute, on the client's clock; UINT64_MAX = none   */
     ltx_progress_ctx *progress;
     const ltx_retry_policy *policy; /* this call's retry settings; NULL = the client's    */
+    const ltx_cancel *cancel;  /* ends the exchange when triggered; NULL = none         */
 } ltx_http_req;
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     int transport_status;      /* LTX_OK or the class of the transport failure         */
     int request_sent;          /* bytes of the request may have reached the server     */
     int cancelled;             /* a progress callback or sink asked to stop            */
+    int cancel_hit;            /* a cancel handle ended it (or the batch abandoned it) */
     int sink_status;           /* a sink write failure, LTX_OK otherwise               */
     int range_ignored;         /* asked for a range, got the whole body (restarted)    */
     int repeated_after_unknown; /* success on a retry after an attempt of unknown outcome */
@@ -74,20 +76,24 @@ LTX_INTERNAL int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http
 LTX_INTERNAL int ltx__http_end(ltx_http_xfer *x, int curl_code);
 
 /*
- * Many exchanges on one thread over libcurl's multi interface. Exchanges keep
- * the client's shared connection cache. add hands x over (on failure it is
- * already ended, rs filled in); next_done ends the next finished exchange and
- * returns the owner given to add, or NULL; abandon ends one early (cancelled).
- * wait blocks until there is work or timeout_ms passed. max_idle bounds the
- * connections the multi handle keeps open between its exchanges.
+ * Many exchanges on one thread over libcurl's multi_socket interface. add
+ * hands x over (on failure it is already ended, rs filled in); next_done ends
+ * the next finished exchange and returns the owner given to add, or NULL;
+ * abandon ends one early (cancelled). socket_fn hears which descriptors to
+ * watch for what (LTX_POLL_*) as libcurl changes its mind; action drives the
+ * transfers on fd after events (LTX_POLL_IN/OUT/ERR; 0: let libcurl look), or
+ * the expired timers when fd < 0; timeout is libcurl's next timer in ms (-1:
+ * none). max_idle bounds the connections kept open between exchanges.
  */
 struct ltx_http_multi;
-LTX_INTERNAL struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle);
+typedef void (*ltx_http_socket_fn)(int fd, int events, void *ud);
+LTX_INTERNAL struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle, ltx_http_socket_fn fn,
+                                                        void *ud);
 LTX_INTERNAL void ltx__http_multi_free(struct ltx_http_multi *mh);
 LTX_INTERNAL int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner);
 LTX_INTERNAL void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x);
-LTX_INTERNAL int ltx__http_multi_perform(struct ltx_http_multi *mh);
-LTX_INTERNAL int ltx__http_multi_wait(struct ltx_http_multi *mh, uint64_t timeout_ms);
+LTX_INTERNAL int ltx__http_multi_action(struct ltx_http_multi *mh, int fd, int events);
+LTX_INTERNAL long ltx__http_multi_timeout(struct ltx_http_multi *mh);
 LTX_INTERNAL void *ltx__http_multi_next_done(struct ltx_http_multi *mh);
 
 /* ---------------------------------------------------------------- calls with retries (call.c) */
@@ -141,6 +147,10 @@ LTX_INTERNAL void ltx__call_finish(ltx_call *call);
 LTX_INTERNAL void ltx__report_attempt(const ltx_client *c, const char *method, const char *log_url,
                                       const ltx_http_resp *rs, unsigned number, uint64_t elapsed_ms,
                                       int will_retry, uint64_t delay_ms);
+
+/* The LTX_ECANCELLED error of a call a cancel handle ended: what it means for billing. */
+LTX_INTERNAL ltx_error *ltx__cancelled_error(const char *what, ltx_call_kind kind,
+                                             int request_sent, int possibly_executed);
 
 /* An error object for a failed exchange. */
 LTX_INTERNAL ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs,

@@ -79,6 +79,14 @@ LTX_API void ltx_job_free(ltx_job *job)
     free(job);
 }
 
+LTX_API int ltx_job_set_cancel(ltx_job *job, ltx_cancel *cancel)
+{
+    if (!job)
+        return LTX_EINVAL;
+    job->cancel = cancel;
+    return LTX_OK;
+}
+
 int ltx__with_job(ltx_error **err, const ltx_job *job, int rc)
 {
     if (err && *err && job) {
@@ -191,6 +199,7 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *sink, ltx_job *
         return rc;
     ltx__http_req_api(&rq, "POST", url, body, deadline);
     rq.policy = ltx__policy_for(c, req, &policy);
+    rq.cancel = req->cancel;
     if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
         goto out;
     if ((rc = ltx__submit_accepted(c, ltx__request_endpoint_name(req), &rs, what, out, err)) != LTX_OK)
@@ -385,6 +394,19 @@ int ltx__job_poll_strings(const ltx_job *job, char **url, char **what)
     return LTX_ENOMEM;
 }
 
+/* What a cancel means for a job the API accepted. */
+static int job_cancelled(ltx_job *job, const char *doing, ltx_error **err)
+{
+    ltx_error *e = ltx__error_new(LTX_ECANCELLED,
+                                  "cancelled while %s job %s; the job keeps running on the server "
+                                  "and is billed (the API has no cancel endpoint; resume with its "
+                                  "id)", doing, job->id);
+
+    if (e)
+        e->job_id = ltx__strdup(job->id);
+    return ltx__error_raise(err, e, LTX_ECANCELLED);
+}
+
 static char *timed_out_text(const ltx_job *job)
 {
     return ltx__printf("job %s is still %s at the deadline; it keeps running (resume with its id)",
@@ -396,6 +418,11 @@ int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, uint64_t deadli
 {
     const ltx_clock *clk = job->client->clock;
 
+    if (rc == LTX_ECANCELLED && err && *err) {
+        ltx_error_free(*err);
+        *err = NULL;
+        return job_cancelled(job, "polling", err);
+    }
     /* the deadline ended a poll in flight: the same news as a deadline between two polls */
     if (rc == LTX_ETIMEDOUT && deadline != UINT64_MAX && clk->now_ms(clk->ud) >= deadline &&
         err && *err) {
@@ -476,6 +503,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
     if (ltx__job_poll_strings(job, &url, &what) != LTX_OK)
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     ltx__http_req_api(&rq, "GET", url, NULL, deadline);
+    rq.cancel = job->cancel;
     if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
         rc = ltx__job_poll_failed(job, what, rc, deadline, err);
     else
@@ -562,6 +590,8 @@ int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint
     for (;;) {
         uint64_t now, pause;
 
+        if (ltx_cancel_triggered(job->cancel))
+            return job_cancelled(job, "waiting for", err);
         if (job->state != LTX_JOB_COMPLETED && (rc = job_refresh(job, deadline, err)) != LTX_OK)
             return rc;
         if (ltx__job_poll_settled(job, pc, &rc, err))
@@ -572,7 +602,8 @@ int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint
         pause = interval_ms;
         if (deadline != UINT64_MAX && now + pause > deadline)
             pause = deadline - now;
-        clk->sleep_ms(pause, clk->ud);
+        if (ltx__sleep(c, pause, job->cancel))
+            return job_cancelled(job, "waiting for", err);
         /* a poll that starts at the deadline could only time out: say what is known */
         if (deadline != UINT64_MAX && clk->now_ms(clk->ud) >= deadline)
             return ltx__job_timed_out(job, err);
@@ -648,6 +679,7 @@ void ltx__download_attempt(ltx_download *d)
     d->rq.range_from = d->before;
     d->rq.deadline = d->deadline;
     d->rq.progress = d->pc;
+    d->rq.cancel = d->job->cancel;
     d->started = clk->now_ms(clk->ud);
 }
 
@@ -719,6 +751,12 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
     if (retry && d->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= d->deadline)
         retry = 0;
     ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, retry, delay);
+    if (!retry && rs->cancel_hit && rs->transport_status == LTX_ECANCELLED) {
+        ltx__http_resp_free(rs);
+        ltx__sink_abort(sink);
+        *rc = job_cancelled(job, "downloading the result of", err);
+        return LTX_STEP_FAILED;
+    }
     if (!retry) {
         ltx_error *e;
 
@@ -752,7 +790,6 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
 int ltx__job_download(ltx_job *job, const char *key, ltx_sink *sink, ltx_progress_ctx *pc,
                       uint64_t deadline, ltx_error **err)
 {
-    const ltx_clock *clk = job->client->clock;
     ltx_download d;
     uint64_t delay;
     int rc;
@@ -766,8 +803,11 @@ int ltx__job_download(ltx_job *job, const char *key, ltx_sink *sink, ltx_progres
         ltx__http_perform(job->client, &d.rq, &rs);
         if (ltx__download_decide(&d, &rs, &delay, &rc, err) != LTX_STEP_RETRY)
             break;
-        if (delay)
-            clk->sleep_ms(delay, clk->ud);
+        if (delay && ltx__sleep(job->client, delay, job->cancel)) {
+            ltx__sink_abort(sink);
+            rc = job_cancelled(job, "downloading the result of", err);
+            break;
+        }
     }
     ltx__download_finish(&d);
     return rc;

@@ -51,6 +51,13 @@ typedef struct {
 
 LTX_INTERNAL const ltx_clock *ltx__system_clock(void);
 
+/* ---------------------------------------------------------------- cancel (cancel.c) */
+/* The descriptor that turns readable when the handle is triggered; -1 for NULL. */
+LTX_INTERNAL int ltx__cancel_fd(const ltx_cancel *cancel);
+/* Sleep ms on the client's clock, or less when cancel is triggered: returns 1 then, else 0.
+ * With the system clock the sleep is a poll(2) on the handle's descriptor. */
+LTX_INTERNAL int ltx__sleep(const ltx_client *client, uint64_t ms, const ltx_cancel *cancel);
+
 /* ---------------------------------------------------------------- errors */
 struct ltx_error {
     int code;
@@ -230,6 +237,7 @@ struct ltx_request {
     uint32_t retry_base_ms, retry_cap_ms;
     int retry_unknown_outcome; /* -1 = the client's */
     uint32_t deadline_ms;      /* 0 = the client's */
+    ltx_cancel *cancel;        /* borrowed; watched by generate, submit and its uploads */
 };
 
 /* The request's endpoint path segment (a known one, or the name given to
@@ -294,6 +302,7 @@ struct ltx_job {
     char **result_urls;
     char *error_type;
     char *error_message;
+    ltx_cancel *cancel; /* borrowed; watched by refresh, wait and download */
 };
 
 /* The URL of the result named key, or the primary result for NULL; NULL when absent. */

@@ -390,6 +390,14 @@ LTX_API int ltx_request_set_deadline_ms(ltx_request *r, uint32_t ms)
     return LTX_OK;
 }
 
+LTX_API int ltx_request_set_cancel(ltx_request *r, ltx_cancel *cancel)
+{
+    if (!r)
+        return LTX_EINVAL;
+    r->cancel = cancel;
+    return LTX_OK;
+}
+
 LTX_API int ltx_request_set_sync(ltx_request *r, int sync)
 {
     if (begin_setting(r) != LTX_OK)

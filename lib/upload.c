@@ -225,7 +225,8 @@ struct ltx_upload {
 
 /* POST /v1/upload, then PUT the open file to the signed URL. *expires_at may be NULL. */
 static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uint64_t deadline,
-                     char **storage_uri, char **expires_at, ltx_error **err)
+                     const ltx_cancel *cancel, char **storage_uri, char **expires_at,
+                     ltx_error **err)
 {
     char *url = ltx__printf("%s/v1/upload", c->base_url);
     ltx_http_req rq = {0}, put = {0};
@@ -237,6 +238,7 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     if (!url)
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     ltx__http_req_api(&rq, "POST", url, NULL, deadline);
+    rq.cancel = cancel;
     /* asking for an upload URL creates nothing billable: safe to repeat */
     rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, "create an upload", err);
     free(url);
@@ -264,6 +266,7 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     put.body_fd = fd;
     put.body_fd_len = size;
     put.deadline = deadline;
+    put.cancel = cancel;
     rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &put, &rs, "upload the file", err);
     if (rc == LTX_OK) {
         ltx__http_resp_free(&rs);
@@ -279,7 +282,8 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     return rc;
 }
 
-LTX_API int ltx_upload_file(ltx_upload **out, ltx_client *c, const char *path, ltx_error **err)
+LTX_API int ltx_upload_file(ltx_upload **out, ltx_client *c, const char *path, ltx_cancel *cancel,
+                            ltx_error **err)
 {
     const char *type;
     unsigned kind = 0;
@@ -308,8 +312,8 @@ LTX_API int ltx_upload_file(ltx_upload **out, ltx_client *c, const char *path, l
         close(fd);
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     }
-    rc = upload_fd(c, fd, size, type, ltx__deadline_from_now(c), &u->storage_uri, &u->expires_at,
-                   err);
+    rc = upload_fd(c, fd, size, type, ltx__deadline_from_now(c), cancel, &u->storage_uri,
+                   &u->expires_at, err);
     close(fd);
     if (rc != LTX_OK) {
         ltx_upload_free(u);
@@ -338,6 +342,7 @@ LTX_API void ltx_upload_free(ltx_upload *u)
     free(u);
 }
 
+
 void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS])
 {
     for (int k = 0; k < LTX_N_MEDIA_FIELDS; k++) {
@@ -365,7 +370,7 @@ int ltx__resolve_inputs(ltx_client *c, const ltx_request *req, ltx_request *copy
                 if (!owned[i])
                     rc = ltx__fail(err, LTX_EIO, "cannot read %s", req->input_files[i]);
             } else {
-                rc = upload_fd(c, fd, size, type, deadline, &owned[i], NULL, err);
+                rc = upload_fd(c, fd, size, type, deadline, req->cancel, &owned[i], NULL, err);
             }
             close(fd);
         }

@@ -33,5 +33,21 @@ for n in 1 2; do
         echo "FAIL: examples/batch did not write take $n"; failed=$((failed + 1))
     fi
 done
+# cancel: two generations cancelled (a thread, SIGINT), the third written whole
+if ! "$top_builddir/examples/cancel" "A lighthouse at dusk" "$WORK/cancel.out" >"$WORK/cancel.log" 2>&1 </dev/null ||
+    ! cmp -s "$WORK/cancel.out" "$data/sample.mp4" || [ "$(grep -c '^  cancelled: ' "$WORK/cancel.log")" != 2 ]; then
+    echo "FAIL: examples/cancel:"; cat "$WORK/cancel.log"; failed=$((failed + 1))
+else
+    echo "ok: examples/cancel"; passed=$((passed + 1))
+fi
+# poll_loop: prompts from standard input, one of them cancelled; the others written whole
+printf 'A lighthouse at dusk\nA kite over the dunes\nA third take\ncancel 2\n' |
+    "$top_builddir/examples/poll_loop" "$WORK/loop" >"$WORK/loop.log" 2>&1
+if [ $? -ne 0 ] || ! cmp -s "$WORK/loop.0" "$data/sample.mp4" || ! cmp -s "$WORK/loop.1" "$data/sample.mp4" ||
+    [ -e "$WORK/loop.2" ] || ! grep -q '^2: .*cancelled' "$WORK/loop.log"; then
+    echo "FAIL: examples/poll_loop:"; cat "$WORK/loop.log"; failed=$((failed + 1))
+else
+    echo "ok: examples/poll_loop"; passed=$((passed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -41,6 +41,7 @@ static int ltxgo_job_download(ltx_job *j, ltx_sink *s, uintptr_t h, ltx_error **
 import "C"
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -381,8 +382,12 @@ func withSink(path string, call func(s *C.ltx_sink) error) error {
 
 // Generate validates req, submits it, waits for the job and writes the video
 // to path atomically (a temporary file renamed over path when every byte
-// arrived). progress may be nil.
-func (c *Client) Generate(req *Request, path string, progress ProgressFunc) error {
+// arrived). progress may be nil. When ctx is done the call stops within about
+// 100 ms, wherever it is, with ErrCancelled (its Cause is ctx.Err()); the API has
+// no cancel endpoint, so an accepted job keeps running and is billed, and the
+// error's JobID resumes it.
+func (c *Client) Generate(ctx context.Context, req *Request, path string,
+	progress ProgressFunc) error {
 	h, err := c.handle()
 	if err != nil {
 		return err
@@ -391,19 +396,24 @@ func (c *Client) Generate(req *Request, path string, progress ProgressFunc) erro
 	if err != nil {
 		return err
 	}
-	err = withSink(path, func(s *C.ltx_sink) error {
-		return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
-			return C.ltxgo_generate(h, r, s, ud, e)
+	err = withContext(ctx, func(cc *C.ltx_cancel) { C.ltx_request_set_cancel(r, cc) },
+		func() { C.ltx_request_set_cancel(r, nil) }, func() error {
+			return withSink(path, func(s *C.ltx_sink) error {
+				return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+					return C.ltxgo_generate(h, r, s, ud, e)
+				})
+			})
 		})
-	})
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(req)
 	return err
 }
 
 // Submit submits req as a v2 job and returns as soon as the API accepted it.
-// Persist Job.ID() to resume with OpenJob after a restart.
-func (c *Client) Submit(req *Request) (*Job, error) {
+// Persist Job.ID() to resume with OpenJob after a restart. When ctx is done the
+// transfer is abandoned (ErrCancelled): the job may have been created
+// (Error.PossiblyExecuted).
+func (c *Client) Submit(ctx context.Context, req *Request) (*Job, error) {
 	h, err := c.handle()
 	if err != nil {
 		return nil, err
@@ -413,12 +423,15 @@ func (c *Client) Submit(req *Request) (*Job, error) {
 		return nil, err
 	}
 	var j *C.ltx_job
-	var e *C.ltx_error
-	rc := C.ltx_submit(&j, h, r, &e)
+	err = withContext(ctx, func(cc *C.ltx_cancel) { C.ltx_request_set_cancel(r, cc) },
+		func() { C.ltx_request_set_cancel(r, nil) }, func() error {
+			var e *C.ltx_error
+			return takeError(C.ltx_submit(&j, h, r, &e), e)
+		})
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(req)
-	if rc != C.LTX_OK {
-		return nil, takeError(rc, e)
+	if err != nil {
+		return nil, err
 	}
 	return newJob(j), nil
 }
@@ -595,24 +608,35 @@ func (j *Job) ErrorMessage() string {
 	return j.str(func(h *C.ltx_job) *C.char { return C.ltx_job_error_message(h) })
 }
 
+// watching runs call with the job watching ctx (see Client.Generate).
+func (j *Job) watching(ctx context.Context, h *C.ltx_job, call func() error) error {
+	return withContext(ctx, func(cc *C.ltx_cancel) { C.ltx_job_set_cancel(h, cc) },
+		func() { C.ltx_job_set_cancel(h, nil) }, call)
+}
+
 // Refresh polls the job once.
-func (j *Job) Refresh() error {
+func (j *Job) Refresh(ctx context.Context) error {
 	h, err := j.handle()
 	if err != nil {
 		return err
 	}
-	var e *C.ltx_error
-	rc := C.ltx_job_refresh(h, &e)
+	err = j.watching(ctx, h, func() error {
+		var e *C.ltx_error
+		return takeError(C.ltx_job_refresh(h, &e), e)
+	})
 	runtime.KeepAlive(j)
-	return takeError(rc, e)
+	return err
 }
 
 // Wait polls at the client's interval until the job completed (nil) or failed
-// (ErrJobFailed), within the client's deadline. progress may be nil.
-func (j *Job) Wait(progress ProgressFunc) error { return j.WaitEvery(0, progress) }
+// (ErrJobFailed), within the client's deadline. progress may be nil. When ctx
+// is done it returns within about 100 ms (ErrCancelled); the job keeps running.
+func (j *Job) Wait(ctx context.Context, progress ProgressFunc) error {
+	return j.WaitEvery(ctx, 0, progress)
+}
 
 // WaitEvery is Wait with its own poll interval (0: the client's).
-func (j *Job) WaitEvery(interval time.Duration, progress ProgressFunc) error {
+func (j *Job) WaitEvery(ctx context.Context, interval time.Duration, progress ProgressFunc) error {
 	h, err := j.handle()
 	if err != nil {
 		return err
@@ -623,23 +647,28 @@ func (j *Job) WaitEvery(interval time.Duration, progress ProgressFunc) error {
 			return err
 		}
 	}
-	err = callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
-		return C.ltxgo_job_wait(h, ms, ud, e)
+	err = j.watching(ctx, h, func() error {
+		return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+			return C.ltxgo_job_wait(h, ms, ud, e)
+		})
 	})
 	runtime.KeepAlive(j)
 	return err
 }
 
 // Download writes a completed job's result to path atomically, resuming after
-// dropped connections. progress may be nil.
-func (j *Job) Download(path string, progress ProgressFunc) error {
+// dropped connections. progress may be nil. When ctx is done it stops within
+// about 100 ms (ErrCancelled) and path is left as it was.
+func (j *Job) Download(ctx context.Context, path string, progress ProgressFunc) error {
 	h, err := j.handle()
 	if err != nil {
 		return err
 	}
-	err = withSink(path, func(s *C.ltx_sink) error {
-		return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
-			return C.ltxgo_job_download(h, s, ud, e)
+	err = j.watching(ctx, h, func() error {
+		return withSink(path, func(s *C.ltx_sink) error {
+			return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+				return C.ltxgo_job_download(h, s, ud, e)
+			})
 		})
 	})
 	runtime.KeepAlive(j)

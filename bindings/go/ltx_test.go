@@ -2,6 +2,8 @@ package ltx_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,6 +20,9 @@ import (
 
 // baseURL is the ltx-mock server TestMain started.
 var baseURL string
+
+// ctx is the context of the calls that are not about cancelling.
+var ctx = context.Background()
 
 // TestMain starts `ltx-mock --port 0 --port-file F --quiet` (LTX_MOCK, else
 // ltx-mock from PATH) for the whole run, and stops it afterwards.
@@ -219,7 +224,7 @@ func TestGenerateTextToVideo(t *testing.T) {
 	c := newClient(t)
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
 	out := filepath.Join(t.TempDir(), "out.mp4")
-	if err := c.Generate(req, out, nil); err != nil {
+	if err := c.Generate(ctx, req, out, nil); err != nil {
 		t.Fatalf("Generate: %v", err)
 	}
 	assertSameFile(t, out)
@@ -231,7 +236,7 @@ func TestContentFiltered(t *testing.T) {
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
 	addFault(t, `{"kind":"status","method":"POST","path_prefix":"/v2/text-to-video","status":422,"times":1}`)
 	dir := t.TempDir()
-	err := c.Generate(req, filepath.Join(dir, "out.mp4"), nil)
+	err := c.Generate(ctx, req, filepath.Join(dir, "out.mp4"), nil)
 	if err == nil {
 		t.Fatal("Generate succeeded despite the 422 fault")
 	}
@@ -266,7 +271,7 @@ func TestProgress(t *testing.T) {
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
 	out := filepath.Join(t.TempDir(), "out.mp4")
 	var got []ltx.Progress
-	err := c.Generate(req, out, func(p ltx.Progress) error {
+	err := c.Generate(ctx, req, out, func(p ltx.Progress) error {
 		got = append(got, p)
 		return nil
 	})
@@ -315,7 +320,7 @@ func TestValidation(t *testing.T) {
 	req := textToVideo(t, ltx.ModelLTX23Pro, 20)
 	for name, err := range map[string]error{
 		"Validate": req.Validate(),
-		"Generate": c.Generate(req, filepath.Join(t.TempDir(), "out.mp4"), nil),
+		"Generate": c.Generate(ctx, req, filepath.Join(t.TempDir(), "out.mp4"), nil),
 	} {
 		var le *ltx.Error
 		if !errors.As(err, &le) {
@@ -337,7 +342,7 @@ func TestValidation(t *testing.T) {
 func TestSubmitOpenWaitDownload(t *testing.T) {
 	c := newClient(t)
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
-	job, err := c.Submit(req)
+	job, err := c.Submit(ctx, req)
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
@@ -356,7 +361,7 @@ func TestSubmitOpenWaitDownload(t *testing.T) {
 		t.Fatalf("reopened job %q on %v", job.ID(), job.Endpoint())
 	}
 	var stages []ltx.Stage
-	if err := job.Wait(func(p ltx.Progress) error { stages = append(stages, p.Stage); return nil }); err != nil {
+	if err := job.Wait(ctx, func(p ltx.Progress) error { stages = append(stages, p.Stage); return nil }); err != nil {
 		t.Fatalf("Wait: %v", err)
 	}
 	if job.State() != ltx.JobCompleted || job.Status() != "completed" || job.ResultURL() == "" {
@@ -373,7 +378,7 @@ func TestSubmitOpenWaitDownload(t *testing.T) {
 			job.EndpointName())
 	}
 	out := filepath.Join(t.TempDir(), "out.mp4")
-	if err := job.Download(out, nil); err != nil {
+	if err := job.Download(ctx, out, nil); err != nil {
 		t.Fatalf("Download: %v", err)
 	}
 	assertSameFile(t, out)
@@ -403,7 +408,7 @@ func TestProgressCancelAndPanic(t *testing.T) {
 	dir := t.TempDir()
 	errEnough := errors.New("enough waiting")
 	stopped := false
-	err := c.Generate(req, filepath.Join(dir, "out.mp4"), func(p ltx.Progress) error {
+	err := c.Generate(ctx, req, filepath.Join(dir, "out.mp4"), func(p ltx.Progress) error {
 		if stopped {
 			t.Errorf("callback ran again after it stopped the call: %+v", p)
 		}
@@ -437,7 +442,7 @@ func TestProgressCancelAndPanic(t *testing.T) {
 		}
 		assertEmptyDir(t, dir)
 	}()
-	c.Generate(req, filepath.Join(dir, "out.mp4"), func(ltx.Progress) error { panic("boom") })
+	c.Generate(ctx, req, filepath.Join(dir, "out.mp4"), func(ltx.Progress) error { panic("boom") })
 	t.Fatal("the panic did not propagate")
 }
 
@@ -449,7 +454,7 @@ func TestUnauthorized(t *testing.T) {
 	defer c.Close()
 	c.SetBaseURL(baseURL)
 	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
-	_, err = c.Submit(req)
+	_, err = c.Submit(ctx, req)
 	var le *ltx.Error
 	if !errors.Is(err, ltx.ErrAuth) || !errors.As(err, &le) || le.HTTPStatus != 401 {
 		t.Fatalf("want a 401 ErrAuth, got %v", err)
@@ -470,7 +475,7 @@ func TestSharedClient(t *testing.T) {
 				req.SetModel(ltx.ModelLTX23Fast)
 				req.SetDuration(6)
 				req.SetResolution("1920x1080")
-				err = c.Generate(req, filepath.Join(dir, fmt.Sprintf("out%d.mp4", i)), nil)
+				err = c.Generate(ctx, req, filepath.Join(dir, fmt.Sprintf("out%d.mp4", i)), nil)
 			}
 			errs <- err
 		}(i)
@@ -482,5 +487,124 @@ func TestSharedClient(t *testing.T) {
 	}
 	for i := 0; i < 4; i++ {
 		assertSameFile(t, filepath.Join(dir, fmt.Sprintf("out%d.mp4", i)))
+	}
+}
+
+// cancelAfter cancels a context once the mock counted a request matching stat (a key of
+// /_mock/stats) more than it did now, plus a little: the call is then inside that state.
+func cancelAfter(t *testing.T, stat string) (context.Context, func() time.Time) {
+	t.Helper()
+	before := mockStat(t, stat)
+	c, cancel := context.WithCancel(context.Background())
+	fired := make(chan time.Time, 1)
+	go func() {
+		for i := 0; i < 2000 && mockStat(t, stat) == before; i++ {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		fired <- time.Now()
+		cancel()
+	}()
+	return c, func() time.Time { return <-fired }
+}
+
+func mockStat(t *testing.T, key string) float64 {
+	resp, err := http.Get(baseURL + "/_mock/stats")
+	if err != nil {
+		t.Errorf("GET /_mock/stats: %v", err)
+		return 0
+	}
+	defer resp.Body.Close()
+	var stats map[string]interface{}
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Errorf("stats: %v", err)
+	}
+	n, _ := stats[key].(float64)
+	return n
+}
+
+func assertCancelled(t *testing.T, err error, fired func() time.Time) *ltx.Error {
+	t.Helper()
+	returned := time.Now()
+	if took := returned.Sub(fired()); took > 2*time.Second {
+		t.Errorf("returned %v after the context was cancelled", took)
+	}
+	var le *ltx.Error
+	if !errors.As(err, &le) || !errors.Is(err, ltx.ErrCancelled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("want ErrCancelled caused by context.Canceled, got %v", err)
+	}
+	return le
+}
+
+func TestContextCancelsASlowSubmit(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	addFault(t, `{"kind": "delay", "method": "POST", "path_prefix": "/v2/", "delay_ms": 3000}`)
+	submits := mockStat(t, "submits")
+	cctx, fired := cancelAfter(t, "submits")
+	job, err := c.Submit(cctx, req)
+	le := assertCancelled(t, err, fired)
+	if job != nil || !le.PossiblyExecuted {
+		t.Errorf("a submit cut short may have run: job %v, PossiblyExecuted %v", job, le.PossiblyExecuted)
+	}
+	if n := mockStat(t, "submits"); n != submits+1 {
+		t.Errorf("the mock counted %v submits, want %v", n, submits+1)
+	}
+}
+
+func TestContextCancelsAWaitAndADownload(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	if resp, err := http.Post(baseURL+"/_mock/hold", "", nil); err == nil {
+		resp.Body.Close()
+	}
+	job, err := c.Submit(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer job.Close()
+	cctx, fired := cancelAfter(t, "polls")
+	err = job.WaitEvery(cctx, time.Minute, nil)
+	le := assertCancelled(t, err, fired)
+	if le.JobID != job.ID() {
+		t.Errorf("the error names job %q, want %q", le.JobID, job.ID())
+	}
+	req2, _ := http.NewRequest(http.MethodDelete, baseURL+"/_mock/hold", nil)
+	if resp, err := http.DefaultClient.Do(req2); err == nil {
+		resp.Body.Close()
+	}
+	if err := job.Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.mp4")
+	if err := os.WriteFile(out, []byte("an older video"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addFault(t, `{"kind": "stall", "method": "GET", "path_prefix": "/results/", "delay_ms": 3000}`)
+	cctx, fired = cancelAfter(t, "downloads")
+	err = job.Download(cctx, out, nil)
+	assertCancelled(t, err, fired)
+	if b, _ := os.ReadFile(out); string(b) != "an older video" {
+		t.Errorf("the older file was changed: %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d files in the directory, want the older one only", len(ents))
+	}
+}
+
+func TestADoneContextSendsNothing(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	requests := mockStat(t, "requests")
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := c.Generate(cctx, req, filepath.Join(t.TempDir(), "out.mp4"), nil)
+	if !errors.Is(err, ltx.ErrCancelled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v", err)
+	}
+	if n := mockStat(t, "requests"); n != requests {
+		t.Errorf("%v requests were sent", n-requests)
 	}
 }

@@ -54,6 +54,15 @@ LTX_API const ltx_error *ltx_batch_last_error(const ltx_batch *batch);
  */
 LTX_API int ltx_batch_set_progress(ltx_batch *batch, ltx_progress_fn progress, void *userdata);
 
+/*
+ * Watch a cancel handle (see ltx/cancel.h) in ltx_batch_run(): once triggered,
+ * every entry still running ends at once with LTX_ECANCELLED (a submitted job
+ * keeps running on the server and is billed; a submit cut short says whether
+ * it may have run) and the run returns LTX_ECANCELLED. Borrowed: it must outlive
+ * the run. NULL detaches. LTX_EINVAL for a NULL batch or while it runs.
+ */
+LTX_API int ltx_batch_set_cancel(ltx_batch *batch, ltx_cancel *cancel);
+
 /* The entry a progress report inside ltx_batch_run() is about; SIZE_MAX outside a batch. */
 LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
 
@@ -63,7 +72,11 @@ LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
  * are uploaded now. Batches run v2 jobs: a request set to v1 with
  * ltx_request_set_sync() is LTX_EINVAL. sink is borrowed until the batch is
  * freed and used only during ltx_batch_run(). *out (may be NULL) receives
- * the entry's number, counting from 0.
+ * the entry's number, counting from 0. The request's cancel handle
+ * (ltx_request_set_cancel()) stops this entry alone; it must live until the
+ * entry ended (its done callback, or the end of the run). May be called while the
+ * batch runs (from a callback, or between two ltx_batch_perform() calls): the
+ * entry joins the run.
  */
 LTX_API int ltx_batch_add(size_t *out, ltx_batch *batch, const ltx_request *req, ltx_sink *sink,
                           ltx_error **err);
@@ -91,6 +104,67 @@ LTX_API int ltx_batch_add_job(size_t *out, ltx_batch *batch, const ltx_job *job,
  */
 LTX_API int ltx_batch_run(ltx_batch *batch, ltx_batch_done_fn done, void *userdata,
                           ltx_error **err);
+
+/*
+ * Driving a batch from the caller's own event loop (poll(2), epoll, libuv,
+ * asyncio...), as libcurl's multi_socket API does: ltx_batch_run() is a loop
+ * over exactly these calls.
+ *
+ * ltx_batch_set_socket_fn() names the callback that tells which descriptors
+ * to watch, and for what: events is LTX_POLL_IN, LTX_POLL_OUT, both, or
+ * LTX_POLL_REMOVE (stop watching fd). It is called from inside
+ * ltx_batch_start() and ltx_batch_perform(), on their thread.
+ *
+ * ltx_batch_start() begins a run without blocking (done and its return as in
+ * ltx_batch_run()). Then, until the run is over: wait for the descriptors and
+ * at most ltx_batch_timeout_ms(); call ltx_batch_perform() with each ready
+ * descriptor and what it is ready for, or with fd -1 when the time ran out.
+ * It does whatever is ready and returns at once: *out is the number of
+ * entries not yet ended. When it reaches 0 the run is over and the call
+ * returns what ltx_batch_run() would have returned (with *err); the batch can
+ * then be run again. Entries may be added while a run goes on
+ * (ltx_batch_add(), ltx_batch_add_job() between two calls or from a callback):
+ * they join it, so one batch can serve a program for its whole life.
+ *
+ * ltx_batch_wakeup() is the one call any other thread (or a signal handler)
+ * may make: it makes a descriptor of the batch readable, so that the loop's
+ * wait ends and ltx_batch_perform() runs (to add entries handed over by the
+ * other thread, for instance). The cancel handle (ltx_batch_set_cancel())
+ * works the same way.
+ */
+#define LTX_POLL_IN 1
+#define LTX_POLL_OUT 2
+#define LTX_POLL_REMOVE 4
+#define LTX_POLL_ERR 8 /* for ltx_batch_perform(): an error condition on fd */
+typedef void (*ltx_batch_socket_fn)(int fd, int events, void *userdata);
+
+/* Set the socket callback (NULL: none). LTX_EINVAL for a NULL batch or while it runs. */
+LTX_API int ltx_batch_set_socket_fn(ltx_batch *batch, ltx_batch_socket_fn fn, void *userdata);
+
+/* Begin a run without blocking. LTX_OK, LTX_EINVAL (NULL, or already running), LTX_ENOMEM. */
+LTX_API int ltx_batch_start(ltx_batch *batch, ltx_batch_done_fn done, void *userdata,
+                            ltx_error **err);
+
+/*
+ * Do what is ready: fd is a descriptor the socket callback named and events
+ * what it is ready for (LTX_POLL_IN | LTX_POLL_OUT | LTX_POLL_ERR), or fd -1
+ * when ltx_batch_timeout_ms() ran out. Never blocks. LTX_OK with *out > 0
+ * while the run goes on; with *out == 0 the run's result, as ltx_batch_run().
+ * LTX_EINVAL when the batch is not running.
+ */
+LTX_API int ltx_batch_perform(size_t *out, ltx_batch *batch, int fd, int events,
+                              ltx_error **err);
+
+/*
+ * How long the loop may wait for the descriptors before calling
+ * ltx_batch_perform() with fd -1: the next poll due, retry backoff, libcurl's
+ * timers and the stall check. *out is in ms, 0 for "now", -1 when the batch is
+ * not running. LTX_OK or LTX_EINVAL.
+ */
+LTX_API int ltx_batch_timeout_ms(long *out, const ltx_batch *batch);
+
+/* Wake the loop running the batch. Any thread; async-signal-safe. LTX_OK or LTX_EINVAL. */
+LTX_API int ltx_batch_wakeup(ltx_batch *batch);
 
 /* An entry's status: LTX_OK, an ltx_status, or LTX_EINVAL while it has not ended (or no entry). */
 LTX_API int ltx_batch_status(const ltx_batch *batch, size_t index);

@@ -28,6 +28,7 @@ typedef struct ltx_job ltx_job;           /* one thread at a time               
 typedef struct ltx_sink ltx_sink;         /* one thread at a time                        */
 typedef struct ltx_error ltx_error;       /* immutable once returned; any thread         */
 typedef struct ltx_progress ltx_progress; /* borrowed inside a progress callback only    */
+typedef struct ltx_cancel ltx_cancel;     /* any thread, and signal handlers; see cancel.h */
 
 /*
  * Free memory that libltx returned as a plain string or buffer (for example

@@ -92,6 +92,13 @@ LTX_API int ltx_job_open_by_name(ltx_job **out, ltx_client *client, const char *
 LTX_API void ltx_job_free(ltx_job *job);
 
 /*
+ * Watch a cancel handle (see ltx/cancel.h) in ltx_job_refresh(),
+ * ltx_job_wait() and ltx_job_download() on this job. Borrowed: it must outlive
+ * those calls. NULL detaches. LTX_OK, or LTX_EINVAL for a NULL job.
+ */
+LTX_API int ltx_job_set_cancel(ltx_job *job, ltx_cancel *cancel);
+
+/*
  * Getters. Strings are borrowed, valid until the next call on the job or its
  * free. For a NULL job each answers NULL, 0, LTX_ENDPOINT_OTHER or
  * LTX_JOB_UNKNOWN.

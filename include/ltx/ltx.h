@@ -5,6 +5,7 @@
 #include <ltx/common.h>
 #include <ltx/version.h>
 #include <ltx/error.h>
+#include <ltx/cancel.h>
 #include <ltx/client.h>
 #include <ltx/request.h>
 #include <ltx/sink.h>

@@ -140,6 +140,14 @@ LTX_API int ltx_request_set_retry_unknown_outcome(ltx_request *req, int allow);
 LTX_API int ltx_request_set_deadline_ms(ltx_request *req, uint32_t ms);
 
 /*
+ * Watch a cancel handle (see ltx/cancel.h) in the calls that send this
+ * request: ltx_generate() (all of it: uploads, submit, wait, download) and
+ * ltx_submit(). Borrowed: it must outlive those calls. NULL detaches.
+ * LTX_OK, or LTX_EINVAL for a NULL request.
+ */
+LTX_API int ltx_request_set_cancel(ltx_request *req, ltx_cancel *cancel);
+
+/*
  * Check required fields, types, ranges, enums, the prompt's length (at most
  * 5000 characters) and UTF-8, and known-bad model combinations (see
  * ltx_model_check()). Returns LTX_OK or LTX_EREQUEST with ltx_error_field() set

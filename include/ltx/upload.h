@@ -20,10 +20,12 @@ typedef struct ltx_upload ltx_upload;
  * audio format, at most LTX_UPLOAD_MAX_BYTES); nothing is sent when it fails.
  * On LTX_OK *out describes the stored file; the caller frees it with
  * ltx_upload_free(). The bytes are streamed from the file: memory does not
- * grow with its size. Any thread; the client may be shared.
+ * grow with its size. Any thread; the client may be shared. cancel (may be
+ * NULL) is a handle whose trigger stops the upload with LTX_ECANCELLED; an
+ * upload creates nothing billable.
  */
 LTX_API int ltx_upload_file(ltx_upload **out, ltx_client *client, const char *path,
-                            ltx_error **err);
+                            ltx_cancel *cancel, ltx_error **err);
 
 /*
  * The "ltx://..." URI to use as image_uri, last_frame_uri, audio_uri or

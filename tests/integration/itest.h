@@ -53,5 +53,7 @@ Suite *suite_threads(void);
 Suite *suite_money(void);
 Suite *suite_forward(void);
 Suite *suite_fidelity(void);
+Suite *suite_cancel(void);
+Suite *suite_eventloop(void);
 
 #endif

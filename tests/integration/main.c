@@ -20,6 +20,8 @@ int main(void)
     srunner_add_suite(sr, suite_money());
     srunner_add_suite(sr, suite_forward());
     srunner_add_suite(sr, suite_fidelity());
+    srunner_add_suite(sr, suite_cancel());
+    srunner_add_suite(sr, suite_eventloop());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -41,7 +41,7 @@ START_TEST(upload_file_puts_every_required_header_and_no_key)
     const char *uri;
 
     snprintf(path, sizeof(path), "%s", make_file("photo.png", PNG_MAGIC, 8, 4096));
-    ck_assert_int_eq(ltx_upload_file(&upload, client, path, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_upload_file(&upload, client, path, NULL, NULL), LTX_OK);
     uri = ltx_upload_storage_uri(upload);
     ck_assert_ptr_nonnull(ltx_upload_expires_at(upload)); /* the answer's expires_at */
     ck_assert_msg(strncmp(uri, "ltx://", 6) == 0, "storage uri %s", uri);

@@ -1221,7 +1221,7 @@ static int upload_files(struct entry *e)
         if (stopped(b))
             return -1;
         say(e, 0, "uploading %s", e->files[i]);
-        st = ltx_upload_file(&upload, b->client, e->files[i], &err);
+        st = ltx_upload_file(&upload, b->client, e->files[i], NULL, &err);
         if (st == LTX_OK)
             st = cli_set_media(e->req, media_fields[i], ltx_upload_storage_uri(upload));
         ltx_upload_free(upload);

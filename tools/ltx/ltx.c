@@ -1572,7 +1572,7 @@ static int run_upload(struct cli *c)
 
     if ((rc = make_client(c, &client)) != 0)
         goto out;
-    if ((st = ltx_upload_file(&upload, client, path, &err)) != LTX_OK) {
+    if ((st = ltx_upload_file(&upload, client, path, NULL, &err)) != LTX_OK) {
         /* a file that is missing, unreadable or not media is a mistake in the request */
         struct failure f = {st == LTX_EIO ? LTX_EREQUEST : st, err, NULL, NULL, NULL, NULL, 0};
 

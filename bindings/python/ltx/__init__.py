@@ -7,6 +7,7 @@ The shared library is ``$LTX_LIBRARY`` when set (a full path), else ``libltx.so.
     ltx.generate("A lighthouse at dusk", "ltx-2-3-fast", 6, "1920x1080", "out.mp4")
 """
 
+import asyncio
 import atexit
 import enum
 import json
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from cffi import FFI
 
 __all__ = [
-    "generate", "Client", "Request", "Job", "Progress", "Stage", "JobState", "version",
+    "generate", "Client", "AsyncClient", "Request", "Job", "Cancel", "Progress", "Stage",
+    "JobState", "version",
     "LtxError", "InvalidRequestError", "AuthenticationError", "PermissionDeniedError",
     "InsufficientFundsError", "NotFoundError", "RequestTooLargeError", "ContentFilteredError",
     "RateLimitError", "ServerError", "NetworkError", "LtxTimeoutError", "LtxCancelledError",
@@ -36,6 +38,8 @@ typedef struct ltx_job ltx_job;
 typedef struct ltx_sink ltx_sink;
 typedef struct ltx_error ltx_error;
 typedef struct ltx_progress ltx_progress;
+typedef struct ltx_cancel ltx_cancel;
+typedef struct ltx_batch ltx_batch;
 
 typedef enum ltx_status {
     LTX_OK = 0, LTX_EINVAL = -1, LTX_EREQUEST = -2, LTX_ENOMEM = -3, LTX_EIO = -4,
@@ -157,6 +161,30 @@ int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
                      void *userdata, ltx_error **err);
 int ltx_job_download_result(ltx_job *job, const char *key, ltx_sink *sink,
                             ltx_progress_fn progress, void *userdata, ltx_error **err);
+
+int ltx_cancel_new(ltx_cancel **out);
+void ltx_cancel_free(ltx_cancel *cancel);
+int ltx_cancel_trigger(ltx_cancel *cancel);
+int ltx_cancel_reset(ltx_cancel *cancel);
+int ltx_cancel_triggered(const ltx_cancel *cancel);
+int ltx_request_set_cancel(ltx_request *req, ltx_cancel *cancel);
+int ltx_job_set_cancel(ltx_job *job, ltx_cancel *cancel);
+
+typedef int (*ltx_batch_done_fn)(size_t index, int status, const ltx_error *err,
+                                 const char *job_id, void *userdata);
+typedef void (*ltx_batch_socket_fn)(int fd, int events, void *userdata);
+int ltx_batch_new(ltx_batch **out, ltx_client *client);
+void ltx_batch_free(ltx_batch *batch);
+int ltx_batch_set_concurrency(ltx_batch *batch, unsigned max_in_flight);
+int ltx_batch_add(size_t *out, ltx_batch *batch, const ltx_request *req, ltx_sink *sink,
+                  ltx_error **err);
+int ltx_batch_status(const ltx_batch *batch, size_t index);
+const char *ltx_batch_job_id(const ltx_batch *batch, size_t index);
+const ltx_error *ltx_batch_error(const ltx_batch *batch, size_t index);
+int ltx_batch_set_socket_fn(ltx_batch *batch, ltx_batch_socket_fn fn, void *userdata);
+int ltx_batch_start(ltx_batch *batch, ltx_batch_done_fn done, void *userdata, ltx_error **err);
+int ltx_batch_perform(size_t *out, ltx_batch *batch, int fd, int events, ltx_error **err);
+int ltx_batch_timeout_ms(long *out, const ltx_batch *batch);
 """)
 
 lib = ffi.dlopen(os.environ.get("LTX_LIBRARY") or "libltx.so.0")
@@ -249,7 +277,9 @@ class LtxTimeoutError(LtxError):
 
 
 class LtxCancelledError(LtxError):
-    """A progress callback asked to stop. The job keeps running on the server (``job_id``)."""
+    """A progress callback or a Cancel handle stopped the call. The API has no cancel
+    endpoint: an accepted job keeps running on the server and is billed (``job_id``).
+    Ctrl-C raises KeyboardInterrupt instead (this error is its ``__cause__``)."""
 
 
 class ProtocolError(LtxError):
@@ -302,8 +332,18 @@ def _take_error(rc, err):
     """Build the exception for status rc from *err (may be NULL) and free *err."""
     e = err[0] if err is not None else ffi.NULL
     try:
-        if e == ffi.NULL:
-            return _error_class(rc)(_str(lib.ltx_strerror(rc)), code=rc)
+        return _error_from(rc, e)
+    finally:
+        if e != ffi.NULL:
+            lib.ltx_error_free(e)
+            err[0] = ffi.NULL
+
+
+def _error_from(rc, e):
+    """The exception for status rc from the borrowed ltx_error e (may be NULL)."""
+    if e == ffi.NULL:
+        return _error_class(rc)(_str(lib.ltx_strerror(rc)), code=rc)
+    if True:
         code = lib.ltx_error_code(e) or rc
         retry_after = lib.ltx_error_retry_after_ms(e)
         return _error_class(code)(
@@ -319,10 +359,6 @@ def _take_error(rc, err):
             retry_after_ms=None if retry_after < 0 else retry_after,
             attempts=lib.ltx_error_attempts(e),
         )
-    finally:
-        if e != ffi.NULL:
-            lib.ltx_error_free(e)
-            err[0] = ffi.NULL
 
 
 def _check(rc):
@@ -445,6 +481,80 @@ class _Handle:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class Cancel(_Handle):
+    """A cancel handle: ``trigger()`` from any thread (or a signal handler) stops every call
+    given this handle (``cancel=``) within about 100 ms, with LtxCancelledError. The API has
+    no cancel endpoint: an accepted job keeps running and is billed; the error's ``job_id``
+    resumes it. ``reset()`` makes it usable again once no call uses it."""
+
+    def __init__(self):
+        out = ffi.new("ltx_cancel **")
+        _check(lib.ltx_cancel_new(out))
+        self._own(out[0], lib.ltx_cancel_free)
+
+    def trigger(self):
+        _check(lib.ltx_cancel_trigger(self._p()))
+
+    def reset(self):
+        _check(lib.ltx_cancel_reset(self._p()))
+
+    @property
+    def triggered(self):
+        return bool(lib.ltx_cancel_triggered(self._p()))
+
+
+def _interruptible(body, cancel):
+    """Run body() (a blocking C call that watches the Cancel `cancel`).
+
+    On the main thread the call runs on a helper thread while the main thread waits: Python
+    runs its SIGINT handler only on the main thread between bytecodes, never during a C call,
+    so waiting there lets Ctrl-C arrive at once. KeyboardInterrupt (or any exception raised
+    into the wait) triggers the handle; the call returns within about 100 ms, and the
+    KeyboardInterrupt goes on with the LtxCancelledError (job id) as its __cause__."""
+    if threading.current_thread() is not threading.main_thread():
+        return body()
+    box = {}
+    finished = threading.Event()  # not Thread.join(): an interrupted join may not wait again
+
+    def work():
+        try:
+            box["value"] = body()
+        except BaseException as e:  # noqa: B902 - handed to the waiting thread
+            box["exc"] = e
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name="ltx-call", daemon=True).start()
+    try:
+        while not finished.wait(0.25):
+            pass
+    except BaseException as interrupt:
+        cancel.trigger()
+        finished.wait()
+        exc = box.get("exc")
+        if isinstance(exc, LtxCancelledError):
+            raise interrupt from exc
+        raise
+    if "exc" in box:
+        raise box["exc"]
+    return box.get("value")
+
+
+class _Cancelling:
+    """The Cancel a call watches: the caller's, or one of its own for Ctrl-C."""
+
+    def __init__(self, cancel):
+        self.cancel = cancel if cancel is not None else Cancel()
+        self.owned = cancel is None
+
+    def __enter__(self):
+        return self.cancel
+
+    def __exit__(self, *exc):
+        if self.owned:
+            self.cancel.close()
 
 
 _SETTERS = {
@@ -587,26 +697,40 @@ class Job(_Handle):
     error_type = property(lambda self: _str(lib.ltx_job_error_type(self._p())))
     error_message = property(lambda self: _str(lib.ltx_job_error_message(self._p())))
 
-    def refresh(self):
+    def _watching(self, cancel, body):
+        """body() with the job watching cancel; Ctrl-C stops it (KeyboardInterrupt)."""
+        job = self._p()
+        with _Cancelling(cancel) as c:
+            _check(lib.ltx_job_set_cancel(job, c._p()))
+            try:
+                return _interruptible(body, c)
+            finally:
+                lib.ltx_job_set_cancel(job, ffi.NULL)
+
+    def refresh(self, *, cancel=None):
         """Poll once; returns the new state."""
-        err = ffi.new("ltx_error **")
-        rc = lib.ltx_job_refresh(self._p(), err)
-        if rc != lib.LTX_OK:
-            raise _take_error(rc, err)
+        def body():
+            err = ffi.new("ltx_error **")
+            rc = lib.ltx_job_refresh(self._p(), err)
+            if rc != lib.LTX_OK:
+                raise _take_error(rc, err)
+        self._watching(cancel, body)
         return self.state
 
-    def wait(self, progress=None, poll_interval_ms=0):
+    def wait(self, progress=None, poll_interval_ms=0, *, cancel=None):
         """Poll until completed (JobFailedError when failed), within the client's deadline."""
-        _Call(progress).run(lib.ltx_job_wait, self._p(), poll_interval_ms)
+        job = self._p()
+        self._watching(cancel, lambda: _Call(progress).run(lib.ltx_job_wait, job,
+                                                           poll_interval_ms))
         return self
 
-    def download(self, path, progress=None, key=None):
+    def download(self, path, progress=None, key=None, *, cancel=None):
         """Download the completed result to path (atomically); returns path. key names
         another result than the primary one (HDR's "video_url" preview)."""
         job = self._p()
         k = ffi.NULL if key is None else _bytes(key)
-        return _into_path(path, lambda sink: _Call(progress).run(
-            lib.ltx_job_download_result, job, k, sink))
+        return self._watching(cancel, lambda: _into_path(
+            path, lambda sink: _Call(progress).run(lib.ltx_job_download_result, job, k, sink)))
 
     def __repr__(self):
         if self._ptr == ffi.NULL:
@@ -646,26 +770,41 @@ class Client(_Handle):
             _check(lib.ltx_client_set_retry(c, max_retries, 500, 30000))
 
     def generate(self, prompt, model, duration, resolution, output, *, progress=None,
-                 endpoint="text-to-video", sync=False, **fields):
-        """Validate, submit, wait and download into output; returns the output path."""
+                 endpoint="text-to-video", sync=False, cancel=None, **fields):
+        """Validate, submit, wait and download into output; returns the output path.
+        Ctrl-C stops it at once with KeyboardInterrupt; cancel (a Cancel) from elsewhere."""
         with Request(endpoint, sync=sync, prompt=prompt, model=model, duration=duration,
                      resolution=resolution, **fields) as req:
-            return self.generate_request(req, output, progress=progress)
+            return self.generate_request(req, output, progress=progress, cancel=cancel)
 
-    def generate_request(self, request, output, *, progress=None):
+    @staticmethod
+    def _sending(request, cancel, body):
+        req = request._p()
+        with _Cancelling(cancel) as c:
+            _check(lib.ltx_request_set_cancel(req, c._p()))
+            try:
+                return _interruptible(body, c)
+            finally:
+                lib.ltx_request_set_cancel(req, ffi.NULL)
+
+    def generate_request(self, request, output, *, progress=None, cancel=None):
         """ltx_generate() for a prepared Request; returns the output path."""
         client, req = self._p(), request._p()
-        return _into_path(output, lambda sink: _Call(progress).run(
-            lib.ltx_generate, client, req, sink))
+        return self._sending(request, cancel, lambda: _into_path(
+            output, lambda sink: _Call(progress).run(lib.ltx_generate, client, req, sink)))
 
-    def submit(self, request):
+    def submit(self, request, *, cancel=None):
         """Submit a v2 job; returns a Job as soon as the API accepted it."""
-        out = ffi.new("ltx_job **")
-        err = ffi.new("ltx_error **")
-        rc = lib.ltx_submit(out, self._p(), request._p(), err)
-        if rc != lib.LTX_OK:
-            raise _take_error(rc, err)
-        return Job(out[0], self)
+        client, req = self._p(), request._p()
+
+        def body():
+            out = ffi.new("ltx_job **")
+            err = ffi.new("ltx_error **")
+            rc = lib.ltx_submit(out, client, req, err)
+            if rc != lib.LTX_OK:
+                raise _take_error(rc, err)
+            return Job(out[0], self)
+        return self._sending(request, cancel, body)
 
     def open_job(self, endpoint, id):
         """A Job for an id from an earlier submit (to resume). No network."""
@@ -677,9 +816,168 @@ class Client(_Handle):
         return Job(out[0], self)
 
 
+# ----------------------------------------------------------------------------- asyncio
+
+_POLL_IN, _POLL_OUT, _POLL_REMOVE, _POLL_ERR = 1, 2, 4, 8
+
+
+@ffi.callback("void(int, int, void *)")
+def _socket_trampoline(fd, events, userdata):
+    ffi.from_handle(userdata)._watch(fd, events)
+
+
+@ffi.callback("int(size_t, int, const ltx_error *, const char *, void *)", onerror=lambda *a: 0)
+def _done_trampoline(index, status, err, job_id, userdata):
+    ffi.from_handle(userdata)._ended(index, status, err)
+    return 0
+
+
+class AsyncClient:
+    """The client for asyncio: ``await client.generate(...)`` runs on the event loop, with
+    no thread, through libltx's event-loop interface (one batch whose descriptors and timers
+    the loop watches). Generations run side by side, at most ``concurrency`` at once.
+    Cancelling the awaiting task stops its generation at once (an accepted job keeps
+    running on the server and is billed). Local input files are uploaded when the
+    generation is added, before the first await."""
+
+    def __init__(self, api_key=None, base_url=None, *, concurrency=4, **client_options):
+        self._client = Client(api_key, base_url, **client_options)
+        if client_options.get("deadline_ms") is None:  # the batch lives as long as the client
+            _check(lib.ltx_client_set_deadline_ms(self._client._p(), NO_LIMIT))
+        out = ffi.new("ltx_batch **")
+        _check(lib.ltx_batch_new(out, self._client._p()))
+        self._batch = ffi.gc(out[0], lib.ltx_batch_free)
+        _check(lib.ltx_batch_set_concurrency(self._batch, concurrency))
+        self._self = ffi.new_handle(self)
+        _check(lib.ltx_batch_set_socket_fn(self._batch, _socket_trampoline, self._self))
+        self._loop = None
+        self._running = False
+        self._entries = {}   # index -> [future, sink, Cancel, output]
+        self._watched = {}   # fd -> events
+        self._timer = None
+        self._spent = []     # sinks and handles of ended entries, freed after perform
+
+    async def generate(self, prompt, model, duration, resolution, output, *,
+                       endpoint="text-to-video", **fields):
+        """Generate into output (atomically); returns its path."""
+        with Request(endpoint, prompt=prompt, model=model, duration=duration,
+                     resolution=resolution, **fields) as req:
+            return await self.generate_request(req, output)
+
+    async def generate_request(self, request, output):
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError("an AsyncClient serves one event loop")
+        output = os.fspath(output)
+        cancel = Cancel()
+        sink = ffi.new("ltx_sink **")
+        _check(lib.ltx_sink_new_path(sink, os.fsencode(output)))
+        index = ffi.new("size_t *")
+        err = ffi.new("ltx_error **")
+        _check(lib.ltx_request_set_cancel(request._p(), cancel._p()))
+        try:
+            rc = lib.ltx_batch_add(index, self._batch, request._p(), sink[0], err)
+        finally:
+            lib.ltx_request_set_cancel(request._p(), ffi.NULL)
+        if rc != lib.LTX_OK:
+            lib.ltx_sink_free(sink[0])
+            cancel.close()
+            raise _take_error(rc, err)
+        future = loop.create_future()
+        self._entries[index[0]] = [future, sink[0], cancel, output]
+        if not self._running:
+            rc = lib.ltx_batch_start(self._batch, _done_trampoline, self._self, err)
+            if rc != lib.LTX_OK:
+                raise _take_error(rc, err)
+            self._running = True
+        self._reschedule(0)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            cancel.trigger()  # the entry ends at the next perform
+            self._reschedule(0)
+            raise
+
+    # the loop's side of the event-loop interface
+    def _watch(self, fd, events):
+        loop = self._loop
+        old = self._watched.pop(fd, 0)
+        if old & _POLL_IN:
+            loop.remove_reader(fd)
+        if old & _POLL_OUT:
+            loop.remove_writer(fd)
+        if events & _POLL_REMOVE:
+            return
+        if events & _POLL_IN:
+            loop.add_reader(fd, self._perform, fd, _POLL_IN)
+        if events & _POLL_OUT:
+            loop.add_writer(fd, self._perform, fd, _POLL_OUT)
+        self._watched[fd] = events
+
+    def _ended(self, index, status, err):
+        entry = self._entries.pop(index, None)
+        if entry is None:
+            return
+        future, sink, cancel, output = entry
+        self._spent.append((sink, cancel))
+        if future.done():  # the task was cancelled
+            return
+        if status == lib.LTX_OK:
+            future.set_result(output)
+        else:
+            future.set_exception(_error_from(status, err))
+
+    def _perform(self, fd, events):
+        if not self._running:
+            return
+        left = ffi.new("size_t *")
+        err = ffi.new("ltx_error **")
+        lib.ltx_batch_perform(left, self._batch, fd, events, err)
+        if err[0] != ffi.NULL:
+            lib.ltx_error_free(err[0])
+        if left[0] == 0:
+            self._running = False
+        for sink, cancel in self._spent:
+            lib.ltx_sink_free(sink)
+            cancel.close()
+        self._spent.clear()
+        self._reschedule()
+
+    def _reschedule(self, now=None):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._running:
+            return
+        if now is None:
+            ms = ffi.new("long *")
+            lib.ltx_batch_timeout_ms(ms, self._batch)
+            now = ms[0]
+        if now >= 0:
+            self._timer = self._loop.call_later(now / 1000.0, self._perform, -1, 0)
+
+    async def aclose(self):
+        """Stop what still runs and free the client (accepted jobs keep running)."""
+        for future, _, cancel, _ in list(self._entries.values()):
+            cancel.trigger()
+        while self._running:
+            self._perform(-1, 0)
+            await asyncio.sleep(0)
+        self._batch = None
+        self._client.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.aclose()
+
+
 def generate(prompt, model, duration, resolution, output, *, fps=None, camera_motion=None,
              generate_audio=None, sync=False, api_key=None, base_url=None, progress=None,
-             poll_interval_ms=None, endpoint="text-to-video", **fields):
+             poll_interval_ms=None, endpoint="text-to-video", cancel=None, **fields):
     """Generate a video into output and return its path.
 
     ``api_key`` None reads the environment (LTX_API_KEY, LTX_BASE_URL).
@@ -687,7 +985,7 @@ def generate(prompt, model, duration, resolution, output, *, fps=None, camera_mo
     Other keyword arguments are request fields (see Request)."""
     with Client(api_key, base_url, poll_interval_ms=poll_interval_ms) as client:
         return client.generate(prompt, model, duration, resolution, output, progress=progress,
-                               endpoint=endpoint, sync=sync, fps=fps,
+                               endpoint=endpoint, sync=sync, cancel=cancel, fps=fps,
                                camera_motion=camera_motion, generate_audio=generate_audio,
                                **fields)
 

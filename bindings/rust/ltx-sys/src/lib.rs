@@ -18,7 +18,7 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ltx_client, ltx_request, ltx_job, ltx_sink, ltx_error, ltx_progress);
+opaque!(ltx_client, ltx_request, ltx_job, ltx_sink, ltx_error, ltx_progress, ltx_cancel);
 
 // ltx_status
 pub const LTX_OK: c_int = 0;
@@ -215,6 +215,15 @@ extern "C" {
     pub fn ltx_job_download_result(job: *mut ltx_job, key: *const c_char, sink: *mut ltx_sink,
                                    progress: ltx_progress_fn, userdata: *mut c_void,
                                    err: *mut *mut ltx_error) -> c_int;
+
+    // cancel.h
+    pub fn ltx_cancel_new(out: *mut *mut ltx_cancel) -> c_int;
+    pub fn ltx_cancel_free(cancel: *mut ltx_cancel);
+    pub fn ltx_cancel_trigger(cancel: *mut ltx_cancel) -> c_int;
+    pub fn ltx_cancel_reset(cancel: *mut ltx_cancel) -> c_int;
+    pub fn ltx_cancel_triggered(cancel: *const ltx_cancel) -> c_int;
+    pub fn ltx_request_set_cancel(req: *mut ltx_request, cancel: *mut ltx_cancel) -> c_int;
+    pub fn ltx_job_set_cancel(job: *mut ltx_job, cancel: *mut ltx_cancel) -> c_int;
 
     // models.h
     pub fn ltx_model_check(out: *mut c_int, model: *const c_char, endpoint: c_int,

@@ -31,8 +31,12 @@ use std::os::raw::{c_int, c_void};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::ptr::{self, NonNull};
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::Once;
+use std::sync::{Arc, Mutex, Once};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use error::opt_string;
@@ -477,6 +481,7 @@ impl Client {
 /// which every sending call runs first, so that one error names the field.
 pub struct Request {
     raw: NonNull<sys::ltx_request>,
+    cancel: Option<CancelToken>, // kept alive while the request watches it
 }
 
 // Safety: a request is used by one thread at a time, which &mut / & borrows
@@ -523,7 +528,7 @@ impl Request {
         let mut raw = ptr::null_mut();
         // Safety: a valid out-pointer.
         check(unsafe { sys::ltx_request_new(&mut raw, endpoint.code()) })?;
-        NonNull::new(raw).map(|raw| Request { raw }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
+        NonNull::new(raw).map(|raw| Request { raw, cancel: None }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
     }
 
     /// An empty request for the endpoint with this path segment (1 to 64 of a-z, 0-9, '-').
@@ -539,7 +544,7 @@ impl Request {
                 "{:?} is not an endpoint name (1 to 64 of a-z, 0-9, '-')", endpoint_name)));
         }
         check(rc)?;
-        NonNull::new(raw).map(|raw| Request { raw }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
+        NonNull::new(raw).map(|raw| Request { raw, cancel: None }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
     }
 
     /// The endpoint's path segment.
@@ -638,6 +643,17 @@ impl Request {
         let p = path_cstring(path.as_ref())?;
         // Safety: a live handle and valid C strings (copied by libltx).
         self.check_setter(unsafe { sys::ltx_request_set_input_file(self.raw.as_ptr(), f.as_ptr(), p.as_ptr()) })
+    }
+
+    /// Watch `token` (None: stop watching) in the calls that send this request
+    /// ([`Client::generate`], [`Client::submit`], with their uploads): when it is
+    /// triggered they return [`ErrorKind::Cancelled`] within about 100 ms.
+    pub fn set_cancel(&mut self, token: Option<&CancelToken>) -> Result<()> {
+        let raw = token.map_or(ptr::null_mut(), |t| t.0.raw.as_ptr());
+        // Safety: a live handle; the token is kept alive by self.cancel while attached.
+        check(unsafe { sys::ltx_request_set_cancel(self.raw.as_ptr(), raw) })?;
+        self.cancel = token.cloned();
+        Ok(())
     }
 
     /// Use the synchronous (deprecated) v1 endpoint instead of a v2 job.
@@ -753,6 +769,7 @@ pub enum JobState {
 /// the [`Client`] may be dropped first.
 pub struct Job {
     raw: NonNull<sys::ltx_job>,
+    cancel: Option<CancelToken>, // kept alive while the job watches it
 }
 
 // Safety: one thread at a time, enforced by &mut; moving it is allowed.
@@ -775,7 +792,7 @@ impl Job {
     fn wrap(rc: c_int, raw: *mut sys::ltx_job, err: *mut sys::ltx_error) -> Result<Job> {
         // Safety: err is NULL or ours.
         unsafe { check_err(rc, err)? };
-        NonNull::new(raw).map(|raw| Job { raw }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
+        NonNull::new(raw).map(|raw| Job { raw, cancel: None }).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))
     }
 
     fn string(&self, f: unsafe extern "C" fn(*const sys::ltx_job) -> *const std::os::raw::c_char) -> Option<String> {
@@ -868,6 +885,18 @@ impl Job {
         self.string(sys::ltx_job_error_message)
     }
 
+    /// Watch `token` (None: stop watching) in [`refresh`](Job::refresh),
+    /// [`wait`](Job::wait) and [`download`](Job::download): when it is triggered they
+    /// return [`ErrorKind::Cancelled`] within about 100 ms; the job keeps running on the
+    /// server and is billed.
+    pub fn set_cancel(&mut self, token: Option<&CancelToken>) -> Result<()> {
+        let raw = token.map_or(ptr::null_mut(), |t| t.0.raw.as_ptr());
+        // Safety: a live handle; the token is kept alive by self.cancel while attached.
+        check(unsafe { sys::ltx_job_set_cancel(self.raw.as_ptr(), raw) })?;
+        self.cancel = token.cloned();
+        Ok(())
+    }
+
     /// Poll once.
     pub fn refresh(&mut self) -> Result<()> {
         let mut err = ptr::null_mut();
@@ -908,6 +937,141 @@ impl Job {
     }
 }
 
+// ------------------------------------------------------------------ cancel
+
+struct CancelInner {
+    raw: NonNull<sys::ltx_cancel>,
+}
+
+// Safety: ltx_cancel_trigger() and ltx_cancel_triggered() may be called from any thread at
+// any time (they are async-signal-safe); ltx_cancel_reset() only touches the handle's own
+// pipe and atomic flag; the handle is freed once, by the last clone.
+unsafe impl Send for CancelInner {}
+unsafe impl Sync for CancelInner {}
+
+impl Drop for CancelInner {
+    fn drop(&mut self) {
+        // Safety: the last reference; requests and jobs that watch it hold a clone.
+        unsafe { sys::ltx_cancel_free(self.raw.as_ptr()) }
+    }
+}
+
+/// A cancel handle (`ltx_cancel`): [`cancel`](CancelToken::cancel) from any thread stops
+/// every call watching it within about 100 ms, wherever it is (sleeping between polls,
+/// connecting, in a submit, downloading), with [`ErrorKind::Cancelled`]. Attach it with
+/// [`Request::set_cancel`] (generate, submit) or [`Job::set_cancel`] (refresh, wait,
+/// download). Clones share the handle. The API has no cancel endpoint: an accepted job
+/// keeps running and is billed ([`Error::job_id`] resumes it); a submit cut short may have
+/// created it ([`Error::possibly_executed`]).
+#[derive(Clone)]
+pub struct CancelToken(Arc<CancelInner>);
+
+impl std::fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CancelToken").field("cancelled", &self.is_cancelled()).finish()
+    }
+}
+
+impl CancelToken {
+    /// A new token, not cancelled.
+    pub fn new() -> Result<CancelToken> {
+        let mut raw = ptr::null_mut();
+        // Safety: a valid out-pointer.
+        check(unsafe { sys::ltx_cancel_new(&mut raw) })?;
+        let raw = NonNull::new(raw).ok_or_else(|| Error::from_code(sys::LTX_ENOMEM))?;
+        Ok(CancelToken(Arc::new(CancelInner { raw })))
+    }
+
+    /// Stop every call watching the token. Any thread; cheap; idempotent.
+    pub fn cancel(&self) {
+        // Safety: a live handle; the call is thread-safe.
+        unsafe { sys::ltx_cancel_trigger(self.0.raw.as_ptr()) };
+    }
+
+    /// Whether [`cancel`](CancelToken::cancel) was called (and not reset since).
+    pub fn is_cancelled(&self) -> bool {
+        // Safety: a live handle.
+        unsafe { sys::ltx_cancel_triggered(self.0.raw.as_ptr()) != 0 }
+    }
+
+    /// Make the token usable again. Call it only when no call is watching it.
+    pub fn reset(&self) {
+        // Safety: a live handle.
+        unsafe { sys::ltx_cancel_reset(self.0.raw.as_ptr()) };
+    }
+}
+
+struct GenerationState {
+    result: Option<Result<()>>,
+    waker: Option<Waker>,
+}
+
+/// A generation as a [`Future`] that works with any executor (std only): the blocking
+/// [`Client::generate`] runs on a thread of its own, which wakes the task when it ends.
+/// Dropping the future before it is ready cancels the generation (an accepted job keeps
+/// running on the server and is billed). Made by [`Client::generate_future`].
+pub struct Generation {
+    state: Arc<Mutex<GenerationState>>,
+    token: CancelToken,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Generation {
+    /// The token that cancels this generation (the future then resolves to
+    /// [`ErrorKind::Cancelled`]).
+    pub fn cancel_token(&self) -> &CancelToken {
+        &self.token
+    }
+}
+
+impl Future for Generation {
+    type Output = Result<()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(result) = st.result.take() {
+            drop(st);
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+            return Poll::Ready(result);
+        }
+        st.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+impl Drop for Generation {
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            self.token.cancel(); // not awaited to the end: stop the call, within ~100 ms
+            let _ = t.join();
+        }
+    }
+}
+
+impl Client {
+    /// [`generate`](Client::generate) as a [`Future`]: see [`Generation`].
+    pub fn generate_future(self: &Arc<Client>, mut req: Request, path: impl Into<PathBuf>) -> Result<Generation> {
+        let token = CancelToken::new()?;
+        req.set_cancel(Some(&token))?;
+        let state = Arc::new(Mutex::new(GenerationState { result: None, waker: None }));
+        let (client, shared, path) = (Arc::clone(self), Arc::clone(&state), path.into());
+        let thread = std::thread::Builder::new()
+            .name("ltx-generate".into())
+            .spawn(move || {
+                let result = client.generate(&req, &path, None);
+                let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+                st.result = Some(result);
+                if let Some(w) = st.waker.take() {
+                    w.wake();
+                }
+            })
+            .map_err(|e| Error::with_message(sys::LTX_ENOMEM, format!("cannot start a thread: {}", e)))?;
+        Ok(Generation { state, token, thread: Some(thread) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -922,6 +1086,8 @@ mod tests {
         assert_send::<Request>();
         assert_send::<Job>();
         assert_send::<Sink>();
+        assert_send_sync::<CancelToken>();
+        assert_send::<Generation>();
     }
 
     #[test]

@@ -365,3 +365,117 @@ fn shared_client() {
         }
     });
 }
+
+/// A control API call without a body to the mock on port; the answer's body.
+fn control_at(port: u16, method: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", method, path, port)
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    answer.split("\r\n\r\n").nth(1).unwrap_or("").to_string()
+}
+
+/// A counter of GET /_mock/stats of the mock on port.
+fn stat_at(port: u16, key: &str) -> u64 {
+    let body = control_at(port, "GET", "/_mock/stats");
+    let at = body.find(&format!("\"{}\":", key)).expect("no such counter");
+    body[at + key.len() + 3..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+impl Mock {
+    fn control(&self, method: &str, path: &str) -> String {
+        control_at(self.port, method, path)
+    }
+}
+
+#[test]
+fn cancel_from_another_thread() {
+    let mock = Mock::start();
+    let mut client = mock.client();
+    client.set_poll_interval(Duration::from_secs(60)).unwrap();
+    mock.control("POST", "/_mock/hold");
+    let token = ltx::CancelToken::new().unwrap();
+    let mut req = text_to_video(models::LTX_2_3_FAST, 6.0);
+    req.set_cancel(Some(&token)).unwrap();
+    let dir = TempDir::new("cancel");
+    let out = dir.path().join("out.mp4");
+    let (remote, port) = (token.clone(), mock.port);
+    let canceller = thread::spawn(move || {
+        while stat_at(port, "polls") == 0 {
+            thread::sleep(Duration::from_millis(5));
+        }
+        thread::sleep(Duration::from_millis(50));
+        let at = Instant::now();
+        remote.cancel(); // from this thread: the token is Send + Sync
+        at
+    });
+    let err = client.generate(&req, &out, None).unwrap_err();
+    let returned = Instant::now();
+    let fired = canceller.join().unwrap();
+    assert!(returned.duration_since(fired) < Duration::from_secs(2), "took {:?}", returned.duration_since(fired));
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
+    assert!(err.job_id.is_some(), "{:?}", err);
+    assert!(err.message.contains("billed"), "{}", err.message);
+    assert!(token.is_cancelled());
+    token.reset();
+    assert!(!token.is_cancelled());
+    assert!(dir.files().is_empty());
+}
+
+/// A minimal executor: poll on this thread, park until woken.
+fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = Box::pin(fut);
+    loop {
+        match fut.as_mut().poll(&mut cx) {
+            Poll::Ready(v) => return v,
+            Poll::Pending => thread::park(),
+        }
+    }
+}
+
+#[test]
+fn a_generation_future_on_a_minimal_executor() {
+    let mock = Mock::start();
+    let client = std::sync::Arc::new(mock.client());
+    let dir = TempDir::new("future");
+    let out = dir.path().join("out.mp4");
+    let fut = client.generate_future(text_to_video(models::LTX_2_3_FAST, 6.0), &out).unwrap();
+    block_on(fut).unwrap();
+    assert_sample(&out);
+
+    // and one cancelled through its token while the executor waits
+    let mut slow = mock.client();
+    slow.set_poll_interval(Duration::from_secs(60)).unwrap();
+    let slow = std::sync::Arc::new(slow);
+    mock.control("POST", "/_mock/hold");
+    let out2 = dir.path().join("held.mp4");
+    let fut = slow.generate_future(text_to_video(models::LTX_2_3_FAST, 6.0), &out2).unwrap();
+    let token = fut.cancel_token().clone();
+    let t = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(300));
+        token.cancel();
+    });
+    let err = block_on(fut).unwrap_err();
+    t.join().unwrap();
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
+    assert!(!out2.exists());
+}
