@@ -1,7 +1,10 @@
 /* lib/client.c — the client handle: credentials, host, limits, retry settings and logging. */
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
+#include "redact.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +196,57 @@ LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
     return LTX_OK;
 }
 
+LTX_API int ltx_client_allow_insecure_http(ltx_client *c, int allow)
+{
+    if (!c)
+        return LTX_EINVAL;
+    c->allow_insecure_http = allow != 0;
+    return LTX_OK;
+}
+
+int ltx__url_is_plain_remote(const char *url)
+{
+    char host[256];
+    const char *p, *end;
+    size_t n;
+
+    if (!url || strncasecmp(url, "http://", 7) != 0)
+        return 0;
+    p = url + 7;
+    end = p + strcspn(p, "/?#");
+    for (const char *at = p; at < end; at++) /* skip any user:password@ */
+        if (*at == '@')
+            p = at + 1;
+    if (*p == '[') { /* [::1]:port */
+        const char *close = memchr(p, ']', (size_t)(end - p));
+
+        if (!close)
+            return 1;
+        p++;
+        n = (size_t)(close - p);
+    } else {
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+
+        n = (size_t)((colon ? colon : end) - p);
+    }
+    if (n == 0 || n >= sizeof(host))
+        return 1;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+        return 0;
+    {
+        struct in_addr a4;
+        struct in6_addr a6;
+
+        if (inet_pton(AF_INET, host, &a4) == 1)
+            return (ntohl(a4.s_addr) >> 24) != 127;
+        if (inet_pton(AF_INET6, host, &a6) == 1)
+            return !IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    return 1;
+}
+
 static int set_ms(ltx_client *c, uint32_t *slot, uint32_t ms)
 {
     if (!c || ms == 0)
@@ -297,6 +351,12 @@ void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
     va_start(ap, fmt);
     line = ltx__vprintf(fmt, ap);
     va_end(ap);
+    if (line) { /* URLs' userinfo and queries, and Authorization values, never reach a log */
+        char *clean = ltx__redact(line, NULL, LTX_REDACT_ALL);
+
+        free(line);
+        line = clean;
+    }
     if (!line)
         return;
     /* belt and braces: a line that somehow carries the key is never handed out, and the

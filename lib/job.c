@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "codec.h"
 #include "http.h"
+#include "redact.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 /* An id goes into a URL path: accept what the API issues (UUIDs) and nothing that needs escaping. */
 static int id_is_safe(const char *id)
 {
-    if (!id || !*id || strlen(id) > 128)
+    if (!id || !*id || *id == '.' || strlen(id) > 128) /* not "." or ".." */
         return 0;
     for (const char *p = id; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -97,6 +98,29 @@ int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs, const c
             ltx__error_compose(e, "submit: the API accepted the job (HTTP 2xx) but its answer "
                                   "carries no job id; the job may run and be billed");
         }
+        rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
+        ltx__http_resp_free(rs);
+        return rc;
+    }
+    if (!id_is_safe(id)) {
+        /* it goes into the next poll's path: "../../v1/upload", "?", "#" or escape sequences
+         * would turn that poll into another call, and printing it would reach a terminal */
+        char *shown = ltx__escape(id, 64);
+        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 1);
+        char *text = ltx__printf("submit: the API accepted the job (HTTP 2xx) but its id \"%s\" "
+                                 "is not one this library can use; the job may run and be billed",
+                                 shown ? shown : "?");
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            if (!text || ltx__error_compose(e, text) != LTX_OK) {
+                ltx_error_free(e);
+                e = NULL;
+            }
+        }
+        free(text);
+        free(shown);
+        free(id);
         rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
         ltx__http_resp_free(rs);
         return rc;
@@ -298,6 +322,23 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
         return rc;
     }
     ltx__http_resp_free(rs);
+    /* a failed job's message is the server's text: it may quote a credential back */
+    if (doc.error_message) {
+        char *clean = ltx__redact(doc.error_message, c->api_key, LTX_REDACT_ALL);
+
+        if (clean) {
+            free(doc.error_message);
+            doc.error_message = clean;
+        }
+    }
+    if (doc.error_type) {
+        char *clean = ltx__redact(doc.error_type, c->api_key, LTX_REDACT_ALL);
+
+        if (clean) {
+            free(doc.error_type);
+            doc.error_type = clean;
+        }
+    }
     free(job->status);
     free(job->error_type);
     free(job->error_message);
@@ -364,6 +405,7 @@ static int job_outcome(ltx_job *job, ltx_error **err)
             e->type = job->error_type ? ltx__strdup(job->error_type) : NULL;
             e->api_message = job->error_message ? ltx__strdup(job->error_message) : NULL;
         }
+        ltx__error_redact(e, job->client->api_key);
     }
     return ltx__error_raise(err, e, LTX_EJOBFAILED);
 }
@@ -537,7 +579,9 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
         d->fruitless++;
     if (rs->transport_status == LTX_ECANCELLED || rs->transport_status == LTX_EIO ||
         rs->transport_status == LTX_ESINKFULL || rs->transport_status == LTX_ENOMEM ||
-        rs->transport_status == LTX_EPROTOCOL || rs->sink_status != LTX_OK)
+        rs->transport_status == LTX_EPROTOCOL || rs->transport_status == LTX_EHEADER ||
+        rs->transport_status == LTX_ETLS || rs->transport_status == LTX_EURL ||
+        rs->transport_status == LTX_EINVAL || rs->sink_status != LTX_OK)
         retry = 0;
     else
         retry = ltx__should_retry(&c->retry, LTX_CALL_IDEMPOTENT,

@@ -47,5 +47,6 @@ Suite *suite_endpoints(void);
 Suite *suite_faults(void);
 Suite *suite_batch(void);
 Suite *suite_threads(void);
+Suite *suite_hostile(void);
 
 #endif

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, suite_faults());
     srunner_add_suite(sr, suite_batch());
     srunner_add_suite(sr, suite_threads());
+    srunner_add_suite(sr, suite_hostile());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
