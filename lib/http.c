@@ -211,11 +211,8 @@ static int status_code(const char *p, size_t len)
     return len == 3 || p[3] == ' ' || p[3] == '\r' || p[3] == '\n' ? code : 0;
 }
 
-static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+void ltx__http_header_line(ltx_http_resp *rs, const char *buf, size_t len)
 {
-    xfer *x = ud;
-    ltx_http_resp *rs = x->rs;
-    size_t len = size * nitems;
     char *v;
 
     if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
@@ -229,7 +226,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         replace(&rs->content_range, NULL);
         replace(&rs->location, NULL);
         rs->content_length = -1;
-        return len;
+        return;
     }
     /* dispatch on the first letter: most header lines are none of these */
     switch (len ? buf[0] | 0x20 : 0) {
@@ -259,6 +256,14 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         }
         break;
     }
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+    xfer *x = ud;
+    size_t len = size * nitems;
+
+    ltx__http_header_line(x->rs, buf, len);
     return len;
 }
 
