@@ -244,6 +244,10 @@ done
 printf '{"prompt":"x","model":"ltx-2-3-fast","duration":6,"resolution":"1920x1080","output":"sub/dir/in.mp4"}\n' >"$WORK/conf.jsonl"
 batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
 check "an output in a subdirectory of --output-dir is written" '[ $rc -eq 0 ] && cmp -s "$WORK/conf/out/sub/dir/in.mp4" "$VIDEO"'
+submits=$(mstat "$FAST" submits)
+batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
+check "a batch of one entry run again reads its journal: done, nothing submitted" \
+    '[ $rc -eq 0 ] && [ "$(mstat "$FAST" submits)" = "$submits" ] && grep -q "1 done before" "$WORK/err"'
 
 # an empty batch file: nothing to do, and no qsort(NULL, 0) (UBSan aborted on it)
 : >"$WORK/empty.jsonl"

@@ -609,10 +609,10 @@ static int by_line(const void *x, const void *y)
 /* Two entries may share neither a key (the journal's name for them) nor an output. */
 static void check_duplicates(struct batch *b, struct entry **sorted)
 {
-    if (b->n < 2) /* nothing to compare; and qsort(NULL, 0, ...) is undefined */
-        return;
     for (size_t i = 0; i < b->n; i++)
         sorted[i] = &b->entries[i];
+    if (b->n < 2) /* sorted already; and qsort(NULL, 0, ...) is undefined */
+        return;
     qsort(sorted, b->n, sizeof(*sorted), by_output);
     for (size_t i = 1; i < b->n; i++)
         if (strcmp(sorted[i - 1]->output, sorted[i]->output) == 0)
