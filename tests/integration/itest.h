@@ -48,5 +48,6 @@ Suite *suite_faults(void);
 Suite *suite_batch(void);
 Suite *suite_threads(void);
 Suite *suite_hostile(void);
+Suite *suite_tls(void);
 
 #endif

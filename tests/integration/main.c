@@ -18,6 +18,7 @@ int main(void)
     srunner_add_suite(sr, suite_batch());
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_hostile());
+    srunner_add_suite(sr, suite_tls());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
