@@ -246,6 +246,7 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
     uint64_t delay;
     int rc;
 
+    memset(rs, 0, sizeof(*rs)); /* freeable whichever way the loop ends */
     ltx__call_start(&call, c, kind, rq, what);
     for (;;) {
         if ((rc = ltx__call_attempt(&call, err)) != LTX_OK) {

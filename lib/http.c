@@ -563,8 +563,12 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
     /* videos are large: curl's 16 KiB default costs six times the reads of the curl tool.
      * Only a speed-up: libcurl 7.88 refuses it on a reused handle after an aborted transfer
      * (a refused redirect), and the transfer then runs with the default buffer. */
-    if (rq->sink)
-        (void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE, (long)SINK_BUFFER_BYTES);
+    (void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE,
+                           rq->sink ? (long)SINK_BUFFER_BYTES : (long)CURL_MAX_WRITE_SIZE);
+    /* curl_easy_reset() cannot report its own failure: short of memory, libcurl 7.88 stops
+     * restoring defaults half-way and leaves the upload buffer size at 0, and the next POST
+     * never sends a byte. Set what a request needs to move, whatever reset left. */
+    (void)curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 65536L);
     return cc == CURLE_OK ? LTX_OK : LTX_EINVAL;
 oom:
     curl_slist_free_all(list);

@@ -50,8 +50,12 @@ LTX_API void ltx_job_free(ltx_job *job)
 /* Attach the job's id to an error so that the caller can resume it. */
 static int with_job(ltx_error **err, const ltx_job *job, int rc)
 {
-    if (err && *err && !(*err)->job_id && job)
+    if (err && *err && !(*err)->job_id && job) {
         (*err)->job_id = ltx__strdup(job->id);
+        /* out of memory for its id: the caller must still learn that a job exists */
+        if (!(*err)->job_id)
+            (*err)->possibly_executed = 1;
+    }
     return rc;
 }
 
@@ -128,8 +132,13 @@ int ltx__submit_accepted(ltx_client *c, int endpoint, ltx_http_resp *rs, const c
     ltx__log(c, LTX_LOG_INFO, "submitted %s job %s%s%s", ltx_endpoint_name(endpoint), id,
              rs->request_id ? ", request id " : "", rs->request_id ? rs->request_id : "");
     ltx__http_resp_free(rs);
-    if (!(*out = job_new(c, endpoint, id)))
+    if (!(*out = job_new(c, endpoint, id))) {
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory (job %s was accepted)", id);
+        if (err && *err) { /* accepted, so billed: say so, and name it when memory allows */
+            (*err)->possibly_executed = 1;
+            (*err)->job_id = ltx__strdup(id);
+        }
+    }
     free(id);
     return rc;
 }
@@ -363,7 +372,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
     int rc;
 
     if (ltx__job_poll_strings(job, &url, &what) != LTX_OK)
-        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+        return with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
     ltx__http_req_api(&rq, "GET", url, NULL, deadline);
     if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
         rc = ltx__job_poll_failed(job, what, rc, deadline, err);
@@ -489,14 +498,14 @@ int ltx__download_start(ltx_download *d, ltx_job *job, ltx_sink *sink, ltx_progr
                         ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
                                   job->id, job->status ? job->status : "not polled"));
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
-        return rc;
+        return with_job(err, job, rc);
     d->what = ltx__printf("download the result of job %s", job->id);
     d->log_url = ltx__url_for_log(job->result_url);
     if (!d->what || !d->log_url) {
         free(d->what);
         free(d->log_url);
         ltx__sink_abort(sink);
-        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+        return with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
     }
     d->job = job;
     d->sink = sink;
