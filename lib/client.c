@@ -53,6 +53,34 @@ static int set_key(ltx_client *c, const char *key)
     return LTX_OK;
 }
 
+static void client_destroy(ltx_client *c)
+{
+    ltx__http_pool_free(c->http);
+    ltx__free_secret(c->api_key);
+    ltx__free_secret(c->auth_header);
+    free(c->base_url);
+    free(c->user_agent);
+    free(c->ua_suffix);
+    free(c->proxy);
+    free(c->ca_file);
+    free(c->ca_path);
+    pthread_mutex_destroy(&c->ref_lock);
+    free(c);
+}
+
+LTX_API void ltx_client_free(ltx_client *c)
+{
+    unsigned left;
+
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->ref_lock);
+    left = --c->refs;
+    pthread_mutex_unlock(&c->ref_lock);
+    if (!left)
+        client_destroy(c);
+}
+
 LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **err)
 {
     ltx_client *c;
@@ -89,7 +117,7 @@ LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **er
     if (rc == LTX_OK && !(c->http = ltx__http_pool_new()))
         rc = LTX_ENOMEM;
     if (rc != LTX_OK) {
-        ltx_client_free(c);
+        client_destroy(c); /* never handed out: no reference to count */
         return ltx__fail(err, rc, "out of memory");
     }
     *out = c;
@@ -151,29 +179,6 @@ void ltx__client_ref(ltx_client *c)
     pthread_mutex_unlock(&c->ref_lock);
 }
 
-LTX_API void ltx_client_free(ltx_client *c)
-{
-    unsigned left;
-
-    if (!c)
-        return;
-    pthread_mutex_lock(&c->ref_lock);
-    left = --c->refs;
-    pthread_mutex_unlock(&c->ref_lock);
-    if (left)
-        return;
-    ltx__http_pool_free(c->http);
-    ltx__free_secret(c->api_key);
-    ltx__free_secret(c->auth_header);
-    free(c->base_url);
-    free(c->user_agent);
-    free(c->ua_suffix);
-    free(c->proxy);
-    free(c->ca_file);
-    free(c->ca_path);
-    pthread_mutex_destroy(&c->ref_lock);
-    free(c);
-}
 
 LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
 {
