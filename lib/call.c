@@ -16,7 +16,8 @@ static int is_local_failure(int transport_status)
 {
     return transport_status == LTX_ECANCELLED || transport_status == LTX_EIO ||
            transport_status == LTX_ESINKFULL || transport_status == LTX_ENOMEM ||
-           transport_status == LTX_EINVAL;
+           transport_status == LTX_EINVAL || transport_status == LTX_EHEADER ||
+           transport_status == LTX_ETLS || transport_status == LTX_EURL;
 }
 
 static const char *host_of(const char *url, char *buf, size_t size)
@@ -94,7 +95,9 @@ ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs
     e->retry_after_ms = ltx__retry_after_parse_ms(rs->retry_after, c->clock->wall_s(c->clock->ud));
     e->attempts = attempts;
     e->possibly_executed = possibly_executed;
-    if (!text || ltx__error_compose(e, text) != LTX_OK) {
+    /* the server's words may quote the key back (a 401 echoing the Authorization header) */
+    if (!text || ltx__error_compose(e, text) != LTX_OK ||
+        ltx__error_redact(e, c->api_key) != LTX_OK) {
         free(text);
         ltx_error_free(e);
         return NULL;
@@ -275,6 +278,7 @@ int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_htt
     uint64_t delay;
     int rc;
 
+    memset(rs, 0, sizeof(*rs)); /* freeable whichever way the loop ends */
     ltx__call_start(&call, c, kind, rq, what);
     for (;;) {
         if (ltx_cancel_triggered(rq->cancel)) { /* before an attempt: nothing to report */

@@ -1,7 +1,10 @@
 /* lib/client.c — the client handle: credentials, host, limits, retry settings and logging. */
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
+#include "redact.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,35 @@ static int set_key(ltx_client *c, const char *key)
     return LTX_OK;
 }
 
+static void client_destroy(ltx_client *c)
+{
+    ltx__http_pool_free(c->http);
+    ltx__free_secret(c->api_key);
+    ltx__free_secret(c->auth_header);
+    free(c->base_url);
+    free(c->user_agent);
+    free(c->ua_suffix);
+    free(c->proxy);
+    free(c->ca_file);
+    free(c->ca_path);
+    ltx_error_free(c->last_error);
+    pthread_mutex_destroy(&c->ref_lock);
+    free(c);
+}
+
+LTX_API void ltx_client_free(ltx_client *c)
+{
+    unsigned left;
+
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->ref_lock);
+    left = --c->refs;
+    pthread_mutex_unlock(&c->ref_lock);
+    if (!left)
+        client_destroy(c);
+}
+
 LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **err)
 {
     ltx_client *c;
@@ -87,7 +119,7 @@ LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **er
     if (rc == LTX_OK && !(c->http = ltx__http_pool_new()))
         rc = LTX_ENOMEM;
     if (rc != LTX_OK) {
-        ltx_client_free(c);
+        client_destroy(c); /* never handed out: no reference to count */
         return ltx__fail(err, rc, "out of memory");
     }
     *out = c;
@@ -150,30 +182,6 @@ void ltx__client_ref(ltx_client *c)
     pthread_mutex_unlock(&c->ref_lock);
 }
 
-LTX_API void ltx_client_free(ltx_client *c)
-{
-    unsigned left;
-
-    if (!c)
-        return;
-    pthread_mutex_lock(&c->ref_lock);
-    left = --c->refs;
-    pthread_mutex_unlock(&c->ref_lock);
-    if (left)
-        return;
-    ltx__http_pool_free(c->http);
-    ltx__free_secret(c->api_key);
-    ltx__free_secret(c->auth_header);
-    free(c->base_url);
-    free(c->user_agent);
-    free(c->ua_suffix);
-    free(c->proxy);
-    free(c->ca_file);
-    free(c->ca_path);
-    ltx_error_free(c->last_error);
-    pthread_mutex_destroy(&c->ref_lock);
-    free(c);
-}
 
 LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
 {
@@ -199,6 +207,57 @@ LTX_API int ltx_client_set_base_url(ltx_client *c, const char *url)
     free(c->base_url);
     c->base_url = copy;
     return ltx__accept(&c->last_error);
+}
+
+LTX_API int ltx_client_allow_insecure_http(ltx_client *c, int allow)
+{
+    if (!c)
+        return LTX_EINVAL;
+    c->allow_insecure_http = allow != 0;
+    return ltx__accept(&c->last_error);
+}
+
+int ltx__url_is_plain_remote(const char *url)
+{
+    char host[256];
+    const char *p, *end;
+    size_t n;
+
+    if (!url || strncasecmp(url, "http://", 7) != 0)
+        return 0;
+    p = url + 7;
+    end = p + strcspn(p, "/?#");
+    for (const char *at = p; at < end; at++) /* skip any user:password@ */
+        if (*at == '@')
+            p = at + 1;
+    if (*p == '[') { /* [::1]:port */
+        const char *close = memchr(p, ']', (size_t)(end - p));
+
+        if (!close)
+            return 1;
+        p++;
+        n = (size_t)(close - p);
+    } else {
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+
+        n = (size_t)((colon ? colon : end) - p);
+    }
+    if (n == 0 || n >= sizeof(host))
+        return 1;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+        return 0;
+    {
+        struct in_addr a4;
+        struct in6_addr a6;
+
+        if (inet_pton(AF_INET, host, &a4) == 1)
+            return (ntohl(a4.s_addr) >> 24) != 127;
+        if (inet_pton(AF_INET6, host, &a6) == 1)
+            return !IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    return 1;
 }
 
 static int set_ms(ltx_client *c, uint32_t *slot, const char *field, uint32_t ms)
@@ -337,6 +396,12 @@ void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
     va_start(ap, fmt);
     line = ltx__vprintf(fmt, ap);
     va_end(ap);
+    if (line) { /* URLs' userinfo and queries, and Authorization values, never reach a log */
+        char *clean = ltx__redact(line, NULL, LTX_REDACT_ALL);
+
+        free(line);
+        line = clean;
+    }
     if (!line)
         return;
     /* belt and braces: a line that somehow carries the key is never handed out, and the

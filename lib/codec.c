@@ -15,9 +15,12 @@ static int put(json_t *obj, const char *key, json_t *value)
     return value ? json_object_set_new(obj, key, value) : -1;
 }
 
+/* An integer when v is whole and exactly representable, else a real: casting a double outside
+ * json_int_t's range (1e300) is undefined behaviour, so a wanted integer that large goes as a
+ * real and the API judges it. */
 static json_t *number(double v, int want_integer)
 {
-    if (want_integer || (v == floor(v) && fabs(v) < 9.0e15))
+    if (fabs(v) < 9.0e15 && (want_integer || v == floor(v)))
         return json_integer((json_int_t)v);
     return json_real(v);
 }

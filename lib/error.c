@@ -1,6 +1,7 @@
 /* lib/error.c — status texts and the error object. */
 #define _POSIX_C_SOURCE 200809L
 #include "private.h"
+#include "redact.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@ LTX_API const char *ltx_strerror(int code)
     case LTX_ESINKFULL: return "output size limit reached";
     case LTX_EINIT: return "library not initialised";
     case LTX_EHTTP: return "HTTP error";
+    case LTX_EHEADER: return "response header too large";
+    case LTX_ETLS: return "TLS verification failed";
+    case LTX_EURL: return "malformed URL";
     case LTX_EBADREQUEST: return "bad request";
     case LTX_EAUTH: return "authentication failed";
     case LTX_EFUNDS: return "insufficient funds";
@@ -61,12 +65,42 @@ ltx_error *ltx__error_new(int code, const char *fmt, ...)
     va_start(ap, fmt);
     text = ltx__vprintf(fmt, ap);
     va_end(ap);
+    if (text) {
+        char *clean = ltx__redact(text, NULL, LTX_REDACT_ALL);
+
+        free(text);
+        text = clean;
+    }
     if (!text) {
         free(e);
         return NULL;
     }
     e->message = text;
     return e;
+}
+
+/* Hide secrets in every text of e: the key anywhere, Authorization values, URL userinfo and
+ * queries (a server may quote any of them back in its answer). LTX_OK or LTX_ENOMEM. */
+int ltx__error_redact(ltx_error *e, const char *key)
+{
+    char **fields[] = {&e->message, &e->type, &e->api_message, &e->request_id, &e->field,
+                       &e->job_id, &e->transport_message};
+    int rc = LTX_OK;
+
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        char *clean;
+
+        if (!*fields[i])
+            continue;
+        if (!(clean = ltx__redact(*fields[i], key, LTX_REDACT_ALL))) {
+            rc = LTX_ENOMEM;
+            continue;
+        }
+        free(*fields[i]);
+        *fields[i] = clean;
+    }
+    ltx__redact_bytes(e->body, e->body_len, key);
+    return rc;
 }
 
 int ltx__error_compose(ltx_error *e, const char *text)
@@ -86,6 +120,12 @@ int ltx__error_compose(ltx_error *e, const char *text)
         detail = ltx__printf(" (request id %s)", e->request_id);
     msg = ltx__printf("%s%s", base, detail ? detail : "");
     free(detail);
+    if (msg) {
+        char *clean = ltx__redact(msg, NULL, LTX_REDACT_ALL);
+
+        free(msg);
+        msg = clean;
+    }
     if (!msg)
         return LTX_ENOMEM;
     free(e->message);
@@ -117,6 +157,12 @@ static int vfail(ltx_error **err, int code, const char *field, const char *fmt, 
     if (!err || *err)
         return code;
     text = ltx__vprintf(fmt, ap);
+    if (text) {
+        char *clean = ltx__redact(text, NULL, LTX_REDACT_ALL);
+
+        free(text);
+        text = clean;
+    }
     if (text && (e = calloc(1, sizeof(*e)))) {
         e->code = code;
         e->retry_after_ms = -1;

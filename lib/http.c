@@ -212,25 +212,37 @@ static void replace(char **slot, char *value)
     *slot = value;
 }
 
-static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+/* The three digits of a status line's code; the line is not NUL-terminated, so never atoi(). */
+static int status_code(const char *p, size_t len)
 {
-    xfer *x = ud;
-    ltx_http_resp *rs = x->rs;
-    size_t len = size * nitems;
+    int code = 0;
+
+    if (len < 3)
+        return 0;
+    for (size_t i = 0; i < 3; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        code = code * 10 + (p[i] - '0');
+    }
+    return len == 3 || p[3] == ' ' || p[3] == '\r' || p[3] == '\n' ? code : 0;
+}
+
+void ltx__http_header_line(ltx_http_resp *rs, const char *buf, size_t len)
+{
     char *v;
 
     if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
         /* a new status line (after 100 Continue or a redirect): forget the previous headers */
         const char *sp = memchr(buf, ' ', len);
 
-        rs->http_status = sp ? atoi(sp + 1) : 0;
+        rs->http_status = sp ? status_code(sp + 1, (size_t)(buf + len - (sp + 1))) : 0;
         replace(&rs->request_id, NULL);
         replace(&rs->retry_after, NULL);
         replace(&rs->content_type, NULL);
         replace(&rs->content_range, NULL);
         replace(&rs->location, NULL);
         rs->content_length = -1;
-        return len;
+        return;
     }
     /* dispatch on the first letter: most header lines are none of these */
     switch (len ? buf[0] | 0x20 : 0) {
@@ -260,6 +272,14 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         }
         break;
     }
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+    xfer *x = ud;
+    size_t len = size * nitems;
+
+    ltx__http_header_line(x->rs, buf, len);
     return len;
 }
 
@@ -413,13 +433,36 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
     return 0;
 }
 
-static int transport_class(CURLcode cc)
+static int transport_class(CURLcode cc, const char *errbuf, int in_headers)
 {
     switch (cc) {
     case CURLE_OK: return LTX_OK;
     case CURLE_OPERATION_TIMEDOUT: return LTX_ETIMEDOUT;
-    case CURLE_OUT_OF_MEMORY: return LTX_ENOMEM;
+    case CURLE_OUT_OF_MEMORY:
+        /* libcurl before 8.6 reports headers past its limits as out of memory: one header
+         * over 100 KiB says "Rejected N bytes header", headers over 1 MiB in all say nothing.
+         * Between the status line and the body, that is what it means. */
+        return (strncmp(errbuf, "Rejected ", 9) == 0 && strstr(errbuf, "header")) || in_headers
+                   ? LTX_EHEADER
+                   : LTX_ENOMEM;
+#if LIBCURL_VERSION_NUM >= 0x080600
+    case CURLE_TOO_LARGE: return LTX_EHEADER;
+#endif
     case CURLE_ABORTED_BY_CALLBACK: return LTX_ECANCELLED;
+    case CURLE_URL_MALFORMAT: return LTX_EURL;
+    /* the peer's certificate or our trust settings: no second attempt changes them */
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+        return LTX_ETLS;
     default: return LTX_ENETWORK;
     }
 }
@@ -537,9 +580,15 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
         snprintf(range, 32, "%llu-", (unsigned long long)rq->range_from);
         cc |= curl_easy_setopt(h, CURLOPT_RANGE, range);
     }
-    /* videos are large: curl's 16 KiB default costs six times the reads of the curl tool */
-    if (rq->sink)
-        cc |= curl_easy_setopt(h, CURLOPT_BUFFERSIZE, (long)SINK_BUFFER_BYTES);
+    /* videos are large: curl's 16 KiB default costs six times the reads of the curl tool.
+     * Only a speed-up: libcurl 7.88 refuses it on a reused handle after an aborted transfer
+     * (a refused redirect), and the transfer then runs with the default buffer. */
+    (void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE,
+                           rq->sink ? (long)SINK_BUFFER_BYTES : (long)CURL_MAX_WRITE_SIZE);
+    /* curl_easy_reset() cannot report its own failure: short of memory, libcurl 7.88 stops
+     * restoring defaults half-way and leaves the upload buffer size at 0, and the next POST
+     * never sends a byte. Set what a request needs to move, whatever reset left. */
+    (void)curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 65536L);
     return cc == CURLE_OK ? LTX_OK : LTX_EINVAL;
 oom:
     curl_slist_free_all(list);
@@ -565,6 +614,15 @@ int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, lt
     x->last_change_ms = c->clock->now_ms(c->clock->ud);
     x->last_seen = -1;
 
+    if (rq->with_auth && !c->allow_insecure_http && ltx__url_is_plain_remote(rq->url)) {
+        /* the key would cross the network in clear text: nothing leaves this machine */
+        free(x);
+        rs->transport_status = LTX_EINVAL;
+        snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
+                 "refusing to send the API key over plain http:// to a host that is not this "
+                 "machine; use https://, or ltx_client_allow_insecure_http() if you must");
+        return LTX_EINVAL;
+    }
     if (!(x->h = pool_take(c->http, &x->m))) {
         free(x);
         rs->transport_status = LTX_ENOMEM;
@@ -608,7 +666,9 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
     }
     curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     rs->request_sent = !failed_before_sending(cc) && (request_size > 0 || rs->http_status);
-    rs->transport_status = transport_class(cc);
+    rs->transport_status = transport_class(cc, x->errbuf, rs->http_status != 0 && !x->decided);
+    if (rs->transport_status == LTX_EHEADER && !x->errbuf[0])
+        snprintf(x->errbuf, sizeof(x->errbuf), "%s", "the response headers exceed libcurl's limit");
     /* Bytes of the body left once: whatever libcurl did next (a new connection that failed
      * before its rewind, or a rewind refused), the server may have read the request. */
     if (x->body_pos > 0 && cc != CURLE_OK)

@@ -61,6 +61,9 @@ LTX_INTERNAL void ltx__http_req_api(ltx_http_req *rq, const char *method, const 
 /* One exchange; never retries. Returns LTX_OK when any HTTP answer arrived. */
 LTX_INTERNAL int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs);
 LTX_INTERNAL void ltx__http_resp_free(ltx_http_resp *rs);
+/* Read one response header line of len bytes (not NUL-terminated, as libcurl gives it) into rs:
+ * a status line resets what earlier headers set. */
+LTX_INTERNAL void ltx__http_header_line(ltx_http_resp *rs, const char *buf, size_t len);
 /* The URL with query and fragment cut off, for logs (signed URLs carry secrets there). */
 LTX_INTERNAL char *ltx__url_for_log(const char *url);
 

@@ -3,6 +3,7 @@
 #include "codec.h"
 #include "fields.h"
 #include "http.h"
+#include "redact.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 /* An id goes into a URL path: accept what the API issues (UUIDs) and nothing that needs escaping. */
 static int id_is_safe(const char *id)
 {
-    if (!id || !*id || strlen(id) > 128)
+    if (!id || !*id || *id == '.' || strlen(id) > 128) /* not "." or ".." */
         return 0;
     for (const char *p = id; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -149,6 +150,30 @@ int ltx__submit_accepted(ltx_client *c, const char *endpoint_name, ltx_http_resp
             ltx__error_compose(e, "submit: the API accepted the job (HTTP 2xx) but its answer "
                                   "carries no job id; the job may run and be billed");
         }
+        rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
+        ltx__http_resp_free(rs);
+        return rc;
+    }
+    if (!id_is_safe(id)) {
+        /* it goes into the next poll's path: "../../v1/upload", "?", "#" or escape sequences
+         * would turn that poll into another call, and printing it would reach a terminal */
+        char *shown = ltx__escape(id, 64);
+        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 1);
+        char *text = ltx__printf("submit: the API accepted the job (HTTP 2xx) but its id \"%s\" "
+                                 "is not one this library can use; the job may run and be billed",
+                                 shown ? shown : "?");
+
+        if (e) {
+            e->code = LTX_EPROTOCOL;
+            if (!text || ltx__error_compose(e, text) != LTX_OK) {
+                ltx_error_free(e);
+                e = NULL;
+            }
+        }
+        free(text);
+        free(shown);
+        free(id);
+        free(created_at);
         rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
         ltx__http_resp_free(rs);
         return rc;
@@ -466,6 +491,23 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
         job->request_id = ltx__strdup(rs->request_id);
     }
     ltx__http_resp_free(rs);
+    /* a failed job's message is the server's text: it may quote a credential back */
+    if (doc.error_message) {
+        char *clean = ltx__redact(doc.error_message, c->api_key, LTX_REDACT_ALL);
+
+        if (clean) {
+            free(doc.error_message);
+            doc.error_message = clean;
+        }
+    }
+    if (doc.error_type) {
+        char *clean = ltx__redact(doc.error_type, c->api_key, LTX_REDACT_ALL);
+
+        if (clean) {
+            free(doc.error_type);
+            doc.error_type = clean;
+        }
+    }
     free(job->status);
     free(job->error_type);
     free(job->error_message);
@@ -501,7 +543,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
     int rc;
 
     if (ltx__job_poll_strings(job, &url, &what) != LTX_OK)
-        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+        return with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
     ltx__http_req_api(&rq, "GET", url, NULL, deadline);
     rq.cancel = job->cancel;
     if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
@@ -546,6 +588,7 @@ static int job_outcome(ltx_job *job, ltx_error **err)
             e->type = job->error_type ? ltx__strdup(job->error_type) : NULL;
             e->api_message = job->error_message ? ltx__strdup(job->error_message) : NULL;
         }
+        ltx__error_redact(e, job->client->api_key);
     }
     return ltx__error_raise(err, e, LTX_EJOBFAILED);
 }
@@ -666,7 +709,14 @@ void ltx__download_finish(ltx_download *d)
 
 void ltx__download_attempt(ltx_download *d)
 {
-    const ltx_clock *clk = d->job->client->clock;
+    const ltx_clock *clk;
+
+    /* Never true: every caller reaches here only after ltx__download_start() succeeded. Said
+     * so that the analysers (scan-build, gcc -fanalyzer), which cannot follow a batch entry's
+     * state to its download, see it too. */
+    if (!d->job)
+        return;
+    clk = d->job->client->clock;
 
     d->attempt++;
     d->before = ltx_sink_bytes_written(d->sink);
@@ -688,13 +738,22 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
                               ltx_error **err)
 {
     ltx_job *job = d->job;
-    ltx_client *c = job->client;
-    const ltx_clock *clk = c->clock;
+    ltx_client *c;
+    const ltx_clock *clk;
     ltx_sink *sink = d->sink;
     const char *what = d->what;
-    uint64_t elapsed = clk->now_ms(clk->ud) - d->started, delay;
+    uint64_t elapsed, delay;
     unsigned attempt = d->attempt;
     int possibly = 0, retry;
+
+    if (!job) { /* never: as in ltx__download_attempt() */
+        *delay_ms = 0;
+        *rc = LTX_EINVAL;
+        return LTX_STEP_FAILED;
+    }
+    c = job->client;
+    clk = c->clock;
+    elapsed = clk->now_ms(clk->ud) - d->started;
 
     *delay_ms = 0;
     if (rs->transport_status == LTX_OK && (rs->http_status == 200 || rs->http_status == 206) &&
@@ -733,7 +792,9 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
         d->fruitless++;
     if (rs->transport_status == LTX_ECANCELLED || rs->transport_status == LTX_EIO ||
         rs->transport_status == LTX_ESINKFULL || rs->transport_status == LTX_ENOMEM ||
-        rs->transport_status == LTX_EPROTOCOL || rs->sink_status != LTX_OK)
+        rs->transport_status == LTX_EPROTOCOL || rs->transport_status == LTX_EHEADER ||
+        rs->transport_status == LTX_ETLS || rs->transport_status == LTX_EURL ||
+        rs->transport_status == LTX_EINVAL || rs->sink_status != LTX_OK)
         retry = 0;
     else
         retry = ltx__should_retry(&c->retry, LTX_CALL_IDEMPOTENT,

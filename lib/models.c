@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #define EP(e) (1u << (e))
@@ -198,8 +199,9 @@ LTX_API int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint,
         return ltx__reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
                       resolution ? " at " : "", resolution ? resolution : "", allowed);
     }
+    /* whole seconds that fit an int before any cast: (int)1e10 is undefined behaviour */
     if (duration_s >= 0 &&
-        ((double)(int)duration_s != duration_s ||
+        (!(duration_s <= INT_MAX) || (double)(int)duration_s != duration_s ||
          !allowed_by_rows(ASK_DURATION, model, ep_bit, tier, fps, (int)duration_s))) {
         char where[64] = "";
 

@@ -22,6 +22,9 @@ LTX_INTERNAL char *ltx__printf(const char *fmt, ...) __attribute__((format(print
 LTX_INTERNAL char *ltx__vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Replace *slot by a copy of s (NULL clears). LTX_OK or LTX_ENOMEM. */
 LTX_INTERNAL int ltx__set_string(char **slot, const char *s);
+/* A printable copy of untrusted text for a message: bytes outside 0x20-0x7e (and '\\', '"')
+ * as \xHH, cut after max input bytes with "...". NULL when out of memory. */
+LTX_INTERNAL char *ltx__escape(const char *s, size_t max);
 /* Overwrite then free (secrets). */
 LTX_INTERNAL void ltx__free_secret(char *s);
 /* Number of code points when s is valid UTF-8, or -1. */
@@ -112,6 +115,9 @@ LTX_INTERNAL int ltx__accept(ltx_error **slot);
 LTX_INTERNAL int ltx__status_class(int http_status);
 /* Rebuild e->message from its parts: "<text> (HTTP 429 rate_limit_error, request id X)". */
 LTX_INTERNAL int ltx__error_compose(ltx_error *e, const char *text);
+/* Hide the key, Authorization values, URL userinfo and queries in every text of e (and the key
+ * in its body). Messages made by the functions above are already free of all but the key. */
+LTX_INTERNAL int ltx__error_redact(ltx_error *e, const char *key);
 
 /* ---------------------------------------------------------------- retry policy */
 typedef struct {
@@ -161,6 +167,7 @@ struct ltx_client {
     char *proxy;
     char *ca_file;
     char *ca_path;
+    int allow_insecure_http;
     uint32_t connect_timeout_ms;
     uint32_t stall_timeout_ms;
     uint32_t deadline_ms;
@@ -177,6 +184,9 @@ struct ltx_client {
 };
 
 LTX_INTERNAL void ltx__client_ref(ltx_client *c);
+/* Non-zero when url is plain http:// to a host that is not this machine (the key would travel
+ * in clear text). */
+LTX_INTERNAL int ltx__url_is_plain_remote(const char *url);
 #define LTX_LOG_WITHHELD "a log line was withheld because it contained the API key (a libltx bug)"
 LTX_INTERNAL void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

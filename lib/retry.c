@@ -2,12 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "private.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 ltx_outcome ltx__outcome_of(int transport_status, int request_sent, int http_status)
 {
@@ -65,17 +60,36 @@ uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry, int64_t 
     return ((uint64_t)clock->random(clock->ud) * (ceiling + 1)) >> 32;
 }
 
+/* Two to four fixed decimal digits at s, or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 static int month_index(const char *m)
 {
     static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     for (int i = 0; i < 12; i++)
-        if (strncasecmp(m, months[i], 3) == 0)
+        if (strncmp(m, months[i], 3) == 0)
             return i;
     return -1;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), without timegm()'s portability issues. */
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), without timegm()'s portability issues.
+ * Only called with 1970 <= y <= 9999, so nothing here can overflow. */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;
@@ -86,60 +100,78 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* IMF-fixdate, "Wed, 26 Nov 2026 12:00:07 GMT", the form RFC 9110 requires senders to use. */
-static int parse_http_date(const char *s, int64_t *out)
+/*
+ * IMF-fixdate, exactly "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 5.6.7: the form senders must
+ * use): fixed widths, single spaces, a real day of its month, a year of four digits.
+ */
+static int parse_http_date(const char *s, size_t len, int64_t *out)
 {
-    char wday[4], mon[4], zone[4];
-    int day, year, hh, mm, ss, month, n = 0;
+    static const char wdays[7][4] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int day, month, year, hh, mm, ss, wday_ok = 0;
 
-    if (sscanf(s, "%3s %d %3s %d %d:%d:%d %3s%n", wday, &day, mon, &year, &hh, &mm, &ss, zone,
-               &n) != 8)
+    if (len != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+        s[19] != ':' || s[22] != ':' || s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0)
         return -1;
-    while (isspace((unsigned char)s[n]))
-        n++;
-    if (s[n] != '\0' || strcmp(zone, "GMT") != 0 || (month = month_index(mon)) < 0 || day < 1 ||
-        day > 31 || year < 1970 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0)
+    for (int i = 0; i < 7; i++)
+        wday_ok |= memcmp(s, wdays[i], 3) == 0;
+    day = digits(s + 5, 2);
+    month = month_index(s + 8);
+    year = digits(s + 12, 4);
+    hh = digits(s + 17, 2);
+    mm = digits(s + 20, 2);
+    ss = digits(s + 23, 2);
+    if (!wday_ok || month < 0 || year < 1970 || day < 1 ||
+        day > mdays[month] + (month == 1 && is_leap(year)) || hh < 0 || hh > 23 || mm < 0 ||
+        mm > 59 || ss < 0 || ss > 60)
         return -1;
-    *out = days_from_civil(year, (unsigned)month + 1, (unsigned)day) * 86400 + hh * 3600 + mm * 60 +
-           ss;
+    *out = days_from_civil(year, (unsigned)month + 1, (unsigned)day) * 86400 + hh * 3600 +
+           mm * 60 + ss;
     return 0;
+}
+
+/* Optional whitespace around a field value: spaces and tabs (RFC 9110 5.6.3). */
+static int ows(char ch)
+{
+    return ch == ' ' || ch == '\t';
 }
 
 int64_t ltx__retry_after_parse_ms(const char *value, int64_t now_wall_s)
 {
-    const char *p = value;
+    const char *p = value, *end;
     int64_t when;
 
     if (!value)
         return -1;
-    while (isspace((unsigned char)*p))
+    while (ows(*p))
         p++;
-    if (isdigit((unsigned char)*p)) {
-        char *end;
-        unsigned long long secs;
+    end = p + strlen(p);
+    while (end > p && ows(end[-1]))
+        end--;
+    if (end == p)
+        return -1;
+    if (*p >= '0' && *p <= '9') {
+        /* delta-seconds: digits only; a value past what int64 milliseconds hold is "huge" */
+        uint64_t secs = 0;
 
-        errno = 0;
-        secs = strtoull(p, &end, 10);
-        while (isspace((unsigned char)*end))
-            end++;
-        if (*end != '\0')
-            return -1;
-        if (errno == ERANGE || secs > (uint64_t)INT64_MAX / 1000u)
+        for (const char *q = p; q < end; q++) {
+            if (*q < '0' || *q > '9')
+                return -1;
+            if (secs <= (uint64_t)INT64_MAX / 1000u)
+                secs = secs * 10 + (uint64_t)(*q - '0');
+        }
+        if (secs > (uint64_t)INT64_MAX / 1000u)
             return INT64_MAX; /* huge: the caller's cap applies */
         return (int64_t)secs * 1000;
     }
-    /* "Wed, 26 Nov ..." : skip the comma after the day name */
-    if (strlen(p) > 5 && p[3] == ',') {
-        char buf[64];
-        size_t n = strlen(p);
+    if (parse_http_date(p, (size_t)(end - p), &when) != 0)
+        return -1;
+    if (when <= now_wall_s)
+        return 0;
+    {
+        /* both are int64 and when > now: the unsigned difference is exact */
+        uint64_t diff = (uint64_t)when - (uint64_t)now_wall_s;
 
-        if (n >= sizeof(buf))
-            return -1;
-        memcpy(buf, p, n + 1);
-        buf[3] = ' ';
-        if (parse_http_date(buf, &when) != 0)
-            return -1;
-        return when <= now_wall_s ? 0 : (when - now_wall_s) * 1000;
+        return diff > (uint64_t)INT64_MAX / 1000u ? INT64_MAX : (int64_t)diff * 1000;
     }
-    return -1;
 }

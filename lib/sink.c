@@ -32,6 +32,7 @@ struct ltx_sink {
     uint64_t written;
     uint64_t flushed;  /* SINK_PATH: bytes already handed to write-back */
     int not_durable;   /* SINK_PATH: skip write-back and fsync             */
+    uint64_t max_bytes; /* any kind: LTX_ESINKFULL past this; 0 = no limit */
     int last_errno;
     int billed_twice;  /* the last output came from a repeated billed request */
     ltx_error *last_error; /* the last setter's refusal */
@@ -123,6 +124,14 @@ LTX_API int ltx_sink_memory_data(const void **out, size_t *out_len, const ltx_si
         return LTX_EINVAL;
     *out = s->mem.data ? s->mem.data : "";
     *out_len = s->mem.len;
+    return LTX_OK;
+}
+
+LTX_API int ltx_sink_set_max_bytes(ltx_sink *s, uint64_t max_bytes)
+{
+    if (!s)
+        return LTX_EINVAL;
+    s->max_bytes = max_bytes;
     return LTX_OK;
 }
 
@@ -280,6 +289,8 @@ int ltx__sink_write(ltx_sink *s, const void *data, size_t len)
 {
     int rc = LTX_OK;
 
+    if (s->max_bytes && (len > s->max_bytes || s->written > s->max_bytes - len))
+        return LTX_ESINKFULL;
     switch (s->kind) {
     case SINK_PATH:
     case SINK_FD:

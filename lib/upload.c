@@ -84,6 +84,9 @@ static int open_media(const char *path, int *fd_out, uint64_t *size, const char 
     ssize_t n;
     int fd;
 
+    *type = NULL; /* every output set on every path */
+    *size = 0;
+    *fd_out = -1;
     if (!path || !*path)
         return ltx__fail(err, LTX_EINVAL, "no file name given");
     fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -174,10 +177,15 @@ int ltx__media_check(int field, const char *path, ltx_error **err)
 static char *data_uri(int fd, uint64_t size, const char *type)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t prefix = strlen("data:;base64,") + strlen(type), n = 0, got = 0;
-    unsigned char *raw = malloc(size ? size : 1);
-    char *out = malloc(prefix + (size + 2) / 3 * 4 + 1);
+    size_t prefix, n = 0, got = 0;
+    /* zeroed, though the loop below fills it whole: gcc -fanalyzer cannot see that */
+    unsigned char *raw = calloc(1, size ? size : 1);
+    char *out;
 
+    if (!type) /* check_media() refuses a file without a type before this */
+        type = "application/octet-stream";
+    prefix = strlen("data:;base64,") + strlen(type);
+    out = malloc(prefix + (size + 2) / 3 * 4 + 1);
     if (!raw || !out || lseek(fd, 0, SEEK_SET) != 0)
         goto fail;
     while (got < size) {

@@ -62,6 +62,27 @@ char *ltx__printf(const char *fmt, ...)
     return out;
 }
 
+char *ltx__escape(const char *s, size_t max)
+{
+    size_t n = strlen(s ? s : ""), cut = n > max ? max : n;
+    char *out = malloc(cut * 4 + 4), *p = out;
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char ch = (unsigned char)s[i];
+
+        if (ch < 0x20 || ch > 0x7e || ch == '\\' || ch == '"')
+            p += sprintf(p, "\\x%02x", ch);
+        else
+            *p++ = (char)ch;
+    }
+    if (cut < n)
+        p += sprintf(p, "...");
+    *p = '\0';
+    return out;
+}
+
 int ltx__set_string(char **slot, const char *s)
 {
     char *copy = NULL;

@@ -33,6 +33,9 @@ const (
 	CodeSinkFull       Code = C.LTX_ESINKFULL       // a memory sink reached its cap
 	CodeInit           Code = C.LTX_EINIT           // ltx_global_init() failed
 	CodeHTTP           Code = C.LTX_EHTTP           // an HTTP status with no class of its own
+	CodeHeader         Code = C.LTX_EHEADER         // a response header too large (not retried)
+	CodeTLS            Code = C.LTX_ETLS            // TLS verification failed (not retried)
+	CodeURL            Code = C.LTX_EURL            // a malformed URL (not retried)
 	CodeBadRequest     Code = C.LTX_EBADREQUEST     // 400 invalid_request_error
 	CodeAuth           Code = C.LTX_EAUTH           // 401 authentication_error
 	CodeFunds          Code = C.LTX_EFUNDS          // 402 insufficient_funds_error
@@ -112,6 +115,9 @@ var (
 	ErrSinkFull          = sentinel(CodeSinkFull)
 	ErrInit              = sentinel(CodeInit)
 	ErrHTTP              = sentinel(CodeHTTP)
+	ErrHeader            = sentinel(CodeHeader)
+	ErrTLS               = sentinel(CodeTLS)
+	ErrURL               = sentinel(CodeURL)
 	ErrBadRequest        = sentinel(CodeBadRequest)
 	ErrAuth              = sentinel(CodeAuth)
 	ErrInsufficientFunds = sentinel(CodeFunds)

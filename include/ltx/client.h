@@ -121,6 +121,14 @@ LTX_API const char *ltx_client_user_agent(const ltx_client *client);
 /* A proxy URL for API and download traffic (libcurl's environment variables work too). */
 LTX_API int ltx_client_set_proxy(ltx_client *client, const char *proxy_url);
 
+/*
+ * INSECURE: allow (non-zero) a plain http:// base URL naming a host other than this machine.
+ * Off by default: the API key would cross the network in clear text, readable by anyone on the
+ * path. Loopback hosts (localhost, 127.0.0.0/8, ::1) are always allowed. Without it, every call
+ * to such a host fails with LTX_EINVAL before anything is sent. LTX_EINVAL for a NULL client.
+ */
+LTX_API int ltx_client_allow_insecure_http(ltx_client *client, int allow);
+
 /* A CA bundle file and/or directory for TLS verification. Verification is always on. */
 LTX_API int ltx_client_set_ca_file(ltx_client *client, const char *path);
 LTX_API int ltx_client_set_ca_path(ltx_client *client, const char *dir);

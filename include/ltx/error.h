@@ -25,6 +25,9 @@ typedef enum ltx_status {
     LTX_ESINKFULL = -10,    /* a memory sink reached its size cap                      */
     LTX_EINIT = -11,        /* ltx_global_init() was not called or failed             */
     LTX_EHTTP = -12,        /* an HTTP status with no class of its own                 */
+    LTX_EHEADER = -13,      /* a response header was larger than libcurl accepts       */
+    LTX_ETLS = -14,         /* TLS verification failed (certificate, CA, host name)    */
+    LTX_EURL = -15,         /* a URL (base URL, result URL) is malformed               */
     LTX_EBADREQUEST = 400,  /* invalid_request_error                                   */
     LTX_EAUTH = 401,        /* authentication_error                                    */
     LTX_EFUNDS = 402,       /* insufficient_funds_error                                */

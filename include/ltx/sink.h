@@ -42,6 +42,14 @@ LTX_API int ltx_sink_set_durable(ltx_sink *sink, int durable);
  */
 LTX_API int ltx_sink_check(ltx_sink *sink, ltx_error **err);
 
+/*
+ * Stop a transfer into this sink with LTX_ESINKFULL once it would hold more than max_bytes
+ * (0, the default, sets no limit): a cap on what a result URL may make the program write,
+ * whatever the server announces. Any kind of sink; a path sink then leaves no file.
+ * LTX_EINVAL for a NULL sink.
+ */
+LTX_API int ltx_sink_set_max_bytes(ltx_sink *sink, uint64_t max_bytes);
+
 /* An open file descriptor, written at its current offset, never closed by libltx. */
 LTX_API int ltx_sink_new_fd(ltx_sink **out, int fd);
 

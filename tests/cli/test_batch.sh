@@ -243,5 +243,46 @@ check "a typed field no endpoint of its name takes is still refused, saying why"
 batch "$WORK/three.jsonl" --output-dir "$WORK/e" --journal "$WORK/e.journal" --concurrency 0
 check "--concurrency 0 is a usage error" '[ $rc -eq 2 ]'
 
+# ---------------------------------------------------------------- a hostile disk (issue 13)
+mreset "$FAST"
+# a journal path that is a symlink: the torn-record repair would truncate its target
+mkdir -p "$WORK/sym"
+prompts "$WORK/sym.jsonl" 1
+printf 'precious, no newline at the end' >"$WORK/precious"
+ln -s "$WORK/precious" "$WORK/sym/sym.jsonl.journal"
+batch "$WORK/sym.jsonl" --output-dir "$WORK/sym"
+check "a journal that is a symbolic link is refused: exit 12" '[ $rc -eq 12 ] && grep -q "symbolic link" "$WORK/err"'
+check "the symlink's target is untouched" '[ "$(cat "$WORK/precious")" = "precious, no newline at the end" ]'
+check "nothing was submitted through a refused journal" '[ "$(mstat "$FAST" submits)" = 0 ]'
+
+# outputs that would leave --output-dir are refused when the file is read, before any submit
+mkdir -p "$WORK/conf/out"
+for bad in '../escape.mp4' '/tmp/ltx-abs-escape.mp4' 'sub/../../escape.mp4' '..'; do
+    printf '{"prompt":"x","model":"ltx-2-3-fast","duration":6,"resolution":"1920x1080","output":"%s"}\n' "$bad" >"$WORK/conf.jsonl"
+    batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
+    check "output \"$bad\" is refused before any submit: exit 3" \
+        '[ $rc -eq 3 ] && grep -q "inside --output-dir" "$WORK/err" && [ "$(mstat "$FAST" submits)" = 0 ] && [ ! -e "$WORK/conf/escape.mp4" ] && [ ! -e /tmp/ltx-abs-escape.mp4 ]'
+done
+printf '{"prompt":"x","model":"ltx-2-3-fast","duration":6,"resolution":"1920x1080","output":"sub/dir/in.mp4"}\n' >"$WORK/conf.jsonl"
+batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
+check "an output in a subdirectory of --output-dir is written" '[ $rc -eq 0 ] && cmp -s "$WORK/conf/out/sub/dir/in.mp4" "$VIDEO"'
+submits=$(mstat "$FAST" submits)
+batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
+check "a batch of one entry run again reads its journal: done, nothing submitted" \
+    '[ $rc -eq 0 ] && [ "$(mstat "$FAST" submits)" = "$submits" ] && grep -q "1 done before" "$WORK/err"'
+
+# an empty batch file: nothing to do, and no qsort(NULL, 0) (UBSan aborted on it)
+: >"$WORK/empty.jsonl"
+mkdir -p "$WORK/emptyout"
+batch "$WORK/empty.jsonl" --output-dir "$WORK/emptyout"
+check "an empty batch file exits 0" '[ $rc -eq 0 ]'
+
+# a result larger than --max-size: the entry fails, no file is left
+mreset "$FAST"
+prompts "$WORK/cap.jsonl" 1
+mkdir -p "$WORK/cap"
+batch "$WORK/cap.jsonl" --output-dir "$WORK/cap" --max-size 1K
+check "--max-size stops a larger result: exit 12, no video" '[ $rc -eq 12 ] && [ ! -e "$WORK/cap/1.mp4" ]'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -259,5 +259,59 @@ kill $live_pid 2>/dev/null; wait $live_pid 2>/dev/null
 [ $rc -eq 2 ] && grep -q yesterday "$WORK/out" && ok "ltx-mock --profile with an unknown name is a usage error" ||
     fail "ltx-mock --profile yesterday: exit $rc, $(cat "$WORK/out")"
 
+# ---------------------------------------------------------------- issue 13: secrets and hostile text
+if command -v curl >/dev/null 2>&1 && curl -sf -X POST "$LTX_BASE_URL/_mock/reset" >/dev/null 2>&1; then
+    # plain http to another machine is refused before any byte; --insecure-http allows it
+    run text-to-video $T2V --no-wait --base-url http://192.0.2.1 --timeout 1
+    [ $rc -eq 3 ] && grep -q "plain http://" "$WORK/err" && ok "plain http:// to another host is refused: exit 3" ||
+        fail "plain http: exit $rc"
+    run text-to-video $T2V --no-wait --base-url http://192.0.2.1 --timeout 1 --insecure-http
+    [ $rc -ne 3 ] && ! grep -q "plain http://" "$WORK/err" && ok "--insecure-http lets it go" ||
+        fail "--insecure-http: exit $rc"
+
+    # a 401 quoting the key: not on stderr, not in --json
+    curl -sf -X POST "$LTX_BASE_URL/_mock/faults" -d "{\"kind\":\"status\",\"status\":401,\"times\":2,\"message\":\"key $SECRET refused (Authorization: Bearer $SECRET)\"}" >/dev/null
+    run text-to-video $T2V --no-wait
+    [ $rc -eq 4 ] && ! grep -q "$SECRET" "$WORK/err" && grep -q "refused" "$WORK/err" && ok "a 401 quoting the key does not print it" ||
+        fail "401 echo: exit $rc, $(cat "$WORK/err")"
+    run text-to-video $T2V --no-wait --json
+    [ $rc -eq 4 ] && ! grep -q "$SECRET" "$WORK/out" "$WORK/err" && ok "nor does --json" || fail "401 echo --json: $(cat "$WORK/out")"
+
+    # C1 controls (U+009B is CSI) from the server never reach the terminal
+    curl -sf -X POST "$LTX_BASE_URL/_mock/faults" -d '{"kind":"status","status":400,"message":"bad \u009b31m red \u0085 next"}' >/dev/null
+    run text-to-video $T2V --no-wait
+    if [ $rc -eq 3 ] && grep -q "bad ?31m red ? next" "$WORK/err" && ! LC_ALL=C grep -q "$(printf '\302\233')" "$WORK/err"; then
+        ok "C1 control characters are filtered"
+    else
+        fail "C1: $(od -c "$WORK/err" | head -5)"
+    fi
+
+    # a submit id that is not a path segment: an error, escaped, never printed raw
+    curl -sf -X POST "$LTX_BASE_URL/_mock/faults" -d '{"kind":"body","method":"POST","status":202,"body":{"id":"../../v1/upload\u001b[2J"}}' >/dev/null
+    run text-to-video $T2V --no-wait
+    if [ $rc -eq 14 ] && ! grep -q "$(printf '\033')" "$WORK/out" "$WORK/err" && [ ! -s "$WORK/out" ] && grep -q 'x1b' "$WORK/err"; then
+        ok "an unusable job id is a protocol error, escaped: exit 14"
+    else
+        fail "bad id: exit $rc, out $(cat "$WORK/out")"
+    fi
+
+    # URL userinfo never reaches -v logs or messages
+    run text-to-video $T2V -o "$WORK/ui.mp4" -v --base-url "http://user:hunter2@${LTX_BASE_URL#http://}"
+    ! grep -q hunter2 "$WORK/err" && ok "URL userinfo is not in -v logs" || fail "userinfo: $(grep hunter2 "$WORK/err" | head -3)"
+    curl -sf -X POST "$LTX_BASE_URL/_mock/reset" >/dev/null
+
+    # --max-size and its check
+    run text-to-video $T2V -o "$WORK/cap.mp4" --max-size 1K
+    [ $rc -eq 12 ] && [ ! -e "$WORK/cap.mp4" ] && ok "--max-size stops a larger result: exit 12, no file" || fail "--max-size: exit $rc"
+    run text-to-video $T2V -o "$WORK/cap.mp4" --max-size lots
+    [ $rc -eq 2 ] && ok "--max-size takes a size" || fail "--max-size lots: exit $rc"
+
+    # --ca-file and LTX_CA_FILE reach the library: an unreadable bundle is a TLS error, not retried
+    run status text-to-video abc --base-url "https://127.0.0.1:${LTX_BASE_URL##*:}" --ca-file /nonexistent/ca.pem --json
+    [ $rc -eq 9 ] && grep -q '"class":"tls"' "$WORK/out" && ok "--ca-file is used: exit 9, class tls" || fail "--ca-file: exit $rc $(cat "$WORK/out")"
+    LTX_CA_FILE=/nonexistent/ca.pem run status text-to-video abc --base-url "https://127.0.0.1:${LTX_BASE_URL##*:}" --json
+    grep -q '"class":"tls"' "$WORK/out" && ok "LTX_CA_FILE is used: class tls" || fail "LTX_CA_FILE: $(cat "$WORK/out")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -55,5 +55,7 @@ Suite *suite_forward(void);
 Suite *suite_fidelity(void);
 Suite *suite_cancel(void);
 Suite *suite_eventloop(void);
+Suite *suite_hostile(void);
+Suite *suite_tls(void);
 
 #endif

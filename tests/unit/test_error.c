@@ -12,7 +12,8 @@
 static const int all_statuses[] = {
     LTX_OK,         LTX_EINVAL,     LTX_EREQUEST,    LTX_ENOMEM,       LTX_EIO,
     LTX_ENETWORK,   LTX_ETIMEDOUT,  LTX_ECANCELLED,  LTX_EPROTOCOL,    LTX_EJOBFAILED,
-    LTX_ESINKFULL,  LTX_EINIT,      LTX_EHTTP,       LTX_EBADREQUEST,  LTX_EAUTH,
+    LTX_ESINKFULL,  LTX_EINIT,      LTX_EHTTP,       LTX_EHEADER,      LTX_ETLS,
+    LTX_EURL,       LTX_EBADREQUEST, LTX_EAUTH,
     LTX_EFUNDS,     LTX_EFORBIDDEN, LTX_ENOTFOUND,   LTX_ETOOLARGE,    LTX_ECONTENT,
     LTX_ERATELIMIT, LTX_ESERVER,    LTX_EBADGATEWAY, LTX_EUNAVAILABLE, LTX_EGATEWAYTIMEOUT,
 };
@@ -41,7 +42,7 @@ END_TEST
 
 START_TEST(strerror_of_an_unknown_code_is_unknown_error)
 {
-    static const int unknown[] = {1, -13, -100, 200, 418, 600, INT_MIN, INT_MAX};
+    static const int unknown[] = {1, -16, -100, 200, 418, 600, INT_MIN, INT_MAX};
 
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
         ck_assert_str_eq(ltx_strerror(unknown[i]), "unknown error");

@@ -376,6 +376,38 @@ START_TEST(unknown_camera_motion_is_rejected_listing_the_allowed_ones)
 }
 END_TEST
 
+/* --duration 1e10 converted a double outside int's range to int (undefined behaviour; UBSan's
+ * float-cast-overflow check, which --enable-sanitizers turns on, aborts on it) */
+START_TEST(duration_beyond_int_is_rejected_by_the_matrix)
+{
+    static const double durations[] = {1e10, 2147483648.0, 1e300, -0.0 + 4294967302.0};
+
+    for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+        ltx_request *r = t2v_request("ltx-2-3-fast", "1920x1080", 0, durations[i]);
+        ltx_error *err = NULL;
+
+        ck_assert_int_eq(ltx_request_validate(r, &err), LTX_EREQUEST);
+        ck_assert_str_eq(ltx_error_field(err), "duration");
+        ltx_error_free(err);
+        ltx_request_free(r);
+    }
+}
+END_TEST
+
+/* an unknown model passes the matrix: 1e300 went to json_integer() through a cast to int64
+ * (undefined behaviour; x86 gave INT64_MIN, a negative duration the user never asked for) */
+START_TEST(huge_whole_duration_is_sent_as_a_number_not_a_wrapped_integer)
+{
+    ltx_request *r = t2v_request("some-future-model", "1920x1080", 0, 1e300);
+    char *json = NULL;
+
+    ck_assert_int_eq(ltx_request_to_json(&json, r, NULL), LTX_OK);
+    ck_assert_msg(strstr(json, "\"duration\":1.") && strstr(json, "e300"), "%s", json);
+    ltx_free(json);
+    ltx_request_free(r);
+}
+END_TEST
+
 START_TEST(retake_shorter_than_2_seconds_is_rejected)
 {
     ltx_request *r = complete_request(RETAKE, NULL);
@@ -1407,6 +1439,7 @@ Suite *suite_request(void)
 
     tcase_add_test(body, full_text_to_video_body_has_exactly_the_fields_set);
     tcase_add_test(body, unset_optional_fields_are_not_sent);
+    tcase_add_test(body, huge_whole_duration_is_sent_as_a_number_not_a_wrapped_integer);
     tcase_add_test(body, retake_times_keep_their_fractions);
     tcase_add_test(body, to_json_of_an_invalid_request_gives_no_body);
     suite_add_tcase(s, body);
@@ -1420,6 +1453,7 @@ Suite *suite_request(void)
     tcase_add_test(models, model_check_known_bad_combination_names_the_field);
     tcase_add_test(models, model_check_retake_names_the_model_that_can);
     tcase_add_test(models, model_check_rejects_missing_model_or_endpoint);
+    tcase_add_test(models, duration_beyond_int_is_rejected_by_the_matrix);
     suite_add_tcase(s, models);
     return s;
 }

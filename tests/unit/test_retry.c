@@ -129,12 +129,41 @@ static const char *const garbage_retry_after[] = {
     "Thu, 26 Noe 2026 12:00:07 GMT", /* no such month */
     "Thu, 26 Nov 2026 25:00:07 GMT", /* no such hour */
     "Thu, 26 Nov 2026 12:00:07 GMT trailing",
+    /* found by fuzzing: a year this large overflowed the milliseconds (undefined behaviour) */
+    "Sun, 06 Nov 999999999 08:49:37 GMT",
+    "Sun, 06 Nov 99999 08:49:37 GMT",    /* five digits */
+    "Mon, 31 Nov 2026 12:00:07 GMT",     /* November has 30 days */
+    "Sun, 29 Feb 2027 12:00:07 GMT",     /* 2027 is not a leap year */
+    "Sun, 30 Feb 2028 12:00:07 GMT",     /* nor has any February 30 days */
+    "Thu,26 Nov 2026 12:00:07 GMT",      /* no space after the comma */
+    "Thu, 26Nov 2026 12:00:07 GMT",      /* no space after the day */
+    "Thu, 26 Nov 2026 12:00:07GMT",      /* no space before the zone */
+    "Thu,  26 Nov 2026 12:00:07 GMT",    /* two spaces */
+    "Thu, 6 Nov 2026 12:00:07 GMT",      /* one-digit day */
+    "Thu, 26 Nov 2026 12:0:07 GMT",      /* one-digit minute */
+    "Thu, +6 Nov 2026 12:00:07 GMT",     /* a sign */
+    "Xyz, 26 Nov 2026 12:00:07 GMT",     /* no such day name */
+    "Thu 26 Nov 2026 12:00:07 GMT",      /* no comma */
+    "Thu, 26 Nov 2026 12:00:07 gmt",     /* the zone is case-sensitive */
+    "Thu, 26 Nov 2026 12:00:07 GMT\n", /* a line break is not whitespace here */
 };
 
 START_TEST(retry_after_garbage_is_minus_one)
 {
     ck_assert_msg(ltx__retry_after_parse_ms(garbage_retry_after[_i], NOV_26_2026_NOON) == -1,
                   "accepted \"%s\"", garbage_retry_after[_i]);
+}
+END_TEST
+
+START_TEST(retry_after_far_future_date_is_huge_not_wrapped)
+{
+    /* the latest date four digits can name, from the earliest "now" an int64 can hold */
+    int64_t ms = ltx__retry_after_parse_ms("Fri, 31 Dec 9999 23:59:59 GMT", INT64_MIN);
+
+    ck_assert_int_eq(ms, INT64_MAX);
+    ck_assert_int_eq(ltx__retry_after_parse_ms("Fri, 31 Dec 9999 23:59:59 GMT", INT64_MAX), 0);
+    ck_assert_int_eq(ltx__retry_after_parse_ms("Sat, 29 Feb 2000 00:00:00 GMT", 951782400 - 1),
+                     1000);
 }
 END_TEST
 
@@ -355,6 +384,7 @@ Suite *suite_retry(void)
     tcase_add_loop_test(after, retry_after_garbage_is_minus_one, 0,
                         (int)(sizeof(garbage_retry_after) / sizeof(garbage_retry_after[0])));
     tcase_add_test(after, retry_after_absent_is_minus_one);
+    tcase_add_test(after, retry_after_far_future_date_is_huge_not_wrapped);
     tcase_add_test(after, retry_after_huge_number_is_capped_not_wrapped);
     suite_add_tcase(s, after);
 

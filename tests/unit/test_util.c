@@ -1,8 +1,9 @@
 /* tests/unit/test_util.c — UTF-8 and bounded buffers, the client handle, and the version. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include "tests.h"
 
 #include "private.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -506,6 +507,66 @@ START_TEST(runtime_version_matches_the_header)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- redaction */
+
+static const struct {
+    const char *in, *out;
+} redactions[] = {
+    {"plain text stays", "plain text stays"},
+    {"key sk-secret-1234 echoed", "key [redacted] echoed"},
+    {"sk-secret-1234sk-secret-1234", "[redacted][redacted]"},
+    {"Authorization: Bearer abc.def", "Authorization: [redacted]"},
+    {"{\"authorization\":\"Basic eHl6\"}", "{\"authorization\":\"[redacted]\"}"},
+    {"missing Authorization header", "missing Authorization header"},
+    {"got bearer xyz, expected another", "got bearer [redacted], expected another"},
+    {"see http://user:pw@host/x", "see http://[redacted]@host/x"},
+    {"https://h/p?sig=abc&t=1#frag now", "https://h/p?[redacted]#frag now"},
+    {"https://h/p?x \"a?b\"", "https://h/p?[redacted] \"a?b\""},
+    {"why? because", "why? because"},
+    {"://@", "://@"},
+    {"", ""},
+};
+
+START_TEST(redaction_hides_keys_authorization_userinfo_and_queries)
+{
+    char *out = ltx__redact(redactions[_i].in, "sk-secret-1234", LTX_REDACT_ALL);
+
+    ck_assert_ptr_nonnull(out);
+    ck_assert_str_eq(out, redactions[_i].out);
+    free(out);
+}
+END_TEST
+
+START_TEST(redaction_of_bytes_masks_the_key_in_place)
+{
+    char body[] = "{\"k\":\"sk-secret-1234\"}\0sk-secret-1234";
+
+    ltx__redact_bytes(body, sizeof(body) - 1, "sk-secret-1234");
+    ck_assert_ptr_null(memmem(body, sizeof(body) - 1, "secret", 6));
+    ck_assert_int_eq(body[7], '*');
+    ck_assert_ptr_null(ltx__redact(NULL, "x", LTX_REDACT_ALL));
+}
+END_TEST
+
+START_TEST(plain_http_is_remote_unless_loopback)
+{
+    static const char *const remote[] = {"http://api.ltx.video", "http://10.0.0.1:80",
+                                         "http://128.0.0.1", "http://localhost.evil.com",
+                                         "http://127.0.0.1.nip.io", "http://[::2]:1",
+                                         "http://u:p@example.com", "http://[::1", "http://",
+                                         "HTTP://api.ltx.video"};
+    static const char *const local[] = {"http://localhost:8080", "http://127.0.0.1:1",
+                                        "http://127.255.0.9", "http://[::1]:9000",
+                                        "http://LOCALHOST", "https://api.ltx.video",
+                                        "http://user:pw@127.0.0.1:5/x"};
+
+    for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+        ck_assert_msg(ltx__url_is_plain_remote(remote[i]), "%s", remote[i]);
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+        ck_assert_msg(!ltx__url_is_plain_remote(local[i]), "%s", local[i]);
+}
+END_TEST
+
 Suite *suite_util(void)
 {
     Suite *s = suite_create("util");
@@ -515,10 +576,16 @@ Suite *suite_util(void)
     TCase *client = tcase_create("client");
     TCase *env = tcase_create("client_env");
     TCase *version = tcase_create("version");
+    TCase *redact = tcase_create("redact");
 
     tcase_add_test(utf8, utf8_length_counts_code_points);
     tcase_add_test(utf8, utf8_length_of_invalid_text_is_minus_one);
     suite_add_tcase(s, utf8);
+    tcase_add_loop_test(redact, redaction_hides_keys_authorization_userinfo_and_queries, 0,
+                        (int)(sizeof(redactions) / sizeof(redactions[0])));
+    tcase_add_test(redact, redaction_of_bytes_masks_the_key_in_place);
+    tcase_add_test(redact, plain_http_is_remote_unless_loopback);
+    suite_add_tcase(s, redact);
 
     tcase_add_test(buf, buffer_without_limit_keeps_everything_nul_terminated);
     tcase_add_test(buf, buffer_with_limit_keeps_the_first_bytes_and_counts_the_rest);

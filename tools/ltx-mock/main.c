@@ -316,6 +316,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (pthread_sigmask(SIG_BLOCK, &stop_signals, NULL) != 0) {
         fprintf(stderr, "ltx-mock: cannot block signals\n");
+        free(extra.faults);
         return EXIT_FAILURE;
     }
 

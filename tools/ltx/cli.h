@@ -14,6 +14,9 @@
 #endif
 
 #define PROGRAM "ltx"
+/* The largest result written unless --max-size says otherwise: far above any video the API
+ * makes (an HDR archive of 20 s of 4K frames), far below what fills a disk by surprise. */
+#define CLI_DEFAULT_MAX_SIZE (UINT64_C(16) << 30)
 #define MESSAGE_MAX 512
 
 /* Exit codes, one per error class. ltx.1 EXIT STATUS documents the same table. */
@@ -47,6 +50,15 @@ const char *cli_class_name(int status);
 int cli_interrupted(void);
 void cli_catch_interrupts(int also_sigterm);
 
+/* Keep a copy of the API key for cli_redact() (NULL forgets it). */
+void cli_set_secret(const char *key);
+/*
+ * A copy of s with the API key, Authorization values and what `what` names (LTX_REDACT_* of
+ * lib/redact.h: URL userinfo, queries) replaced by "[redacted]": the library's own redaction,
+ * for every message, log line, --json field and journal record. On failure to allocate, a
+ * constant placeholder (never s); the caller frees the result with free().
+ */
+char *cli_redact(const char *s, unsigned what);
 /* Terminal-safe copy of text that may come from the server or a file. */
 void cli_put_safe(FILE *f, const char *s);
 /* A JSON string, with bytes that are not UTF-8 replaced by U+FFFD. */
@@ -74,6 +86,7 @@ struct batch_config {
     /* how long one entry may run from acceptance (or resumption) to the end of its download,
      * and keeps being submitted again after 429s; LTX_NO_LIMIT */
     uint32_t timeout_ms;
+    uint64_t max_bytes; /* cap on each output (ltx_sink_set_max_bytes); 0: none */
     /* the command's own client factory and error printer; both return an exit code */
     void *ctx;
     int (*make_client)(void *ctx, ltx_client **out);

@@ -7,6 +7,7 @@
 #endif
 
 #include "cli.h"
+#include "redact.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -65,6 +66,9 @@ static const struct exit_class {
     {LTX_ESINKFULL, EXIT_IO, "io", 1},
     {LTX_ENOTFOUND, EXIT_NOTFOUND, "not_found", 0},
     {LTX_EPROTOCOL, EXIT_PROTOCOL, "protocol", 1},
+    {LTX_EHEADER, EXIT_PROTOCOL, "protocol", 0},
+    {LTX_ETLS, EXIT_NETWORK, "tls", 0},
+    {LTX_EURL, EXIT_REQUEST, "invalid_request", 0},
     {LTX_ECANCELLED, EXIT_INTERRUPTED, "interrupted", 1},
     {LTX_ENOMEM, EXIT_OTHER, "other", 0},
     {LTX_EINIT, EXIT_OTHER, "other", 0},
@@ -104,7 +108,11 @@ enum option_id {
     OPT_TIMEOUT,
     OPT_HELP,
     OPT_VERSION,
+    OPT_CA_FILE,
+    OPT_CA_PATH,
+    OPT_INSECURE_HTTP,
     /* how a command runs */
+    OPT_MAX_SIZE,
     OPT_OUTPUT,
     OPT_NO_WAIT,
     OPT_SYNC,
@@ -231,6 +239,17 @@ static const struct option_def options[OPT_COUNT] = {
                      .help = "deadline of each call, or 'none' (default 1800)"},
     [OPT_HELP] = {"help", 'h', FLAG(NULL), .help = "show this help"},
     [OPT_VERSION] = {"version", 0, FLAG(NULL), .help = "show the version"},
+    [OPT_CA_FILE] = {"ca-file", 0, TEXT(NULL), .metavar = "FILE",
+                     .help = "trust the CA certificates in FILE (default: $LTX_CA_FILE, then "
+                             "the system's)"},
+    [OPT_CA_PATH] = {"ca-path", 0, TEXT(NULL), .metavar = "DIR",
+                     .help = "trust the CA certificates in DIR (default: $LTX_CA_PATH)"},
+    [OPT_INSECURE_HTTP] = {"insecure-http", 0, FLAG(NULL),
+                           .help = "INSECURE: allow a plain http:// base URL on another machine "
+                                   "(sends the key in clear text)"},
+    [OPT_MAX_SIZE] = {"max-size", 0, TEXT(NULL), .metavar = "SIZE",
+                      .help = "largest result to write, in bytes or with K, M, G, T; 0: no limit "
+                              "(default 16G)"},
 
     [OPT_OUTPUT] = {"output", 'o', TEXT(NULL), .metavar = "FILE",
                     .help = "write the video to FILE ('-': standard output)"},
@@ -302,12 +321,13 @@ static const struct option_def options[OPT_COUNT] = {
 
 #define GLOBAL_OPTIONS                                                                             \
     (BIT(OPT_API_KEY) | BIT(OPT_BASE_URL) | BIT(OPT_VERBOSE) | BIT(OPT_QUIET) | BIT(OPT_JSON) |    \
-     BIT(OPT_POLL_INTERVAL) | BIT(OPT_TIMEOUT) | BIT(OPT_HELP) | BIT(OPT_VERSION))
-#define SUBMIT_OPTIONS (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET))
+     BIT(OPT_POLL_INTERVAL) | BIT(OPT_TIMEOUT) | BIT(OPT_HELP) | BIT(OPT_VERSION) |              \
+     BIT(OPT_CA_FILE) | BIT(OPT_CA_PATH) | BIT(OPT_INSECURE_HTTP))
+#define SUBMIT_OPTIONS (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET) | BIT(OPT_MAX_SIZE))
 #define GENERATE_OPTIONS (SUBMIT_OPTIONS | BIT(OPT_SYNC) | BIT(OPT_PROMPT) | BIT(OPT_MODEL))
 #define BATCH_OPTIONS                                                                              \
     (BIT(OPT_CONCURRENCY) | BIT(OPT_JOURNAL) | BIT(OPT_OUTPUT_DIR) | BIT(OPT_RESUBMIT_UNKNOWN) |   \
-     BIT(OPT_RETRY_FAILED))
+     BIT(OPT_RETRY_FAILED) | BIT(OPT_MAX_SIZE))
 #define T2V_OPTIONS                                                                                \
     (GENERATE_OPTIONS | BIT(OPT_DURATION) | BIT(OPT_AUTO_DURATION) | BIT(OPT_RESOLUTION) |         \
      BIT(OPT_FPS) | BIT(OPT_CAMERA_MOTION) | BIT(OPT_NO_AUDIO))
@@ -381,7 +401,7 @@ static const struct command {
      "print a job's state (one poll)"},
     {"wait", RUN_WAIT, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
      "wait until a job ends, print its state"},
-    {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT), 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID -o FILE",
+    {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT) | BIT(OPT_MAX_SIZE), 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID -o FILE",
      "wait for a job if needed, then download its result"},
     {"batch", RUN_BATCH, 0, BATCH_OPTIONS, 1, "FILE",
      "FILE.jsonl [--concurrency N] [--journal FILE] [--output-dir DIR]",
@@ -442,11 +462,58 @@ static int has(const struct cli *c, enum option_id id)
 
 /* ------------------------------------------------------------------ output helpers */
 
-/* Terminal-safe copy of text that may come from the server. */
+static size_t utf8_sequence_length(const unsigned char *p);
+
+static char *cli_secret;
+
+void cli_set_secret(const char *key)
+{
+    if (cli_secret) {
+        for (volatile char *p = cli_secret; *p; p++)
+            *p = 0;
+        free(cli_secret);
+    }
+    cli_secret = key ? strdup(key) : NULL;
+}
+
+char *cli_redact(const char *s, unsigned what)
+{
+    char *out = s ? ltx__redact(s, cli_secret, what) : NULL;
+
+    return out ? out : strdup("[message withheld: out of memory]");
+}
+
+/* The code point of the valid UTF-8 sequence of n bytes at p. */
+static uint32_t utf8_code_point(const unsigned char *p, size_t n)
+{
+    static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    uint32_t cp = p[0] & lead_mask[n];
+
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3f);
+    return cp;
+}
+
+/*
+ * Terminal-safe copy of text that may come from the server: C0 controls, DEL, the C1 controls
+ * U+0080-U+009F (U+009B is CSI, which starts escape sequences in many terminals) and bytes that
+ * are not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal) each become '?'.
+ */
 void cli_put_safe(FILE *f, const char *s)
 {
-    for (; *s; s++)
-        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t n = utf8_sequence_length(p);
+
+        if (n == 0 || *p < 0x20 || *p == 0x7f || (n == 2 && utf8_code_point(p, n) <= 0x9f)) {
+            fputc('?', f);
+            p += n ? n : 1;
+            continue;
+        }
+        fwrite(p, 1, n, f);
+        p += n;
+    }
 }
 
 /* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
@@ -487,6 +554,8 @@ void cli_json_string(FILE *f, const char *s)
 
         if (n == 0)
             fputs("\\ufffd", f);
+        else if (n == 2 && utf8_code_point(p, n) <= 0x9f) /* C1 controls, escaped like C0 */
+            fprintf(f, "\\u%04x", (unsigned)utf8_code_point(p, n));
         else if (n > 1)
             fwrite(p, 1, n, f);
         else if (*p == '"' || *p == '\\')
@@ -523,13 +592,19 @@ static void json_key(struct json *j, const char *key)
     fputc(':', stdout);
 }
 
+/* A text field; the key, Authorization values and URL userinfo never appear (a result URL keeps
+ * its query, which is what makes it work). */
 static void json_text(struct json *j, const char *key, const char *value)
 {
     json_key(j, key);
-    if (value)
-        cli_json_string(stdout, value);
-    else
+    if (value) {
+        char *clean = cli_redact(value, LTX_REDACT_USERINFO);
+
+        cli_json_string(stdout, clean ? clean : "");
+        free(clean);
+    } else {
         fputs("null", stdout);
+    }
 }
 
 static void json_int(struct json *j, const char *key, long long value)
@@ -649,9 +724,12 @@ static void on_log(int level, const char *line, void *userdata)
 
     flockfile(stderr); /* one line at a time, whoever else writes to standard error */
     ui_clear(ui);
+    char *clean = cli_redact(line, LTX_REDACT_ALL);
+
     fprintf(stderr, PROGRAM ": %s: ",
             level >= LTX_LOG_ERROR && level <= LTX_LOG_DEBUG ? names[level] : "log");
-    cli_put_safe(stderr, line);
+    cli_put_safe(stderr, clean ? clean : "");
+    free(clean);
     fputc('\n', stderr);
     funlockfile(stderr);
 }
@@ -742,11 +820,14 @@ static int fail(struct cli *c, const struct failure *f)
     const char *field = err ? ltx_error_field(err) : NULL;
     const char *option = field ? option_for_field(c, field) : NULL;
     int possibly_executed = err && ltx_error_possibly_executed(err);
+    char *clean;
 
     if (f->status == LTX_ECANCELLED && cli_interrupted())
         message = "interrupted";
     if (!message)
         message = ltx_strerror(f->status);
+    clean = cli_redact(message, LTX_REDACT_ALL); /* a configuration error may quote a URL */
+    message = clean ? clean : "";
 
     ui_clear(&c->ui);
     fputs(PROGRAM ": ", stderr);
@@ -784,6 +865,7 @@ static int fail(struct cli *c, const struct failure *f)
         json_text(&j, "state", f->state);
         json_end(&j);
     }
+    free(clean);
     return x->exit_code;
 }
 
@@ -1033,6 +1115,44 @@ static int parse_real(const char *s, double *out)
     return 0;
 }
 
+/* A size in bytes: digits with an optional binary suffix K, M, G or T. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    static const char suffixes[] = "KMGT";
+    uint64_t v = 0, unit = 1;
+    const char *p = s;
+
+    if (!(*p >= '0' && *p <= '9'))
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p) {
+        const char *u = strchr(suffixes, toupper((unsigned char)*p));
+
+        if (!u || p[1])
+            return -1;
+        for (const char *q = suffixes; q <= u; q++)
+            unit *= 1024;
+    }
+    if (v > UINT64_MAX / unit)
+        return -1;
+    *out = v * unit;
+    return 0;
+}
+
+/* The --max-size of this run: its value, or the default cap. */
+static uint64_t max_size(const struct cli *c)
+{
+    uint64_t v = CLI_DEFAULT_MAX_SIZE;
+
+    if (has(c, OPT_MAX_SIZE))
+        (void)parse_size(c->value[OPT_MAX_SIZE], &v); /* checked by check_args() */
+    return v;
+}
+
 /* The endpoint a job command names: an endpoint's path segment or a command name. */
 static const char *job_endpoint_name(const char *name)
 {
@@ -1113,6 +1233,13 @@ static int check_args(struct cli *c)
         return usage_error(c, "option --output-dir: the directory name is empty");
     if (cmd->nargs == 1 && !*c->args[0] && cmd->run != RUN_GENERATE)
         return usage_error(c, "%s: the file name is empty", cmd->name);
+    if (has(c, OPT_MAX_SIZE)) {
+        uint64_t v;
+
+        if (parse_size(c->value[OPT_MAX_SIZE], &v))
+            return usage_error(c, "option --max-size: '%s' is not a size such as 500M, 16G "
+                                  "or 0 (no limit)", c->value[OPT_MAX_SIZE]);
+    }
     if (has(c, OPT_POLL_INTERVAL) && c->integer[OPT_POLL_INTERVAL] < 1)
         return usage_error(c, "option --poll-interval: must be at least 1 millisecond");
     if (has(c, OPT_TIMEOUT) && strcmp(c->value[OPT_TIMEOUT], "none") != 0) {
@@ -1218,6 +1345,7 @@ static int make_client(struct cli *c, ltx_client **out)
     if (!base_url && (base_url = env_nonempty("LTX_BASE_URL")))
         base_source = "LTX_BASE_URL";
 
+    cli_set_secret(key);
     st = ltx_client_new(&client, key, &err);
     if (c->api_key_arg) /* the library holds its own copy; hide ours from ps */
         memset(c->api_key_arg, 'x', strlen(c->api_key_arg));
@@ -1231,6 +1359,20 @@ static int make_client(struct cli *c, ltx_client **out)
                               : fail_status(c, st, NULL);
         goto out;
     }
+    {
+        const char *ca_file = c->value[OPT_CA_FILE] ? c->value[OPT_CA_FILE]
+                                                    : env_nonempty("LTX_CA_FILE");
+        const char *ca_path = c->value[OPT_CA_PATH] ? c->value[OPT_CA_PATH]
+                                                    : env_nonempty("LTX_CA_PATH");
+
+        if ((ca_file && (st = ltx_client_set_ca_file(client, ca_file)) != LTX_OK) ||
+            (ca_path && (st = ltx_client_set_ca_path(client, ca_path)) != LTX_OK)) {
+            rc = fail_status(c, st, NULL);
+            goto out;
+        }
+    }
+    if (has(c, OPT_INSECURE_HTTP))
+        ltx_client_allow_insecure_http(client, 1);
     if (level)
         ltx_client_set_log(client, level, on_log, &c->ui);
     ltx_client_set_user_agent_suffix(client, USER_AGENT_SUFFIX);
@@ -1329,6 +1471,8 @@ static int open_sink(struct cli *c, ltx_sink **out)
     if (to_stdout && isatty(STDOUT_FILENO))
         return config_error(c, "-o -: standard output is a terminal, not a place for a video");
     f.status = to_stdout ? ltx_sink_new_fd(out, STDOUT_FILENO) : ltx_sink_new_path(out, path);
+    if (f.status == LTX_OK)
+        f.status = ltx_sink_set_max_bytes(*out, max_size(c));
     if (f.status == LTX_OK)
         return 0;
     if (f.status == LTX_EINVAL)
@@ -1630,6 +1774,7 @@ static int run_batch(struct cli *c)
     b.quiet = c->quiet;
     b.json = c->json;
     b.timeout_ms = LTX_DEFAULT_DEADLINE_MS;
+    b.max_bytes = max_size(c);
     if (has(c, OPT_TIMEOUT)) {
         double s;
 

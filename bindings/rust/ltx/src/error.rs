@@ -35,6 +35,12 @@ pub enum ErrorKind {
     Init,
     /// `LTX_EHTTP`: an HTTP status with no class of its own.
     Http,
+    /// `LTX_EHEADER`: a response header was larger than libcurl accepts.
+    Header,
+    /// `LTX_ETLS`: TLS verification failed (certificate, CA, host name).
+    Tls,
+    /// `LTX_EURL`: a URL is malformed.
+    Url,
     /// 400 `invalid_request_error`.
     BadRequest,
     /// 401 `authentication_error`.
@@ -76,6 +82,9 @@ const KINDS: &[(ErrorKind, c_int)] = &[
     (ErrorKind::SinkFull, sys::LTX_ESINKFULL),
     (ErrorKind::Init, sys::LTX_EINIT),
     (ErrorKind::Http, sys::LTX_EHTTP),
+    (ErrorKind::Header, sys::LTX_EHEADER),
+    (ErrorKind::Tls, sys::LTX_ETLS),
+    (ErrorKind::Url, sys::LTX_EURL),
     (ErrorKind::BadRequest, sys::LTX_EBADREQUEST),
     (ErrorKind::Auth, sys::LTX_EAUTH),
     (ErrorKind::InsufficientFunds, sys::LTX_EFUNDS),
