@@ -388,25 +388,48 @@ func withSink(path string, call func(s *C.ltx_sink) error) error {
 // error's JobID resumes it.
 func (c *Client) Generate(ctx context.Context, req *Request, path string,
 	progress ProgressFunc) error {
+	_, err := c.GenerateReport(ctx, req, path, progress)
+	return err
+}
+
+// Report tells what a successful generation delivered.
+type Report struct {
+	// Bytes is the size of the output written.
+	Bytes uint64
+	// PossiblyBilledTwice is true when the video came from a request sent again after
+	// an attempt whose outcome was unknown (a v1 504, retried by default): that
+	// attempt may also have been billed. Check your account.
+	PossiblyBilledTwice bool
+}
+
+// GenerateReport is Generate that also returns what was delivered.
+func (c *Client) GenerateReport(ctx context.Context, req *Request, path string,
+	progress ProgressFunc) (Report, error) {
+	var rep Report
 	h, err := c.handle()
 	if err != nil {
-		return err
+		return rep, err
 	}
 	r, err := req.handle()
 	if err != nil {
-		return err
+		return rep, err
 	}
 	err = withContext(ctx, func(cc *C.ltx_cancel) { C.ltx_request_set_cancel(r, cc) },
 		func() { C.ltx_request_set_cancel(r, nil) }, func() error {
 			return withSink(path, func(s *C.ltx_sink) error {
-				return callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
+				err := callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
 					return C.ltxgo_generate(h, r, s, ud, e)
 				})
+				if err == nil {
+					rep.Bytes = uint64(C.ltx_sink_bytes_written(s))
+					rep.PossiblyBilledTwice = C.ltx_sink_possibly_billed_twice(s) != 0
+				}
+				return err
 			})
 		})
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(req)
-	return err
+	return rep, err
 }
 
 // Submit submits req as a v2 job and returns as soon as the API accepted it.

@@ -230,6 +230,28 @@ func TestGenerateTextToVideo(t *testing.T) {
 	assertSameFile(t, out)
 }
 
+// A v1 504 retried to success delivers the video and reports it may be billed twice.
+func TestGenerateReportPossiblyBilledTwice(t *testing.T) {
+	c := newClient(t)
+	req := textToVideo(t, ltx.ModelLTX23Fast, 6)
+	if err := req.SetSync(true); err != nil {
+		t.Fatal(err)
+	}
+	addFault(t, `{"kind":"status","method":"POST","path_prefix":"/v1/text-to-video","status":504,"times":1}`)
+	out := filepath.Join(t.TempDir(), "out.mp4")
+	rep, err := c.GenerateReport(ctx, req, out, nil)
+	if err != nil {
+		t.Fatalf("GenerateReport: %v", err)
+	}
+	assertSameFile(t, out)
+	if !rep.PossiblyBilledTwice || rep.Bytes == 0 {
+		t.Fatalf("report %+v: want PossiblyBilledTwice and the size", rep)
+	}
+	if rep, err = c.GenerateReport(ctx, req, out, nil); err != nil || rep.PossiblyBilledTwice {
+		t.Fatalf("a clean run: %+v, %v", rep, err)
+	}
+}
+
 // (2) a 422 from the API is a typed error, and no file is left.
 func TestContentFiltered(t *testing.T) {
 	c := newClient(t)
