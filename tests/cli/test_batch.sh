@@ -240,6 +240,29 @@ batch "$WORK/refused.jsonl" --output-dir "$WORK/r"
 check "a typed field no endpoint of its name takes is still refused, saying why" \
     '[ $rc -ne 0 ] && grep -q "generate_audio: not a field of retake" "$WORK/err"'
 
+# an endpoint this release does not know, named in a batch line, against a mock that serves it
+"$MOCK_BIN" --port 0 --port-file "$WORK/extra.port" --quiet --extra-endpoint video-compositing \
+    >"$WORK/extra.out" 2>&1 &
+extra_pid=$!
+i=0
+while [ ! -s "$WORK/extra.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+EXTRA=http://127.0.0.1:$(cat "$WORK/extra.port" 2>/dev/null)
+printf '%s\n' '{"id":"comp","endpoint":"video-compositing","video_uri":"https://media.example.com/in.mp4","prompt":"Composite"}' \
+    '{"id":"bad","endpoint":"Video Compositing","video_uri":"https://media.example.com/in.mp4"}' \
+    >"$WORK/extra.jsonl"
+LTX_BASE_URL=$EXTRA batch "$WORK/extra.jsonl" --output-dir "$WORK/x"
+check "a batch line naming an endpoint that is no path segment is refused before any submit" \
+    '[ $rc -eq 3 ] && grep -q "endpoint" "$WORK/err" && [ "$(mstat "$EXTRA" submits)" = 0 ]'
+printf '%s\n' '{"id":"comp","endpoint":"video-compositing","video_uri":"https://media.example.com/in.mp4","prompt":"Composite"}' \
+    >"$WORK/extra.jsonl"
+LTX_BASE_URL=$EXTRA batch "$WORK/extra.jsonl" --output-dir "$WORK/x"
+check "a batch line runs an endpoint this release does not know, by name" \
+    '[ $rc -eq 0 ] && cmp -s "$WORK/x/comp.mp4" "$VIDEO" && [ "$(mstat "$EXTRA" submits)" = 1 ]'
+LTX_BASE_URL=$EXTRA batch "$WORK/extra.jsonl" --output-dir "$WORK/x"
+check "its rerun resumes from the journal and submits nothing" \
+    '[ $rc -eq 0 ] && [ "$(mstat "$EXTRA" submits)" = 1 ]'
+kill $extra_pid 2>/dev/null; wait $extra_pid 2>/dev/null
+
 batch "$WORK/three.jsonl" --output-dir "$WORK/e" --journal "$WORK/e.journal" --concurrency 0
 check "--concurrency 0 is a usage error" '[ $rc -eq 2 ]'
 

@@ -69,7 +69,8 @@ struct entry {
     struct batch *b;
     unsigned line;
     char *key;
-    int endpoint;
+    int endpoint;         /* LTX_ENDPOINT_OTHER for one this release does not know */
+    char *endpoint_name;  /* its path segment, known or not */
     char *output;
     ltx_request *req;
     char *files[N_MEDIA]; /* local files for the media fields, uploaded before submitting */
@@ -392,7 +393,7 @@ static int set_field(struct batch *b, struct entry *e, const char *name, json_t 
     ltx_request *req = e->req;
     unsigned line = e->line;
     const struct field *f = NULL;
-    const char *endpoint = ltx_endpoint_name(ltx_request_endpoint(req));
+    const char *endpoint = ltx_request_endpoint_name(req);
     int st = LTX_OK;
 
     for (size_t i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]) && !f; i++)
@@ -526,12 +527,22 @@ static void parse_line(struct batch *b, unsigned line, const char *text, size_t 
         e.key = xprintf("%u", line);
     }
     e.endpoint = LTX_ENDPOINT_TEXT_TO_VIDEO;
+    e.endpoint_name = xstrdup(b, ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO));
     if ((v = json_object_get(root, "endpoint")) && !json_is_null(v)) {
-        if (!plain_string(v) || !(e.endpoint = cli_endpoint_from_name(json_string_value(v)))) {
+        const char *ep = plain_string(v) ? cli_endpoint_name(json_string_value(v)) : NULL;
+
+        if (!ep) {
             char list[MESSAGE_MAX];
 
             endpoint_list(list, sizeof(list));
-            problem(b, line, "endpoint", "endpoint: not one of %s", list);
+            problem(b, line, "endpoint",
+                    "endpoint: not one of %s, nor another API path segment of lower-case letters, "
+                    "digits and '-'", list);
+        } else {
+            /* an endpoint this release does not know is called by its name */
+            e.endpoint = cli_endpoint_from_name(ep);
+            free(e.endpoint_name);
+            e.endpoint_name = xstrdup(b, ep);
         }
     }
     if ((v = json_object_get(root, "output")) && !json_is_null(v)) {
@@ -551,7 +562,8 @@ static void parse_line(struct batch *b, unsigned line, const char *text, size_t 
     }
     if (b->nproblems != before)
         goto out;
-    if (!e.key || !e.output || ltx_request_new(&e.req, e.endpoint) != LTX_OK) {
+    if (!e.key || !e.output || !e.endpoint_name ||
+        ltx_request_new_by_name(&e.req, e.endpoint_name) != LTX_OK) {
         b->oom = 1;
         goto out;
     }
@@ -590,6 +602,7 @@ out:
     ltx_error_free(err);
     ltx_request_free(e.req);
     free(e.key);
+    free(e.endpoint_name);
     free(e.output);
     for (int i = 0; i < N_MEDIA; i++)
         free(e.files[i]);
@@ -875,7 +888,7 @@ static int apply_record(struct batch *b, struct entry **sorted, json_t *rec, siz
             return -1;
         e->jstate = J_ACCEPTED;
         replace(b, &e->job_id, job_id);
-        replace(b, &e->job_endpoint, endpoint ? endpoint : ltx_endpoint_name(e->endpoint));
+        replace(b, &e->job_endpoint, endpoint ? endpoint : e->endpoint_name);
     } else if (strcmp(event, "done") == 0) {
         e->jstate = J_DONE;
     } else if (strcmp(event, "failed") == 0) {
@@ -888,7 +901,7 @@ static int apply_record(struct batch *b, struct entry **sorted, json_t *rec, siz
         /* ltx names the job in every failure that has one: none named, none made */
         replace(b, &e->job_id, job_id && *job_id ? job_id : NULL);
         replace(b, &e->job_endpoint,
-                !e->job_id ? NULL : endpoint ? endpoint : ltx_endpoint_name(e->endpoint));
+                !e->job_id ? NULL : endpoint ? endpoint : e->endpoint_name);
     } else {
         return -1;
     }
@@ -1339,7 +1352,7 @@ static void entry_ended(struct entry *e, int status, const ltx_error *err, const
     e->in_round = 0;
     if (job_id && (!e->job_id || strcmp(e->job_id, job_id) != 0)) {
         replace(b, &e->job_id, job_id);
-        replace(b, &e->job_endpoint, ltx_endpoint_name(e->endpoint));
+        replace(b, &e->job_endpoint, e->endpoint_name);
     }
     if (status == LTX_OK) {
         if ((rc = output_commit(&e->out, e->output)) != 0) {
@@ -1458,7 +1471,7 @@ static int on_progress(const ltx_progress *p, void *userdata)
         replace(b, &e->job_endpoint, NULL);
         memset(&r, 0, sizeof(r));
         r.event = "submitting";
-        r.endpoint = ltx_endpoint_name(e->endpoint);
+        r.endpoint = e->endpoint_name;
         if (journal_append(b, e, &r) != 0) {
             e->refused = 1;
             return 1;
@@ -1469,7 +1482,7 @@ static int on_progress(const ltx_progress *p, void *userdata)
         return 0;
     case LTX_STAGE_SUBMITTED:
         replace(b, &e->job_id, ltx_progress_job_id(p));
-        replace(b, &e->job_endpoint, ltx_endpoint_name(e->endpoint));
+        replace(b, &e->job_endpoint, e->endpoint_name);
         e->t0 = now_ms();
         memset(&r, 0, sizeof(r));
         r.event = "accepted";
@@ -1743,6 +1756,7 @@ static void free_batch(struct batch *b)
         struct entry *e = &b->entries[i];
 
         free(e->key);
+        free(e->endpoint_name);
         free(e->output);
         ltx_request_free(e->req);
         free(e->job_id);

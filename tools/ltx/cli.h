@@ -66,6 +66,10 @@ void cli_json_string(FILE *f, const char *s);
 
 /* The ltx_endpoint named by an API path segment or an ltx command name ("hdr"), or 0. */
 int cli_endpoint_from_name(const char *name);
+/* The API path segment a name given on the command line or in a batch line stands for: a
+ * command name ("hdr"), an endpoint this release knows, or another safe path segment (an
+ * endpoint this release does not know); NULL when it is none of these. */
+const char *cli_endpoint_name(const char *name);
 
 /*
  * Set a media field ("image_uri", ...) from what the user gave: a value that

@@ -1170,6 +1170,11 @@ static const char *job_endpoint_name(const char *name)
     return *name && strlen(name) <= 64 ? name : NULL;
 }
 
+const char *cli_endpoint_name(const char *name)
+{
+    return job_endpoint_name(name);
+}
+
 int cli_endpoint_from_name(const char *name)
 {
     const char *canonical = job_endpoint_name(name);
