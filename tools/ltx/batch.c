@@ -265,6 +265,15 @@ static int make_dirs(const char *dir)
 /* ------------------------------------------------------------------ messages */
 
 /* "KEY: JOB: text" on standard error; progress unless `always` (failures, reports). */
+/* A message on standard error, secrets hidden and terminal-safe. */
+static void put_clean(const char *text)
+{
+    char *clean = cli_redact(text, LTX_REDACT_ALL);
+
+    cli_put_safe(stderr, clean ? clean : "");
+    free(clean);
+}
+
 static void say(const struct entry *e, int always, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 static void say(const struct entry *e, int always, const char *fmt, ...)
@@ -284,7 +293,7 @@ static void say(const struct entry *e, int always, const char *fmt, ...)
         cli_put_safe(stderr, e->job_id);
     }
     fputs(": ", stderr);
-    cli_put_safe(stderr, text);
+    put_clean(text);
     fputc('\n', stderr);
     funlockfile(stderr);
 }
@@ -304,7 +313,7 @@ static void note(const struct batch *b, int always, const char *fmt, ...)
     va_end(ap);
     flockfile(stderr);
     fputs(PROGRAM ": batch: ", stderr);
-    cli_put_safe(stderr, text);
+    put_clean(text);
     fputc('\n', stderr);
     funlockfile(stderr);
 }
