@@ -176,10 +176,12 @@ LTX_API const ltx_error *ltx_batch_last_error(const ltx_batch *b)
 
 LTX_API int ltx_batch_set_cancel(ltx_batch *b, ltx_cancel *cancel)
 {
-    if (!b || b->running)
+    if (!b)
         return LTX_EINVAL;
+    if (b->running)
+        return ltx__refuse(&b->last_error, LTX_EINVAL, "cancel", "cancel: not while the batch runs");
     b->cancel = cancel;
-    return LTX_OK;
+    return ltx__accept(&b->last_error);
 }
 
 LTX_API size_t ltx_progress_batch_index(const ltx_progress *p)
@@ -845,11 +847,14 @@ static int run_end(ltx_batch *b, ltx_error **err)
 
 LTX_API int ltx_batch_set_socket_fn(ltx_batch *b, ltx_batch_socket_fn fn, void *userdata)
 {
-    if (!b || b->running)
+    if (!b)
         return LTX_EINVAL;
+    if (b->running)
+        return ltx__refuse(&b->last_error, LTX_EINVAL, "socket_fn",
+                           "socket_fn: not while the batch runs");
     b->socket_fn = fn;
     b->socket_ud = fn ? userdata : NULL;
-    return LTX_OK;
+    return ltx__accept(&b->last_error);
 }
 
 LTX_API int ltx_batch_wakeup(ltx_batch *b)

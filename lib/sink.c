@@ -132,7 +132,7 @@ LTX_API int ltx_sink_set_max_bytes(ltx_sink *s, uint64_t max_bytes)
     if (!s)
         return LTX_EINVAL;
     s->max_bytes = max_bytes;
-    return LTX_OK;
+    return ltx__accept(&s->last_error);
 }
 
 LTX_API uint64_t ltx_sink_bytes_written(const ltx_sink *s)

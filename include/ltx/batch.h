@@ -63,7 +63,7 @@ LTX_API int ltx_batch_set_progress(ltx_batch *batch, ltx_progress_fn progress, v
  */
 LTX_API int ltx_batch_set_cancel(ltx_batch *batch, ltx_cancel *cancel);
 
-/* The entry a progress report inside ltx_batch_run() is about; SIZE_MAX outside a batch. */
+/* The entry a progress report in ltx_batch_run() is about; SIZE_MAX outside a batch or for NULL. */
 LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
 
 /*
@@ -166,11 +166,14 @@ LTX_API int ltx_batch_timeout_ms(long *out, const ltx_batch *batch);
 /* Wake the loop running the batch. Any thread; async-signal-safe. LTX_OK or LTX_EINVAL. */
 LTX_API int ltx_batch_wakeup(ltx_batch *batch);
 
-/* An entry's status: LTX_OK, an ltx_status, or LTX_EINVAL while it has not ended (or no entry). */
+/*
+ * An entry's outcome: its status (LTX_OK or an ltx_status; LTX_EINVAL while it
+ * has not ended), its job id (NULL before the API accepted one) and its error
+ * (NULL on success and before it ended), borrowed until the batch is freed.
+ * For an index past the last entry or a NULL batch: LTX_EINVAL, NULL, NULL.
+ */
 LTX_API int ltx_batch_status(const ltx_batch *batch, size_t index);
-/* An entry's job id, or NULL. Borrowed until the batch is freed. */
 LTX_API const char *ltx_batch_job_id(const ltx_batch *batch, size_t index);
-/* An ended entry's error, or NULL. Borrowed until the batch is freed. */
 LTX_API const ltx_error *ltx_batch_error(const ltx_batch *batch, size_t index);
 
 LTX_END_DECLS

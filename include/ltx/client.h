@@ -115,7 +115,7 @@ LTX_API int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suf
  */
 LTX_API const ltx_error *ltx_client_last_error(const ltx_client *client);
 
-/* The User-Agent header sent. Borrowed, valid until the next setter call or free. */
+/* The User-Agent header sent. Borrowed, valid until the next setter call or free. NULL for NULL. */
 LTX_API const char *ltx_client_user_agent(const ltx_client *client);
 
 /* A proxy URL for API and download traffic (libcurl's environment variables work too). */
@@ -152,6 +152,10 @@ typedef void (*ltx_attempt_fn)(const ltx_attempt *attempt, void *userdata);
 /* Call fn after every HTTP attempt (NULL turns it off). Set before sharing the client. */
 LTX_API int ltx_client_set_attempt_hook(ltx_client *client, ltx_attempt_fn fn, void *userdata);
 
+/*
+ * Getters of an attempt report. For a NULL attempt each answers NULL or 0,
+ * except ltx_attempt_transport_status() (LTX_EINVAL).
+ */
 LTX_API const char *ltx_attempt_method(const ltx_attempt *attempt);
 LTX_API const char *ltx_attempt_url(const ltx_attempt *attempt);
 /* The HTTP status answered, 0 when no answer arrived. */

@@ -42,7 +42,10 @@ typedef enum ltx_status {
     LTX_EGATEWAYTIMEOUT = 504 /* the synchronous request timed out at the server       */
 } ltx_status;
 
-/* A short static English description of a status code. Never NULL. Any thread. */
+/*
+ * A short static English description of a status code; "unknown error" for a
+ * code that is not an ltx_status. Never NULL. Any thread.
+ */
 LTX_API const char *ltx_strerror(int code);
 
 /*
@@ -107,7 +110,8 @@ LTX_API const char *ltx_error_transport_message(const ltx_error *err);
 
 /*
  * A bounded copy (at most 64 KiB) of the response body that came with the
- * error, or NULL. *len receives its length when len is not NULL. Borrowed.
+ * error, or NULL. *len receives its length (0 with NULL) when len is not NULL.
+ * Borrowed.
  */
 LTX_API const void *ltx_error_body(const ltx_error *err, size_t *len);
 

@@ -45,7 +45,10 @@ typedef enum ltx_stage {
  */
 typedef int (*ltx_progress_fn)(const ltx_progress *p, void *userdata);
 
-/* Getters of a progress report; each answers 0 or NULL for a NULL report. */
+/*
+ * Getters of a progress report; each answers 0 or NULL for a NULL report (0 is
+ * no ltx_stage). ltx_progress_batch_index() is in ltx/batch.h.
+ */
 LTX_API int ltx_progress_stage(const ltx_progress *p);
 /* The job id, or NULL on v1. Borrowed. */
 LTX_API const char *ltx_progress_job_id(const ltx_progress *p);

@@ -122,6 +122,7 @@ LTX_API int ltx_request_set_json(ltx_request *req, const char *name, const char 
  * because only its submit can be billed twice. Not available for HDR and reframe.
  */
 LTX_API int ltx_request_set_sync(ltx_request *req, int sync);
+/* 1 when req is set to v1; 0 for v2 and for a NULL request. */
 LTX_API int ltx_request_sync(const ltx_request *req);
 
 /*

@@ -34,8 +34,8 @@ LTX_API int ltx_upload_file(ltx_upload **out, ltx_client *client, const char *pa
  */
 LTX_API const char *ltx_upload_storage_uri(const ltx_upload *upload);
 /*
- * When the signed upload URL expired, as the API sent it (ISO 8601), or NULL.
- * Borrowed until ltx_upload_free().
+ * When the signed upload URL expired, as the API sent it (ISO 8601), or NULL
+ * (also for a NULL upload). Borrowed until ltx_upload_free().
  */
 LTX_API const char *ltx_upload_expires_at(const ltx_upload *upload);
 /* NULL is accepted. */
