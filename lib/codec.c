@@ -224,6 +224,7 @@ static int results_copy(json_t *result, ltx_job_doc *d)
         if (!d->result_keys[i] || !d->result_urls[i]) {
             free(d->result_keys[i]);
             free(d->result_urls[i]);
+            d->result_keys[i] = d->result_urls[i] = NULL; /* not counted in n_results */
             return LTX_ENOMEM;
         }
         d->n_results = ++i;
