@@ -20,18 +20,6 @@ static int id_is_safe(const char *id)
     return 1;
 }
 
-int ltx__endpoint_name_ok(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-
-    if (n == 0 || n > 64)
-        return 0;
-    for (const char *p = name; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-            return 0;
-    return 1;
-}
-
 static ltx_job *job_new(ltx_client *c, const char *endpoint_name, const char *id)
 {
     ltx_job *job = calloc(1, sizeof(*job));
@@ -96,11 +84,6 @@ int ltx__with_job(ltx_error **err, const ltx_job *job, int rc)
         (*err)->possibly_executed = 1;
     }
     return rc;
-}
-
-static int with_job(ltx_error **err, const ltx_job *job, int rc)
-{
-    return ltx__with_job(err, job, rc);
 }
 
 int ltx__submit_prepare(ltx_client *c, const ltx_request *req, ltx_sink *sink, uint64_t deadline,
@@ -204,7 +187,7 @@ int ltx__job_announce(ltx_job *job, ltx_progress_ctx *pc, ltx_error **err)
         return LTX_OK;
     pc->job_id = job->id;
     if (ltx__progress_emit(job->client, pc, LTX_STAGE_SUBMITTED, NULL, 0, 0))
-        return with_job(err, job, ltx__fail(err, LTX_ECANCELLED,
+        return ltx__with_job(err, job, ltx__fail(err, LTX_ECANCELLED,
                                             "cancelled after submit; job %s keeps running",
                                             job->id));
     return LTX_OK;
@@ -227,7 +210,8 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *sink, ltx_job *
     rq.cancel = req->cancel;
     if ((rc = ltx__call(c, LTX_CALL_SUBMIT, &rq, &rs, what, err)) != LTX_OK)
         goto out;
-    if ((rc = ltx__submit_accepted(c, ltx__request_endpoint_name(req), &rs, what, out, err)) != LTX_OK)
+    rc = ltx__submit_accepted(c, ltx__request_endpoint_name(req), &rs, what, out, err);
+    if (rc != LTX_OK)
         goto out;
     if ((rc = ltx__job_announce(*out, pc, err)) != LTX_OK) {
         ltx_job_free(*out);
@@ -464,7 +448,7 @@ int ltx__job_poll_failed(ltx_job *job, const char *what, int rc, uint64_t deadli
             ltx__error_compose(*err, text);
         free(text);
     }
-    return with_job(err, job, rc);
+    return ltx__with_job(err, job, rc);
 }
 
 int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_error **err)
@@ -480,7 +464,7 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
             e->code = LTX_EPROTOCOL;
             ltx__error_compose(e, "poll: the job status answer is not the documented JSON");
         }
-        rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
+        rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
         ltx__http_resp_free(rs);
         return rc;
     }
@@ -543,7 +527,7 @@ static int job_refresh(ltx_job *job, uint64_t deadline, ltx_error **err)
     int rc;
 
     if (ltx__job_poll_strings(job, &url, &what) != LTX_OK)
-        return with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
+        return ltx__with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
     ltx__http_req_api(&rq, "GET", url, NULL, deadline);
     rq.cancel = job->cancel;
     if ((rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &rq, &rs, what, err)) != LTX_OK)
@@ -596,7 +580,7 @@ static int job_outcome(ltx_job *job, ltx_error **err)
 int ltx__job_poll_settled(ltx_job *job, ltx_progress_ctx *pc, int *rc, ltx_error **err)
 {
     if (ltx__progress_emit(job->client, pc, LTX_STAGE_WAITING, job->status, 0, 0)) {
-        *rc = with_job(err, job,
+        *rc = ltx__with_job(err, job,
                        ltx__fail(err, LTX_ECANCELLED,
                                  "stopped waiting for job %s; it keeps running on the "
                                  "server and is billed (resume with its id)", job->id));
@@ -616,7 +600,7 @@ int ltx__job_timed_out(ltx_job *job, ltx_error **err)
     int rc = ltx__fail(err, LTX_ETIMEDOUT, "%s", text ? text : "the deadline passed");
 
     free(text);
-    return with_job(err, job, rc);
+    return ltx__with_job(err, job, rc);
 }
 
 int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint64_t deadline,
@@ -673,15 +657,15 @@ int ltx__download_start(ltx_download *d, ltx_job *job, const char *key, ltx_sink
     memset(d, 0, sizeof(*d));
     if (!(d->url = ltx__job_result(job, key))) {
         if (key && job->state == LTX_JOB_COMPLETED)
-            return with_job(err, job,
+            return ltx__with_job(err, job,
                             ltx__fail(err, LTX_EINVAL, "job %s has no result \"%.40s\"",
                                       job->id, key));
-        return with_job(err, job,
+        return ltx__with_job(err, job,
                         ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
                                   job->id, job->status ? job->status : "not polled"));
     }
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
-        return with_job(err, job, rc);
+        return ltx__with_job(err, job, rc);
     d->what = key ? ltx__printf("download the %s result of job %s", key, job->id)
                   : ltx__printf("download the result of job %s", job->id);
     d->log_url = ltx__url_for_log(d->url);
@@ -689,7 +673,7 @@ int ltx__download_start(ltx_download *d, ltx_job *job, const char *key, ltx_sink
         free(d->what);
         free(d->log_url);
         ltx__sink_abort(sink);
-        return with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
+        return ltx__with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
     }
     d->job = job;
     d->sink = sink;
@@ -766,7 +750,7 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
             ltx__error_compose(e, "download: the result URL answered a JSON document, not "
                                   "the video");
         }
-        *rc = with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
+        *rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
         ltx__http_resp_free(rs);
         ltx__sink_abort(sink);
         return LTX_STEP_FAILED;
@@ -777,7 +761,7 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
         ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, 0, 0);
         ltx__http_resp_free(rs);
         if ((*rc = ltx__sink_commit(sink, err)) != LTX_OK) {
-            *rc = with_job(err, job, *rc);
+            *rc = ltx__with_job(err, job, *rc);
             return LTX_STEP_FAILED;
         }
         ltx__sink_set_billed_twice(sink, 0); /* a v2 submit is never repeated when unsure */
@@ -832,7 +816,7 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
             e = ltx__error_from_exchange(c, rs, what, attempt, 0);
         if (e && rs->sink_status == LTX_ESINKFULL)
             e->code = LTX_ESINKFULL;
-        *rc = with_job(err, job, ltx__error_raise(err, e, LTX_EIO));
+        *rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EIO));
         if (!e)
             *rc = rs->sink_status != LTX_OK ? rs->sink_status
                   : rs->transport_status != LTX_OK ? rs->transport_status

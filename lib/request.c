@@ -37,7 +37,7 @@ LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
 }
 
 /* A path segment the request may be sent to: [a-z0-9-], 1 to LTX_ENDPOINT_NAME_MAX bytes. */
-static int safe_segment(const char *name)
+int ltx__endpoint_name_ok(const char *name)
 {
     size_t n = 0;
 
@@ -55,7 +55,7 @@ static int request_make(ltx_request **out, ltx_endpoint endpoint, const char *na
     if (!(r = calloc(1, sizeof(*r))))
         return LTX_ENOMEM;
     r->endpoint = endpoint;
-    strcpy(r->endpoint_name, name); /* safe_segment() bounded it */
+    strcpy(r->endpoint_name, name); /* ltx__endpoint_name_ok() bounded it */
     r->retry_unknown_outcome = -1;
     *out = r;
     return LTX_OK;
@@ -78,7 +78,7 @@ LTX_API int ltx_request_new_by_name(ltx_request **out, const char *endpoint_name
     if (!out)
         return LTX_EINVAL;
     *out = NULL;
-    if (!safe_segment(endpoint_name))
+    if (!ltx__endpoint_name_ok(endpoint_name))
         return LTX_EINVAL;
     ltx_endpoint_from_name(&ep, endpoint_name);
     return request_make(out, ep, endpoint_name);
