@@ -4,30 +4,10 @@
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <float.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ records and counters */
 
@@ -112,16 +92,16 @@ static void count_request(lmock *m, const char *method, const char *path)
 }
 
 /* Count the request and keep it in the ring; the ring copy owns headers and body. */
-void lm_record_request(lmock *m, struct MHD_Connection *conn, const char *method,
-                           const char *url, request_ctx *ctx)
+void lm_record_request(lmock *m, struct MHD_Connection *conn, const char *method, const char *url,
+                       request_ctx *ctx)
 {
     header_list hl = {0};
     record rec = {0};
     int has_auth;
 
     MHD_get_connection_values(conn, MHD_HEADER_KIND, header_collect, &hl);
-    has_auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) !=
-               NULL;
+    has_auth =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
     rec.method = strdup(method);
     rec.path = strdup(url);
     rec.body = malloc(ctx->len + 1);
@@ -215,13 +195,12 @@ static json_t *control_stats(lmock *m, struct MHD_Connection *conn)
             matching += pc->count;
     }
     v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:s}", "requests",
-                  (json_int_t)requests,
-                  "jobs_accepted", (json_int_t)m->jobs_accepted, "downloads_with_auth",
-                  (json_int_t)m->downloads_with_auth, "submits", (json_int_t)submits, "polls",
-                  (json_int_t)polls, "downloads", (json_int_t)downloads, "uploads",
-                  (json_int_t)uploads, "uploads_with_auth", (json_int_t)m->uploads_with_auth,
-                  "held", m->hold, "connections", (json_int_t)m->connections, "profile",
-                  lmock_profile_name(m->profile));
+                  (json_int_t)requests, "jobs_accepted", (json_int_t)m->jobs_accepted,
+                  "downloads_with_auth", (json_int_t)m->downloads_with_auth, "submits",
+                  (json_int_t)submits, "polls", (json_int_t)polls, "downloads",
+                  (json_int_t)downloads, "uploads", (json_int_t)uploads, "uploads_with_auth",
+                  (json_int_t)m->uploads_with_auth, "held", m->hold, "connections",
+                  (json_int_t)m->connections, "profile", lmock_profile_name(m->profile));
     pthread_mutex_unlock(&m->lock);
     if (v && (want_method || want_prefix) &&
         json_object_set_new(v, "count", json_integer((json_int_t)matching)) != 0) {
@@ -262,8 +241,8 @@ static json_t *control_requests(lmock *m, struct MHD_Connection *conn)
         }
         /* "o" steals the references, even when json_pack fails */
         item = json_pack("{s:s, s:s, s:o, s:o, s:I}", "method", r->method, "path", r->path,
-                         "headers", headers, "body", text_or_null(r->body, r->body_len),
-                         "body_len", (json_int_t)r->body_len);
+                         "headers", headers, "body", text_or_null(r->body, r->body_len), "body_len",
+                         (json_int_t)r->body_len);
         if (!item || json_array_append_new(list, item) != 0)
             failed = 1;
     }
@@ -290,8 +269,9 @@ static json_t *control_faults(lmock *m)
                          "kind", lm_fault_kind_names[f->kind], "method", f->method, "path_prefix",
                          f->path_prefix, "status", f->status, "error_type", f->error_type,
                          "message", f->message, "retry_after", f->retry_after, "body", f->body,
-                         "location", f->location, "content_type", f->content_type, "delay_ms", (json_int_t)f->delay_ms, "size",
-                         (json_int_t)f->size, "times", (json_int_t)f->remaining);
+                         "location", f->location, "content_type", f->content_type, "delay_ms",
+                         (json_int_t)f->delay_ms, "size", (json_int_t)f->size, "times",
+                         (json_int_t)f->remaining);
         if (!item || json_array_append_new(list, item) != 0)
             failed = 1;
     }
@@ -304,8 +284,8 @@ static json_t *control_faults(lmock *m)
 }
 
 /* The /_mock/ routes: no auth, no faults, no counters, no records. */
-void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method,
-                           const char *url, const request_ctx *ctx, reply *r)
+void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method, const char *url,
+                       const request_ctx *ctx, reply *r)
 {
     const char *what = url[sizeof CONTROL_PREFIX - 2] == '/' ? url + sizeof CONTROL_PREFIX - 1 : "";
     const char *allowed = NULL;
@@ -314,7 +294,7 @@ void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method
 
     if (ctx->too_large) {
         lm_reply_errorf(r, MHD_HTTP_CONTENT_TOO_LARGE, "Request body exceeds %u bytes",
-                     LMOCK_BODY_MAX);
+                        LMOCK_BODY_MAX);
     } else if (strcmp(what, "faults") == 0) {
         if (post && lm_fault_add_jsonb(m, ctx->body, ctx->len, msg, sizeof msg) != 0) {
             lm_reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request_error", msg);
@@ -353,9 +333,9 @@ void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method
         }
     } else {
         lm_reply_errorf(r, MHD_HTTP_NOT_FOUND,
-                     "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
-                     "/_mock/requests, /_mock/hold and /_mock/reset",
-                     method, url);
+                        "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
+                        "/_mock/requests, /_mock/hold and /_mock/reset",
+                        method, url);
     }
     if (allowed) {
         lm_reply_errorf(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method %s not allowed on %s", method, url);

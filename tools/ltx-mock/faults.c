@@ -1,33 +1,17 @@
-/* tools/ltx-mock/faults.c — scripted faults: storing, matching, answering, and their JSON form. */
+/* tools/ltx-mock/faults.c — scripted faults: storing, matching, answering, and their JSON
+ * form. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <float.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ faults */
 
@@ -61,10 +45,10 @@ int lm_fault_init(fault_entry *dst, const lmock_fault *spec, unsigned remaining)
     dst->body = lm_dup_or_null(spec->body);
     dst->location = lm_dup_or_null(spec->location);
     dst->content_type = lm_dup_or_null(spec->content_type);
-    if ((spec->content_type && !dst->content_type) || (spec->method && !dst->method) || (spec->path_prefix && !dst->path_prefix) ||
-        (spec->error_type && !dst->error_type) || (spec->message && !dst->message) ||
-        (spec->retry_after && !dst->retry_after) || (spec->body && !dst->body) ||
-        (spec->location && !dst->location)) {
+    if ((spec->content_type && !dst->content_type) || (spec->method && !dst->method) ||
+        (spec->path_prefix && !dst->path_prefix) || (spec->error_type && !dst->error_type) ||
+        (spec->message && !dst->message) || (spec->retry_after && !dst->retry_after) ||
+        (spec->body && !dst->body) || (spec->location && !dst->location)) {
         lm_fault_free(dst);
         return -1;
     }
@@ -93,8 +77,7 @@ static lmock_fault fault_spec(const fault_entry *f)
 
 /* Take one use of the first matching fault into *out (a copy the caller frees).
  * JOB_FAIL faults only match v2 submits. Returns 1 if a fault applies. */
-int lm_fault_take(lmock *m, const char *method, const char *url, const route *rt,
-                      fault_entry *out)
+int lm_fault_take(lmock *m, const char *method, const char *url, const route *rt, fault_entry *out)
 {
     int found = 0;
     int is_submit = rt->kind == ROUTE_GENERATE && rt->version == 2 && !rt->method_allowed;
@@ -173,28 +156,15 @@ static int json_opt_uint(json_t *o, const char *key, uint64_t max, uint64_t *out
     return 0;
 }
 
-/* Fill *p from one JSON fault spec; 0, or -1 with a message naming the field. */
-static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
+/* p->f.kind from o's "kind"; 0, or -1 with a message listing the kinds. */
+static int fault_parse_kind(json_t *o, parsed_fault *p, char *msg, size_t n)
 {
-    static const char *const keys[] = {"kind",     "method",   "path_prefix", "status",
-                                       "error_type", "message", "retry_after", "body",
-                                       "location", "delay_ms", "size",        "times",
-                                       "content_type", NULL};
     char kinds[MSG_MAX / 2];
-    const char *key, *kind;
-    json_t *v;
-    uint64_t u;
+    json_t *v = json_object_get(o, "kind");
+    const char *kind;
     size_t k;
 
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(o))
-        return lm_fail(msg, n, "a fault spec must be a JSON object");
-    json_object_foreach(o, key, v) {
-        if (!lm_string_in(key, keys))
-            return lm_fail(msg, n, "%s: unknown field", key);
-    }
     lm_join_strings(lm_fault_kind_names, kinds, sizeof kinds);
-    v = json_object_get(o, "kind");
     if (!json_is_string(v))
         return lm_fail(msg, n, "kind is required: one of %s", kinds);
     kind = json_string_value(v);
@@ -203,7 +173,12 @@ static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
     if (k == N_FAULT_KINDS)
         return lm_fail(msg, n, "kind: unknown fault kind \"%s\"; one of %s", kind, kinds);
     p->f.kind = (lmock_fault_kind)k;
+    return 0;
+}
 
+/* The string members of a fault spec. */
+static int fault_parse_strings(json_t *o, parsed_fault *p, char *msg, size_t n)
+{
     if (json_opt_string(o, "method", &p->f.method, msg, n) != 0 ||
         json_opt_string(o, "path_prefix", &p->f.path_prefix, msg, n) != 0 ||
         json_opt_string(o, "error_type", &p->f.error_type, msg, n) != 0 ||
@@ -213,6 +188,14 @@ static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
         return -1;
     if (p->f.content_type && (!*p->f.content_type || strpbrk(p->f.content_type, "\r\n")))
         return lm_fail(msg, n, "content_type: must be a non-empty header value, or null");
+    return 0;
+}
+
+/* The numeric members of a fault spec: status, delay_ms, times and size. */
+static int fault_parse_numbers(json_t *o, parsed_fault *p, char *msg, size_t n)
+{
+    uint64_t u;
+
     if (json_opt_uint(o, "status", 599, &u, msg, n) != 0)
         return -1;
     if (u && u < 100)
@@ -227,8 +210,15 @@ static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
     if (json_opt_uint(o, "size", SIZE_MAX < UINT64_MAX ? SIZE_MAX : UINT64_MAX, &u, msg, n) != 0)
         return -1;
     p->f.size = (size_t)u;
+    return 0;
+}
 
-    v = json_object_get(o, "retry_after");
+/* retry_after (a string or a number of seconds) and body (a string, or any JSON
+ * value sent as its compact text). */
+static int fault_parse_texts(json_t *o, parsed_fault *p, char *msg, size_t n)
+{
+    json_t *v = json_object_get(o, "retry_after");
+
     if (json_is_string(v)) {
         p->f.retry_after = json_string_value(v);
     } else if (json_is_integer(v) && json_integer_value(v) >= 0) {
@@ -248,6 +238,29 @@ static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
             return lm_fail(msg, n, "body: out of memory");
         p->f.body = p->body_owned;
     }
+    return 0;
+}
+
+/* Fill *p from one JSON fault spec; 0, or -1 with a message naming the field. */
+static int fault_parse(json_t *o, parsed_fault *p, char *msg, size_t n)
+{
+    static const char *const keys[] = {
+        "kind", "method",   "path_prefix", "status", "error_type", "message",      "retry_after",
+        "body", "location", "delay_ms",    "size",   "times",      "content_type", NULL};
+    const char *key;
+    json_t *v;
+
+    memset(p, 0, sizeof *p);
+    if (!json_is_object(o))
+        return lm_fail(msg, n, "a fault spec must be a JSON object");
+    json_object_foreach(o, key, v)
+    {
+        if (!lm_string_in(key, keys))
+            return lm_fail(msg, n, "%s: unknown field", key);
+    }
+    if (fault_parse_kind(o, p, msg, n) != 0 || fault_parse_strings(o, p, msg, n) != 0 ||
+        fault_parse_numbers(o, p, msg, n) != 0 || fault_parse_texts(o, p, msg, n) != 0)
+        return -1;
     return 0;
 }
 
@@ -283,7 +296,8 @@ int lm_fault_add_jsonb(lmock *m, const char *text, size_t len, char *msg, size_t
         }
     }
     for (made = 0; made < count; made++) {
-        if (lm_fault_init(&copies[made], &pf[made].f, pf[made].f.times ? pf[made].f.times : 1) != 0) {
+        if (lm_fault_init(&copies[made], &pf[made].f, pf[made].f.times ? pf[made].f.times : 1) !=
+            0) {
             lm_fail(msg, n, "out of memory");
             goto out;
         }
@@ -311,7 +325,6 @@ out:
     return rc;
 }
 
-
 /* Fill r for a fault that replaces the normal answer. */
 void lm_fault_reply(const fault_entry *f, const char *url, reply *r)
 {
@@ -319,9 +332,7 @@ void lm_fault_reply(const fault_entry *f, const char *url, reply *r)
     unsigned status = f->status > 0 ? (unsigned)f->status : 0;
 
     switch (f->kind) {
-    case LMOCK_FAULT_STATUS:
-        lm_reply_error(r, status, f->error_type, f->message);
-        break;
+    case LMOCK_FAULT_STATUS: lm_reply_error(r, status, f->error_type, f->message); break;
     case LMOCK_FAULT_HTML:
         if (!status)
             status = MHD_HTTP_CONTENT_TOO_LARGE;
@@ -333,14 +344,13 @@ void lm_fault_reply(const fault_entry *f, const char *url, reply *r)
         break;
     case LMOCK_FAULT_BODY:
         lm_reply_text(r, status ? status : MHD_HTTP_OK, "application/json",
-                   strdup(f->body ? f->body : ""));
+                      strdup(f->body ? f->body : ""));
         break;
     case LMOCK_FAULT_REDIRECT:
         lm_reply_text(r, status ? status : MHD_HTTP_FOUND, NULL, strdup(""));
         lm_reply_header(r, MHD_HTTP_HEADER_LOCATION, f->location ? f->location : url);
         break;
-    default:
-        return;
+    default: return;
     }
     if (f->retry_after)
         lm_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, f->retry_after);

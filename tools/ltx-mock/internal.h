@@ -49,13 +49,26 @@ typedef struct endpoint_spec {
 #define V2 2u
 #define NO_MAX DBL_MAX
 
-#define REQUIRED(n, t) {.name = (n), .type = (t), .required = 1}
-#define OPTIONAL(n, t) {.name = (n), .type = (t)}
-#define ENUM(n, req, vals) {.name = (n), .type = FT_ENUM, .required = (req), .values = (vals)}
-#define RANGE(n, req, lo, hi) \
-    {.name = (n), .type = FT_NUMBER, .required = (req), .min = (lo), .max = (hi)}
-#define FIELDS_END {.name = NULL}
-
+#define REQUIRED(n, t)                                                                             \
+    {                                                                                              \
+        .name = (n), .type = (t), .required = 1                                                    \
+    }
+#define OPTIONAL(n, t)                                                                             \
+    {                                                                                              \
+        .name = (n), .type = (t)                                                                   \
+    }
+#define ENUM(n, req, vals)                                                                         \
+    {                                                                                              \
+        .name = (n), .type = FT_ENUM, .required = (req), .values = (vals)                          \
+    }
+#define RANGE(n, req, lo, hi)                                                                      \
+    {                                                                                              \
+        .name = (n), .type = FT_NUMBER, .required = (req), .min = (lo), .max = (hi)                \
+    }
+#define FIELDS_END                                                                                 \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
 
 /* validate.c: the endpoints of the DEFAULT and LIVE profiles, and their rules across fields. */
 extern const endpoint_spec lm_endpoints[];
@@ -99,8 +112,7 @@ void lm_etag(const void *data, size_t len, char out[LM_ETAG_MAX]);
 void lm_sign(const char *object, long long date, unsigned long expires_s,
              char out[LM_SIGNATURE_LEN + 1]);
 /* The query of a V4-signed URL: "X-Goog-Algorithm=...&X-Goog-Signature=...". */
-void lm_signed_query(char *out, size_t n, const char *object, time_t date,
-                     unsigned long expires_s);
+void lm_signed_query(char *out, size_t n, const char *object, time_t date, unsigned long expires_s);
 
 /* Outcome of checking a signed URL's query. */
 typedef enum {
@@ -114,7 +126,8 @@ typedef enum {
 lm_signed_check lm_signed_verify(const char *object, const char *date, const char *expires,
                                  const char *signature, time_t now);
 
-/* ------------------------------------------------------------------ shared by the files of the server */
+/* ------------------------------------------------------------------ the server's state and parts
+ */
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -134,14 +147,14 @@ lm_signed_check lm_signed_verify(const char *object, const char *date, const cha
 extern const unsigned char lmock_fixture_mp4[];
 extern const size_t lmock_fixture_mp4_len;
 
-#define RECORD_RING 64             /* requests kept for lmock_last_body/_header */
-#define PROMPT_MAX_CHARS 5000      /* API-NOTES §4.1, in code points */
-#define SLEEP_SLICE_MS 10          /* DELAY/STALL sleep granularity, so stop is quick */
-#define CONNECTION_TIMEOUT_S 60    /* idle keep-alive connections hold a thread */
-#define MSG_MAX 512                /* validation and error messages */
-#define REQUEST_ID_LEN 32          /* x-request-id: 32 lowercase hex characters */
+#define RECORD_RING 64          /* requests kept for lmock_last_body/_header */
+#define PROMPT_MAX_CHARS 5000   /* API-NOTES §4.1, in code points */
+#define SLEEP_SLICE_MS 10       /* DELAY/STALL sleep granularity, so stop is quick */
+#define CONNECTION_TIMEOUT_S 60 /* idle keep-alive connections hold a thread */
+#define MSG_MAX 512             /* validation and error messages */
+#define REQUEST_ID_LEN 32       /* x-request-id: 32 lowercase hex characters */
 #define UUID_LEN 36
-#define TIMESTAMP_MAX 32           /* "2026-11-26T11:20:00.123Z" */
+#define TIMESTAMP_MAX 32 /* "2026-11-26T11:20:00.123Z" */
 #define UPLOAD_RANGE_HEADER "x-goog-content-length-range"
 #define MOCK_STORAGE_BUCKET "ltx://ltx-mock/uploads/"
 #define CONTROL_PREFIX "/_mock/"   /* the control API: no auth, no faults, not counted */
@@ -178,8 +191,6 @@ typedef struct {
     unsigned count;
 } path_count;
 
-struct endpoint_spec;
-
 typedef struct {
     char id[UUID_LEN + 1];
     const struct endpoint_spec *ep;
@@ -195,8 +206,8 @@ typedef struct {
 
 typedef struct {
     char id[UUID_LEN + 1];
-    int uploaded;       /* a PUT succeeded: the storage URI may be used */
-    char *content_type; /* of the last successful PUT, or NULL */
+    int uploaded;            /* a PUT succeeded: the storage URI may be used */
+    char *content_type;      /* of the last successful PUT, or NULL */
     struct timespec expires; /* CLOCK_MONOTONIC: the signed URL's expires_at */
     char etag[LM_ETAG_MAX];  /* of the last successful PUT */
 } upload;
@@ -209,12 +220,12 @@ struct lmock {
     unsigned pending_polls, processing_polls, pending_ms, processing_ms;
     int time_based;
     int quiet;
-    void *video_map;      /* --video mapped, not read: a 1 GiB file costs no heap */
+    void *video_map; /* --video mapped, not read: a 1 GiB file costs no heap */
     size_t video_map_len;
     const unsigned char *video;
     size_t video_len;
-    uint64_t id_salt;     /* first half of every x-request-id */
-    atomic_int stopping;  /* makes DELAY/STALL sleeps return early */
+    uint64_t id_salt;    /* first half of every x-request-id */
+    atomic_int stopping; /* makes DELAY/STALL sleeps return early */
 
     pthread_mutex_t lock; /* guards everything below */
     uint64_t rng;
@@ -235,14 +246,14 @@ struct lmock {
     unsigned uploads_with_auth;
     unsigned expire_ms;
     int serve_any_result;
-    int hold; /* lmock_hold(): every job reads as pending */
+    int hold;          /* lmock_hold(): every job reads as pending */
     char *result_base; /* NULL: base_url */
 
     /* Additions: the profile and what it decides (fixed once started, but hdr_results). */
     lmock_profile profile;
     const endpoint_spec *eps; /* the profile's endpoints */
     size_t n_eps;
-    endpoint_spec extra_ep;   /* extra_ep.name NULL: no extra endpoint */
+    endpoint_spec extra_ep; /* extra_ep.name NULL: no extra endpoint */
     char *extra_name;
     lmock_hdr_results hdr_results; /* never LMOCK_HDR_RESULTS_PROFILE here */
     char *v1_content_type;
@@ -267,16 +278,16 @@ typedef struct {
     int api;     /* under /v1 or /v2: needs the Bearer key */
     int version; /* 1 or 2 for API routes */
     const struct endpoint_spec *ep;
-    const char *id; /* points into the URL */
+    const char *id;             /* points into the URL */
     const char *method_allowed; /* NULL: the method is fine */
 } route;
 
 /* One HTTP connection's request in progress. */
 typedef struct {
     char *body;
-    size_t len, cap;   /* stored bytes */
-    size_t received;   /* all bytes, stored or not */
-    size_t limit;      /* beyond this: too_large */
+    size_t len, cap; /* stored bytes */
+    size_t received; /* all bytes, stored or not */
+    size_t limit;    /* beyond this: too_large */
     int too_large;
 } request_ctx;
 
@@ -297,30 +308,9 @@ typedef struct {
     int storage; /* a storage answer: no x-request-id, as GCS sends none */
 } reply;
 
-typedef enum { SEND_NORMAL, SEND_TRUNCATE, SEND_STALL, SEND_CHUNKED } send_mode;
+/* ------------------------------------------------------------------ functions, by file */
 
-/* Body state of a TRUNCATE/STALL/CHUNKED response. */
-typedef struct {
-    lmock *m;
-    char *owned;               /* freed with the response, or NULL */
-    const unsigned char *data; /* owned, or borrowed bytes that outlive the daemon */
-    size_t len;
-    size_t cut;   /* bytes delivered before the connection dies (TRUNCATE/STALL) */
-    int chunked;  /* deliver all len bytes, then end the stream normally */
-    unsigned stall_ms;
-} stream;
-
-/* Body state of a HUGE_BODY response: prefix, padding spaces, suffix. */
-typedef struct {
-    char *prefix;
-    size_t prefix_len;
-    const char *suffix;
-    size_t suffix_len;
-    uint64_t total;
-} huge_body;
-
-
-/* reply.c */
+/* reply.c: helpers, status defaults, replies */
 char *lm_dup_or_null(const char *s);
 void *lm_grow(void *arr, size_t *cap, size_t need, size_t elem);
 int lm_starts_with(const char *s, const char *prefix);
@@ -340,19 +330,19 @@ void lm_reply_text(reply *r, unsigned status, const char *content_type, char *te
 void lm_reply_json(reply *r, unsigned status, json_t *v);
 void lm_reply_error(reply *r, unsigned status, const char *type, const char *message);
 __attribute__((format(printf, 3, 4))) void lm_reply_errorf(reply *r, unsigned status,
-                                                               const char *fmt, ...);
+                                                           const char *fmt, ...);
 void lm_reply_video(reply *r, const lmock *m, const char *content_type);
 void lm_reply_storage_error(reply *r, unsigned status, const char *code, const char *message,
-                                const char *details);
+                            const char *details);
 
-/* validate.c */
+/* validate.c: the endpoint tables and the checks of a body */
 const endpoint_spec *lm_endpoint_find(const lmock *m, const char *name, size_t len);
 void lm_join_strings(const char *const *values, char *out, size_t n);
 int lm_string_in(const char *s, const char *const *values);
 int lm_json_integral(const json_t *v, long long *out);
 int lm_body_validate(const endpoint_spec *ep, json_t *body, char *msg, size_t n);
 
-/* jobs.c */
+/* jobs.c: the job engine (call the *_find and job_expired with the lock held) */
 void lm_make_uuid(lmock *m, char out[UUID_LEN + 1]);
 int lm_looks_like_uuid(const char *s, size_t len);
 job *lm_job_find(lmock *m, const char *id, size_t len);
@@ -360,39 +350,32 @@ int lm_job_expired(const lmock *m, const job *j);
 void lm_handle_submit(lmock *m, const route *rt, const fault_entry *fail_fault, reply *r);
 void lm_handle_poll(lmock *m, const route *rt, reply *r);
 
-/* transfer.c */
+/* transfer.c: results downloaded and files uploaded through signed URLs */
 void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, reply *r);
 void lm_handle_upload_url(lmock *m, reply *r);
 void lm_handle_upload_put(lmock *m, struct MHD_Connection *conn, const route *rt,
-                              const request_ctx *ctx, reply *r);
-int lm_storage_uris_check(lmock *m, const endpoint_spec *ep, json_t *body, char *msg,
-                              size_t n);
+                          const request_ctx *ctx, reply *r);
+int lm_storage_uris_check(lmock *m, const endpoint_spec *ep, json_t *body, char *msg, size_t n);
 
-/* faults.c */
+/* faults.c: scripted faults */
 void lm_fault_free(fault_entry *f);
 int lm_fault_init(fault_entry *dst, const lmock_fault *spec, unsigned remaining);
-int lm_fault_take(lmock *m, const char *method, const char *url, const route *rt,
-                      fault_entry *out);
+int lm_fault_take(lmock *m, const char *method, const char *url, const route *rt, fault_entry *out);
 int lm_fault_add_jsonb(lmock *m, const char *text, size_t len, char *msg, size_t n);
 void lm_fault_reply(const fault_entry *f, const char *url, reply *r);
 extern const char *const lm_fault_kind_names[];
 
-/* control.c */
+/* control.c: records, counters, the /_mock/ control API */
 void lm_record_clear(record *r);
-void lm_record_request(lmock *m, struct MHD_Connection *conn, const char *method,
-                           const char *url, request_ctx *ctx);
+void lm_record_request(lmock *m, struct MHD_Connection *conn, const char *method, const char *url,
+                       request_ctx *ctx);
 const record *lm_record_find(const lmock *m, const char *prefix);
 int lm_is_control_path(const char *url);
-void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method,
-                           const char *url, const request_ctx *ctx, reply *r);
+void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method, const char *url,
+                       const request_ctx *ctx, reply *r);
 
-/* server.c */
-enum MHD_Result lm_on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls);
-void lm_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe);
-void lm_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe);
+/* server.c: routing, dispatch, sending */
+/* The daemon answering on 127.0.0.1:port (0: any free port), or NULL. */
+struct MHD_Daemon *lm_daemon_start(lmock *m, unsigned short port);
 
 #endif

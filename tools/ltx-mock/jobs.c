@@ -4,30 +4,12 @@
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <float.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ jobs */
 
@@ -36,8 +18,8 @@ void lm_make_uuid(lmock *m, char out[UUID_LEN + 1])
 {
     uint64_t a = lm_splitmix64(&m->rng), b = lm_splitmix64(&m->rng);
 
-    a = (a & ~0xF000ULL) | 0x4000ULL;                     /* version 4 */
-    b = (b & ~(0x3ULL << 62)) | (0x2ULL << 62);           /* RFC 4122 variant */
+    a = (a & ~0xF000ULL) | 0x4000ULL;           /* version 4 */
+    b = (b & ~(0x3ULL << 62)) | (0x2ULL << 62); /* RFC 4122 variant */
     snprintf(out, UUID_LEN + 1,
              "%08" PRIx32 "-%04" PRIx32 "-%04" PRIx32 "-%04" PRIx32 "-%012" PRIx64,
              (uint32_t)(a >> 32), (uint32_t)(a >> 16) & 0xFFFFu, (uint32_t)a & 0xFFFFu,
@@ -144,8 +126,7 @@ void lm_handle_submit(lmock *m, const route *rt, const fault_entry *fail_fault, 
 }
 
 /* A signed URL of j's result with extension ext, into o[key]. Call with the lock held. */
-static int result_url_add(const lmock *m, const job *j, json_t *o, const char *key,
-                          const char *ext)
+static int result_url_add(const lmock *m, const job *j, json_t *o, const char *key, const char *ext)
 {
     const char *base = m->result_base ? m->result_base : m->base_url;
     /* signed for as long as the job is kept; GCS allows at most 7 days */
@@ -224,8 +205,8 @@ void lm_handle_poll(lmock *m, const route *rt, reply *r)
                       j->created_at);
     } else if (j->fail_type) {
         v = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "status", "failed", "id", j->id,
-                      "created_at", j->created_at, "completed_at", j->completed_at, "error",
-                      "type", j->fail_type, "message", j->fail_message);
+                      "created_at", j->created_at, "completed_at", j->completed_at, "error", "type",
+                      j->fail_type, "message", j->fail_message);
     } else {
         v = json_pack("{s:s, s:s, s:s, s:s}", "status", "completed", "id", j->id, "created_at",
                       j->created_at, "completed_at", j->completed_at);

@@ -1,33 +1,21 @@
-/* tools/ltx-mock/mock.c — the LTX video API emulated over libmicrohttpd: starting, stopping and the C API of mock.h. */
+/* tools/ltx-mock/mock.c — the LTX video API emulated over libmicrohttpd: starting, stopping
+ * and the C API of mock.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <float.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ public API */
 
@@ -71,8 +59,8 @@ static int video_load(lmock *m, const char *path)
 /* What opts and the profile decide; -1 with a message on stderr when opts are wrong. */
 static int profile_init(lmock *m, const lmock_options *opts)
 {
-    const char *extra = opts->extra_endpoint ? opts->extra_endpoint
-                                             : lm_profile_extra_endpoint(opts->profile);
+    const char *extra =
+        opts->extra_endpoint ? opts->extra_endpoint : lm_profile_extra_endpoint(opts->profile);
 
     if (!lmock_profile_name(opts->profile)) {
         fprintf(stderr, "ltx-mock: unknown profile %d\n", (int)opts->profile);
@@ -150,10 +138,8 @@ static void lmock_free(lmock *m)
 lmock *lmock_start(const lmock_options *opts)
 {
     lmock_options defaults;
-    struct sockaddr_in addr;
     const union MHD_DaemonInfo *info;
     struct timespec now;
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
     lmock *m;
 
     if (!opts) {
@@ -202,18 +188,7 @@ lmock *lmock_start(const lmock_options *opts)
     m->rng ^= (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)m;
     m->id_salt = lm_splitmix64(&m->rng);
 
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(opts->port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!m->quiet)
-        flags |= MHD_USE_ERROR_LOG;
-    m->daemon = MHD_start_daemon(flags, opts->port, NULL, NULL, lm_on_request, m,
-                                 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, lm_on_completed, m,
-                                 MHD_OPTION_NOTIFY_CONNECTION, lm_on_connection, m,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-                                 MHD_OPTION_END);
+    m->daemon = lm_daemon_start(m, opts->port);
     if (!m->daemon) {
         fprintf(stderr, "ltx-mock: cannot listen on 127.0.0.1:%u\n", (unsigned)opts->port);
         goto fail;
@@ -328,7 +303,8 @@ unsigned lmock_count(lmock *m, const char *method, const char *path_prefix)
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < m->n_counts; i++) {
         const path_count *pc = &m->counts[i];
-        if ((!method || strcasecmp(method, pc->method) == 0) && lm_starts_with(pc->path, path_prefix))
+        if ((!method || strcasecmp(method, pc->method) == 0) &&
+            lm_starts_with(pc->path, path_prefix))
             n += pc->count;
     }
     pthread_mutex_unlock(&m->lock);

@@ -1,33 +1,16 @@
-/* tools/ltx-mock/reply.c — small helpers, status defaults and replies: what every part of ltx-mock uses. */
+/* tools/ltx-mock/reply.c — small helpers, status defaults and replies: what every part of
+ * ltx-mock uses. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <float.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ small helpers */
 
@@ -242,7 +225,7 @@ void lm_reply_error(reply *r, unsigned status, const char *type, const char *mes
 }
 
 __attribute__((format(printf, 3, 4))) void lm_reply_errorf(reply *r, unsigned status,
-                                                               const char *fmt, ...)
+                                                           const char *fmt, ...)
 {
     char msg[MSG_MAX];
     va_list ap;
@@ -264,9 +247,9 @@ void lm_reply_video(reply *r, const lmock *m, const char *content_type)
 
 /* A Google Cloud Storage XML error, for the signed URLs, which are not the LTX API. */
 void lm_reply_storage_error(reply *r, unsigned status, const char *code, const char *message,
-                                const char *details)
+                            const char *details)
 {
     lm_reply_text(r, status, "application/xml; charset=UTF-8",
-               lm_storage_error_xml(code, message, details));
+                  lm_storage_error_xml(code, message, details));
     r->storage = 1;
 }

@@ -1,64 +1,81 @@
-/* tools/ltx-mock/server.c — server glue: routing, dispatch, sending and the libmicrohttpd callbacks. */
+/* tools/ltx-mock/server.c — server glue: routing, dispatch, sending and the libmicrohttpd
+ * callbacks. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
 #include "internal.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <float.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <jansson.h>
-#include <microhttpd.h>
+typedef enum { SEND_NORMAL, SEND_TRUNCATE, SEND_STALL, SEND_CHUNKED } send_mode;
+
+/* Body state of a TRUNCATE/STALL/CHUNKED response. */
+typedef struct {
+    lmock *m;
+    char *owned;               /* freed with the response, or NULL */
+    const unsigned char *data; /* owned, or borrowed bytes that outlive the daemon */
+    size_t len;
+    size_t cut;  /* bytes delivered before the connection dies (TRUNCATE/STALL) */
+    int chunked; /* deliver all len bytes, then end the stream normally */
+    unsigned stall_ms;
+} stream;
+
+/* Body state of a HUGE_BODY response: prefix, padding spaces, suffix. */
+typedef struct {
+    char *prefix;
+    size_t prefix_len;
+    const char *suffix;
+    size_t suffix_len;
+    uint64_t total;
+} huge_body;
 
 /* ------------------------------------------------------------------ routing */
+
+/* The method a route takes when it is not `method`, else NULL. */
+static const char *method_check(const char *method, const char *allowed)
+{
+    return strcmp(method, allowed) == 0 ? NULL : allowed;
+}
+
+/* A route under /v1/ or /v2/ (url starts with one of them). */
+static route route_parse_api(const lmock *m, const char *method, const char *url)
+{
+    route r = {.kind = ROUTE_NONE, .api = 1, .version = url[2] - '0'};
+    const char *seg = url + 4, *slash = strchr(seg, '/');
+
+    if (r.version == 1 && strcmp(seg, "upload") == 0) {
+        r.kind = ROUTE_UPLOAD;
+        r.method_allowed = method_check(method, "POST");
+        return r;
+    }
+    r.ep = lm_endpoint_find(m, seg, slash ? (size_t)(slash - seg) : strlen(seg));
+    if (!r.ep)
+        return r;
+    if (!slash && (r.ep->versions & (r.version == 1 ? V1 : V2))) {
+        r.kind = ROUTE_GENERATE;
+        r.method_allowed = method_check(method, "POST");
+    } else if (slash && r.version == 2 && slash[1] && !strchr(slash + 1, '/')) {
+        r.kind = ROUTE_POLL;
+        r.id = slash + 1;
+        r.method_allowed = method_check(method, "GET");
+    }
+    return r;
+}
 
 static route route_parse(const lmock *m, const char *method, const char *url)
 {
     route r = {.kind = ROUTE_NONE};
-    const char *seg, *slash;
 
-    if (strncmp(url, "/v1/", 4) == 0 || strncmp(url, "/v2/", 4) == 0) {
-        r.api = 1;
-        r.version = url[2] - '0';
-        seg = url + 4;
-        slash = strchr(seg, '/');
-        if (r.version == 1 && strcmp(seg, "upload") == 0) {
-            r.kind = ROUTE_UPLOAD;
-            r.method_allowed = strcmp(method, "POST") == 0 ? NULL : "POST";
-            return r;
-        }
-        r.ep = lm_endpoint_find(m, seg, slash ? (size_t)(slash - seg) : strlen(seg));
-        if (!r.ep)
-            return r;
-        if (!slash && (r.ep->versions & (r.version == 1 ? V1 : V2))) {
-            r.kind = ROUTE_GENERATE;
-            r.method_allowed = strcmp(method, "POST") == 0 ? NULL : "POST";
-        } else if (slash && r.version == 2 && slash[1] && !strchr(slash + 1, '/')) {
-            r.kind = ROUTE_POLL;
-            r.id = slash + 1;
-            r.method_allowed = strcmp(method, "GET") == 0 ? NULL : "GET";
-        }
-        return r;
-    }
+    if (strncmp(url, "/v1/", 4) == 0 || strncmp(url, "/v2/", 4) == 0)
+        return route_parse_api(m, method, url);
     if (strncmp(url, "/results/", 9) == 0 && url[9] && !strchr(url + 9, '/')) {
         r.kind = ROUTE_DOWNLOAD;
         r.id = url + 9;
@@ -67,7 +84,7 @@ static route route_parse(const lmock *m, const char *method, const char *url)
     } else if (strncmp(url, "/uploads/", 9) == 0 && url[9] && !strchr(url + 9, '/')) {
         r.kind = ROUTE_PUT;
         r.id = url + 9;
-        r.method_allowed = strcmp(method, "PUT") == 0 ? NULL : "PUT";
+        r.method_allowed = method_check(method, "PUT");
     }
     return r;
 }
@@ -112,9 +129,9 @@ static void handle_generate(lmock *m, struct MHD_Connection *conn, const route *
 
     if (rt->version == 1 && m->v1_retired) { /* API-NOTES §13: the answer's shape is a guess */
         lm_reply_errorf(r, MHD_HTTP_NOT_FOUND,
-                     "v1 generation was retired on 2026-10-26: submit to /v2/%s and poll the "
-                     "job instead (POST /v1/upload is not affected)",
-                     rt->ep->name);
+                        "v1 generation was retired on 2026-10-26: submit to /v2/%s and poll the "
+                        "job instead (POST /v1/upload is not affected)",
+                        rt->ep->name);
         return;
     }
     if (!content_type_is_json(conn)) {
@@ -139,13 +156,13 @@ static void handle_generate(lmock *m, struct MHD_Connection *conn, const route *
         lm_handle_submit(m, rt, fail_fault, r);
 }
 
-static void handle_route(lmock *m, struct MHD_Connection *conn, const char *method,
-                         const char *url, const route *rt, const request_ctx *ctx,
-                         const fault_entry *fail_fault, reply *r)
+static void handle_route(lmock *m, struct MHD_Connection *conn, const char *method, const char *url,
+                         const route *rt, const request_ctx *ctx, const fault_entry *fail_fault,
+                         reply *r)
 {
     if (ctx->too_large && rt->kind != ROUTE_PUT) {
         lm_reply_errorf(r, MHD_HTTP_CONTENT_TOO_LARGE, "Request body exceeds %u bytes",
-                     LMOCK_BODY_MAX);
+                        LMOCK_BODY_MAX);
         return;
     }
     if (rt->api && auth_check(m, conn, r) != 0)
@@ -160,23 +177,12 @@ static void handle_route(lmock *m, struct MHD_Connection *conn, const char *meth
         return;
     }
     switch (rt->kind) {
-    case ROUTE_GENERATE:
-        handle_generate(m, conn, rt, ctx, fail_fault, r);
-        break;
-    case ROUTE_POLL:
-        lm_handle_poll(m, rt, r);
-        break;
-    case ROUTE_UPLOAD:
-        lm_handle_upload_url(m, r);
-        break;
-    case ROUTE_DOWNLOAD:
-        lm_handle_download(m, conn, rt, r);
-        break;
-    case ROUTE_PUT:
-        lm_handle_upload_put(m, conn, rt, ctx, r);
-        break;
-    case ROUTE_NONE:
-        break;
+    case ROUTE_GENERATE: handle_generate(m, conn, rt, ctx, fail_fault, r); break;
+    case ROUTE_POLL: lm_handle_poll(m, rt, r); break;
+    case ROUTE_UPLOAD: lm_handle_upload_url(m, r); break;
+    case ROUTE_DOWNLOAD: lm_handle_download(m, conn, rt, r); break;
+    case ROUTE_PUT: lm_handle_upload_put(m, conn, rt, ctx, r); break;
+    case ROUTE_NONE: break;
     }
 }
 
@@ -316,9 +322,8 @@ static void log_line(const lmock *m, const char *method, const char *url, const 
 
 /* Send r (or `prepared`, a response built already, with r's status and headers). */
 static enum MHD_Result reply_send(lmock *m, struct MHD_Connection *conn, reply *r,
-                                  struct MHD_Response *prepared, send_mode mode,
-                                  unsigned stall_ms, const char *req_id, const char *method,
-                                  const char *url)
+                                  struct MHD_Response *prepared, send_mode mode, unsigned stall_ms,
+                                  const char *req_id, const char *method, const char *url)
 {
     static const char *const notes[] = {"", " (truncated)", " (stalled)", " (chunked)"};
     struct MHD_Response *resp;
@@ -434,21 +439,12 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
             log_line(m, method, url, "reset", req_id);
             lm_fault_free(&fault);
             return MHD_NO;
-        case LMOCK_FAULT_DELAY:
-            lm_sleep_interruptible(m, fault.delay_ms);
-            break;
-        case LMOCK_FAULT_TRUNCATE:
-            mode = SEND_TRUNCATE;
-            break;
-        case LMOCK_FAULT_STALL:
-            mode = SEND_STALL;
-            break;
-        case LMOCK_FAULT_CHUNKED:
-            mode = SEND_CHUNKED;
-            break;
+        case LMOCK_FAULT_DELAY: lm_sleep_interruptible(m, fault.delay_ms); break;
+        case LMOCK_FAULT_TRUNCATE: mode = SEND_TRUNCATE; break;
+        case LMOCK_FAULT_STALL: mode = SEND_STALL; break;
+        case LMOCK_FAULT_CHUNKED: mode = SEND_CHUNKED; break;
         case LMOCK_FAULT_JOB_FAIL:
-        case LMOCK_FAULT_RESET_AFTER_BODY:
-            break;
+        case LMOCK_FAULT_RESET_AFTER_BODY: break;
         }
     }
     handle_route(m, conn, method, url, &rt, ctx,
@@ -467,7 +463,7 @@ static enum MHD_Result handle_request(lmock *m, struct MHD_Connection *conn, con
     return ret;
 }
 
-enum MHD_Result lm_on_request(void *cls, struct MHD_Connection *conn, const char *url,
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
@@ -490,7 +486,7 @@ enum MHD_Result lm_on_request(void *cls, struct MHD_Connection *conn, const char
     return handle_request(m, conn, method, url, ctx);
 }
 
-void lm_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     request_ctx *ctx = *con_cls;
@@ -502,7 +498,7 @@ void lm_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-void lm_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
     lmock *m = cls;
@@ -514,4 +510,21 @@ void lm_on_connection(void *cls, struct MHD_Connection *conn, void **socket_cont
         m->connections++;
         pthread_mutex_unlock(&m->lock);
     }
+}
+
+struct MHD_Daemon *lm_daemon_start(lmock *m, unsigned short port)
+{
+    struct sockaddr_in addr;
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (!m->quiet)
+        flags |= MHD_USE_ERROR_LOG;
+    return MHD_start_daemon(
+        flags, port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, m, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        m, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_END);
 }

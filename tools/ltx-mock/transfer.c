@@ -1,33 +1,15 @@
-/* tools/ltx-mock/transfer.c — downloads of results and uploads through signed URLs, as Cloud Storage answers them. */
+/* tools/ltx-mock/transfer.c — downloads of results and uploads through signed URLs, as Cloud
+ * Storage answers them. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <float.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ downloads */
 
@@ -115,12 +97,11 @@ static int signed_refused(struct MHD_Connection *conn, const char *object, int h
 
     if (has_auth) {
         lm_reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Access denied.",
-                            "A signed URL takes no Authorization header");
+                               "A signed URL takes no Authorization header");
         return 1;
     }
     switch (lm_signed_verify(object, date, expires, sig, time(NULL))) {
-    case LM_SIGNED_OK:
-        return 0;
+    case LM_SIGNED_OK: return 0;
     case LM_SIGNED_MISSING:
         snprintf(details, sizeof details,
                  "Anonymous caller does not have %s access to the Google Cloud Storage object "
@@ -130,13 +111,13 @@ static int signed_refused(struct MHD_Connection *conn, const char *object, int h
         return 1;
     case LM_SIGNED_MISMATCH:
         lm_reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
-                            "The request signature we calculated does not match the signature "
-                            "you provided. Check your Google secret key and signing method.",
-                            NULL);
+                               "The request signature we calculated does not match the signature "
+                               "you provided. Check your Google secret key and signing method.",
+                               NULL);
         return 1;
     case LM_SIGNED_EXPIRED:
         lm_reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "ExpiredToken", "Invalid argument.",
-                            "The provided token has expired.");
+                               "The provided token has expired.");
         return 1;
     }
     return 0;
@@ -149,8 +130,8 @@ void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, 
 {
     const char *dot = strrchr(rt->id, '.');
     const char *range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
-    int has_auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                               MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+    int has_auth =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
     const char *ext = NULL;
     const unsigned char *data;
     char buf[96], object[UUID_LEN + 32];
@@ -168,7 +149,8 @@ void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, 
           (strcmp(j->ep->result_ext, "zip") == 0 && strcmp(dot + 1, "mp4") == 0));
     if (ok)
         ext = dot + 1;
-    else if (!j && dot && m->serve_any_result && lm_looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
+    else if (!j && dot && m->serve_any_result &&
+             lm_looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
              (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
         ext = dot + 1;
         ok = 1;
@@ -176,8 +158,8 @@ void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, 
     pthread_mutex_unlock(&m->lock);
     if (!ok) {
         snprintf(buf, sizeof buf, "No such object: ltx-mock%s", object);
-        lm_reply_storage_error(r, MHD_HTTP_NOT_FOUND, "NoSuchKey", "The specified key does not exist.",
-                            buf);
+        lm_reply_storage_error(r, MHD_HTTP_NOT_FOUND, "NoSuchKey",
+                               "The specified key does not exist.", buf);
         return;
     }
 
@@ -195,7 +177,7 @@ void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, 
     if (rc < 0) {
         snprintf(buf, sizeof buf, "bytes */%zu", len);
         lm_reply_storage_error(r, MHD_HTTP_RANGE_NOT_SATISFIABLE, "InvalidRange",
-                            "The requested range cannot be satisfied.", NULL);
+                               "The requested range cannot be satisfied.", NULL);
         lm_reply_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, buf);
     } else if (rc > 0) {
         snprintf(buf, sizeof buf, "bytes %zu-%zu/%zu", from, to, len);
@@ -260,13 +242,13 @@ static upload *upload_find(lmock *m, const char *id)
  * must all be there with the signed values, and a signed URL carries its own
  * credentials, so an Authorization header is refused too. */
 void lm_handle_upload_put(lmock *m, struct MHD_Connection *conn, const route *rt,
-                              const request_ctx *ctx, reply *r)
+                          const request_ctx *ctx, reply *r)
 {
     const char *range = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, UPLOAD_RANGE_HEADER);
     const char *ctype =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    int has_auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                               MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+    int has_auth =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
     char signed_range[64], url_path[UUID_LEN + 16], etag[LM_ETAG_MAX];
     char *ctype_copy;
     upload *u;
@@ -282,22 +264,22 @@ void lm_handle_upload_put(lmock *m, struct MHD_Connection *conn, const route *rt
 
     if (!known || signed_refused(conn, url_path, has_auth, "storage.objects.create", r)) {
         if (!known)
-            lm_reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch",
-                                "Access denied.", "Unknown upload URL");
+            lm_reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Access denied.",
+                                   "Unknown upload URL");
     } else if (expired) {
         lm_reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "ExpiredToken", "Invalid argument.",
-                            "The provided token has expired: the upload URL's expires_at is "
-                            "past");
+                               "The provided token has expired: the upload URL's expires_at is "
+                               "past");
     } else if (!range || strcmp(range, signed_range) != 0) {
         lm_reply_storage_error(r, MHD_HTTP_FORBIDDEN, "SignatureDoesNotMatch", "Access denied.",
-                            "The request signature we calculated does not match the signature "
-                            "you provided: send every required header (" UPLOAD_RANGE_HEADER
-                            ") with its value");
+                               "The request signature we calculated does not match the signature "
+                               "you provided: send every required header (" UPLOAD_RANGE_HEADER
+                               ") with its value");
     } else if (ctx->too_large || ctx->received > LMOCK_UPLOAD_MAX) {
         lm_reply_storage_error(r, MHD_HTTP_BAD_REQUEST, "EntityTooLarge",
-                            "Your proposed upload is larger than the maximum object size "
-                            "specified in your Policy Document.",
-                            "Upload size outside " UPLOAD_RANGE_HEADER);
+                               "Your proposed upload is larger than the maximum object size "
+                               "specified in your Policy Document.",
+                               "Upload size outside " UPLOAD_RANGE_HEADER);
     } else {
         ctype_copy = ctype ? strdup(ctype) : NULL;
         lm_etag(ctx->body ? ctx->body : "", ctx->len, etag);
@@ -320,8 +302,7 @@ void lm_handle_upload_put(lmock *m, struct MHD_Connection *conn, const route *rt
 
 /* Every ltx:// URI in a generation body must be a storage_uri this server issued
  * and received a file for. 0, or -1 with a message naming the field. */
-int lm_storage_uris_check(lmock *m, const endpoint_spec *ep, json_t *body, char *msg,
-                              size_t n)
+int lm_storage_uris_check(lmock *m, const endpoint_spec *ep, json_t *body, char *msg, size_t n)
 {
     static const char bucket[] = MOCK_STORAGE_BUCKET;
     const upload *u;
@@ -336,10 +317,10 @@ int lm_storage_uris_check(lmock *m, const endpoint_spec *ep, json_t *body, char 
         if (!s || strncmp(s, "ltx://", 6) != 0)
             continue;
         u = strncmp(s, bucket, sizeof bucket - 1) == 0 ? upload_find(m, s + sizeof bucket - 1)
-                                                        : NULL;
+                                                       : NULL;
         if (!u)
             rc = lm_fail(msg, n, "%s: %s is not a storage_uri issued by POST /v1/upload", f->name,
-                      s);
+                         s);
         else if (!u->uploaded)
             rc = lm_fail(msg, n, "%s: nothing was uploaded to %s", f->name, s);
     }

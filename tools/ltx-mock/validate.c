@@ -1,33 +1,12 @@
-/* tools/ltx-mock/validate.c — the endpoints' fields and the checks of a request body against them. */
+/* tools/ltx-mock/validate.c — the endpoints' fields and the checks of a request body
+ * against them. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "mock.h"
 #include "internal.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <float.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <microhttpd.h>
 
 /* ------------------------------------------------------------------ request validation */
 
@@ -36,17 +15,16 @@ static const char *const t2v_models[] = {"ltx-2-3-fast", "ltx-2-3-pro", "ltx-2-5
                                          "ltx-2-5-pro", NULL};
 static const char *const a2v_models[] = {"ltx-2-3-pro", "ltx-2-5-fast", "ltx-2-5-pro", NULL};
 static const char *const edit_models[] = {"ltx-2-3-pro", NULL};
-static const char *const resolutions[] = {"1280x720",  "720x1280",  "1920x1080", "1080x1920",
-                                          "2560x1440", "1440x2560", "3840x2160", "2160x3840",
-                                          NULL};
+static const char *const resolutions[] = {"1280x720",  "720x1280",  "1920x1080",
+                                          "1080x1920", "2560x1440", "1440x2560",
+                                          "3840x2160", "2160x3840", NULL};
 static const char *const hd_resolutions[] = {"1920x1080", "1080x1920", NULL};
-static const char *const reframe_resolutions[] = {"720x720",   "1080x1080", "720x900",
-                                                  "1080x1350", "900x720",   "1350x1080",
-                                                  "720x1280",  "1080x1920", "1280x720",
-                                                  "1920x1080", NULL};
-static const char *const camera_motions[] = {"dolly_in", "dolly_out", "dolly_left", "dolly_right",
-                                             "jib_up",   "jib_down",  "static",     "focus_shift",
-                                             NULL};
+static const char *const reframe_resolutions[] = {"720x720",  "1080x1080", "720x900",  "1080x1350",
+                                                  "900x720",  "1350x1080", "720x1280", "1080x1920",
+                                                  "1280x720", "1920x1080", NULL};
+static const char *const camera_motions[] = {"dolly_in",    "dolly_out",   "dolly_left",
+                                             "dolly_right", "jib_up",      "jib_down",
+                                             "static",      "focus_shift", NULL};
 static const char *const retake_modes[] = {"replace_audio", "replace_video",
                                            "replace_audio_and_video", NULL};
 static const char *const extend_modes[] = {"start", "end", NULL};
@@ -91,14 +69,10 @@ static const field_spec a2v_fields[] = {
 };
 
 static const field_spec retake_fields[] = {
-    REQUIRED("video_uri", FT_URI),
-    RANGE("start_time", 1, 0.0, NO_MAX),
-    RANGE("duration", 1, 2.0, NO_MAX),
-    OPTIONAL("prompt", FT_PROMPT),
-    ENUM("mode", 0, retake_modes),
-    ENUM("resolution", 0, hd_resolutions),
-    ENUM("model", 0, edit_models),
-    FIELDS_END,
+    REQUIRED("video_uri", FT_URI),     RANGE("start_time", 1, 0.0, NO_MAX),
+    RANGE("duration", 1, 2.0, NO_MAX), OPTIONAL("prompt", FT_PROMPT),
+    ENUM("mode", 0, retake_modes),     ENUM("resolution", 0, hd_resolutions),
+    ENUM("model", 0, edit_models),     FIELDS_END,
 };
 
 /* `resolution` appears on one version of the reference page only; accepted. */
@@ -123,10 +97,9 @@ static const field_spec hdr_fields[] = {
 };
 
 /* placement: API-NOTES §1 row 13 (second-hand). */
-static const char *const placement_anchors[] = {"top_left",    "top",         "top_right",
-                                                "left",        "center",      "right",
-                                                "bottom_left", "bottom",      "bottom_right",
-                                                NULL};
+static const char *const placement_anchors[] = {"top_left",     "top",   "top_right",   "left",
+                                                "center",       "right", "bottom_left", "bottom",
+                                                "bottom_right", NULL};
 
 /* Reframe's model is optional and ignored since 2026-09-23 (API-NOTES §1). */
 static const field_spec reframe_fields[] = {
@@ -249,13 +222,15 @@ static int placement_check(const field_spec *f, json_t *v, char *msg, size_t n)
     if (json_is_string(v)) {
         lm_join_strings(f->values, list, sizeof list);
         if (!lm_string_in(json_string_value(v), f->values))
-            return lm_fail(msg, n, "%s: must be one of %s, or {x, y, width, height}", f->name, list);
+            return lm_fail(msg, n, "%s: must be one of %s, or {x, y, width, height}", f->name,
+                           list);
         return 0;
     }
     if (!json_is_object(v))
         return lm_fail(msg, n, "%s: must be an anchor string or an object {x, y, width, height}",
-                    f->name);
-    json_object_foreach(v, key, item) {
+                       f->name);
+    json_object_foreach(v, key, item)
+    {
         if (!lm_string_in(key, keys))
             return lm_fail(msg, n, "%s.%s: unknown field", f->name, key);
     }
@@ -263,16 +238,17 @@ static int placement_check(const field_spec *f, json_t *v, char *msg, size_t n)
         item = json_object_get(v, keys[i]);
         if (!item)
             return lm_fail(msg, n, "%s.%s is required", f->name, keys[i]);
-        if (!json_is_number(item) || json_number_value(item) < 0.0 ||
-            json_number_value(item) > 1.0)
+        if (!json_is_number(item) || json_number_value(item) < 0.0 || json_number_value(item) > 1.0)
             return lm_fail(msg, n, "%s.%s: must be a number from 0 to 1", f->name, keys[i]);
         box[i] = json_number_value(item);
     }
     if (box[2] <= 0.0 || box[3] <= 0.0)
         return lm_fail(msg, n, "%s: width and height must be greater than 0", f->name);
     if (box[0] + box[2] > 1.0 + 1e-9 || box[1] + box[3] > 1.0 + 1e-9)
-        return lm_fail(msg, n, "%s: the box must lie within the frame (x + width and y + height "
-                    "at most 1)", f->name);
+        return lm_fail(msg, n,
+                       "%s: the box must lie within the frame (x + width and y + height "
+                       "at most 1)",
+                       f->name);
     return 0;
 }
 
@@ -327,8 +303,7 @@ static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
         if (!json_is_boolean(v))
             return lm_fail(msg, n, "%s: must be a boolean", f->name);
         return 0;
-    case FT_PLACEMENT:
-        return placement_check(f, v, msg, n);
+    case FT_PLACEMENT: return placement_check(f, v, msg, n);
     }
     return 0;
 }
@@ -350,7 +325,8 @@ int lm_body_validate(const endpoint_spec *ep, json_t *body, char *msg, size_t n)
     if (!json_is_object(body))
         return lm_fail(msg, n, "request body must be a JSON object");
     /* Unknown keys first: a misspelt key explains a "missing" field better. */
-    json_object_foreach(body, key, v) {
+    json_object_foreach(body, key, v)
+    {
         if (!field_find(ep->fields, key))
             return lm_fail(msg, n, "%s: unknown field", key);
     }
@@ -388,8 +364,8 @@ int lm_check_t2v(json_t *body, char *msg, size_t n)
     lm_json_integral(json_object_get(body, "fps"), &fps);
     if (json_is_null(duration)) {
         if (!is_25)
-            return lm_fail(msg, n, "duration: null (automatic length) needs an ltx-2-5 model, not %s",
-                        model);
+            return lm_fail(
+                msg, n, "duration: null (automatic length) needs an ltx-2-5 model, not %s", model);
         return 0;
     }
     lm_json_integral(duration, &d);
@@ -397,7 +373,7 @@ int lm_check_t2v(json_t *body, char *msg, size_t n)
     if (!int_in(d, allowed)) {
         join_ints(allowed, list, sizeof list);
         return lm_fail(msg, n, "duration: must be one of %s for %s at %s and %lld fps", list, model,
-                    res, fps);
+                       res, fps);
     }
     return 0;
 }
