@@ -217,6 +217,16 @@ static json_t *text_or_null(const char *s, size_t len)
     return v ? v : json_null();
 }
 
+/* list, or NULL (list freed) when building it failed. */
+static json_t *list_or_null(json_t *list, int failed)
+{
+    if (failed) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
 static json_t *control_requests(lmock *m, struct MHD_Connection *conn)
 {
     const char *prefix = query_arg(conn, "path_prefix");
@@ -247,11 +257,7 @@ static json_t *control_requests(lmock *m, struct MHD_Connection *conn)
             failed = 1;
     }
     pthread_mutex_unlock(&m->lock);
-    if (failed) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
+    return list_or_null(list, failed);
 }
 
 static json_t *control_faults(lmock *m)
@@ -276,11 +282,7 @@ static json_t *control_faults(lmock *m)
             failed = 1;
     }
     pthread_mutex_unlock(&m->lock);
-    if (failed) {
-        json_decref(list);
-        return NULL;
-    }
-    return list;
+    return list_or_null(list, failed);
 }
 
 /* The /_mock/ routes: no auth, no faults, no counters, no records. */

@@ -49,6 +49,7 @@ typedef struct endpoint_spec {
 #define V2 2u
 #define NO_MAX DBL_MAX
 
+/* clang-format off: one row of a field table per line */
 #define REQUIRED(n, t)                                                                             \
     {                                                                                              \
         .name = (n), .type = (t), .required = 1                                                    \
@@ -69,6 +70,23 @@ typedef struct endpoint_spec {
     {                                                                                              \
         .name = NULL                                                                               \
     }
+
+/* The fields text-to-video and image-to-video share, in the order of their tables. */
+#define LM_VIDEO_FIELDS(models, resolutions)                                                       \
+    {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},                           \
+        ENUM("model", 1, (models)), REQUIRED("duration", FT_DURATION),                             \
+        ENUM("resolution", 1, (resolutions)),                                                      \
+        {.name = "fps", .type = FT_INT_ENUM, .ints = lm_fps_values},                               \
+        OPTIONAL("generate_audio", FT_BOOL)
+/* clang-format on */
+
+/* validate.c: the value lists every profile shares. */
+extern const int lm_fps_values[];
+extern const char *const lm_camera_motions[];
+extern const char *const lm_retake_modes[];
+extern const char *const lm_extend_modes[];
+extern const char *const lm_hd_resolutions[];
+extern const char *const lm_reframe_resolutions[];
 
 /* validate.c: the endpoints of the DEFAULT and LIVE profiles, and their rules across fields. */
 extern const endpoint_spec lm_endpoints[];

@@ -18,39 +18,29 @@ static const char *const edit_models[] = {"ltx-2-3-pro", NULL};
 static const char *const resolutions[] = {"1280x720",  "720x1280",  "1920x1080",
                                           "1080x1920", "2560x1440", "1440x2560",
                                           "3840x2160", "2160x3840", NULL};
-static const char *const hd_resolutions[] = {"1920x1080", "1080x1920", NULL};
-static const char *const reframe_resolutions[] = {"720x720",  "1080x1080", "720x900",  "1080x1350",
-                                                  "900x720",  "1350x1080", "720x1280", "1080x1920",
-                                                  "1280x720", "1920x1080", NULL};
-static const char *const camera_motions[] = {"dolly_in",    "dolly_out",   "dolly_left",
-                                             "dolly_right", "jib_up",      "jib_down",
-                                             "static",      "focus_shift", NULL};
-static const char *const retake_modes[] = {"replace_audio", "replace_video",
-                                           "replace_audio_and_video", NULL};
-static const char *const extend_modes[] = {"start", "end", NULL};
-static const int fps_values[] = {24, 25, 48, 50, 0};
+const char *const lm_hd_resolutions[] = {"1920x1080", "1080x1920", NULL};
+const char *const lm_reframe_resolutions[] = {"720x720",  "1080x1080", "720x900",  "1080x1350",
+                                              "900x720",  "1350x1080", "720x1280", "1080x1920",
+                                              "1280x720", "1920x1080", NULL};
+const char *const lm_camera_motions[] = {"dolly_in",    "dolly_out",   "dolly_left",
+                                         "dolly_right", "jib_up",      "jib_down",
+                                         "static",      "focus_shift", NULL};
+const char *const lm_retake_modes[] = {"replace_audio", "replace_video", "replace_audio_and_video",
+                                       NULL};
+const char *const lm_extend_modes[] = {"start", "end", NULL};
+const int lm_fps_values[] = {24, 25, 48, 50, 0};
 
 static const field_spec t2v_fields[] = {
-    {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},
-    ENUM("model", 1, t2v_models),
-    REQUIRED("duration", FT_DURATION),
-    ENUM("resolution", 1, resolutions),
-    {.name = "fps", .type = FT_INT_ENUM, .ints = fps_values},
-    OPTIONAL("generate_audio", FT_BOOL),
-    ENUM("camera_motion", 0, camera_motions),
+    LM_VIDEO_FIELDS(t2v_models, resolutions),
+    ENUM("camera_motion", 0, lm_camera_motions),
     FIELDS_END,
 };
 
 static const field_spec i2v_fields[] = {
     REQUIRED("image_uri", FT_URI),
-    {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},
-    ENUM("model", 1, t2v_models),
-    REQUIRED("duration", FT_DURATION),
-    ENUM("resolution", 1, resolutions),
-    {.name = "fps", .type = FT_INT_ENUM, .ints = fps_values},
-    OPTIONAL("generate_audio", FT_BOOL),
+    LM_VIDEO_FIELDS(t2v_models, resolutions),
     OPTIONAL("last_frame_uri", FT_URI),
-    ENUM("camera_motion", 0, camera_motions),
+    ENUM("camera_motion", 0, lm_camera_motions),
     FIELDS_END,
 };
 
@@ -62,16 +52,16 @@ static const field_spec a2v_fields[] = {
     ENUM("resolution", 0, resolutions),
     RANGE("guidance_scale", 0, 1.0, 50.0),
     ENUM("model", 0, a2v_models),
-    {.name = "fps", .type = FT_INT_ENUM, .ints = fps_values},
+    {.name = "fps", .type = FT_INT_ENUM, .ints = lm_fps_values},
     OPTIONAL("last_frame_uri", FT_URI),
-    ENUM("camera_motion", 0, camera_motions),
+    ENUM("camera_motion", 0, lm_camera_motions),
     FIELDS_END,
 };
 
 static const field_spec retake_fields[] = {
     REQUIRED("video_uri", FT_URI),     RANGE("start_time", 1, 0.0, NO_MAX),
     RANGE("duration", 1, 2.0, NO_MAX), OPTIONAL("prompt", FT_PROMPT),
-    ENUM("mode", 0, retake_modes),     ENUM("resolution", 0, hd_resolutions),
+    ENUM("mode", 0, lm_retake_modes),  ENUM("resolution", 0, lm_hd_resolutions),
     ENUM("model", 0, edit_models),     FIELDS_END,
 };
 
@@ -80,10 +70,10 @@ static const field_spec extend_fields[] = {
     REQUIRED("video_uri", FT_URI),
     RANGE("duration", 1, 2.0, 20.0),
     OPTIONAL("prompt", FT_PROMPT),
-    ENUM("mode", 0, extend_modes),
+    ENUM("mode", 0, lm_extend_modes),
     ENUM("model", 0, edit_models),
     RANGE("context", 0, 0.0, 20.0), /* the document: at most 20 s, no minimum */
-    ENUM("resolution", 0, hd_resolutions),
+    ENUM("resolution", 0, lm_hd_resolutions),
     FIELDS_END,
 };
 
@@ -104,7 +94,7 @@ static const char *const placement_anchors[] = {"top_left",     "top",   "top_ri
 /* Reframe's model is optional and ignored since 2026-09-23 (API-NOTES §1). */
 static const field_spec reframe_fields[] = {
     REQUIRED("video_uri", FT_URI),
-    ENUM("resolution", 1, reframe_resolutions),
+    ENUM("resolution", 1, lm_reframe_resolutions),
     OPTIONAL("model", FT_STRING),
     {.name = "placement", .type = FT_PLACEMENT, .values = placement_anchors},
     FIELDS_END,
