@@ -396,111 +396,147 @@ static int price_fail(ltx_error **err, const char *origin, size_t row, const jso
     return rc;
 }
 
-static int price_row_parse(json_t *jrow, size_t i, const char *origin, const char *file_date,
-                           ltx_price_row *r, ltx_error **err)
+/* One row being read, for the messages. */
+typedef struct {
+    json_t *jrow;
+    size_t i;
+    const char *origin;
+    ltx_error **err;
+} price_ctx;
+
+static int row_fail(const price_ctx *c, const char *field, const char *text)
+{
+    return price_fail(c->err, c->origin, c->i, c->jrow, field, text);
+}
+
+static int row_copy(const price_ctx *c, char **slot, const char *s)
+{
+    return (*slot = ltx__strdup(s)) ? LTX_OK : ltx__fail(c->err, LTX_ENOMEM, "out of memory");
+}
+
+/* Every member is one of the format's. */
+static int row_members(const price_ctx *c)
 {
     static const char *const members[] = {"endpoint", "model", "resolution", "unit",
                                           "usd_per_unit", "max_billed_frames", "source", "date",
                                           "since", "comment", NULL};
-    const char *key, *s;
+    const char *key;
     json_t *v;
-    int k;
+    int k, rc;
 
-    if (!json_is_object(jrow))
-        return price_fail(err, origin, i, jrow, "row", "must be an object");
-    json_object_foreach(jrow, key, v) {
+    json_object_foreach(c->jrow, key, v) {
         for (k = 0; members[k] && strcmp(members[k], key) != 0; k++)
             ;
         if (!members[k]) {
             char *e = ltx__escape(key, 64);
-            int rc = price_fail(err, origin, i, jrow, e ? e : "?",
-                                "not a member of a price row (endpoint, model, resolution, unit, "
-                                "usd_per_unit, max_billed_frames, source, date, since, comment)");
+
+            rc = row_fail(c, e ? e : "?",
+                          "not a member of a price row (endpoint, model, resolution, unit, "
+                          "usd_per_unit, max_billed_frames, source, date, since, comment)");
             free(e);
             return rc;
         }
     }
-    s = json_string_value(json_object_get(jrow, "endpoint"));
-    if (!s || !ltx__endpoint_name_ok(s))
-        return price_fail(err, origin, i, jrow, "endpoint",
-                          "required: an endpoint name such as \"text-to-video\"");
-    r->endpoint = ltx__strdup(s);
-    if ((v = json_object_get(jrow, "model"))) {
-        if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
-            return price_fail(err, origin, i, jrow, "model",
-                              "a model id (leave it out for any model)");
-        r->model = ltx__strdup(json_string_value(v));
-    }
-    if ((v = json_object_get(jrow, "resolution"))) {
-        s = json_string_value(v);
-        for (k = 0; s && price_tiers[k] && strcmp(price_tiers[k], s) != 0; k++)
-            ;
-        if (!s || !price_tiers[k])
-            return price_fail(err, origin, i, jrow, "resolution",
-                              "one of \"720p\", \"1080p\", \"1440p\", \"4k\" (leave it out for "
-                              "any)");
-        r->tier = ltx__strdup(s);
-    }
-    s = json_string_value(json_object_get(jrow, "unit"));
-    for (k = 0; s && k < (int)(sizeof(price_units) / sizeof(price_units[0])) &&
-                strcmp(price_units[k], s) != 0;
-         k++)
-        ;
-    if (!s || k == (int)(sizeof(price_units) / sizeof(price_units[0])))
-        return price_fail(err, origin, i, jrow, "unit",
-                          "required: \"output_second\", \"input_audio_second\", "
-                          "\"input_video_second\" or \"output_and_context_second\"");
-    r->unit = k;
-    v = json_object_get(jrow, "usd_per_unit");
-    if (json_is_null(v)) {
-        r->micro_usd = -1; /* the price is not known */
-    } else {
-        double usd = json_number_value(v);
-
-        if (!json_is_number(v) || !isfinite(usd) || usd < 0 ||
-            usd * 1e6 > (double)LTX_PRICE_MAX_MICRO_USD)
-            return price_fail(err, origin, i, jrow, "usd_per_unit",
-                              "required: a number of US dollars from 0 to 1000, or null for a "
-                              "price that is not known");
-        r->micro_usd = (int64_t)llround(usd * 1e6);
-    }
-    if ((v = json_object_get(jrow, "max_billed_frames"))) {
-        if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-            json_integer_value(v) > 1000000)
-            return price_fail(err, origin, i, jrow, "max_billed_frames",
-                              "an integer from 1 to 1000000");
-        r->max_billed_frames = (int64_t)json_integer_value(v);
-    }
-    if ((v = json_object_get(jrow, "source"))) {
-        if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
-            return price_fail(err, origin, i, jrow, "source", "text of 1 to 200 characters");
-        r->source = ltx__strdup(json_string_value(v));
-    } else {
-        r->source = ltx__printf("price file %s", origin);
-    }
-    if ((v = json_object_get(jrow, "date"))) {
-        if (!ltx__date_ok(json_string_value(v)))
-            return price_fail(err, origin, i, jrow, "date", "a date \"YYYY-MM-DD\"");
-        r->date = ltx__strdup(json_string_value(v));
-    } else {
-        r->date = ltx__strdup(file_date);
-    }
-    if ((v = json_object_get(jrow, "since"))) {
-        if (!ltx__date_ok(json_string_value(v)))
-            return price_fail(err, origin, i, jrow, "since", "a date \"YYYY-MM-DD\"");
-        r->since = ltx__strdup(json_string_value(v));
-    }
-    if ((v = json_object_get(jrow, "comment"))) {
-        if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
-            return price_fail(err, origin, i, jrow, "comment", "text of 1 to 200 characters");
-        r->comment = ltx__strdup(json_string_value(v));
-    }
-    if (!r->endpoint || (json_object_get(jrow, "model") && !r->model) ||
-        (json_object_get(jrow, "resolution") && !r->tier) || !r->source || !r->date ||
-        (json_object_get(jrow, "since") && !r->since) ||
-        (json_object_get(jrow, "comment") && !r->comment))
-        return ltx__fail(err, LTX_ENOMEM, "out of memory");
     return LTX_OK;
+}
+
+/* An optional text member of 1 to PRICE_TEXT_MAX characters. */
+static int row_text(const price_ctx *c, const char *key, char **slot, const char *rule)
+{
+    json_t *v = json_object_get(c->jrow, key);
+
+    if (!v)
+        return LTX_OK;
+    if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
+        return row_fail(c, key, rule);
+    return row_copy(c, slot, json_string_value(v));
+}
+
+/* An optional date member. */
+static int row_date(const price_ctx *c, const char *key, char **slot)
+{
+    json_t *v = json_object_get(c->jrow, key);
+
+    if (!v)
+        return LTX_OK;
+    if (!ltx__date_ok(json_string_value(v)))
+        return row_fail(c, key, "a date \"YYYY-MM-DD\"");
+    return row_copy(c, slot, json_string_value(v));
+}
+
+/* One of a NULL-terminated list of names, or -1. */
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+    for (size_t k = 0; s && k < n && names[k]; k++)
+        if (strcmp(names[k], s) == 0)
+            return (int)k;
+    return -1;
+}
+
+static int row_key(const price_ctx *c, ltx_price_row *r)
+{
+    const char *s = json_string_value(json_object_get(c->jrow, "endpoint"));
+    json_t *tier = json_object_get(c->jrow, "resolution");
+    int rc;
+
+    if (!s || !ltx__endpoint_name_ok(s))
+        return row_fail(c, "endpoint", "required: an endpoint name such as \"text-to-video\"");
+    if ((rc = row_copy(c, &r->endpoint, s)) != LTX_OK ||
+        (rc = row_text(c, "model", &r->model, "a model id (leave it out for any model)")) != LTX_OK)
+        return rc;
+    if (!tier)
+        return LTX_OK;
+    if (name_index(price_tiers, 4, json_string_value(tier)) < 0)
+        return row_fail(c, "resolution",
+                        "one of \"720p\", \"1080p\", \"1440p\", \"4k\" (leave it out for any)");
+    return row_copy(c, &r->tier, json_string_value(tier));
+}
+
+static int row_price(const price_ctx *c, ltx_price_row *r)
+{
+    json_t *v = json_object_get(c->jrow, "usd_per_unit");
+    double usd = json_number_value(v);
+
+    r->unit = name_index(price_units, sizeof(price_units) / sizeof(price_units[0]),
+                         json_string_value(json_object_get(c->jrow, "unit")));
+    if (r->unit < 0)
+        return row_fail(c, "unit", "required: \"output_second\", \"input_audio_second\", "
+                                   "\"input_video_second\" or \"output_and_context_second\"");
+    if (json_is_null(v))
+        r->micro_usd = -1; /* the price is not known */
+    else if (json_is_number(v) && isfinite(usd) && usd >= 0 &&
+             usd * 1e6 <= (double)LTX_PRICE_MAX_MICRO_USD)
+        r->micro_usd = (int64_t)llround(usd * 1e6);
+    else
+        return row_fail(c, "usd_per_unit", "required: a number of US dollars from 0 to 1000, "
+                                           "or null for a price that is not known");
+    if (!(v = json_object_get(c->jrow, "max_billed_frames")))
+        return LTX_OK;
+    if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000000)
+        return row_fail(c, "max_billed_frames", "an integer from 1 to 1000000");
+    r->max_billed_frames = (int64_t)json_integer_value(v);
+    return LTX_OK;
+}
+
+static int price_row_parse(json_t *jrow, size_t i, const char *origin, const char *file_date,
+                           ltx_price_row *r, ltx_error **err)
+{
+    static const char *const text_rule = "text of 1 to 200 characters";
+    price_ctx c = {jrow, i, origin, err};
+    int rc;
+
+    if (!json_is_object(jrow))
+        return row_fail(&c, "row", "must be an object");
+    if ((rc = row_members(&c)) != LTX_OK || (rc = row_key(&c, r)) != LTX_OK ||
+        (rc = row_price(&c, r)) != LTX_OK ||
+        (rc = row_text(&c, "source", &r->source, text_rule)) != LTX_OK ||
+        (rc = row_date(&c, "date", &r->date)) != LTX_OK ||
+        (rc = row_date(&c, "since", &r->since)) != LTX_OK ||
+        (rc = row_text(&c, "comment", &r->comment, text_rule)) != LTX_OK)
+        return rc;
+    if (!r->source && !(r->source = ltx__printf("price file %s", origin)))
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    return r->date ? LTX_OK : row_copy(&c, &r->date, file_date);
 }
 
 static int same_key(const char *a, const char *b)
@@ -508,13 +544,65 @@ static int same_key(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* Row i's key (endpoint, model, tier) is not an earlier row's. */
+static int price_row_unique(const ltx_price_row *rows, size_t i, const char *origin,
+                            json_t *jrow, ltx_error **err)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(rows[j].endpoint, rows[i].endpoint) == 0 &&
+            same_key(rows[j].model, rows[i].model) && same_key(rows[j].tier, rows[i].tier)) {
+            char why[80];
+
+            snprintf(why, sizeof(why), "the same endpoint, model and resolution as row %zu",
+                     j + 1);
+            return price_fail(err, origin, i, jrow, "row", why);
+        }
+    return LTX_OK;
+}
+
+/* The members of a price file besides its rows. */
+static int price_file_header(json_t *root, const char *origin, ltx_error **err)
+{
+    static const char *const members[] = {"version", "date", "currency", "rows", "comment",
+                                          NULL};
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(root, key, v) {
+        if (name_index(members, 5, key) < 0) {
+            char *e = ltx__escape(key, 64);
+            int rc = ltx__fail_field(err, LTX_EINVAL, e, "%s: %s: not a member of a price file "
+                                     "(version, date, currency, rows, comment)", origin,
+                                     e ? e : "?");
+
+            free(e);
+            return rc;
+        }
+    }
+    v = json_object_get(root, "version");
+    if (!json_is_integer(v) || json_integer_value(v) != 1)
+        return ltx__fail_field(err, LTX_EINVAL, "version", "%s: version: required, and 1",
+                               origin);
+    if (!ltx__date_ok(json_string_value(json_object_get(root, "date"))))
+        return ltx__fail_field(err, LTX_EINVAL, "date",
+                               "%s: date: required, a date \"YYYY-MM-DD\"", origin);
+    v = json_object_get(root, "currency");
+    if (v && (!json_is_string(v) || strcmp(json_string_value(v), "USD") != 0))
+        return ltx__fail_field(err, LTX_EINVAL, "currency", "%s: currency: only \"USD\" is known",
+                               origin);
+    v = json_object_get(root, "comment");
+    if (v && !json_is_string(v))
+        return ltx__fail_field(err, LTX_EINVAL, "comment", "%s: comment: must be text", origin);
+    return LTX_OK;
+}
+
 int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_price_row **rows_out,
                       size_t *n_out, char **date_out, ltx_error **err)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *rows, *v;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *rows;
     ltx_price_row *out = NULL;
-    const char *key, *date;
+    const char *date;
     size_t n = 0;
     int rc = LTX_OK;
 
@@ -530,40 +618,9 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
         rc = ltx__fail(err, LTX_EINVAL, "%s: must be a JSON object", origin);
         goto done;
     }
-    json_object_foreach(root, key, v) {
-        if (strcmp(key, "version") != 0 && strcmp(key, "date") != 0 &&
-            strcmp(key, "currency") != 0 && strcmp(key, "rows") != 0 &&
-            strcmp(key, "comment") != 0) {
-            char *e = ltx__escape(key, 64);
-
-            rc = ltx__fail_field(err, LTX_EINVAL, e, "%s: %s: not a member of a price file "
-                                 "(version, date, currency, rows, comment)", origin, e ? e : "?");
-            free(e);
-            goto done;
-        }
-    }
-    v = json_object_get(root, "version");
-    if (!json_is_integer(v) || json_integer_value(v) != 1) {
-        rc = ltx__fail_field(err, LTX_EINVAL, "version", "%s: version: required, and 1", origin);
+    if ((rc = price_file_header(root, origin, err)) != LTX_OK)
         goto done;
-    }
     date = json_string_value(json_object_get(root, "date"));
-    if (!ltx__date_ok(date)) {
-        rc = ltx__fail_field(err, LTX_EINVAL, "date", "%s: date: required, a date \"YYYY-MM-DD\"",
-                             origin);
-        goto done;
-    }
-    v = json_object_get(root, "currency");
-    if (v && (!json_is_string(v) || strcmp(json_string_value(v), "USD") != 0)) {
-        rc = ltx__fail_field(err, LTX_EINVAL, "currency", "%s: currency: only \"USD\" is known",
-                             origin);
-        goto done;
-    }
-    v = json_object_get(root, "comment");
-    if (v && !json_is_string(v)) {
-        rc = ltx__fail_field(err, LTX_EINVAL, "comment", "%s: comment: must be text", origin);
-        goto done;
-    }
     rows = json_object_get(root, "rows");
     if (!json_is_array(rows) || json_array_size(rows) > 10000) {
         rc = ltx__fail_field(err, LTX_EINVAL, "rows", "%s: rows: required, an array of at most "
@@ -580,16 +637,8 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
         n = i + 1;
         if ((rc = price_row_parse(jrow, i, origin, date, &out[i], err)) != LTX_OK)
             goto done;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(out[j].endpoint, out[i].endpoint) == 0 &&
-                same_key(out[j].model, out[i].model) && same_key(out[j].tier, out[i].tier)) {
-                char why[80];
-
-                snprintf(why, sizeof(why), "the same endpoint, model and resolution as row %zu",
-                         j + 1);
-                rc = price_fail(err, origin, i, jrow, "row", why);
-                goto done;
-            }
+        if ((rc = price_row_unique(out, i, origin, jrow, err)) != LTX_OK)
+            goto done;
     }
     if (!(*date_out = ltx__strdup(date))) {
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory");

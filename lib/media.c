@@ -29,8 +29,14 @@ static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static uint64_t be64(const unsigned char *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
-static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint64_t be64(const unsigned char *p)
+{
+    return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+static uint16_t le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 static uint32_t le32(const unsigned char *p)
 {
     return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -54,6 +60,12 @@ static int get(src *s, uint64_t off, void *buf, size_t n)
     if ((size_t)got != n)
         return bad(s, "the file is truncated");
     return LTX_OK;
+}
+
+/* Read exactly n bytes at off, for a look that may fail quietly: 1 when read, else 0. */
+static int peek(src *s, uint64_t off, void *buf, size_t n)
+{
+    return off <= s->size && n <= s->size - off && s->read(s->ud, off, buf, n) == (long)n;
 }
 
 /* Milliseconds of count units at rate units per second, or -1 when implausibly large. */
@@ -80,57 +92,87 @@ typedef struct {
 
 static int mp4_walk(src *s, mp4_state *st, uint64_t off, uint64_t end, int depth);
 
-/* A full box's content at off (len bytes after the header): version and the fields we need. */
-static int mp4_leaf(src *s, mp4_state *st, const char *type, uint64_t off, uint64_t len)
+/* A box's content must hold need bytes: read them into b. */
+static int box_read(src *s, const char *type, uint64_t off, uint64_t len, unsigned char *b,
+                    size_t need)
 {
-    unsigned char b[96];
+    char what[32];
+
+    if (len < need) {
+        snprintf(what, sizeof(what), "%s box too short", type);
+        return bad(s, what);
+    }
+    return get(s, off, b, need);
+}
+
+static int mp4_mvhd(src *s, mp4_state *st, uint64_t off, uint64_t len)
+{
+    unsigned char b[32];
     int rc;
 
-    if (strcmp(type, "mvhd") == 0) {
-        if (len < 4 || (rc = get(s, off, b, 4)) != LTX_OK)
-            return len < 4 ? bad(s, "mvhd box too short") : rc;
-        if (b[0] == 1) {
-            if (len < 32 || (rc = get(s, off, b, 32)) != LTX_OK)
-                return len < 32 ? bad(s, "mvhd box too short") : rc;
-            st->timescale = be32(b + 20);
-            st->duration = be64(b + 24);
-        } else if (b[0] == 0) {
-            if (len < 20 || (rc = get(s, off, b, 20)) != LTX_OK)
-                return len < 20 ? bad(s, "mvhd box too short") : rc;
-            st->timescale = be32(b + 12);
-            st->duration = be32(b + 16);
-            if (st->duration == UINT32_MAX)
-                st->duration = UINT64_MAX; /* "unknown" in the 32-bit form */
-        } else {
-            return bad(s, "mvhd box of an unknown version");
-        }
-        st->have_mvhd = 1;
-    } else if (strcmp(type, "mehd") == 0) {
-        if (len < 8 || (rc = get(s, off, b, len >= 12 ? 12 : 8)) != LTX_OK)
-            return len < 8 ? bad(s, "mehd box too short") : rc;
-        if (b[0] == 1 && len < 12)
-            return bad(s, "mehd box too short");
-        st->fragment_duration = b[0] == 1 ? be64(b + 4) : be32(b + 4);
-        st->have_mehd = 1;
-    } else if (strcmp(type, "tkhd") == 0) {
-        size_t need;
-
-        if (len < 4 || (rc = get(s, off, b, 4)) != LTX_OK)
-            return len < 4 ? bad(s, "tkhd box too short") : rc;
-        need = b[0] == 1 ? 96 : 84;
-        if (len < need)
-            return bad(s, "tkhd box too short");
-        if ((rc = get(s, off, b, need)) != LTX_OK)
-            return rc;
-        {
-            uint32_t w = be32(b + need - 8) >> 16, h = be32(b + need - 4) >> 16;
-
-            if ((uint64_t)w * h > (uint64_t)st->width * st->height) {
-                st->width = w;
-                st->height = h;
-            }
-        }
+    if ((rc = box_read(s, "mvhd", off, len, b, 4)) != LTX_OK)
+        return rc;
+    if (b[0] > 1)
+        return bad(s, "mvhd box of an unknown version");
+    if ((rc = box_read(s, "mvhd", off, len, b, b[0] == 1 ? 32 : 20)) != LTX_OK)
+        return rc;
+    if (b[0] == 1) {
+        st->timescale = be32(b + 20);
+        st->duration = be64(b + 24);
+    } else {
+        st->timescale = be32(b + 12);
+        st->duration = be32(b + 16);
+        if (st->duration == UINT32_MAX)
+            st->duration = UINT64_MAX; /* "unknown" in the 32-bit form */
     }
+    st->have_mvhd = 1;
+    return LTX_OK;
+}
+
+static int mp4_mehd(src *s, mp4_state *st, uint64_t off, uint64_t len)
+{
+    unsigned char b[12];
+    int rc;
+
+    if ((rc = box_read(s, "mehd", off, len, b, 4)) != LTX_OK ||
+        (rc = box_read(s, "mehd", off, len, b, b[0] == 1 ? 12 : 8)) != LTX_OK)
+        return rc;
+    st->fragment_duration = b[0] == 1 ? be64(b + 4) : be32(b + 4);
+    st->have_mehd = 1;
+    return LTX_OK;
+}
+
+/* A track's width and height (16.16 fixed point, at the end); the largest track's is kept. */
+static int mp4_tkhd(src *s, mp4_state *st, uint64_t off, uint64_t len)
+{
+    unsigned char b[96];
+    size_t need;
+    uint32_t w, h;
+    int rc;
+
+    if ((rc = box_read(s, "tkhd", off, len, b, 4)) != LTX_OK)
+        return rc;
+    need = b[0] == 1 ? 96 : 84;
+    if ((rc = box_read(s, "tkhd", off, len, b, need)) != LTX_OK)
+        return rc;
+    w = be32(b + need - 8) >> 16;
+    h = be32(b + need - 4) >> 16;
+    if ((uint64_t)w * h > (uint64_t)st->width * st->height) {
+        st->width = w;
+        st->height = h;
+    }
+    return LTX_OK;
+}
+
+/* A box that is not entered: the three whose fields are needed are read, the rest skipped. */
+static int mp4_leaf(src *s, mp4_state *st, const char *type, uint64_t off, uint64_t len)
+{
+    if (strcmp(type, "mvhd") == 0)
+        return mp4_mvhd(s, st, off, len);
+    if (strcmp(type, "mehd") == 0)
+        return mp4_mehd(s, st, off, len);
+    if (strcmp(type, "tkhd") == 0)
+        return mp4_tkhd(s, st, off, len);
     return LTX_OK;
 }
 
@@ -171,8 +213,8 @@ static int mp4_walk(src *s, mp4_state *st, uint64_t off, uint64_t end, int depth
                 return LTX_OK;
             return bad(s, "a box runs past the end of the file (truncated?)");
         }
-        if (depth < MAX_DEPTH && (strcmp(type, "moov") == 0 || strcmp(type, "trak") == 0 ||
-                                  strcmp(type, "mvex") == 0)) {
+        if (depth < MAX_DEPTH &&
+            (strcmp(type, "moov") == 0 || strcmp(type, "trak") == 0 || strcmp(type, "mvex") == 0)) {
             if ((rc = mp4_walk(s, st, off + hlen, off + size, depth + 1)) != LTX_OK)
                 return rc;
         } else if ((rc = mp4_leaf(s, st, type, off + hlen, size - hlen)) != LTX_OK) {
@@ -265,8 +307,8 @@ static int wav_probe(src *s, ltx_media_info *out)
 
 /* ---------------------------------------------------------------- MP3 */
 typedef struct {
-    int version; /* 1, 2, 25 (MPEG-2.5) */
-    int layer;   /* 1, 2, 3 */
+    int version;          /* 1, 2, 25 (MPEG-2.5) */
+    int layer;            /* 1, 2, 3 */
     uint32_t bitrate;     /* bits per second */
     uint32_t sample_rate; /* Hz */
     uint32_t samples;     /* per frame */
@@ -287,8 +329,7 @@ static int mp3_header(const unsigned char *b, mp3_frame *f)
     unsigned v = (b[1] >> 3) & 3, l = (b[1] >> 1) & 3, bi = b[2] >> 4, si = (b[2] >> 2) & 3;
     unsigned pad = (b[2] >> 1) & 1, table;
 
-    if (b[0] != 0xff || (b[1] & 0xe0) != 0xe0 || v == 1 || l == 0 || bi == 0 || bi == 15 ||
-        si == 3)
+    if (b[0] != 0xff || (b[1] & 0xe0) != 0xe0 || v == 1 || l == 0 || bi == 0 || bi == 15 || si == 3)
         return 0;
     f->version = v == 3 ? 1 : v == 2 ? 2 : 25;
     f->layer = 4 - (int)l;
@@ -304,70 +345,85 @@ static int mp3_header(const unsigned char *b, mp3_frame *f)
     return f->length >= 4;
 }
 
-static int mp3_probe(src *s, ltx_media_info *out)
+/* Where the audio starts after an ID3v2 tag (0 without one). */
+static int mp3_skip_id3(src *s, uint64_t *off)
 {
-    unsigned char b[64];
-    uint64_t off = 0, end = s->size, scan_end;
-    mp3_frame f, next;
+    unsigned char b[10];
     int rc;
 
+    *off = 0;
     if ((rc = get(s, 0, b, 10)) != LTX_OK)
         return rc;
-    if (memcmp(b, "ID3", 3) == 0) {
-        if ((b[6] | b[7] | b[8] | b[9]) & 0x80)
-            return bad(s, "the ID3 tag's size is not a syncsafe number");
-        off = 10 + ((uint64_t)b[6] << 21 | (uint64_t)b[7] << 14 | (uint64_t)b[8] << 7 | b[9]);
-        if (b[5] & 0x10)
-            off += 10; /* footer */
-    }
-    if (end >= 128 && get(s, end - 128, b, 3) == LTX_OK && memcmp(b, "TAG", 3) == 0)
-        end -= 128; /* ID3v1 at the end */
-    /* the first frame: a header whose successor (or Xing/VBRI header) confirms it */
-    scan_end = off + MP3_SCAN_BYTES < end ? off + MP3_SCAN_BYTES : end;
-    for (;; off++) {
-        if (off + 4 > scan_end)
-            return bad(s, "no MPEG audio frame found");
-        if ((rc = get(s, off, b, 4)) != LTX_OK)
-            return rc;
-        if (!mp3_header(b, &f))
-            continue;
-        if (off + f.length + 4 <= end) {
-            if ((rc = get(s, off + f.length, b, 4)) != LTX_OK)
-                return rc;
-            if (mp3_header(b, &next) && next.version == f.version && next.layer == f.layer &&
-                next.sample_rate == f.sample_rate)
-                break;
-        }
-        if (off + f.length >= end)
-            break; /* a single frame */
-    }
-    {
-        /* Xing/Info after the side information; VBRI at a fixed 32 bytes */
-        uint64_t xing = off + 4 + (f.version == 1 ? (f.mono ? 17 : 32) : (f.mono ? 9 : 17));
-        uint64_t frames = 0;
+    if (memcmp(b, "ID3", 3) != 0)
+        return LTX_OK;
+    if ((b[6] | b[7] | b[8] | b[9]) & 0x80)
+        return bad(s, "the ID3 tag's size is not a syncsafe number");
+    *off = 10 + ((uint64_t)b[6] << 21 | (uint64_t)b[7] << 14 | (uint64_t)b[8] << 7 | b[9]);
+    if (b[5] & 0x10)
+        *off += 10; /* footer */
+    return LTX_OK;
+}
 
-        if (xing + 12 <= end && get(s, xing, b, 12) == LTX_OK &&
-            (memcmp(b, "Xing", 4) == 0 || memcmp(b, "Info", 4) == 0)) {
-            if (!(be32(b + 4) & 1))
-                goto cbr; /* no frame count: count the bytes */
-            frames = be32(b + 8);
-        } else if (off + 36 + 18 <= end && get(s, off + 36, b, 18) == LTX_OK &&
-                   memcmp(b, "VBRI", 4) == 0) {
-            frames = be32(b + 14);
-        } else {
-            goto cbr;
-        }
-        if (frames == 0)
-            return bad(s, "the VBR header counts 0 frames");
-        out->duration_ms = to_ms(frames * f.samples, f.sample_rate);
-        out->format = "MP3";
+/* The first frame at or after *off: a header whose successor confirms it, or a lone frame
+ * that ends the audio. */
+static int mp3_first_frame(src *s, uint64_t *off, uint64_t end, mp3_frame *f)
+{
+    uint64_t scan_end = *off + MP3_SCAN_BYTES < end ? *off + MP3_SCAN_BYTES : end;
+    unsigned char b[4];
+    mp3_frame next;
+
+    for (; *off + 4 <= scan_end; (*off)++) {
+        if (!peek(s, *off, b, 4) || !mp3_header(b, f))
+            continue;
+        if (*off + f->length >= end)
+            return LTX_OK; /* a single frame */
+        if (*off + f->length + 4 <= end && peek(s, *off + f->length, b, 4) &&
+            mp3_header(b, &next) && next.version == f->version && next.layer == f->layer &&
+            next.sample_rate == f->sample_rate)
+            return LTX_OK;
+    }
+    return bad(s, "no MPEG audio frame found");
+}
+
+/* The frame count of a Xing/Info header (after the side information) or a VBRI header (32
+ * bytes in); 0 when there is neither, or no count. */
+static uint64_t mp3_vbr_frames(src *s, uint64_t off, uint64_t end, const mp3_frame *f)
+{
+    uint64_t xing = off + 4 + (f->version == 1 ? (f->mono ? 17 : 32) : (f->mono ? 9 : 17));
+    unsigned char b[18];
+
+    if (xing + 12 <= end && peek(s, xing, b, 12) &&
+        (memcmp(b, "Xing", 4) == 0 || memcmp(b, "Info", 4) == 0))
+        return be32(b + 4) & 1 ? (uint64_t)be32(b + 8) + 1 : 0; /* + 1: 0 frames is counted */
+    if (off + 36 + 18 <= end && peek(s, off + 36, b, 18) && memcmp(b, "VBRI", 4) == 0)
+        return (uint64_t)be32(b + 14) + 1;
+    return 0;
+}
+
+static int mp3_probe(src *s, ltx_media_info *out)
+{
+    unsigned char tag[3];
+    uint64_t off, end = s->size, frames;
+    mp3_frame f;
+    int rc;
+
+    if ((rc = mp3_skip_id3(s, &off)) != LTX_OK)
+        return rc;
+    if (end >= 128 && peek(s, end - 128, tag, 3) && memcmp(tag, "TAG", 3) == 0)
+        end -= 128; /* ID3v1 at the end */
+    if ((rc = mp3_first_frame(s, &off, end, &f)) != LTX_OK)
+        return rc;
+    out->format = "MP3";
+    if ((frames = mp3_vbr_frames(s, off, end, &f)) == 1)
+        return bad(s, "the VBR header counts 0 frames");
+    if (frames > 1) {
+        out->duration_ms = to_ms((frames - 1) * f.samples, f.sample_rate);
         return LTX_OK;
     }
-cbr:
-    if (end <= off)
-        return bad(s, "no audio after the tags");
+    /* constant bit rate: the bytes of audio at the first frame's rate */
+    if (end - off > UINT64_MAX / 8)
+        return bad(s, "implausible size");
     out->duration_ms = to_ms((end - off) * 8, f.bitrate);
-    out->format = "MP3";
     return LTX_OK;
 }
 

@@ -376,23 +376,208 @@ static int estimate_new(ltx_estimate **out, int known, int64_t micro, char *basi
     return LTX_OK;
 }
 
-#define WHY (in.why ? in.why : "out of memory")
-#define UNKNOWN(...) estimate_new(out, 0, -1, ltx__printf(__VA_ARGS__), NULL, p->date, err)
+/* What an estimate is worked out from. A step that finds the price cannot be known stores
+ * why (allocated) and answers 0. */
+typedef struct {
+    const ltx_request *req;
+    const char *endpoint;
+    int media;    /* the input whose length or size the price may need, or -1 */
+    input_len in; /* that input's length and tier */
+    const char *model, *tier;
+    char model_buf[128], res_buf[64];
+    int64_t ms;       /* the length billed */
+    int64_t base_ms;  /* extend: the output part of it; -1 otherwise */
+    const char *what; /* " of input video" */
+    char context_note[64], cap_note[128];
+    char *why;
+} est_work;
+
+static const char *in_why(const est_work *w)
+{
+    return w->in.why ? w->in.why : "out of memory";
+}
+
+static int input_media(const ltx_request *req)
+{
+    switch (req->endpoint) {
+    case LTX_ENDPOINT_AUDIO_TO_VIDEO: return LTX_MEDIA_AUDIO;
+    case LTX_ENDPOINT_RETAKE:
+    case LTX_ENDPOINT_EXTEND:
+    case LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR:
+    case LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME: return LTX_MEDIA_VIDEO;
+    default:
+        if (is_set(req, LTX_MEDIA_VIDEO))
+            return LTX_MEDIA_VIDEO;
+        return is_set(req, LTX_MEDIA_AUDIO) ? LTX_MEDIA_AUDIO : -1;
+    }
+}
+
+/* The resolution tier the price is for. */
+static int find_tier(est_work *w)
+{
+    const char *res = text_field(w->req, "resolution", w->res_buf, sizeof(w->res_buf));
+
+    switch (w->req->endpoint) {
+    case LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR:
+        /* priced by the input's tier; inputs are snapped to 1080p, 1440p or 4K */
+        w->tier = w->in.tier && strcmp(w->in.tier, "720p") == 0 ? "1080p" : w->in.tier;
+        break;
+    case LTX_ENDPOINT_EXTEND:
+        /* the output keeps the input's resolution */
+        w->tier = tier_of_resolution(res);
+        if (!w->tier)
+            w->tier = w->in.tier;
+        break;
+    case LTX_ENDPOINT_AUDIO_TO_VIDEO:
+    case LTX_ENDPOINT_RETAKE:
+        /* without a resolution the output is 1920x1080 or 1080x1920 */
+        w->tier = res ? tier_of_resolution(res) : "1080p";
+        return 1;
+    default: w->tier = tier_of_resolution(res); return 1;
+    }
+    if (w->tier)
+        return 1;
+    w->why = w->in.known ? ltx__printf("the frame size of %s could not be read from its header",
+                                       w->req->input_files[w->media])
+                         : ltx__printf("%s: the %s price depends on the input's resolution",
+                                       in_why(w), w->endpoint);
+    return 0;
+}
+
+/* The table's row for the request, or NULL. */
+static const ltx_price_row *find_row(est_work *w, const ltx_prices *p)
+{
+    const ltx_price_row *row = lookup(p, w->endpoint, w->model, w->tier);
+    const char *on = w->model ? " on " : "", *model = w->model ? w->model : "";
+
+    if (!row) {
+        const char *res = w->tier ? w->tier : w->res_buf[0] ? w->res_buf : NULL;
+
+        w->why = ltx__printf("no published price for %s%s%s%s%s", w->endpoint, on, model,
+                             res ? " at " : "", res ? res : "");
+        return NULL;
+    }
+    if (row->micro_usd < 0) {
+        w->why =
+            ltx__printf("the price of %s%s%s is not known (%s%s%s)", w->endpoint, on, model,
+                        row->source, row->comment ? ": " : "", row->comment ? row->comment : "");
+        return NULL;
+    }
+    return row;
+}
+
+/* A length in seconds from a number field: unset, automatic or out of range is unknown. */
+static int seconds_field(est_work *w, const char *name, int64_t *ms)
+{
+    const struct ltx_value *v = field(w->req, name);
+    double seconds;
+
+    if (v && (v->kind == LTX_V_NULL || (v->kind == LTX_V_JSON && strcmp(v->text, "null") == 0))) {
+        w->why = ltx__printf("%s is automatic (null): the length is not known before the job "
+                             "ends, and credits are held against the maximum duration",
+                             name);
+        return 0;
+    }
+    if (!number_of(v, &seconds) || !(seconds >= 0 && seconds < 1e9)) {
+        w->why = ltx__printf("no %s is set as a number of seconds", name);
+        return 0;
+    }
+    *ms = llround(seconds * 1000);
+    return 1;
+}
+
+/* extend: the context used, added to the duration. */
+static int add_context(est_work *w)
+{
+    const struct ltx_value *ctx = field(w->req, "context");
+    char secs[24];
+    int64_t ctx_ms;
+
+    if (ctx && ctx->kind != LTX_V_UNSET) {
+        if (!seconds_field(w, "context", &ctx_ms))
+            return 0;
+        if (w->in.known && w->in.ms < ctx_ms)
+            ctx_ms = w->in.ms;
+    } else if (w->in.known) {
+        /* "as much as fits": the input, at most 20 s (the cap bounds the sum) */
+        ctx_ms = w->in.ms < 20000 ? w->in.ms : 20000;
+    } else {
+        w->why = ltx__printf("%s, and the context used depends on its length", in_why(w));
+        return 0;
+    }
+    seconds_text(secs, sizeof(secs), ctx_ms);
+    snprintf(w->context_note, sizeof(w->context_note), " + %s s of context", secs);
+    w->base_ms = w->ms;
+    w->ms += ctx_ms;
+    return 1;
+}
+
+/* The length the row's price is per, capped by the row, in w->ms. */
+static int billed_length(est_work *w, const ltx_price_row *row)
+{
+    int want = row->unit == LTX_UNIT_INPUT_AUDIO_SECOND ? LTX_MEDIA_AUDIO : LTX_MEDIA_VIDEO;
+
+    switch (row->unit) {
+    case LTX_UNIT_OUTPUT_SECOND:
+        if (!seconds_field(w, "duration", &w->ms))
+            return 0;
+        break;
+    case LTX_UNIT_OUTPUT_AND_CONTEXT_SECOND:
+        if (!seconds_field(w, "duration", &w->ms) || !add_context(w))
+            return 0;
+        break;
+    default: /* per second of an input */
+        if (w->media != want) {
+            w->why = ltx__printf("the price is per second of %s, which this request does not "
+                                 "have",
+                                 ltx__media_field_name(want));
+            return 0;
+        }
+        if (!w->in.known) {
+            w->why = ltx__strdup(in_why(w));
+            return 0;
+        }
+        w->ms = w->in.ms;
+        w->what = want == LTX_MEDIA_AUDIO ? " of input audio" : " of input video";
+    }
+    if (row->max_billed_frames > 0 && w->ms > row->max_billed_frames * 1000 / CAP_FPS) {
+        char secs[24];
+
+        w->ms = row->max_billed_frames * 1000 / CAP_FPS;
+        seconds_text(secs, sizeof(secs), w->ms);
+        snprintf(w->cap_note, sizeof(w->cap_note), ", capped at %" PRId64 " frames at %d fps: %s s",
+                 row->max_billed_frames, CAP_FPS, secs);
+    }
+    if (w->ms > 0 && row->micro_usd > (INT64_MAX - 500) / w->ms) {
+        w->why = ltx__strdup("the estimate is too large to count");
+        return 0;
+    }
+    return 1;
+}
+
+static int known_estimate(ltx_estimate **out, const est_work *w, const ltx_price_row *row,
+                          ltx_error **err)
+{
+    char secs[24], per[32], parts[256];
+
+    seconds_text(secs, sizeof(secs), w->base_ms >= 0 ? w->base_ms : w->ms);
+    usd_text(per, sizeof(per), row->micro_usd);
+    snprintf(parts, sizeof(parts), "%s%s%s%s%s", w->model ? w->model : "", w->model ? ", " : "",
+             w->tier ? w->tier : "", w->tier ? ", " : "", w->endpoint);
+    return estimate_new(out, 1, (row->micro_usd * w->ms + 500) / 1000,
+                        ltx__printf("%s s%s%s%s x %s/s (%s)", secs, w->what, w->context_note,
+                                    w->cap_note, per, parts),
+                        row->source, row->date, err);
+}
 
 LTX_API int ltx_request_estimate_cost(ltx_estimate **out, const ltx_request *req,
                                       const ltx_prices *prices, ltx_error **err)
 {
-    const char *endpoint, *model, *tier = NULL, *what;
-    char model_buf[128], res_buf[64], secs[24], per[32], cap_note[128] = "", context_note[64] = "",
-         parts[256];
-    const struct ltx_value *duration;
+    est_work w = {.req = req, .base_ms = -1, .what = ""};
     const ltx_price_row *row;
     ltx_prices *builtin = NULL;
     const ltx_prices *p = prices;
-    input_len in = {0};
-    int64_t ms = 0, base_ms = -1, micro;
-    double seconds;
-    int rc, media = -1;
+    int rc;
 
     LTX_ERR_ENTRY(err);
     if (!out || !req)
@@ -405,164 +590,15 @@ LTX_API int ltx_request_estimate_cost(ltx_estimate **out, const ltx_request *req
             return rc;
         p = builtin;
     }
-    endpoint = ltx__request_endpoint_name(req);
-    model = model_of(req, model_buf, sizeof(model_buf));
-
-    /* the input whose length or size the price may need */
-    switch (req->endpoint) {
-    case LTX_ENDPOINT_AUDIO_TO_VIDEO: media = LTX_MEDIA_AUDIO; break;
-    case LTX_ENDPOINT_RETAKE:
-    case LTX_ENDPOINT_EXTEND:
-    case LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR:
-    case LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME: media = LTX_MEDIA_VIDEO; break;
-    default:
-        if (is_set(req, LTX_MEDIA_VIDEO))
-            media = LTX_MEDIA_VIDEO;
-        else if (is_set(req, LTX_MEDIA_AUDIO))
-            media = LTX_MEDIA_AUDIO;
-    }
-    if (media >= 0)
-        input_length(req, media, &in);
-
-    /* the resolution tier the price is for */
-    switch (req->endpoint) {
-    case LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR:
-        /* priced by the input's tier; inputs are snapped to 1080p, 1440p or 4K */
-        tier = in.tier && strcmp(in.tier, "720p") == 0 ? "1080p" : in.tier;
-        if (!tier) {
-            rc = in.known ? UNKNOWN("the frame size of %s could not be read from its header",
-                                    req->input_files[media])
-                          : UNKNOWN("%s: the HDR price depends on the input's resolution", WHY);
-            goto done;
-        }
-        break;
-    case LTX_ENDPOINT_EXTEND:
-        /* the output keeps the input's resolution */
-        tier = tier_of_resolution(text_field(req, "resolution", res_buf, sizeof(res_buf)));
-        if (!tier)
-            tier = in.tier;
-        if (!tier) {
-            rc = in.known ? UNKNOWN("the frame size of %s could not be read from its header",
-                                    req->input_files[media])
-                          : UNKNOWN("%s: the extend price depends on the input's resolution",
-                                    WHY);
-            goto done;
-        }
-        break;
-    case LTX_ENDPOINT_AUDIO_TO_VIDEO:
-    case LTX_ENDPOINT_RETAKE:
-        /* without a resolution the output is 1920x1080 or 1080x1920 */
-        tier = tier_of_resolution(text_field(req, "resolution", res_buf, sizeof(res_buf)));
-        if (!text_field(req, "resolution", res_buf, sizeof(res_buf)))
-            tier = "1080p";
-        break;
-    default:
-        tier = tier_of_resolution(text_field(req, "resolution", res_buf, sizeof(res_buf)));
-    }
-
-    row = lookup(p, endpoint, model, tier);
-    if (!row) {
-        const char *res = tier ? tier : text_field(req, "resolution", res_buf, sizeof(res_buf));
-
-        rc = UNKNOWN("no published price for %s%s%s%s%s", endpoint, model ? " on " : "",
-                     model ? model : "", res ? " at " : "", res ? res : "");
-        goto done;
-    }
-    if (row->micro_usd < 0) {
-        rc = UNKNOWN("the price of %s%s%s is not known (%s%s%s)", endpoint,
-                     model ? " on " : "", model ? model : "", row->source,
-                     row->comment ? ": " : "", row->comment ? row->comment : "");
-        goto done;
-    }
-
-    /* the length the price is per */
-    duration = field(req, "duration");
-    switch (row->unit) {
-    case LTX_UNIT_OUTPUT_SECOND:
-    case LTX_UNIT_OUTPUT_AND_CONTEXT_SECOND:
-        if (duration && (duration->kind == LTX_V_NULL ||
-                         (duration->kind == LTX_V_JSON && strcmp(duration->text, "null") == 0))) {
-            rc = UNKNOWN("duration is automatic (null): the length is not known before the "
-                         "job ends, and credits are held against the maximum duration");
-            goto done;
-        }
-        if (!number_of(duration, &seconds)) {
-            rc = UNKNOWN("no duration is set as a number");
-            goto done;
-        }
-        if (!(seconds >= 0 && seconds < 1e9)) {
-            rc = UNKNOWN("duration %g is out of range", seconds);
-            goto done;
-        }
-        ms = llround(seconds * 1000);
-        what = "";
-        if (row->unit == LTX_UNIT_OUTPUT_AND_CONTEXT_SECOND) {
-            const struct ltx_value *ctx = field(req, "context");
-            int64_t ctx_ms;
-
-            if (number_of(ctx, &seconds) && seconds >= 0 && seconds < 1e9) {
-                ctx_ms = llround(seconds * 1000);
-                if (in.known && in.ms < ctx_ms)
-                    ctx_ms = in.ms;
-            } else if (in.known) {
-                /* "as much as fits": the input, at most 20 s (the cap below bounds the sum) */
-                ctx_ms = in.ms < 20000 ? in.ms : 20000;
-            } else {
-                rc = UNKNOWN("%s, and the context used depends on its length", WHY);
-                goto done;
-            }
-            seconds_text(secs, sizeof(secs), ctx_ms);
-            snprintf(context_note, sizeof(context_note), " + %s s of context", secs);
-            base_ms = ms;
-            ms += ctx_ms;
-        }
-        break;
-    case LTX_UNIT_INPUT_AUDIO_SECOND:
-    case LTX_UNIT_INPUT_VIDEO_SECOND: {
-        int want = row->unit == LTX_UNIT_INPUT_AUDIO_SECOND ? LTX_MEDIA_AUDIO : LTX_MEDIA_VIDEO;
-
-        if (media != want) {
-            rc = UNKNOWN("the price is per second of %s, which this request does not have",
-                         ltx__media_field_name(want));
-            goto done;
-        }
-        if (!in.known) {
-            rc = UNKNOWN("%s", WHY);
-            goto done;
-        }
-        ms = in.ms;
-        what = want == LTX_MEDIA_AUDIO ? " of input audio" : " of input video";
-        break;
-    }
-    default:
-        rc = UNKNOWN("a price row of an unknown unit");
-        goto done;
-    }
-    if (row->max_billed_frames > 0) {
-        int64_t cap_ms = row->max_billed_frames * 1000 / CAP_FPS;
-
-        if (ms > cap_ms) {
-            ms = cap_ms;
-            seconds_text(secs, sizeof(secs), ms);
-            snprintf(cap_note, sizeof(cap_note), ", capped at %" PRId64 " frames at %d fps: %s s",
-                     row->max_billed_frames, CAP_FPS, secs);
-        }
-    }
-    if (ms > 0 && row->micro_usd > INT64_MAX / ms) {
-        rc = UNKNOWN("the estimate is too large to count");
-        goto done;
-    }
-    micro = (row->micro_usd * ms + 500) / 1000;
-    seconds_text(secs, sizeof(secs), base_ms >= 0 ? base_ms : ms);
-    usd_text(per, sizeof(per), row->micro_usd);
-    snprintf(parts, sizeof(parts), "%s%s%s%s%s", model ? model : "", model ? ", " : "",
-             tier ? tier : "", tier ? ", " : "", endpoint);
-    rc = estimate_new(out, 1, micro,
-                      ltx__printf("%s s%s%s%s x %s/s (%s)", secs, what, context_note, cap_note, per,
-                                  parts),
-                      row->source, row->date, err);
-done:
-    free(in.why);
+    w.endpoint = ltx__request_endpoint_name(req);
+    w.model = model_of(req, w.model_buf, sizeof(w.model_buf));
+    if ((w.media = input_media(req)) >= 0)
+        input_length(req, w.media, &w.in);
+    if (find_tier(&w) && (row = find_row(&w, p)) && billed_length(&w, row))
+        rc = known_estimate(out, &w, row, err);
+    else
+        rc = estimate_new(out, 0, -1, w.why, NULL, p->date, err); /* takes why */
+    free(w.in.why);
     ltx_prices_free(builtin);
     return rc;
 }

@@ -41,9 +41,9 @@ typedef struct ltx_price_row {
     int64_t micro_usd;         /* per unit; -1: the file says the price is unknown */
     int64_t max_billed_frames; /* 0: no cap */
     char *source;
-    char *date;                /* "YYYY-MM-DD" */
-    char *since;               /* when the price took effect, or NULL */
-    char *comment;             /* or NULL */
+    char *date;    /* "YYYY-MM-DD" */
+    char *since;   /* when the price took effect, or NULL */
+    char *comment; /* or NULL */
 } ltx_price_row;
 
 /* Largest price per unit a file may give, in micro-dollars ($1,000). */

@@ -50,7 +50,8 @@ LTX_API int ltx_request_estimate_cost(ltx_estimate **out, const ltx_request *req
 LTX_API void ltx_estimate_free(ltx_estimate *estimate);
 /* 1 when the price is known, 0 when not (and for NULL). */
 LTX_API int ltx_estimate_known(const ltx_estimate *estimate);
-/* The price in millionths of a US dollar, rounded to the nearest; -1 when unknown (and for NULL). */
+/* The price in millionths of a US dollar, rounded to the nearest; -1 when unknown (and for NULL).
+ */
 LTX_API int64_t ltx_estimate_micro_usd(const ltx_estimate *estimate);
 /* One line for people: "6 s x $0.06/s (ltx-2-3-fast, 1080p, text-to-video)", or why
  * the price is unknown. Borrowed from estimate; NULL for NULL. */

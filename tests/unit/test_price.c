@@ -121,14 +121,14 @@ static void add_box(bytes *o, const char *type, const bytes *content, int large6
 }
 
 typedef struct {
-    int mvhd_version;   /* 0 or 1 */
+    int mvhd_version; /* 0 or 1 */
     uint32_t timescale;
     uint64_t duration;
     uint32_t width, height; /* of one video track; 0: no track */
-    int mehd;            /* add mvex/mehd with duration fragment */
+    int mehd;               /* add mvex/mehd with duration fragment */
     uint64_t fragment;
-    int large64;         /* the moov box with a 64-bit size */
-    int moov_last;       /* mdat before moov */
+    int large64;   /* the moov box with a 64-bit size */
+    int moov_last; /* mdat before moov */
 } mp4_spec;
 
 /* A small MP4: ftyp, moov (mvhd, trak/tkhd, mvex/mehd), mdat. */
@@ -352,8 +352,13 @@ END_TEST
 
 START_TEST(mp4_version_1_header_and_64_bit_box_size)
 {
-    mp4_spec sp = {.mvhd_version = 1, .timescale = 90000, .duration = 90000ull * 7 + 45000,
-                   .width = 1920, .height = 1080, .large64 = 1, .moov_last = 1};
+    mp4_spec sp = {.mvhd_version = 1,
+                   .timescale = 90000,
+                   .duration = 90000ull * 7 + 45000,
+                   .width = 1920,
+                   .height = 1080,
+                   .large64 = 1,
+                   .moov_last = 1};
     bytes b = make_mp4(&sp);
     ltx_media_info info;
 
@@ -434,7 +439,10 @@ START_TEST(mp4_box_sizes_that_lie_are_refused)
         /* a 64-bit size of 2^63 on the first box */
         bytes c = {0};
 
-        add(&c, "\0\0\0\x01" "ftyp\x80\0\0\0\0\0\0\0isom", 20);
+        add(&c,
+            "\0\0\0\x01"
+            "ftyp\x80\0\0\0\0\0\0\0isom",
+            20);
         ck_assert_int_eq(ltx__media_probe_mem(&info, c.b, c.len, &e), LTX_EINVAL);
         ck_assert_ptr_nonnull(strstr(ltx_error_message(e), "past the end"));
         ltx_error_free(e);
@@ -446,7 +454,10 @@ START_TEST(mp4_box_sizes_that_lie_are_refused)
         bytes c = {0};
 
         for (int i = 0; i < 5000; i++)
-            add(&c, "\0\0\0\x08" "free", 8);
+            add(&c,
+                "\0\0\0\x08"
+                "free",
+                8);
         ck_assert_int_eq(ltx__media_probe_mem(&info, c.b, c.len, &e), LTX_EINVAL);
         ck_assert_ptr_nonnull(strstr(ltx_error_message(e), "too many boxes"));
         ltx_error_free(e);
@@ -564,8 +575,7 @@ START_TEST(mp3_hostile_tags_are_refused)
 END_TEST
 
 /* ---------------------------------------------------------------- the table */
-static ltx_request *gen(ltx_endpoint ep, const char *model, const char *resolution,
-                        int seconds)
+static ltx_request *gen(ltx_endpoint ep, const char *model, const char *resolution, int seconds)
 {
     ltx_request *r = NULL;
 
@@ -605,8 +615,7 @@ START_TEST(a_published_row_gives_its_price_basis_source_and_date)
 
     ck_assert_int_eq(ltx_estimate_known(est), 1);
     ck_assert_int_eq(ltx_estimate_micro_usd(est), 360000);
-    ck_assert_str_eq(ltx_estimate_basis(est),
-                     "6 s x $0.06/s (ltx-2-3-fast, 1080p, text-to-video)");
+    ck_assert_str_eq(ltx_estimate_basis(est), "6 s x $0.06/s (ltx-2-3-fast, 1080p, text-to-video)");
     ck_assert_ptr_nonnull(strstr(ltx_estimate_source(est), "docs.ltx.io/pricing"));
     ck_assert_str_eq(ltx_estimate_date(est), "2026-10-07");
     ltx_estimate_free(est);
@@ -637,8 +646,8 @@ START_TEST(built_in_table_has_every_text_and_image_to_video_cell)
                 ltx_request *r = gen((ltx_endpoint)ep, models[m], res[t], 6);
                 ltx_estimate *est = estimate(r, p);
 
-                ck_assert_msg(ltx_estimate_micro_usd(est) == cents[m][t] * 6 * 10000,
-                              "%s %s: %s", models[m], res[t], ltx_estimate_basis(est));
+                ck_assert_msg(ltx_estimate_micro_usd(est) == cents[m][t] * 6 * 10000, "%s %s: %s",
+                              models[m], res[t], ltx_estimate_basis(est));
                 ltx_estimate_free(est);
                 ltx_request_free(r);
             }
@@ -933,8 +942,8 @@ START_TEST(hdr_is_priced_by_the_input_tier_snapped_up)
     static const struct {
         uint32_t w, h;
         int64_t micro;
-    } cases[] = {{1280, 720, 400000}, {1080, 1920, 400000}, {2560, 1440, 800000},
-                 {3840, 2160, 1600000}};
+    } cases[] = {
+        {1280, 720, 400000}, {1080, 1920, 400000}, {2560, 1440, 800000}, {3840, 2160, 1600000}};
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         ltx_request *r = video_request(LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR,
@@ -951,8 +960,8 @@ END_TEST
 
 START_TEST(reframe_is_priced_by_the_output_tier_on_the_input_length)
 {
-    ltx_request *r = video_request(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME,
-                                   put_mp4("in.mp4", 1920, 1080, 30000));
+    ltx_request *r =
+        video_request(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME, put_mp4("in.mp4", 1920, 1080, 30000));
     ltx_estimate *est;
 
     ck_assert_int_eq(ltx_request_set_resolution(r, "720x1280"), LTX_OK);
