@@ -36,7 +36,8 @@ from ._ffi import ffi, lib
 
 __all__ = [
     "generate", "Client", "AsyncClient", "Request", "Job", "Cancel", "Progress", "Stage",
-    "JobState", "version", "PossiblyBilledTwiceWarning", "FIELDS", "MEDIA_FIELDS",
+    "JobState", "LogLevel", "Upload", "version", "version_num", "PossiblyBilledTwiceWarning",
+    "FIELDS", "MEDIA_FIELDS",
     "LtxError", "APIStatusError", "APIConnectionError", "InvalidRequestError",
     "BadRequestError", "AuthenticationError", "PermissionDeniedError",
     "InsufficientFundsError", "NotFoundError", "RequestTooLargeError", "ContentFilteredError",
@@ -65,6 +66,11 @@ MEMORY_OUTPUT_LIMIT = min(sys.maxsize, 1 << 32)
 def version() -> str:
     """The version of the libltx loaded at run time, "X.Y.Z"."""
     return _str(lib.ltx_version()) or ""
+
+
+def version_num() -> int:
+    """The version of the libltx loaded at run time as one number, 0xXXYYZZ."""
+    return int(lib.ltx_version_num())
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -97,12 +103,15 @@ class LtxError(Exception):
     field: Optional[str]
     retry_after_ms: Optional[int]
     attempts: int
+    transport_message: Optional[str]
+    body: Optional[bytes]
 
     def __init__(self, message: str, code: int = 0, http_status: int = 0,
                  error_type: Optional[str] = None, request_id: Optional[str] = None,
                  job_id: Optional[str] = None, possibly_executed: bool = False,
                  field: Optional[str] = None, retry_after_ms: Optional[int] = None,
-                 attempts: int = 0, api_message: Optional[str] = None) -> None:
+                 attempts: int = 0, api_message: Optional[str] = None,
+                 transport_message: Optional[str] = None, body: Optional[bytes] = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -115,6 +124,8 @@ class LtxError(Exception):
         self.field = field
         self.retry_after_ms = retry_after_ms
         self.attempts = attempts
+        self.transport_message = transport_message  # libcurl's own words, or None
+        self.body = body  # the response body that came with the error (at most 64 KiB)
 
     def __str__(self) -> str:
         return self.message
@@ -256,6 +267,8 @@ def _error_from(rc: int, e: Any, cls: Optional[type] = None) -> LtxError:
         return (cls or _error_class(rc))(_str(lib.ltx_strerror(rc)) or "", code=rc)
     code = lib.ltx_error_code(e) or rc
     retry_after = lib.ltx_error_retry_after_ms(e)
+    body_len = ffi.new("size_t *")
+    body = lib.ltx_error_body(e, body_len)
     return (cls or _error_class(code))(
         _str(lib.ltx_error_message(e)) or "",
         code=code,
@@ -268,6 +281,8 @@ def _error_from(rc: int, e: Any, cls: Optional[type] = None) -> LtxError:
         field=_str(lib.ltx_error_field(e)),
         retry_after_ms=None if retry_after < 0 else retry_after,
         attempts=lib.ltx_error_attempts(e),
+        transport_message=_str(lib.ltx_error_transport_message(e)),
+        body=None if body == ffi.NULL else ffi.buffer(body, body_len[0])[:],
     )
 
 
@@ -863,34 +878,118 @@ def _new_client(api_key: Optional[str]) -> Any:
     return out[0]
 
 
+class LogLevel(enum.IntEnum):
+    """How much a client logs (``log_level``): this level and the more severe ones."""
+    ERROR = 1
+    WARN = 2
+    INFO = 3
+    DEBUG = 4
+
+
+#: A log callback: (level, line). Lines never hold the key, prompts or media URIs.
+LogFn = Callable[[LogLevel, str], None]
+
+
+@ffi.callback("void(int, const char *, void *)", onerror=lambda *a: None)
+def _log_trampoline(level: int, line: Any, userdata: Any) -> None:
+    ffi.from_handle(userdata)(LogLevel(level), _str(line) or "")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file uploaded to the API's storage (Client.upload): ``storage_uri`` (ltx://...) is
+    usable as any media field until ``expires_at``."""
+    storage_uri: str
+    expires_at: Optional[str] = None
+
+
 class Client(_Handle):
     """An API client, safe to share between threads.
 
     ``api_key`` None reads LTX_API_KEY (or LTXV_API_KEY); with neither set this raises
     AuthenticationError. ``base_url`` None reads LTX_BASE_URL, else the LTX API. Times are
     in milliseconds: ``deadline_ms`` bounds a whole generation (LtxTimeoutError past it),
-    ``poll_interval_ms`` the wait between polls. Use as a context manager, or close()."""
+    ``poll_interval_ms`` the wait between polls. ``proxy``, ``ca_file`` and ``ca_path`` set
+    the transport (TLS verification is always on); ``allow_insecure_http`` allows a plain
+    http:// base URL on another machine (the key crosses the network in clear text).
+    ``retry_unknown_outcome=False`` never sends a v1 request again after a 504.
+    ``log(level, line)`` receives the library's log lines at ``log_level`` and above, on
+    the thread that made the call. Use as a context manager, or close()."""
 
     def __init__(self, api_key: Optional[str] = None, base_url: Optional[str] = None, *,
                  poll_interval_ms: Optional[int] = None, deadline_ms: Optional[int] = None,
                  connect_timeout_ms: Optional[int] = None,
                  stall_timeout_ms: Optional[int] = None,
-                 max_retries: Optional[int] = None) -> None:
+                 max_retries: Optional[int] = None,
+                 retry_unknown_outcome: Optional[bool] = None,
+                 proxy: Optional[str] = None, ca_file: Optional[StrPath] = None,
+                 ca_path: Optional[StrPath] = None, allow_insecure_http: bool = False,
+                 log: Optional[LogFn] = None, log_level: LogLevel = LogLevel.INFO) -> None:
         self._own(_new_client(api_key), lib.ltx_client_free)
         c = self._ptr
-        _check(lib.ltx_client_set_user_agent_suffix(c, b"ltx-python/" + __version__.encode()))
+        self._log_handle: Any = None
+        self._set(lib.ltx_client_set_user_agent_suffix(
+            c, b"ltx-python/" + __version__.encode()))
         if base_url is not None:
-            _check(lib.ltx_client_set_base_url(c, _bytes(base_url)))
+            self._set(lib.ltx_client_set_base_url(c, _bytes(base_url)))
         if poll_interval_ms is not None:
-            _check(lib.ltx_client_set_poll_interval_ms(c, poll_interval_ms))
+            self._set(lib.ltx_client_set_poll_interval_ms(c, poll_interval_ms))
         if deadline_ms is not None:
-            _check(lib.ltx_client_set_deadline_ms(c, deadline_ms))
+            self._set(lib.ltx_client_set_deadline_ms(c, deadline_ms))
         if connect_timeout_ms is not None:
-            _check(lib.ltx_client_set_connect_timeout_ms(c, connect_timeout_ms))
+            self._set(lib.ltx_client_set_connect_timeout_ms(c, connect_timeout_ms))
         if stall_timeout_ms is not None:
-            _check(lib.ltx_client_set_stall_timeout_ms(c, stall_timeout_ms))
+            self._set(lib.ltx_client_set_stall_timeout_ms(c, stall_timeout_ms))
         if max_retries is not None:
-            _check(lib.ltx_client_set_retry(c, max_retries, 500, 30000))
+            self._set(lib.ltx_client_set_retry(c, max_retries, 500, 30000))
+        if retry_unknown_outcome is not None:
+            self._set(lib.ltx_client_set_retry_unknown_outcome(c, int(retry_unknown_outcome)))
+        if proxy is not None:
+            self._set(lib.ltx_client_set_proxy(c, _bytes(proxy)))
+        if ca_file is not None:
+            self._set(lib.ltx_client_set_ca_file(c, os.fsencode(ca_file)))
+        if ca_path is not None:
+            self._set(lib.ltx_client_set_ca_path(c, os.fsencode(ca_path)))
+        if allow_insecure_http:
+            self._set(lib.ltx_client_allow_insecure_http(c, 1))
+        if log is not None:
+            self._log_handle = ffi.new_handle(log)  # alive as long as the client
+            self._set(lib.ltx_client_set_log(c, int(log_level), _log_trampoline,
+                                             self._log_handle))
+
+    def _set(self, rc: int) -> None:
+        """For client setters: the reason they record (ltx_client_last_error) is the message."""
+        if rc == lib.LTX_OK:
+            return
+        e = lib.ltx_client_last_error(self._ptr)
+        if e == ffi.NULL:
+            raise _take_error(rc, None)
+        raise InvalidRequestError(_str(lib.ltx_error_message(e)) or "", code=rc,
+                                  field=_str(lib.ltx_error_field(e)))
+
+    @property
+    def user_agent(self) -> Optional[str]:
+        """The User-Agent header the client sends."""
+        return _str(lib.ltx_client_user_agent(self._p()))
+
+    def upload(self, path: StrPath, *, cancel: Optional[Cancel] = None) -> Upload:
+        """Upload a local file to the API's storage now (media fields do this by themselves
+        when given a file); returns its ltx:// URI, reusable in several requests."""
+        client = self._p()
+
+        def body() -> Upload:
+            out = ffi.new("ltx_upload **")
+            err = ffi.new("ltx_error **")
+            rc = lib.ltx_upload_file(out, client, os.fsencode(path), c._p(), err)
+            if rc != lib.LTX_OK:
+                raise _take_error(rc, err)
+            try:
+                return Upload(_str(lib.ltx_upload_storage_uri(out[0])) or "",
+                              _str(lib.ltx_upload_expires_at(out[0])))
+            finally:
+                lib.ltx_upload_free(out[0])
+        with _Cancelling(cancel) as c:
+            return _interruptible(body, c)  # type: ignore[no-any-return]
 
     def __enter__(self) -> "Client":
         return self
@@ -999,7 +1098,8 @@ class AsyncClient:
     def __init__(self, api_key: Optional[str] = None, base_url: Optional[str] = None, *,
                  concurrency: int = 4, **client_options: Any) -> None:
         known = ("poll_interval_ms", "deadline_ms", "connect_timeout_ms", "stall_timeout_ms",
-                 "max_retries")
+                 "max_retries", "retry_unknown_outcome", "proxy", "ca_file", "ca_path",
+                 "allow_insecure_http", "log", "log_level")
         for name in client_options:
             if name not in known:
                 close = difflib.get_close_matches(name, known + ("concurrency",), n=1)

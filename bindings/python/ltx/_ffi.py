@@ -53,6 +53,7 @@ typedef int (*ltx_progress_fn)(const ltx_progress *p, void *userdata);
 
 void ltx_free(void *ptr);
 const char *ltx_version(void);
+unsigned ltx_version_num(void);
 int ltx_global_init(unsigned flags);
 void ltx_global_cleanup(void);
 
@@ -69,6 +70,8 @@ const char *ltx_error_job_id(const ltx_error *err);
 int64_t ltx_error_retry_after_ms(const ltx_error *err);
 unsigned ltx_error_attempts(const ltx_error *err);
 int ltx_error_possibly_executed(const ltx_error *err);
+const char *ltx_error_transport_message(const ltx_error *err);
+const void *ltx_error_body(const ltx_error *err, size_t *len);
 
 int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **err);
 int ltx_client_new_from_env(ltx_client **out, ltx_error **err);
@@ -81,6 +84,25 @@ int ltx_client_set_poll_interval_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_retry(ltx_client *client, unsigned max_retries, uint32_t base_ms,
                          uint32_t cap_ms);
 int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
+const ltx_error *ltx_client_last_error(const ltx_client *client);
+const char *ltx_client_user_agent(const ltx_client *client);
+int ltx_client_set_retry_unknown_outcome(ltx_client *client, int allow);
+int ltx_client_set_proxy(ltx_client *client, const char *proxy_url);
+int ltx_client_allow_insecure_http(ltx_client *client, int allow);
+int ltx_client_set_ca_file(ltx_client *client, const char *path);
+int ltx_client_set_ca_path(ltx_client *client, const char *dir);
+typedef enum ltx_log_level {
+    LTX_LOG_ERROR = 1, LTX_LOG_WARN = 2, LTX_LOG_INFO = 3, LTX_LOG_DEBUG = 4
+} ltx_log_level;
+typedef void (*ltx_log_fn)(int level, const char *line, void *userdata);
+int ltx_client_set_log(ltx_client *client, int level, ltx_log_fn fn, void *userdata);
+
+typedef struct ltx_upload ltx_upload;
+int ltx_upload_file(ltx_upload **out, ltx_client *client, const char *path, ltx_cancel *cancel,
+                    ltx_error **err);
+const char *ltx_upload_storage_uri(const ltx_upload *upload);
+const char *ltx_upload_expires_at(const ltx_upload *upload);
+void ltx_upload_free(ltx_upload *upload);
 
 int ltx_endpoint_from_name(ltx_endpoint *out, const char *name);
 const char *ltx_endpoint_name(ltx_endpoint endpoint);

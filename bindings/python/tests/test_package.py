@@ -29,8 +29,9 @@ def sample_bytes():
 
 def last_body(base_url, path_prefix):
     status, records = control(base_url, "GET", "/_mock/requests?path_prefix=" + path_prefix)
-    assert status == 200 and records, "the mock recorded no request to %s" % path_prefix
-    return json.loads(records[-1]["body"])
+    posts = [r for r in records or [] if r["method"] == "POST"]
+    assert status == 200 and posts, "the mock recorded no POST to %s" % path_prefix
+    return json.loads(posts[0]["body"])  # newest first
 
 
 @pytest.fixture
@@ -230,3 +231,32 @@ def test_a_missing_libltx_says_how_to_install_it(monkeypatch):
     with pytest.raises(ImportError) as info:
         _ffi._load()
     assert "libltx0" in str(info.value) and "LTX_LIBRARY" in str(info.value)
+
+
+# ------------------------------------------------------------------ client settings
+
+def test_upload_returns_a_storage_uri_usable_as_input(client, mock):  # noqa: F811
+    up = client.upload(TONE)
+    assert up.storage_uri.startswith("ltx://")
+    client.generate("A drummer", None, None, None, endpoint="audio-to-video",
+                    audio_uri=up.storage_uri)
+    assert last_body(mock, "/v2/audio-to-video")["audio_uri"] == up.storage_uri
+
+
+def test_log_lines_reach_python(mock):  # noqa: F811
+    lines = []
+    with ltx.Client(KEY, mock, poll_interval_ms=10, log=lambda level, line:
+                    lines.append((level, line)), log_level=ltx.LogLevel.DEBUG) as client:
+        assert "ltx-python/" in client.user_agent
+        client.generate(**T2V)
+    assert lines and all(isinstance(level, ltx.LogLevel) for level, _ in lines)
+    assert not any(KEY in line for _, line in lines)
+
+
+def test_a_refused_connection_is_a_network_error_with_libcurls_words():
+    with ltx.Client(KEY, "http://127.0.0.1:1", max_retries=0) as client:
+        with pytest.raises(ltx.APIConnectionError) as info:
+            client.generate(**T2V)
+    assert isinstance(info.value, ltx.NetworkError)
+    assert info.value.transport_message and not info.value.possibly_executed
+    assert ltx.version_num() >= 0x000100
