@@ -30,7 +30,7 @@ import warnings
 import weakref
 from dataclasses import dataclass
 from typing import (Any, BinaryIO, Callable, Dict, Iterable, List, Mapping, Optional, Tuple,
-                    Union, overload)
+                    Union, cast, overload)
 
 from ._ffi import ffi, lib
 
@@ -1301,7 +1301,8 @@ def generate(prompt: Optional[str], model: Optional[str], duration: Optional[Dur
         "poll_interval_ms", "deadline_ms", "endpoint", "cancel", "extra"))
     with Client(api_key, base_url, poll_interval_ms=poll_interval_ms,
                 deadline_ms=deadline_ms) as client:
-        return client.generate(prompt, model, duration, resolution, output, progress=progress,
+        return client.generate(prompt, model, duration, resolution, cast(Any, output),
+                               progress=progress,
                                endpoint=endpoint, sync=sync, cancel=cancel, extra=extra,
                                fps=fps, camera_motion=camera_motion,
                                generate_audio=generate_audio, **fields)
