@@ -2,7 +2,8 @@
 # tests/check-bindings.sh — every public C function (LTX_API in include/ltx/*.h) is bound in
 # Python, Go and Rust, or bindings/unbound.txt says why not. Found by name in each binding:
 #   python  a declaration in the CDEF block of bindings/python/ltx/_ffi.py
-#   go      C.ltx_NAME (or a call in a cgo preamble) in bindings/go/*.go, tests excluded
+#   go      C.ltx_NAME, or a call in a cgo preamble, in bindings/go/*.go (tests and // lines
+#           excluded)
 #   rust    fn ltx_NAME in the extern declarations of bindings/rust/ltx-sys (*.rs)
 # bindings/unbound.txt lines: `FUNCTION  LANGUAGES  WHY`, LANGUAGES a comma-separated list
 # of python, go, rust (or all); # starts a comment. A line that no longer applies (the
@@ -28,7 +29,9 @@ api_functions "$@" >"$tmp/api"
 # the names each binding binds, one per line
 python_cdef >"$tmp/cdef.h"
 c_decls "$tmp/cdef.h" | awk '$1 == "fn" { print $2 }' | sort -u >"$tmp/python"
+# (a line comment is no call: // lines are dropped; the cgo preamble is a /* */ block)
 find "$top_srcdir/bindings/go" -name '*.go' ! -name '*_test.go' -exec cat {} + 2>/dev/null |
+	grep -v '^[[:space:]]*//' |
 	grep -oE '(C\.ltx_[a-z0-9_]+|[^A-Za-z0-9_.]ltx_[a-z0-9_]+[[:space:]]*\()' |
 	grep -oE 'ltx_[a-z0-9_]+' | sort -u >"$tmp/go"
 find "$top_srcdir/bindings/rust/ltx-sys" -name '*.rs' ! -name build.rs -exec cat {} + 2>/dev/null |
