@@ -55,9 +55,13 @@ if grep '^BAD ' "$tmp/allow" >"$tmp/bad"; then
 		fail "$list line ${line%%:*}: want 'FUNCTION  LANGUAGES  WHY' (LANGUAGES: python,go,rust or all)"
 	done <"$tmp/bad"
 fi
-where_python="the CDEF block of bindings/python/ltx/_ffi.py"
-where_go="a C.NAME call in bindings/go/*.go"
-where_rust="an extern declaration in bindings/rust/ltx-sys/src"
+where() { # where LANGUAGE: where a binding of that language declares what it binds
+	case $1 in
+	python) echo "the CDEF block of bindings/python/ltx/_ffi.py" ;;
+	go) echo "a C.NAME call in bindings/go/*.go" ;;
+	rust) echo "an extern declaration in bindings/rust/ltx-sys/src" ;;
+	esac
+}
 while read -r fn; do
 	for lang in python go rust; do
 		if grep -qx "$fn" "$tmp/$lang"; then
@@ -65,8 +69,7 @@ while read -r fn; do
 		elif grep -qx "$fn $lang" "$tmp/allow"; then
 			passed=$((passed + 1))
 		else
-			eval "where=\$where_$lang"
-			fail "$fn is not bound in $lang: bind it ($where), or add the line"
+			fail "$fn is not bound in $lang: bind it ($(where "$lang")), or add the line"
 			echo "  '$fn  $lang  <why>' to $list"
 		fi
 	done
