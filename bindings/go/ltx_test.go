@@ -12,10 +12,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"libltx.invalid/ltx"
+	ltx "github.com/libltx/libltx/bindings/go"
 )
 
 // baseURL is the ltx-mock server TestMain started.
@@ -628,5 +629,180 @@ func TestADoneContextSendsNothing(t *testing.T) {
 	}
 	if n := mockStat(t, "requests"); n != requests {
 		t.Errorf("%v requests were sent", n-requests)
+	}
+}
+
+// hold makes the mock keep every job pending until the test ends.
+func hold(t *testing.T) {
+	t.Helper()
+	resp, err := http.Post(baseURL+"/_mock/hold", "", nil)
+	if err != nil {
+		t.Fatalf("POST /_mock/hold: %v", err)
+	}
+	resp.Body.Close()
+	t.Cleanup(func() {
+		req, _ := http.NewRequest(http.MethodDelete, baseURL+"/_mock/hold", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	})
+}
+
+// Functional options configure the client as NewClient creates it; a refused one fails it.
+func TestOptions(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	c, err := ltx.NewClient("test-key",
+		ltx.WithBaseURL(baseURL),
+		ltx.WithPollInterval(10*time.Millisecond),
+		ltx.WithDeadline(time.Minute),
+		ltx.WithRetry(2, 10*time.Millisecond, 100*time.Millisecond),
+		ltx.WithUserAgentSuffix("ltx-go-test/1"),
+		ltx.WithLogger(ltx.LogDebug, func(level ltx.LogLevel, line string) {
+			mu.Lock()
+			lines = append(lines, level.String()+" "+line)
+			mu.Unlock()
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if ua := c.UserAgent(); !strings.HasSuffix(ua, "ltx-go-test/1") {
+		t.Errorf("User-Agent %q", ua)
+	}
+	if err := c.Generate(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6),
+		filepath.Join(t.TempDir(), "out.mp4"), nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	n := len(lines)
+	joined := strings.Join(lines, "\n")
+	mu.Unlock()
+	if n == 0 || strings.Contains(joined, "test-key") {
+		t.Errorf("log lines reached the Logger wrongly (%d lines):\n%s", n, joined)
+	}
+
+	_, err = ltx.NewClient("test-key", ltx.WithBaseURL("ftp://example.com"))
+	var le *ltx.Error
+	if !errors.As(err, &le) || le.Code != ltx.CodeInvalid || le.Message == "" {
+		t.Errorf("a refused option: got %v", err)
+	}
+}
+
+// The video streams into an io.Writer, byte for byte, with progress reaching Go.
+func TestGenerateToWriter(t *testing.T) {
+	c := newClient(t)
+	var buf bytes.Buffer
+	var downloading int
+	rep, err := c.GenerateTo(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6), &buf, func(p ltx.Progress) error {
+		if p.Stage == ltx.StageDownloading {
+			downloading++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), sample(t)) || rep.Bytes != uint64(buf.Len()) {
+		t.Errorf("the writer got %d bytes (report %d), want the sample's %d", buf.Len(), rep.Bytes, len(sample(t)))
+	}
+	if downloading == 0 {
+		t.Error("no StageDownloading progress reached Go")
+	}
+}
+
+type failingWriter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.n += len(p)
+	return 0, errDiskFull
+}
+
+// A Write error stops the transfer; errors.Is finds it and the class is ErrIO.
+func TestWriterErrorStops(t *testing.T) {
+	c := newClient(t)
+	job, err := c.Submit(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer job.Close()
+	if err := job.Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	w := &failingWriter{}
+	err = job.DownloadTo(ctx, w, nil)
+	if !errors.Is(err, errDiskFull) || !errors.Is(err, ltx.ErrIO) {
+		t.Fatalf("got %v, want ErrIO caused by the writer's error", err)
+	}
+	var buf bytes.Buffer
+	if err := job.DownloadTo(ctx, &buf, nil); err != nil || !bytes.Equal(buf.Bytes(), sample(t)) {
+		t.Fatalf("a second DownloadTo: %v, %d bytes", err, buf.Len())
+	}
+}
+
+// A local file is a media input: the library uploads it (audio always is) and the job runs.
+func TestLocalFileInput(t *testing.T) {
+	c := newClient(t)
+	req, err := ltx.NewRequest(ltx.AudioToVideo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer req.Close()
+	if err := req.SetPrompt("A choir in a cathedral"); err != nil {
+		t.Fatal(err)
+	}
+	if err := req.SetInputFile("audio_uri", filepath.Join(sourceDir(), "tests", "data", "tone.wav")); err != nil {
+		t.Fatal(err)
+	}
+	uploads := mockStat(t, "uploads")
+	var buf bytes.Buffer
+	if _, err := c.GenerateTo(ctx, req, &buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := mockStat(t, "uploads"); n != uploads+1 {
+		t.Errorf("the mock counted %v uploads, want %v", n, uploads+1)
+	}
+	if !bytes.Equal(buf.Bytes(), sample(t)) {
+		t.Error("the output is not the mock's video")
+	}
+
+	bad, _ := ltx.NewRequest(ltx.ImageToVideo)
+	defer bad.Close()
+	bad.SetPrompt("x")
+	bad.SetModel(ltx.ModelLTX23Fast)
+	bad.SetDuration(6)
+	bad.SetResolution("1920x1080")
+	bad.SetInputFile("image_uri", filepath.Join(sourceDir(), "tests", "data", "tone.wav"))
+	var le *ltx.Error
+	err = c.Generate(ctx, bad, filepath.Join(t.TempDir(), "out.mp4"), nil)
+	if !errors.As(err, &le) || le.Code != ltx.CodeRequest || le.Field != "image_uri" {
+		t.Errorf("a WAV file as an image: got %v", err)
+	}
+}
+
+// The client's deadline and a context's deadline both end in errors.Is(err, context.DeadlineExceeded).
+func TestDeadline(t *testing.T) {
+	hold(t)
+	c := newClient(t)
+	if err := c.SetDeadline(300 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Generate(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6), filepath.Join(t.TempDir(), "o.mp4"), nil)
+	var le *ltx.Error
+	if !errors.As(err, &le) || !errors.Is(err, ltx.ErrTimedOut) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("client deadline: got %v", err)
+	}
+	if le.JobID == "" {
+		t.Error("the deadline error does not name the job to resume")
+	}
+
+	c2 := newClient(t)
+	dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	err = c2.Generate(dctx, textToVideo(t, ltx.ModelLTX23Fast, 6), filepath.Join(t.TempDir(), "o.mp4"), nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ltx.ErrCancelled) {
+		t.Fatalf("context deadline: got %v", err)
 	}
 }
