@@ -234,12 +234,15 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 // Close releases the client. Jobs opened from it stay usable. Safe to call twice.
 func (c *Client) Close() {
 	if c != nil && c.c != nil {
-		C.ltx_client_free(c.c)
-		c.c = nil
 		if c.log != 0 {
+			// Jobs keep the C client alive and may log after this: detach the
+			// logger before its handle goes.
+			C.ltxgo_client_set_log(c.c, 0, 0)
 			c.log.Delete()
 			c.log = 0
 		}
+		C.ltx_client_free(c.c)
+		c.c = nil
 		runtime.SetFinalizer(c, nil)
 	}
 }

@@ -682,6 +682,25 @@ func TestOptions(t *testing.T) {
 		t.Errorf("log lines reached the Logger wrongly (%d lines):\n%s", n, joined)
 	}
 
+	// A job outlives its client; the closed client's Logger is no longer called.
+	job, err := c.Submit(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer job.Close()
+	c.Close()
+	mu.Lock()
+	n = len(lines)
+	mu.Unlock()
+	if err := job.Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if len(lines) != n {
+		t.Errorf("a closed client's Logger got %d more lines", len(lines)-n)
+	}
+	mu.Unlock()
+
 	_, err = ltx.NewClient("test-key", ltx.WithBaseURL("ftp://example.com"))
 	var le *ltx.Error
 	if !errors.As(err, &le) || le.Code != ltx.CodeInvalid || le.Message == "" {
