@@ -252,6 +252,11 @@ impl Batch {
         }
     }
 
+    /// Entry `index`'s error: None on success, before it ended, or past the last entry.
+    pub fn error(&self, index: usize) -> Option<Error> {
+        self.status(index).and_then(|r| r.err())
+    }
+
     /// Entry `index`'s job id, once the API accepted one.
     pub fn job_id(&self, index: usize) -> Option<String> {
         // Safety: a live handle; copied at once.

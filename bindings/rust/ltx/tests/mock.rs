@@ -610,6 +610,7 @@ fn batch() {
     for d in &done {
         let status = batch.status(d.index).expect("ended");
         assert_eq!(status.is_ok(), d.result.is_ok());
+        assert_eq!(batch.error(d.index).map(|e| e.kind()), d.result.as_ref().err().map(|e| e.kind()));
         assert_eq!(batch.job_id(d.index), d.job_id);
     }
     if failed[0].index != 2 {
