@@ -383,7 +383,7 @@ func (c *Client) SetRetry(maxRetries uint, base, limit time.Duration) error {
 	}
 	rc := C.ltx_client_set_retry(h, C.uint(maxRetries), b, l)
 	runtime.KeepAlive(c)
-	return status(rc)
+	return clientSetterStatus(h, rc)
 }
 
 // SetRetryUnknownOutcome says whether a v1 generation answered 504 may be sent again.
@@ -394,7 +394,7 @@ func (c *Client) SetRetryUnknownOutcome(allow bool) error {
 	}
 	rc := C.ltx_client_set_retry_unknown_outcome(h, cBool(allow))
 	runtime.KeepAlive(c)
-	return status(rc)
+	return clientSetterStatus(h, rc)
 }
 
 func cBool(b bool) C.int {

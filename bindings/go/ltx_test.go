@@ -706,6 +706,22 @@ func TestOptions(t *testing.T) {
 	if !errors.As(err, &le) || le.Code != ltx.CodeInvalid || le.Message == "" {
 		t.Errorf("a refused option: got %v", err)
 	}
+	_, err = ltx.NewClient("test-key", ltx.WithRetry(0, 0, 0))
+	if !errors.As(err, &le) || le.Code != ltx.CodeInvalid || !strings.Contains(le.Message, "base") {
+		t.Errorf("a refused retry policy says why: got %v", err)
+	}
+
+	// Without retries, a 503 is final at its first attempt.
+	once, err := ltx.NewClient("test-key", ltx.WithBaseURL(baseURL), ltx.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer once.Close()
+	addFault(t, `{"kind":"status","method":"POST","path_prefix":"/v2/text-to-video","status":503,"times":1}`)
+	_, err = once.Submit(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6))
+	if !errors.As(err, &le) || !errors.Is(err, ltx.ErrUnavailable) || le.Attempts != 1 {
+		t.Errorf("without retries: got %v (attempts %d)", err, le.Attempts)
+	}
 }
 
 // The video streams into an io.Writer, byte for byte, with progress reaching Go.

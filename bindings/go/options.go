@@ -57,10 +57,15 @@ func WithDeadline(d time.Duration) Option {
 }
 
 // WithRetry sets the retry policy: at most maxRetries extra attempts with
-// exponential backoff and full jitter from base, capped at limit. WithRetry(0, 0, 0)
-// turns retries off.
+// exponential backoff and full jitter from base, capped at limit (0 < base <=
+// limit). Failures that may have run a generation are never retried silently.
 func WithRetry(maxRetries uint, base, limit time.Duration) Option {
 	return func(c *Client) error { return c.SetRetry(maxRetries, base, limit) }
+}
+
+// WithoutRetries makes every failure final at its first attempt.
+func WithoutRetries() Option {
+	return func(c *Client) error { return c.SetRetry(0, DefaultRetryBase, DefaultRetryCap) }
 }
 
 // WithPollInterval sets how often Wait and Generate poll a job (DefaultPollInterval).
