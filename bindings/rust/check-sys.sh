@@ -3,7 +3,8 @@
 #
 # Runs Debian's bindgen (apt-get install bindgen) on include/ltx/ltx.h and compares every
 # function it finds with ltx-sys/src/lib.rs (compare-sys.py): a function on one side only,
-# or one declared with another signature, fails with its name and both signatures. A
+# or one declared with another signature, fails with its name and both signatures; so does a
+# constant of ltx-sys that the header lacks or gives another value. A
 # function that bindings/unbound.txt lists for rust (or all) may be missing, not differ.
 #
 # Usage: check-sys.sh [BUILD_DIR]   BUILD_DIR holds the configured include/ltx/version.h
@@ -33,8 +34,10 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Every public function (ltx_*); size_t as usize, as the hand-written crate has it.
-if ! "$BINDGEN" "$top/include/ltx/ltx.h" --allowlist-function 'ltx_.*' --no-layout-tests \
+# Every public function (ltx_*) and constant (LTX_*, enumerators without their enum's
+# name); size_t as usize, as the hand-written crate has it.
+if ! "$BINDGEN" "$top/include/ltx/ltx.h" --allowlist-function 'ltx_.*' --allowlist-var 'LTX_.*' \
+        --allowlist-type 'ltx_.*' --no-prepend-enum-name --no-layout-tests \
         --size_t-is-usize -o "$tmp/generated.rs" -- -I"$build/include" -I"$top/include" \
         2>"$tmp/bindgen.err"; then
     cat "$tmp/bindgen.err" >&2

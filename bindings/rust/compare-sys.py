@@ -6,7 +6,8 @@ aliases (`pub type x = y;`) are resolved on both sides, and C integer types are 
 by width and sign as on this (LP64) machine, so u32 and c_uint are the same type.
 
 Fails (exit 1), naming each one, on a function present on one side only or declared with
-another signature. ALLOWLIST, when given, is the file of functions (one a line, '#' starts
+another signature, and on a constant of COMMITTED that the header lacks or gives another
+value (GENERATED needs bindgen's --allowlist-var 'LTX_.*' --no-prepend-enum-name for them). ALLOWLIST, when given, is the file of functions (one a line, '#' starts
 comments) that the committed bindings may lack on purpose: bindings/unbound.txt, whose
 lines `FUNCTION  LANGUAGES  WHY` apply here when LANGUAGES names rust or all.
 """
@@ -22,8 +23,9 @@ CANON = {
 
 
 def strip_comments(text):
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"//[^\n]*", " ", text)
+    """Text without comments; string literals (a URL's //) are kept."""
+    return re.sub(r'("(?:\\.|[^"\\])*")|/\*.*?\*/|//[^\n]*',
+                  lambda m: m.group(1) or " ", text, flags=re.S)
 
 
 def squash(s):
@@ -56,6 +58,29 @@ def split_top(s, sep=","):
     if cur.strip():
         parts.append(cur)
     return parts
+
+
+def const_value(v):
+    """A constant's value as comparable text: 4294967295, -7, 'ltx-2-3-fast'."""
+    v = re.sub(r"\s+", "", v)
+    m = re.fullmatch(r'b?"(.*?)(\\0)?"', v)
+    if m:
+        return "'" + m.group(1) + "'"
+    if v in ("u32::MAX", "std::u32::MAX", "c_uint::MAX"):
+        return str(2**32 - 1)
+    if v in ("usize::MAX",):
+        return str(2**64 - 1)
+    v = re.sub(r"(usize|u32|i32|u64|i64)$", "", v).replace("_", "")
+    try:
+        return str(int(v, 0))
+    except ValueError:
+        return v
+
+
+def parse_consts(path):
+    text = strip_comments(open(path, encoding="utf-8").read())
+    return {m.group(1): const_value(m.group(2))
+            for m in re.finditer(r"\bpub\s+const\s+(\w+)\s*:[^=]*=\s*(.*?);", text, flags=re.S)}
 
 
 def parse(path):
@@ -152,12 +177,21 @@ def main():
         if name not in gen:
             problems.append(f"{name}: declared in {sys.argv[2]}, but not in the header")
     # (a line of the list that no longer applies is tests/check-bindings.sh's to report)
+    # constants: each one ltx-sys declares must be in the header with the same value
+    gen_consts, com_consts = parse_consts(sys.argv[1]), parse_consts(sys.argv[2])
+    for name in sorted(com_consts):
+        if name not in gen_consts:
+            problems.append(f"{name}: a constant of {sys.argv[2]}, not in the header")
+        elif gen_consts[name] != com_consts[name]:
+            problems.append(f"{name}: the header says {gen_consts[name]}, "
+                            f"ltx-sys {com_consts[name]}")
     if problems:
         print(f"compare-sys: ltx-sys differs from include/ltx/ltx.h ({len(problems)}):")
         for p in problems:
             print("  " + p)
         sys.exit(1)
-    print(f"compare-sys: {len(com)} functions of ltx-sys match the header"
+    print(f"compare-sys: {len(com)} functions and {len(com_consts)} constants of ltx-sys "
+          "match the header"
           + (f" ({len(allowed)} allowed to be missing)" if allowed else ""))
 
 
