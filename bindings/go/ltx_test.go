@@ -841,3 +841,23 @@ func TestDeadline(t *testing.T) {
 		t.Fatalf("context deadline: got %v", err)
 	}
 }
+
+// A price before paying, and a media file's duration, without the network.
+func TestEstimateCost(t *testing.T) {
+	est, err := textToVideo(t, ltx.ModelLTX23Fast, 6).EstimateCost()
+	if err != nil || !est.Known || est.MicroUSD <= 0 || !strings.Contains(est.Basis, "ltx-2-3-fast") {
+		t.Fatalf("estimate %+v, %v", est, err)
+	}
+	bare, _ := ltx.NewRequest(ltx.TextToVideo)
+	defer bare.Close()
+	if _, err := bare.EstimateCost(); !errors.Is(err, ltx.ErrRequest) {
+		t.Errorf("an invalid request: got %v", err)
+	}
+	d, err := ltx.MediaDuration(filepath.Join(sourceDir(), "tests", "data", "sample.mp4"))
+	if err != nil || d <= 0 {
+		t.Errorf("MediaDuration: %v, %v", d, err)
+	}
+	if _, err := ltx.MediaDuration(filepath.Join(t.TempDir(), "missing.mp4")); !errors.Is(err, ltx.ErrIO) {
+		t.Errorf("a missing file: got %v", err)
+	}
+}

@@ -24,7 +24,7 @@ macro_rules! opaque {
     )*};
 }
 opaque!(ltx_client, ltx_request, ltx_job, ltx_sink, ltx_error, ltx_progress, ltx_cancel, ltx_attempt,
-        ltx_upload, ltx_batch);
+        ltx_upload, ltx_batch, ltx_prices, ltx_estimate);
 
 // ltx_status
 pub const LTX_OK: c_int = 0;
@@ -320,6 +320,21 @@ extern "C" {
     pub fn ltx_batch_status(batch: *const ltx_batch, index: usize) -> c_int;
     pub fn ltx_batch_job_id(batch: *const ltx_batch, index: usize) -> *const c_char;
     pub fn ltx_batch_error(batch: *const ltx_batch, index: usize) -> *const ltx_error;
+
+    // price.h
+    pub fn ltx_prices_new(out: *mut *mut ltx_prices, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_prices_load_file(prices: *mut ltx_prices, path: *const c_char, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_prices_free(prices: *mut ltx_prices);
+    pub fn ltx_prices_date(prices: *const ltx_prices) -> *const c_char;
+    pub fn ltx_request_estimate_cost(out: *mut *mut ltx_estimate, req: *const ltx_request,
+                                     prices: *const ltx_prices, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_estimate_free(estimate: *mut ltx_estimate);
+    pub fn ltx_estimate_known(estimate: *const ltx_estimate) -> c_int;
+    pub fn ltx_estimate_micro_usd(estimate: *const ltx_estimate) -> i64;
+    pub fn ltx_estimate_basis(estimate: *const ltx_estimate) -> *const c_char;
+    pub fn ltx_estimate_source(estimate: *const ltx_estimate) -> *const c_char;
+    pub fn ltx_estimate_date(estimate: *const ltx_estimate) -> *const c_char;
+    pub fn ltx_media_duration_ms(out: *mut i64, path: *const c_char, err: *mut *mut ltx_error) -> c_int;
 }
 
 #[cfg(test)]

@@ -205,3 +205,52 @@ unsafe extern "C" fn log_trampoline(level: c_int, line: *const c_char, userdata:
     let line = opt_string(line).unwrap_or_default();
     let _ = panic::catch_unwind(AssertUnwindSafe(|| f(level, &line)));
 }
+
+/// What sending a request would cost, from the built-in price table (no network):
+/// [`Request::estimate_cost`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Estimate {
+    /// The price in millionths of a US dollar; None when the table does not know it.
+    pub micro_usd: Option<i64>,
+    /// One line for people: `"6 s x $0.06/s (ltx-2-3-fast, 1080p, text-to-video)"`, or why
+    /// the price is unknown.
+    pub basis: String,
+    /// The source of the price row used.
+    pub source: Option<String>,
+    /// The date of the row used, or the table's date when the price is unknown.
+    pub date: Option<String>,
+}
+
+impl Request {
+    /// Estimate what sending this request would cost (`ltx_request_estimate_cost`, built-in
+    /// table). The request is validated first ([`ErrorKind::Request`]); an unknown price is
+    /// Ok with `micro_usd` None. Local input files are read for input-priced endpoints.
+    pub fn estimate_cost(&self) -> Result<Estimate> {
+        let mut raw = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        // Safety: a live handle and valid out-pointers; the estimate is copied, then freed.
+        unsafe {
+            check_err(sys::ltx_request_estimate_cost(&mut raw, self.raw.as_ptr(), ptr::null(), &mut err), err)?;
+            let est = Estimate {
+                micro_usd: Some(sys::ltx_estimate_micro_usd(raw)).filter(|_| sys::ltx_estimate_known(raw) != 0),
+                basis: opt_string(sys::ltx_estimate_basis(raw)).unwrap_or_default(),
+                source: opt_string(sys::ltx_estimate_source(raw)),
+                date: opt_string(sys::ltx_estimate_date(raw)),
+            };
+            sys::ltx_estimate_free(raw);
+            Ok(est)
+        }
+    }
+}
+
+/// The duration of a local MP4/MOV, WAV or MP3 file, read from its headers
+/// (`ltx_media_duration_ms`).
+pub fn media_duration(path: impl AsRef<Path>) -> Result<std::time::Duration> {
+    let p = path_cstring(path.as_ref())?;
+    let mut ms = 0i64;
+    let mut err = ptr::null_mut();
+    // Safety: valid out-pointers and C string.
+    unsafe { check_err(sys::ltx_media_duration_ms(&mut ms, p.as_ptr(), &mut err), err)? };
+    Ok(std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
+}

@@ -29,7 +29,7 @@ mod io;
 pub use batch::{Batch, Done, DoneFn};
 pub use builder::RequestBuilder;
 pub use error::{Error, ErrorKind};
-pub use io::{LogLevel, Upload};
+pub use io::{media_duration, Estimate, LogLevel, Upload};
 
 use std::ffi::{CStr, CString};
 use std::ops::ControlFlow;
@@ -1152,6 +1152,20 @@ mod tests {
         assert_eq!((e.kind(), e.code(), e.http_status()), (ErrorKind::ContentFiltered, 422, None));
         let io: std::io::Error = Error::from_code(sys::LTX_ETIMEDOUT).into();
         assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
+    }
+
+    #[test]
+    fn an_estimate_and_a_media_duration() {
+        let req = Request::text_to_video("A lighthouse").model(models::LTX_2_3_FAST).duration(6.0)
+            .resolution("1920x1080").build().unwrap();
+        let est = req.estimate_cost().unwrap();
+        assert!(est.micro_usd.map_or(false, |m| m > 0), "{:?}", est);
+        assert!(est.basis.contains("ltx-2-3-fast"), "{:?}", est);
+        let unchecked = Request::text_to_video("no model").build().unwrap();
+        assert_eq!(unchecked.estimate_cost().unwrap_err().kind(), ErrorKind::Request);
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/data/sample.mp4");
+        assert!(media_duration(sample).unwrap() > Duration::ZERO);
+        assert_eq!(media_duration("/nonexistent.mp4").unwrap_err().kind(), ErrorKind::Io);
     }
 
     #[test]
