@@ -5,6 +5,8 @@
 #include "itest.h"
 #include "private.h"
 
+#include <curl/curl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +23,11 @@ typedef struct {
 } fake_clock;
 
 static fake_clock fake;
+
+typedef struct {
+    char data[64 * 1024];
+    size_t len;
+} ltx_buf_test;
 
 static uint64_t fake_now(void *ud)
 {
@@ -175,6 +182,106 @@ START_TEST(learned_run_time_is_used)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- ltx-mock's timed jobs */
+
+static size_t collect(char *data, size_t size, size_t n, void *ud)
+{
+    ltx_buf_test *b = ud;
+    size_t len = size * n;
+
+    if (b->len + len >= sizeof(b->data))
+        return 0;
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return len;
+}
+
+/* GET /_mock/jobs of m, parsed. */
+static json_t *mock_jobs(lmock *m)
+{
+    static ltx_buf_test body;
+    char url[128];
+    CURL *h = curl_easy_init();
+    json_t *v;
+
+    ck_assert_ptr_nonnull(h);
+    body.len = 0;
+    snprintf(url, sizeof(url), "%s/_mock/jobs", lmock_base_url(m));
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
+    curl_easy_cleanup(h);
+    v = json_loads(body.data, 0, NULL);
+    ck_assert_ptr_nonnull(v);
+    return v;
+}
+
+/* Three jobs on a mock whose jobs take 1 + 20 ms plus [0, 200] ms drawn from seed 7: their run
+ * times, in submit order. Each waited for and downloaded, so each has its download wait. */
+static void timed_jobs(long run_ms[3])
+{
+    lmock_options opts;
+    lmock *m;
+    ltx_client *c = NULL;
+    json_t *v, *jobs;
+
+    lmock_options_init(&opts);
+    opts.quiet = 1;
+    opts.pending_ms = 1;
+    opts.processing_ms = 20;
+    opts.duration_jitter_ms = 200;
+    opts.seed = 7;
+    ck_assert_ptr_nonnull(m = lmock_start(&opts));
+    ck_assert_int_eq(ltx_client_new(&c, ITEST_KEY, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_base_url(c, lmock_base_url(m)), LTX_OK);
+    ck_assert_int_eq(ltx_client_set_poll_interval_ms(c, 5), LTX_OK);
+    for (int i = 0; i < 3; i++) {
+        ltx_request *req = itest_t2v(0);
+        ltx_sink *sink = NULL;
+        ltx_error *err = NULL;
+
+        ck_assert_int_eq(ltx_sink_new_memory(&sink, 1u << 20), LTX_OK);
+        ck_assert_int_eq(ltx_generate(c, req, sink, NULL, NULL, &err), LTX_OK);
+        ltx_sink_free(sink);
+        ltx_request_free(req);
+    }
+    v = mock_jobs(m);
+    jobs = json_object_get(v, "jobs");
+    ck_assert_uint_eq(json_array_size(jobs), 3);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *j = json_array_get(jobs, i);
+        json_t *wait = json_object_get(j, "download_wait_ms");
+
+        run_ms[i] = (long)json_integer_value(json_object_get(j, "run_ms"));
+        ck_assert_int_ge(run_ms[i], 21);
+        ck_assert_int_le(run_ms[i], 221);
+        /* downloaded after it completed (the clocks are the mock's own) */
+        ck_assert_msg(json_is_integer(wait) && json_integer_value(wait) >= 0,
+                      "job %zu: no download wait", i);
+        ck_assert_int_ge(json_integer_value(json_object_get(j, "polls")), 1);
+    }
+    json_decref(v);
+    ltx_client_free(c);
+    lmock_stop(m);
+}
+
+START_TEST(mock_jobs_last_a_seeded_time)
+{
+    long first[3], again[3];
+
+    timed_jobs(first);
+    /* jitter: not all the same */
+    ck_assert_msg(first[0] != first[1] || first[1] != first[2], "no jitter: %ld %ld %ld",
+                  first[0], first[1], first[2]);
+    /* the same seed, the same durations */
+    timed_jobs(again);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(first[i], again[i]);
+}
+END_TEST
+
 Suite *suite_poll(void)
 {
     Suite *s = suite_create("poll");
@@ -185,6 +292,10 @@ Suite *suite_poll(void)
     tcase_add_test(tc, fixed_interval_is_unchanged);
     tcase_add_test(tc, retry_after_on_a_status_answer);
     tcase_add_test(tc, learned_run_time_is_used);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("mock");
+    tcase_add_checked_fixture(tc, itest_setup, itest_teardown);
+    tcase_add_test(tc, mock_jobs_last_a_seeded_time);
     suite_add_tcase(s, tc);
     return s;
 }
