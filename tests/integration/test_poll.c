@@ -60,19 +60,23 @@ static void on_attempt(const ltx_attempt *a, void *ud)
         f->polls[f->n_polls++] = f->now_ms - f->start;
 }
 
+static unsigned stop_at_report; /* 0: never stop; n: stop at the n-th WAITING report */
+
 static int on_progress(const ltx_progress *p, void *ud)
 {
     fake_clock *f = ud;
 
     if (ltx_progress_stage(p) == LTX_STAGE_WAITING && f->n_ticks < MAX_EVENTS)
         f->ticks[f->n_ticks++] = ltx_progress_elapsed_ms(p);
-    return LTX_PROGRESS_CONTINUE;
+    return stop_at_report && f->n_ticks >= stop_at_report ? LTX_PROGRESS_STOP
+                                                           : LTX_PROGRESS_CONTINUE;
 }
 
 static void poll_setup(void)
 {
     itest_setup();
     memset(&fake, 0, sizeof(fake));
+    stop_at_report = 0;
     fake.now_ms = 1000000;
     ltx__client_set_clock(client, &fake_ops);
     /* the documented default interval: the schedule below is the one users get */
@@ -122,6 +126,43 @@ START_TEST(adaptive_poll_and_tick_times)
     ck_assert_int_eq(submit_and_wait(0, &err), LTX_OK);
     assert_times(fake.polls, fake.n_polls, polls, 3, "polls");
     assert_times(fake.ticks, fake.n_ticks, ticks, 8, "WAITING reports");
+}
+END_TEST
+
+START_TEST(a_tick_can_stop_the_wait)
+{
+    static const uint64_t polls[] = {1000};
+    ltx_error *err = NULL;
+
+    /* the second report is the tick at 2 s, between the polls at 1 and 3 s */
+    stop_at_report = 2;
+    ck_assert_int_eq(submit_and_wait(0, &err), LTX_ECANCELLED);
+    ck_assert_ptr_nonnull(ltx_error_job_id(err));
+    ck_assert_int_eq(ltx_error_possibly_executed(err), 1);
+    ltx_error_free(err);
+    assert_times(fake.polls, fake.n_polls, polls, 1, "polls before the stop");
+    ck_assert_uint_eq(fake.now_ms - fake.start, 2000);
+}
+END_TEST
+
+START_TEST(a_job_opened_by_id)
+{
+    /* no start known: the first poll at once, then as a new kind from that answer: 1 s, 3 s */
+    static const uint64_t polls[] = {0, 1000, 3000};
+    ltx_request *req = itest_t2v(0);
+    ltx_job *job = NULL, *opened = NULL;
+    ltx_error *err = NULL;
+
+    ck_assert_int_eq(ltx_submit(&job, client, req, &err), LTX_OK);
+    ck_assert_int_eq(ltx_job_open(&opened, client, LTX_ENDPOINT_TEXT_TO_VIDEO, ltx_job_id(job),
+                                  &err), LTX_OK);
+    fake.n_polls = fake.n_ticks = 0;
+    fake.start = fake.now_ms;
+    ck_assert_int_eq(ltx_job_wait(opened, 0, on_progress, &fake, &err), LTX_OK);
+    assert_times(fake.polls, fake.n_polls, polls, 3, "polls of a job opened by id");
+    ltx_job_free(opened);
+    ltx_job_free(job);
+    ltx_request_free(req);
 }
 END_TEST
 
@@ -289,6 +330,8 @@ Suite *suite_poll(void)
 
     tcase_add_checked_fixture(tc, poll_setup, itest_teardown);
     tcase_add_test(tc, adaptive_poll_and_tick_times);
+    tcase_add_test(tc, a_tick_can_stop_the_wait);
+    tcase_add_test(tc, a_job_opened_by_id);
     tcase_add_test(tc, fixed_interval_is_unchanged);
     tcase_add_test(tc, retry_after_on_a_status_answer);
     tcase_add_test(tc, learned_run_time_is_used);
