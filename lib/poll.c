@@ -49,14 +49,12 @@ static uint64_t delay_learned(const ltx_poll_in *in, uint64_t cap)
     b = hi + pad;
     width = b - a;
     /* the fixed schedule polls at 0, cap, 2 cap, ... past b: ceil(b / cap) + 1 polls; one more
-     * is the budget (six at least, for jobs shorter than the interval), spent on the polls
-     * up to a (none further apart than `longest`; the last at a) and the steps of the window */
+     * is the budget, spent on the polls up to a (none further apart than `longest`; the last
+     * at a) and the steps of the window (at least one) */
     sparse = a ? div_up(a, longest) : 0;
     budget = div_up(b, cap) + 2;
-    if (budget < sparse + 6)
-        budget = sparse + 6;
-    steps = budget - (sparse ? sparse : 1);
-    step = clamp_u64(width / steps, min_step, 1000 < cap ? 1000 : cap);
+    steps = budget > (sparse ? sparse : 1) ? budget - (sparse ? sparse : 1) : 1;
+    step = clamp_u64(div_up(width, steps), min_step, cap);
     if (t < a) {
         /* evenly spaced polls ending at a, no more than the budget leaves, none longer apart
          * than `longest` */

@@ -210,10 +210,10 @@ START_TEST(learned_run_time_is_used)
 {
     /* the first job is seen completed between 3 s and 8 s; the mock's own times say it ended
      * well before 3 s (it counts polls, not time), so its run time is taken as 3 s. The next
-     * job of the kind is polled from 3 s - 1.15 s (the margin while few are known), every
-     * 383 ms: 1.85, 2.233, 2.616 s, three polls as before, found 5.4 s sooner */
+     * job of the kind is polled in [3 s - 1.15 s, 3 s + 1.15 s] (the margin while few are
+     * known) with the fixed schedule's 2 polls + 1: 1.85, 3.0, 4.15 s, found 3.85 s sooner */
     static const uint64_t first[] = {1000, 3000, 8000};
-    static const uint64_t second[] = {1850, 2233, 2616};
+    static const uint64_t second[] = {1850, 3000, 4150};
     ltx_error *err = NULL;
 
     ck_assert_int_eq(submit_and_wait(0, &err), LTX_OK);
