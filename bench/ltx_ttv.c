@@ -1,11 +1,13 @@
 /* bench/ltx_ttv.c — time to video: jobs followed by one schedule, for bench/time-to-video.sh.
  *
- *   ltx_ttv BASE_URL fixed|adaptive client|single LEARN MEASURE
+ *   ltx_ttv BASE_URL fixed|adaptive client|single|batch LEARN MEASURE
  *
  * client: one long-lived client runs LEARN jobs at once (what it learns from), then MEASURE
  *         jobs at once, each ltx_generate() on its own thread;
  * single: MEASURE jobs at once, each on a client of its own that has seen no job (LEARN
- *         is ignored).
+ *         is ignored);
+ * batch:  one client runs a batch of LEARN entries (ltx_batch_run(), all in flight), then
+ *         a batch of MEASURE entries.
  * The poll interval is the default 5 s; `fixed` is LTX_POLL_FIXED, `adaptive` the default.
  * Prints "measured JOB_ID" for each measured job: the script asks ltx-mock (GET /_mock/jobs)
  * how long each one's download started after it completed, and how many polls it got.
@@ -95,6 +97,55 @@ static int wave(run *runs, long n, ltx_client *shared, const char *base, int mod
     return failed;
 }
 
+static int batch_on_progress(const ltx_progress *p, void *ud)
+{
+    run *runs = ud;
+    size_t i = ltx_progress_batch_index(p);
+
+    if (ltx_progress_stage(p) == LTX_STAGE_SUBMITTED && ltx_progress_job_id(p) && i < MAX_JOBS)
+        snprintf(runs[i].id, sizeof(runs[i].id), "%s", ltx_progress_job_id(p));
+    return 0;
+}
+
+/* n generations in one batch on c; returns how many failed. */
+static int batch_wave(run *runs, long n, ltx_client *c)
+{
+    ltx_sink *sinks[MAX_JOBS] = {0};
+    ltx_batch *b = NULL;
+    ltx_request *req = NULL;
+    ltx_error *err = NULL;
+    int rc, failed = 0;
+
+    memset(runs, 0, sizeof(run) * (size_t)n);
+    rc = ltx_batch_new(&b, c);
+    if (rc == LTX_OK)
+        rc = ltx_batch_set_concurrency(b, (unsigned)n);
+    if (rc == LTX_OK)
+        rc = ltx_batch_set_progress(b, batch_on_progress, runs);
+    if (rc == LTX_OK && (rc = ltx_request_new(&req, LTX_ENDPOINT_TEXT_TO_VIDEO)) == LTX_OK &&
+        (rc = ltx_request_set_prompt(req, BENCH_PROMPT)) == LTX_OK &&
+        (rc = ltx_request_set_model(req, BENCH_MODEL)) == LTX_OK &&
+        (rc = ltx_request_set_duration(req, BENCH_DURATION)) == LTX_OK)
+        rc = ltx_request_set_resolution(req, BENCH_RESOLUTION);
+    for (long i = 0; rc == LTX_OK && i < n; i++)
+        if ((rc = ltx_sink_new_memory(&sinks[i], 64u << 20)) == LTX_OK)
+            rc = ltx_batch_add(NULL, b, req, sinks[i], &err);
+    if (rc == LTX_OK)
+        rc = ltx_batch_run(b, NULL, NULL, &err);
+    if (rc != LTX_OK)
+        fprintf(stderr, "ltx_ttv: batch: %s\n", err ? ltx_error_message(err) : ltx_strerror(rc));
+    for (long i = 0; i < n; i++) {
+        runs[i].rc = b ? ltx_batch_status(b, (size_t)i) : rc;
+        failed += runs[i].rc != LTX_OK;
+    }
+    ltx_error_free(err);
+    ltx_batch_free(b);
+    for (long i = 0; i < n; i++)
+        ltx_sink_free(sinks[i]);
+    ltx_request_free(req);
+    return failed;
+}
+
 int main(int argc, char **argv)
 {
     static run runs[MAX_JOBS];
@@ -103,7 +154,8 @@ int main(int argc, char **argv)
     int mode, failed = 0;
 
     if (argc != 6) {
-        fprintf(stderr, "usage: ltx_ttv BASE_URL fixed|adaptive client|single LEARN MEASURE\n");
+        fprintf(stderr, "usage: ltx_ttv BASE_URL fixed|adaptive client|single|batch LEARN "
+                        "MEASURE\n");
         return 2;
     }
     mode = strcmp(argv[2], "fixed") == 0 ? LTX_POLL_FIXED : LTX_POLL_ADAPTIVE;
@@ -111,12 +163,19 @@ int main(int argc, char **argv)
     measure = bench_arg_long(argv[5], 1, MAX_JOBS, "MEASURE");
     if (ltx_global_init(LTX_GLOBAL_DEFAULT) != LTX_OK)
         return 1;
-    if (strcmp(argv[3], "client") == 0) {
+    if (strcmp(argv[3], "batch") == 0) {
         shared = client_new(argv[1], mode);
         if (learn)
-            failed += wave(runs, learn, shared, argv[1], mode);
+            failed += batch_wave(runs, learn, shared);
+        failed += batch_wave(runs, measure, shared);
+    } else {
+        if (strcmp(argv[3], "client") == 0) {
+            shared = client_new(argv[1], mode);
+            if (learn)
+                failed += wave(runs, learn, shared, argv[1], mode);
+        }
+        failed += wave(runs, measure, shared, argv[1], mode);
     }
-    failed += wave(runs, measure, shared, argv[1], mode);
     for (long i = 0; i < measure; i++)
         if (runs[i].rc == LTX_OK)
             printf("measured %s\n", runs[i].id);
