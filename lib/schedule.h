@@ -1,4 +1,4 @@
-/* lib/schedule.h — when to poll a job next: the adaptive schedule and what it learns (lib/poll.c). */
+/* lib/schedule.h — when to poll a job next: the adaptive schedule and what it learns. */
 #ifndef LTX_SCHEDULE_H
 #define LTX_SCHEDULE_H
 
@@ -18,15 +18,15 @@
  * duration) enters through `history`: the run times of earlier jobs of that kind.
  */
 typedef struct {
-    int mode;                      /* LTX_POLL_ADAPTIVE or LTX_POLL_FIXED                       */
-    uint32_t interval_ms;          /* fixed: the interval; adaptive: the longest step without
-                                    * history, and the step the budget of requests is counted in */
-    uint64_t elapsed_ms;           /* since the API accepted the job                            */
-    unsigned polls;                /* status answers received so far                            */
-    int64_t retry_after_ms;        /* Retry-After of the last status answer; -1 when none       */
-    uint32_t retry_after_cap_ms;   /* a Retry-After above this counts as this                   */
-    const uint32_t *history;       /* run times (ms from acceptance to completion) of earlier  */
-    size_t n_history;              /* jobs of the same kind, in any order; may be 0            */
+    int mode;                    /* LTX_POLL_ADAPTIVE or LTX_POLL_FIXED                       */
+    uint32_t interval_ms;        /* fixed: the interval; adaptive: the longest step without
+                                  * history, and the step the budget of requests is counted in */
+    uint64_t elapsed_ms;         /* since the API accepted the job                            */
+    unsigned polls;              /* status answers received so far                            */
+    int64_t retry_after_ms;      /* Retry-After of the last status answer; -1 when none       */
+    uint32_t retry_after_cap_ms; /* a Retry-After above this counts as this                   */
+    const uint32_t *history;     /* run times (ms from acceptance to completion) of earlier  */
+    size_t n_history;            /* jobs of the same kind, in any order; may be 0            */
 } ltx_poll_in;
 
 /*
@@ -41,7 +41,8 @@ typedef struct {
  * 250 ms, at most interval_ms) with what the budget leaves: the fixed schedule's count plus
  * one, less a few evenly spaced polls before the window (at most 4 x interval_ms apart) that
  * catch failures; for jobs of 20 s and more the steps are under a second. After the window,
- * the steps grow back to interval_ms. A Retry-After on the last status answer is a floor on the delay.
+ * the steps grow back to interval_ms. A Retry-After on the last status answer is a floor on the
+ * delay.
  */
 LTX_INTERNAL uint64_t ltx__poll_delay(const ltx_poll_in *in);
 
@@ -57,8 +58,7 @@ LTX_INTERNAL void ltx__poll_book_free(struct ltx_poll_book *book);
 LTX_INTERNAL size_t ltx__poll_book_get(struct ltx_poll_book *book, const char *kind,
                                        uint32_t out[LTX_POLL_HISTORY]);
 /* Remember one run time for kind (the oldest of the kind is forgotten past LTX_POLL_HISTORY). */
-LTX_INTERNAL void ltx__poll_book_add(struct ltx_poll_book *book, const char *kind,
-                                     uint32_t run_ms);
+LTX_INTERNAL void ltx__poll_book_add(struct ltx_poll_book *book, const char *kind, uint32_t run_ms);
 
 /*
  * For a job's follower (ltx_job_wait(), ltx_generate(), the batch):

@@ -21,11 +21,11 @@ int __wrap_rename(const char *from, const char *to);
 #define MAX_EVENTS 16
 
 typedef struct {
-    char what;      /* 'f': fsync, 'r': rename */
-    int is_dir;     /* fsync: of a directory */
-    dev_t dev;      /* fsync: what was synced */
+    char what;  /* 'f': fsync, 'r': rename */
+    int is_dir; /* fsync: of a directory */
+    dev_t dev;  /* fsync: what was synced */
     ino_t ino;
-    char to[512];   /* rename: the new name */
+    char to[512]; /* rename: the new name */
 } event;
 
 static event events[MAX_EVENTS];

@@ -15,9 +15,9 @@
 
 typedef struct {
     uint64_t now_ms;
-    uint64_t polls[MAX_EVENTS];  /* GET attempts on the API host, ms after the submit */
+    uint64_t polls[MAX_EVENTS]; /* GET attempts on the API host, ms after the submit */
     unsigned n_polls;
-    uint64_t ticks[MAX_EVENTS];  /* WAITING reports, ms after the call started        */
+    uint64_t ticks[MAX_EVENTS]; /* WAITING reports, ms after the call started        */
     unsigned n_ticks;
     uint64_t start;
 } fake_clock;
@@ -69,7 +69,7 @@ static int on_progress(const ltx_progress *p, void *ud)
     if (ltx_progress_stage(p) == LTX_STAGE_WAITING && f->n_ticks < MAX_EVENTS)
         f->ticks[f->n_ticks++] = ltx_progress_elapsed_ms(p);
     return stop_at_report && f->n_ticks >= stop_at_report ? LTX_PROGRESS_STOP
-                                                           : LTX_PROGRESS_CONTINUE;
+                                                          : LTX_PROGRESS_CONTINUE;
 }
 
 static void poll_setup(void)
@@ -80,8 +80,7 @@ static void poll_setup(void)
     fake.now_ms = 1000000;
     ltx__client_set_clock(client, &fake_ops);
     /* the documented default interval: the schedule below is the one users get */
-    ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, LTX_DEFAULT_POLL_INTERVAL_MS),
-                     LTX_OK);
+    ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, LTX_DEFAULT_POLL_INTERVAL_MS), LTX_OK);
     ck_assert_int_eq(ltx_client_set_attempt_hook(client, on_attempt, &fake), LTX_OK);
 }
 
@@ -154,8 +153,8 @@ START_TEST(a_job_opened_by_id)
     ltx_error *err = NULL;
 
     ck_assert_int_eq(ltx_submit(&job, client, req, &err), LTX_OK);
-    ck_assert_int_eq(ltx_job_open(&opened, client, LTX_ENDPOINT_TEXT_TO_VIDEO, ltx_job_id(job),
-                                  &err), LTX_OK);
+    ck_assert_int_eq(
+        ltx_job_open(&opened, client, LTX_ENDPOINT_TEXT_TO_VIDEO, ltx_job_id(job), &err), LTX_OK);
     fake.n_polls = fake.n_ticks = 0;
     fake.start = fake.now_ms;
     ck_assert_int_eq(ltx_job_wait(opened, 0, on_progress, &fake, &err), LTX_OK);
@@ -314,8 +313,8 @@ START_TEST(mock_jobs_last_a_seeded_time)
 
     timed_jobs(first);
     /* jitter: not all the same */
-    ck_assert_msg(first[0] != first[1] || first[1] != first[2], "no jitter: %ld %ld %ld",
-                  first[0], first[1], first[2]);
+    ck_assert_msg(first[0] != first[1] || first[1] != first[2], "no jitter: %ld %ld %ld", first[0],
+                  first[1], first[2]);
     /* the same seed, the same durations */
     timed_jobs(again);
     for (int i = 0; i < 3; i++)

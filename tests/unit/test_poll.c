@@ -89,8 +89,8 @@ START_TEST(adaptive_with_history_polls_the_expected_end)
     static const uint32_t history[] = {20000, 20800, 21500, 22200, 23000};
     static const uint64_t ends_at_21_5[] = {19100, 19900, 20700, 21500};
     static const uint64_t ends_at_23[] = {19100, 19900, 20700, 21500, 22300, 23100};
-    static const uint64_t ends_late[] = {19100, 19900, 20700, 21500, 22300, 23100, 23900,
-                                         24700, 25500, 27100, 30300};
+    static const uint64_t ends_late[] = {19100, 19900, 20700, 21500, 22300, 23100,
+                                         23900, 24700, 25500, 27100, 30300};
 
     assert_polls(follow(LTX_POLL_ADAPTIVE, 5000, history, 5, 21500), ends_at_21_5, 4, "21.5 s");
     assert_polls(follow(LTX_POLL_ADAPTIVE, 5000, history, 5, 23000), ends_at_23, 6, "23 s");
@@ -124,9 +124,8 @@ START_TEST(adaptive_budget_and_wait)
             ck_assert_msg(p.n <= fixed_count(ends, 5000) + 1,
                           "a job of %llu ms: %u polls, fixed 5 s makes %u",
                           (unsigned long long)ends, p.n, fixed_count(ends, 5000));
-            ck_assert_msg(found >= ends && found - ends <= 1000,
-                          "a job of %llu ms found at %llu", (unsigned long long)ends,
-                          (unsigned long long)found);
+            ck_assert_msg(found >= ends && found - ends <= 1000, "a job of %llu ms found at %llu",
+                          (unsigned long long)ends, (unsigned long long)found);
         }
     }
 }
@@ -149,8 +148,10 @@ START_TEST(adaptive_budget_of_short_jobs)
             adaptive += follow(LTX_POLL_ADAPTIVE, 5000, h, 5, ends).n;
             fixed += fixed_count(ends, 5000);
         }
-        ck_assert_msg(adaptive <= fixed + n, "jobs of %u-%u ms: %u polls for %u ends, fixed 5 s "
-                      "makes %u", h[0], h[4], adaptive, n, fixed);
+        ck_assert_msg(adaptive <= fixed + n,
+                      "jobs of %u-%u ms: %u polls for %u ends, fixed 5 s "
+                      "makes %u",
+                      h[0], h[4], adaptive, n, fixed);
     }
 }
 END_TEST

@@ -340,8 +340,8 @@ void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method
         }
     } else {
         lm_reply_errorf(r, MHD_HTTP_NOT_FOUND,
-                        "No control route %s %s: the routes are /_mock/faults, /_mock/stats, /_mock/jobs, "
-                        "/_mock/requests, /_mock/hold and /_mock/reset",
+                        "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
+                        "/_mock/jobs, /_mock/requests, /_mock/hold and /_mock/reset",
                         method, url);
     }
     if (allowed) {

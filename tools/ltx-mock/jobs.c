@@ -111,9 +111,9 @@ json_t *lm_control_jobs(lmock *m)
         if (j->downloaded && (m->time_based || j->completed_at[0]))
             wait = json_integer(ts_diff_ms(&j->first_download, &done));
         failed = json_array_append_new(
-            list, json_pack("{s:s, s:I, s:i, s:o}", "id", j->id,
-                            "run_ms", (json_int_t)(m->time_based ? job_run_ms(m, j) : 0),
-                            "polls", (int)j->polls, "download_wait_ms", wait)) != 0;
+                     list, json_pack("{s:s, s:I, s:i, s:o}", "id", j->id, "run_ms",
+                                     (json_int_t)(m->time_based ? job_run_ms(m, j) : 0), "polls",
+                                     (int)j->polls, "download_wait_ms", wait)) != 0;
     }
     pthread_mutex_unlock(&m->lock);
     if (failed || !(v = json_pack("{s:o}", "jobs", list))) {

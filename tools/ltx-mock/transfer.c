@@ -151,8 +151,8 @@ void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, 
         ext = dot + 1;
         lm_job_download_started(j);
     } else if (!j && dot && m->serve_any_result &&
-             lm_looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
-             (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
+               lm_looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
+               (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
         ext = dot + 1;
         ok = 1;
     }
