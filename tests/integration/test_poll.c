@@ -328,6 +328,7 @@ Suite *suite_poll(void)
     TCase *tc = tcase_create("schedule");
 
     tcase_add_checked_fixture(tc, poll_setup, itest_teardown);
+    tcase_set_timeout(tc, 60); /* the clock is injected; only valgrind makes this slow */
     tcase_add_test(tc, adaptive_poll_and_tick_times);
     tcase_add_test(tc, a_tick_can_stop_the_wait);
     tcase_add_test(tc, a_job_opened_by_id);
@@ -337,6 +338,7 @@ Suite *suite_poll(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("mock");
     tcase_add_checked_fixture(tc, itest_setup, itest_teardown);
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, mock_jobs_last_a_seeded_time);
     suite_add_tcase(s, tc);
     return s;
