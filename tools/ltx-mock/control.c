@@ -314,6 +314,11 @@ void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method
             lm_reply_json(r, MHD_HTTP_OK, control_stats(m, conn));
         else
             allowed = "GET";
+    } else if (strcmp(what, "jobs") == 0) {
+        if (get)
+            lm_reply_json(r, MHD_HTTP_OK, lm_control_jobs(m));
+        else
+            allowed = "GET";
     } else if (strcmp(what, "requests") == 0) {
         if (get)
             lm_reply_json(r, MHD_HTTP_OK, control_requests(m, conn));
@@ -336,7 +341,7 @@ void lm_handle_control(lmock *m, struct MHD_Connection *conn, const char *method
     } else {
         lm_reply_errorf(r, MHD_HTTP_NOT_FOUND,
                         "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
-                        "/_mock/requests, /_mock/hold and /_mock/reset",
+                        "/_mock/jobs, /_mock/requests, /_mock/hold and /_mock/reset",
                         method, url);
     }
     if (allowed) {

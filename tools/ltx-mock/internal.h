@@ -220,6 +220,9 @@ typedef struct {
     time_t completed_sec;             /* CLOCK_REALTIME of completed_at: signs results */
     unsigned polls;
     char *fail_type, *fail_message; /* set: the job ends "failed" */
+    unsigned jitter_ms;             /* time-based: added to processing_ms (--duration-jitter-ms) */
+    struct timespec first_download; /* CLOCK_MONOTONIC, when its result was first asked for */
+    int downloaded;
 } job;
 
 typedef struct {
@@ -236,6 +239,8 @@ struct lmock {
     char base_url[sizeof "http://127.0.0.1:65535"];
     char *api_key;
     unsigned pending_polls, processing_polls, pending_ms, processing_ms;
+    unsigned duration_jitter_ms; /* each job processes processing_ms + [0, this] ms */
+    unsigned long seed;          /* of those draws: the same seed, the same durations */
     int time_based;
     int quiet;
     void *video_map; /* --video mapped, not read: a 1 GiB file costs no heap */
@@ -365,6 +370,10 @@ void lm_make_uuid(lmock *m, char out[UUID_LEN + 1]);
 int lm_looks_like_uuid(const char *s, size_t len);
 job *lm_job_find(lmock *m, const char *id, size_t len);
 int lm_job_expired(const lmock *m, const job *j);
+/* The first request for a job's result (time to video is measured to it). Lock held. */
+void lm_job_download_started(job *j);
+/* GET /_mock/jobs: per job its run time, polls, and wait from completion to download. */
+json_t *lm_control_jobs(lmock *m);
 void lm_handle_submit(lmock *m, const route *rt, const fault_entry *fail_fault, reply *r);
 void lm_handle_poll(lmock *m, const route *rt, reply *r);
 

@@ -50,6 +50,79 @@ job *lm_job_find(lmock *m, const char *id, size_t len)
 
 typedef enum { PHASE_PENDING, PHASE_PROCESSING, PHASE_DONE } job_phase;
 
+/* ---- time to video: jobs that last a given time with jitter, and the wait after them ---- */
+
+/* The n-th job's jitter: splitmix64 of the seed and n, in [0, duration_jitter_ms]. */
+static unsigned job_jitter(const lmock *m, uint64_t n)
+{
+    uint64_t z = (uint64_t)m->seed + (n + 1) * 0x9e3779b97f4a7c15ull;
+
+    if (!m->duration_jitter_ms)
+        return 0;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return (unsigned)(z % ((uint64_t)m->duration_jitter_ms + 1));
+}
+
+/* Time-based: how long the job takes from its submit to completed. */
+static uint64_t job_run_ms(const lmock *m, const job *j)
+{
+    return (uint64_t)m->pending_ms + m->processing_ms + j->jitter_ms;
+}
+
+void lm_job_download_started(job *j)
+{
+    if (!j->downloaded) {
+        clock_gettime(CLOCK_MONOTONIC, &j->first_download);
+        j->downloaded = 1;
+    }
+}
+
+static int64_t ts_diff_ms(const struct timespec *a, const struct timespec *b)
+{
+    return (int64_t)(a->tv_sec - b->tv_sec) * 1000 + (a->tv_nsec - b->tv_nsec) / 1000000;
+}
+
+/* The wait is from its completion (time-based: submit + run time; otherwise the poll that saw
+ * it) to the first download; null before that. */
+json_t *lm_control_jobs(lmock *m)
+{
+    json_t *list = json_array(), *v;
+    int failed = !list;
+
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; !failed && i < m->n_jobs; i++) {
+        const job *j = &m->jobs[i];
+        struct timespec done = j->done;
+        json_t *wait = json_null();
+
+        if (m->time_based) {
+            uint64_t run = job_run_ms(m, j);
+
+            done = j->submitted;
+            done.tv_sec += (time_t)(run / 1000);
+            done.tv_nsec += (long)(run % 1000) * 1000000L;
+            if (done.tv_nsec >= 1000000000L) {
+                done.tv_sec++;
+                done.tv_nsec -= 1000000000L;
+            }
+        }
+        if (j->downloaded && (m->time_based || j->completed_at[0]))
+            wait = json_integer(ts_diff_ms(&j->first_download, &done));
+        failed = json_array_append_new(
+                     list, json_pack("{s:s, s:I, s:i, s:o}", "id", j->id, "run_ms",
+                                     (json_int_t)(m->time_based ? job_run_ms(m, j) : 0), "polls",
+                                     (int)j->polls, "download_wait_ms", wait)) != 0;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (failed || !(v = json_pack("{s:o}", "jobs", list))) {
+        json_decref(list);
+        return NULL;
+    }
+    return v;
+}
+
 static job_phase job_phase_now(const lmock *m, const job *j)
 {
     uint64_t t, pending, processing;
@@ -57,7 +130,7 @@ static job_phase job_phase_now(const lmock *m, const job *j)
     if (m->time_based) {
         t = lm_elapsed_ms(&j->submitted);
         pending = m->pending_ms;
-        processing = m->processing_ms;
+        processing = m->processing_ms + j->jitter_ms;
     } else {
         t = j->polls;
         pending = m->pending_polls;
@@ -78,8 +151,7 @@ int lm_job_expired(const lmock *m, const job *j)
     if (!m->expire_ms || (m->hold && !j->completed_at[0])) /* a held job has not completed */
         return 0;
     if (m->time_based) /* completed at submitted + pending_ms + processing_ms */
-        return lm_elapsed_ms(&j->submitted) >
-               (uint64_t)m->pending_ms + m->processing_ms + m->expire_ms;
+        return lm_elapsed_ms(&j->submitted) > job_run_ms(m, j) + m->expire_ms;
     return j->completed_at[0] && lm_elapsed_ms(&j->done) > m->expire_ms;
 }
 
@@ -103,6 +175,7 @@ void lm_handle_submit(lmock *m, const route *rt, const fault_entry *fail_fault, 
     clock_gettime(CLOCK_MONOTONIC, &j->submitted);
     clock_gettime(CLOCK_REALTIME, &j->created);
     lm_format_timestamp(&j->created, j->created_at);
+    j->jitter_ms = job_jitter(m, m->n_jobs);
     if (fail_fault) {
         const char *type = fail_fault->error_type;
         if (!type)
@@ -193,7 +266,7 @@ void lm_handle_poll(lmock *m, const route *rt, reply *r)
     if (phase == PHASE_DONE && !j->completed_at[0]) {
         struct timespec done;
         if (m->time_based)
-            done = lm_ts_add_ms(j->created, (uint64_t)m->pending_ms + m->processing_ms);
+            done = lm_ts_add_ms(j->created, job_run_ms(m, j));
         else
             clock_gettime(CLOCK_REALTIME, &done);
         lm_format_timestamp(&done, j->completed_at);

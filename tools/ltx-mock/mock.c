@@ -168,6 +168,8 @@ lmock *lmock_start(const lmock_options *opts)
     m->pending_ms = opts->pending_ms;
     m->processing_ms = opts->processing_ms;
     m->time_based = opts->pending_ms || opts->processing_ms;
+    m->duration_jitter_ms = opts->duration_jitter_ms;
+    m->seed = opts->seed;
     m->quiet = opts->quiet;
     m->expire_ms = opts->expire_ms;
     m->serve_any_result = opts->serve_any_result;

@@ -147,11 +147,12 @@ void lm_handle_download(lmock *m, struct MHD_Connection *conn, const route *rt, 
     ok = j && !j->fail_type && !lm_job_expired(m, j) &&
          (strcmp(dot + 1, j->ep->result_ext) == 0 ||
           (strcmp(j->ep->result_ext, "zip") == 0 && strcmp(dot + 1, "mp4") == 0));
-    if (ok)
+    if (ok) {
         ext = dot + 1;
-    else if (!j && dot && m->serve_any_result &&
-             lm_looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
-             (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
+        lm_job_download_started(j);
+    } else if (!j && dot && m->serve_any_result &&
+               lm_looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
+               (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
         ext = dot + 1;
         ok = 1;
     }

@@ -909,7 +909,8 @@ class Client(_Handle):
     ``api_key`` None reads LTX_API_KEY (or LTXV_API_KEY); with neither set this raises
     AuthenticationError. ``base_url`` None reads LTX_BASE_URL, else the LTX API. Times are
     in milliseconds: ``deadline_ms`` bounds a whole generation (LtxTimeoutError past it),
-    ``poll_interval_ms`` the wait between polls. ``proxy``, ``ca_file`` and ``ca_path`` set
+    ``poll_interval_ms`` the wait between polls when ``poll_fixed`` is True (the default is
+    an adaptive schedule that learns how long jobs of a kind take). ``proxy``, ``ca_file`` and ``ca_path`` set
     the transport (TLS verification is always on); ``allow_insecure_http`` allows a plain
     http:// base URL on another machine (the key crosses the network in clear text).
     ``retry_unknown_outcome=False`` never sends a v1 request again after a 504.
@@ -917,7 +918,8 @@ class Client(_Handle):
     the thread that made the call. Use as a context manager, or close()."""
 
     def __init__(self, api_key: Optional[str] = None, base_url: Optional[str] = None, *,
-                 poll_interval_ms: Optional[int] = None, deadline_ms: Optional[int] = None,
+                 poll_interval_ms: Optional[int] = None, poll_fixed: Optional[bool] = None,
+                 deadline_ms: Optional[int] = None,
                  connect_timeout_ms: Optional[int] = None,
                  stall_timeout_ms: Optional[int] = None,
                  max_retries: Optional[int] = None,
@@ -934,6 +936,8 @@ class Client(_Handle):
             self._set(lib.ltx_client_set_base_url(c, _bytes(base_url)))
         if poll_interval_ms is not None:
             self._set(lib.ltx_client_set_poll_interval_ms(c, poll_interval_ms))
+        if poll_fixed is not None:  # True: every poll_interval_ms; False: adaptive (default)
+            self._set(lib.ltx_client_set_poll_mode(c, 1 if poll_fixed else 0))
         if deadline_ms is not None:
             self._set(lib.ltx_client_set_deadline_ms(c, deadline_ms))
         if connect_timeout_ms is not None:
@@ -1097,8 +1101,8 @@ class AsyncClient:
 
     def __init__(self, api_key: Optional[str] = None, base_url: Optional[str] = None, *,
                  concurrency: int = 4, **client_options: Any) -> None:
-        known = ("poll_interval_ms", "deadline_ms", "connect_timeout_ms", "stall_timeout_ms",
-                 "max_retries", "retry_unknown_outcome", "proxy", "ca_file", "ca_path",
+        known = ("poll_interval_ms", "poll_fixed", "deadline_ms", "connect_timeout_ms",
+                 "stall_timeout_ms", "max_retries", "retry_unknown_outcome", "proxy", "ca_file", "ca_path",
                  "allow_insecure_http", "log", "log_level")
         for name in client_options:
             if name not in known:

@@ -81,6 +81,7 @@ int ltx_client_set_connect_timeout_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_stall_timeout_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_deadline_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_poll_interval_ms(ltx_client *client, uint32_t ms);
+int ltx_client_set_poll_mode(ltx_client *client, int mode);
 int ltx_client_set_retry(ltx_client *client, unsigned max_retries, uint32_t base_ms,
                          uint32_t cap_ms);
 int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
