@@ -1,0 +1,187 @@
+/* tools/ltx/cmd.h — what the ltx command's own files share: the option and command tables,
+ * the parsed command line, the progress line and the failure reports. */
+#ifndef LTX_CMD_H
+#define LTX_CMD_H
+
+#include "cli.h"
+
+#include <stdarg.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION LTX_VERSION
+#endif
+
+#define MS_PER_SECOND 1000.0
+#define STATUS_USAGE CLI_STATUS_USAGE
+
+
+/* ------------------------------------------------------------------ options */
+
+enum option_id {
+    /* global */
+    OPT_API_KEY,
+    OPT_BASE_URL,
+    OPT_VERBOSE,
+    OPT_QUIET,
+    OPT_JSON,
+    OPT_POLL_INTERVAL,
+    OPT_TIMEOUT,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_CA_FILE,
+    OPT_CA_PATH,
+    OPT_INSECURE_HTTP,
+    /* how a command runs */
+    OPT_MAX_SIZE,
+    OPT_OUTPUT,
+    OPT_NO_WAIT,
+    OPT_SYNC,
+    OPT_SET,
+    OPT_PREVIEW,
+    /* batch */
+    OPT_CONCURRENCY,
+    OPT_JOURNAL,
+    OPT_OUTPUT_DIR,
+    OPT_RESUBMIT_UNKNOWN,
+    OPT_RETRY_FAILED,
+    /* request fields */
+    OPT_PROMPT,
+    OPT_MODEL,
+    OPT_DURATION,
+    OPT_AUTO_DURATION,
+    OPT_RESOLUTION,
+    OPT_FPS,
+    OPT_CAMERA_MOTION,
+    OPT_NO_AUDIO,
+    OPT_IMAGE,
+    OPT_LAST_FRAME,
+    OPT_AUDIO,
+    OPT_VIDEO,
+    OPT_START,
+    OPT_MODE,
+    OPT_CONTEXT,
+    OPT_GUIDANCE_SCALE,
+    OPT_COUNT
+};
+
+enum arg_kind { ARG_NONE, ARG_TEXT, ARG_INT, ARG_REAL };
+
+struct option_def {
+    const char *name; /* long name, without "--" */
+    char short_name;  /* or 0 */
+    enum arg_kind kind;
+    const char *metavar;
+    const char *field; /* the request field it sets (for error hints), or NULL */
+    /* At most one setter; options without one are handled by ltx itself. */
+    int (*set_text)(ltx_request *, const char *);
+    int (*set_int)(ltx_request *, int);
+    int (*set_real)(ltx_request *, double);
+    int (*set_flag)(ltx_request *);
+    const char *help;
+};
+
+extern const struct option_def options[OPT_COUNT];
+
+#define BIT(id) (UINT64_C(1) << (id))
+
+enum run_kind {
+    RUN_GENERATE,
+    RUN_UPLOAD,
+    RUN_STATUS,
+    RUN_WAIT,
+    RUN_DOWNLOAD,
+    RUN_BATCH,
+    RUN_VERSION
+};
+
+struct command {
+    const char *name;
+    enum run_kind run;
+    int endpoint;     /* the generation endpoint, 0 for the other commands */
+    uint64_t options; /* what it takes besides the global options */
+    size_t nargs;     /* positional arguments */
+    const char *args; /* their names, for the usage error */
+    const char *synopsis;
+    const char *summary;
+};
+
+extern const struct command commands[];
+extern const size_t ncommands;
+#define NCOMMANDS ncommands
+
+struct ui {
+    int tty;   /* draw a progress line on standard error */
+    int drawn; /* a progress line is on the screen */
+    int last_stage;
+    uint64_t last_draw_ms;
+    char *job_id; /* learnt from the progress callback */
+};
+
+struct cli {
+    uint64_t seen;
+    const char *value[OPT_COUNT]; /* the last value given to each option */
+    long long integer[OPT_COUNT];
+    double real[OPT_COUNT];
+    const char **sets; /* every --set, in order */
+    size_t nsets;
+    const char *args[2]; /* positional arguments after the command */
+    size_t nargs;
+    const char *command_name;
+    const struct command *cmd;
+    char *api_key_arg;        /* inside argv, wiped once copied */
+    const char *job_endpoint; /* status, wait, download: canonical endpoint name */
+    char first_error[MESSAGE_MAX];
+    int json, quiet;
+    struct ui ui;
+};
+
+/* What went wrong, and the job it concerns when there is one. */
+struct failure {
+    int status;           /* ltx_status or STATUS_USAGE */
+    const ltx_error *err; /* details, or NULL */
+    const char *message;  /* when err is NULL; NULL = ltx_strerror(status) */
+    const char *endpoint; /* the job's endpoint, or NULL */
+    const char *job_id;   /* or NULL (then ltx_error_job_id()) */
+    const char *state;    /* the job's final state when known */
+    int try_help;         /* a command-line mistake: point at --help */
+};
+
+struct exit_class {
+    int status; /* ltx_status, or STATUS_USAGE */
+    int exit_code;
+    const char *name; /* "class" in --json output */
+    int resumable;    /* a job that stopped this way may still be downloaded */
+};
+const struct exit_class *exit_class_of(int status);
+
+/* options.c */
+const struct command *command_find(const char *name);
+int has(const struct cli *c, enum option_id id);
+const char *option_for_field(const struct cli *c, const char *field);
+void print_help(const struct command *cmd);
+void parse_args(struct cli *c, int argc, char **argv);
+int parse_real(const char *s, double *out);
+uint64_t max_size(const struct cli *c);
+int check_args(struct cli *c);
+
+/* output.c */
+int fail(struct cli *c, const struct failure *f);
+int fail_status(struct cli *c, int status, const ltx_error *err);
+int usage_error(struct cli *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
+int config_error(struct cli *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void ui_clear(struct ui *ui);
+int on_progress(const ltx_progress *p, void *userdata);
+void on_log(int level, const char *line, void *userdata);
+
+/* One JSON object on one line of standard output. */
+struct json {
+    int fields;
+};
+void json_begin(struct json *j);
+void json_text(struct json *j, const char *key, const char *value);
+void json_int(struct json *j, const char *key, long long value);
+void json_uint(struct json *j, const char *key, uint64_t value);
+void json_bool(struct json *j, const char *key, int value);
+void json_end(struct json *j);
+
+#endif

@@ -1,0 +1,524 @@
+/* tools/ltx/output.c — what the ltx command prints: exit classes, safe text, JSON lines, the
+ * progress line and failure reports. */
+#define _POSIX_C_SOURCE 200809L
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "cmd.h"
+#include "redact.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define REDRAW_INTERVAL_MS 100u /* progress line refresh while bytes arrive */
+#define PROGRESS_BAR_WIDTH 20
+#define PROGRESS_LINE_MAX 79 /* columns: fits an 80-column terminal */
+
+/* ------------------------------------------------------------------ exit status */
+
+#define STATUS_USAGE CLI_STATUS_USAGE
+
+static const struct exit_class exit_classes[] = {
+    {STATUS_USAGE, EXIT_USAGE, "usage", 0},
+    {LTX_EINVAL, EXIT_REQUEST, "invalid_request", 0},
+    {LTX_EREQUEST, EXIT_REQUEST, "invalid_request", 0},
+    {LTX_EBADREQUEST, EXIT_REQUEST, "invalid_request", 0},
+    {LTX_ETOOLARGE, EXIT_REQUEST, "invalid_request", 0},
+    {LTX_EAUTH, EXIT_AUTH, "authentication", 0},
+    {LTX_EFORBIDDEN, EXIT_AUTH, "authentication", 0},
+    {LTX_EFUNDS, EXIT_FUNDS, "insufficient_funds", 0},
+    {LTX_ECONTENT, EXIT_CONTENT, "content_filtered", 0},
+    {LTX_ERATELIMIT, EXIT_RATELIMIT, "rate_limited", 1},
+    {LTX_ESERVER, EXIT_SERVER, "server", 1},
+    {LTX_EBADGATEWAY, EXIT_SERVER, "server", 1},
+    {LTX_EUNAVAILABLE, EXIT_SERVER, "server", 1},
+    {LTX_EGATEWAYTIMEOUT, EXIT_SERVER, "server", 1},
+    {LTX_EHTTP, EXIT_SERVER, "server", 1},
+    {LTX_ENETWORK, EXIT_NETWORK, "network", 1},
+    {LTX_ETIMEDOUT, EXIT_TIMEOUT, "timeout", 1},
+    {LTX_EJOBFAILED, EXIT_JOBFAILED, "job_failed", 0},
+    {LTX_EIO, EXIT_IO, "io", 1},
+    {LTX_ESINKFULL, EXIT_IO, "io", 1},
+    {LTX_ENOTFOUND, EXIT_NOTFOUND, "not_found", 0},
+    {LTX_EPROTOCOL, EXIT_PROTOCOL, "protocol", 1},
+    {LTX_EHEADER, EXIT_PROTOCOL, "protocol", 0},
+    {LTX_ETLS, EXIT_NETWORK, "tls", 0},
+    {LTX_EURL, EXIT_REQUEST, "invalid_request", 0},
+    {LTX_ECANCELLED, EXIT_INTERRUPTED, "interrupted", 1},
+    {LTX_ENOMEM, EXIT_OTHER, "other", 0},
+    {LTX_EINIT, EXIT_OTHER, "other", 0},
+};
+
+static const struct exit_class other_http_class = {LTX_EHTTP, EXIT_SERVER, "server", 1};
+static const struct exit_class other_class = {0, EXIT_OTHER, "other", 0};
+
+const struct exit_class *exit_class_of(int status)
+{
+    for (size_t i = 0; i < sizeof(exit_classes) / sizeof(exit_classes[0]); i++)
+        if (exit_classes[i].status == status)
+            return &exit_classes[i];
+    return status >= 100 ? &other_http_class : &other_class;
+}
+
+int cli_exit_code(int status)
+{
+    return exit_class_of(status)->exit_code;
+}
+
+const char *cli_class_name(int status)
+{
+    return exit_class_of(status)->name;
+}
+
+/* ------------------------------------------------------------------ interrupts */
+
+/* Set by the signal handler, read by every thread: a lock-free atomic may be both. */
+static atomic_int interrupted;
+
+int cli_interrupted(void)
+{
+    return atomic_load(&interrupted) != 0;
+}
+
+/* ------------------------------------------------------------------ output helpers */
+
+static size_t utf8_sequence_length(const unsigned char *p);
+
+static char *cli_secret;
+
+void cli_set_secret(const char *key)
+{
+    if (cli_secret) {
+        for (volatile char *p = cli_secret; *p; p++)
+            *p = 0;
+        free(cli_secret);
+    }
+    cli_secret = key ? strdup(key) : NULL;
+}
+
+char *cli_redact(const char *s, unsigned what)
+{
+    char *out = s ? ltx__redact(s, cli_secret, what) : NULL;
+
+    return out ? out : strdup("[message withheld: out of memory]");
+}
+
+/* The code point of the valid UTF-8 sequence of n bytes at p. */
+static uint32_t utf8_code_point(const unsigned char *p, size_t n)
+{
+    static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    uint32_t cp = p[0] & lead_mask[n];
+
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3f);
+    return cp;
+}
+
+/*
+ * Terminal-safe copy of text that may come from the server: C0 controls, DEL, the C1 controls
+ * U+0080-U+009F (U+009B is CSI, which starts escape sequences in many terminals) and bytes that
+ * are not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal) each become '?'.
+ */
+void cli_put_safe(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t n = utf8_sequence_length(p);
+
+        if (n == 0 || *p < 0x20 || *p == 0x7f || (n == 2 && utf8_code_point(p, n) <= 0x9f)) {
+            fputc('?', f);
+            p += n ? n : 1;
+            continue;
+        }
+        fwrite(p, 1, n, f);
+        p += n;
+    }
+}
+
+/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
+static size_t utf8_sequence_length(const unsigned char *p)
+{
+    static const struct {
+        unsigned char mask, lead; /* p[0] & mask == lead */
+        uint32_t min;             /* smallest code point (no overlong forms) */
+    } forms[] = {{0x80, 0x00, 0}, {0xe0, 0xc0, 0x80}, {0xf0, 0xe0, 0x800}, {0xf8, 0xf0, 0x10000}};
+    size_t n = 0;
+    uint32_t cp, min;
+
+    while (n < sizeof(forms) / sizeof(forms[0]) && (p[0] & forms[n].mask) != forms[n].lead)
+        n++;
+    if (n == sizeof(forms) / sizeof(forms[0]))
+        return 0;
+    min = forms[n].min;
+    cp = p[0] & (unsigned char)~forms[n].mask;
+    n++;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD so that the line stays valid JSON. */
+void cli_json_string(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    fputc('"', f);
+    while (*p) {
+        size_t n = utf8_sequence_length(p);
+
+        if (n == 0)
+            fputs("\\ufffd", f);
+        else if (n == 2 && utf8_code_point(p, n) <= 0x9f) /* C1 controls, escaped like C0 */
+            fprintf(f, "\\u%04x", (unsigned)utf8_code_point(p, n));
+        else if (n > 1)
+            fwrite(p, 1, n, f);
+        else if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", (unsigned)*p);
+        else
+            fputc(*p, f);
+        p += n ? n : 1;
+    }
+    fputc('"', f);
+}
+
+
+void json_begin(struct json *j)
+{
+    j->fields = 0;
+    fputc('{', stdout);
+}
+
+static void json_key(struct json *j, const char *key)
+{
+    if (j->fields++)
+        fputc(',', stdout);
+    cli_json_string(stdout, key);
+    fputc(':', stdout);
+}
+
+/* A text field; the key, Authorization values and URL userinfo never appear (a result URL keeps
+ * its query, which is what makes it work). */
+void json_text(struct json *j, const char *key, const char *value)
+{
+    json_key(j, key);
+    if (value) {
+        char *clean = cli_redact(value, LTX_REDACT_USERINFO);
+
+        cli_json_string(stdout, clean ? clean : "");
+        free(clean);
+    } else {
+        fputs("null", stdout);
+    }
+}
+
+void json_int(struct json *j, const char *key, long long value)
+{
+    json_key(j, key);
+    printf("%lld", value);
+}
+
+void json_uint(struct json *j, const char *key, uint64_t value)
+{
+    json_key(j, key);
+    printf("%" PRIu64, value);
+}
+
+void json_bool(struct json *j, const char *key, int value)
+{
+    json_key(j, key);
+    fputs(value ? "true" : "false", stdout);
+}
+
+void json_end(struct json *j)
+{
+    (void)j;
+    fputs("}\n", stdout);
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ progress */
+
+void ui_clear(struct ui *ui)
+{
+    if (ui->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        ui->drawn = 0;
+        ui->last_stage = 0;
+    }
+}
+
+static void format_bytes(char *buf, size_t len, uint64_t bytes)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    size_t u = 0;
+
+    for (; v >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0]); u++)
+        v /= 1024.0;
+    if (u == 0)
+        snprintf(buf, len, "%" PRIu64 " B", bytes);
+    else
+        snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+static void ui_draw(struct ui *ui, const ltx_progress *p, int stage)
+{
+    uint64_t now = ltx_progress_elapsed_ms(p);
+    uint64_t bytes = ltx_progress_bytes(p), total = ltx_progress_total(p);
+    int finished = stage == LTX_STAGE_DOWNLOADING && total && bytes >= total;
+    char line[256];
+
+    if (ui->drawn && stage == ui->last_stage && now - ui->last_draw_ms < REDRAW_INTERVAL_MS &&
+        !finished)
+        return;
+    if (stage == LTX_STAGE_DOWNLOADING) {
+        char got[32], all[32], bar[PROGRESS_BAR_WIDTH + 1];
+
+        format_bytes(got, sizeof(got), bytes);
+        if (total) {
+            uint64_t done = bytes > total ? total : bytes;
+            size_t filled = (size_t)(done * PROGRESS_BAR_WIDTH / total);
+
+            for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
+                bar[i] = i < filled ? '#' : '.';
+            bar[PROGRESS_BAR_WIDTH] = '\0';
+            format_bytes(all, sizeof(all), total);
+            snprintf(line, sizeof(line), "downloading [%s] %s / %s (%" PRIu64 "%%)", bar, got, all,
+                     done * 100 / total);
+        } else {
+            snprintf(line, sizeof(line), "downloading %s", got);
+        }
+    } else {
+        const char *status = ltx_progress_status(p);
+        const char *id = ltx_progress_job_id(p) ? ltx_progress_job_id(p) : ui->job_id;
+        uint64_t s = now / 1000;
+
+        snprintf(line, sizeof(line), "%s%s%s%s, %" PRIu64 ":%02u elapsed", id ? "job " : "",
+                 id ? id : "", id ? ": " : "", status ? status : "submitted", s / 60,
+                 (unsigned)(s % 60));
+    }
+    line[PROGRESS_LINE_MAX] = '\0'; /* a wrapped line could not be redrawn in place */
+    fputs("\r", stderr);
+    cli_put_safe(stderr, line);
+    fputs("\033[K", stderr);
+    fflush(stderr);
+    ui->drawn = 1;
+    ui->last_stage = stage;
+    ui->last_draw_ms = now;
+}
+
+int on_progress(const ltx_progress *p, void *userdata)
+{
+    struct ui *ui = userdata;
+    int stage = ltx_progress_stage(p);
+    const char *id = ltx_progress_job_id(p);
+
+    if (id && !ui->job_id)
+        ui->job_id = strdup(id); /* out of memory only costs the resume hint */
+    if (ui->tty)
+        ui_draw(ui, p, stage);
+    return cli_interrupted();
+}
+
+void on_log(int level, const char *line, void *userdata)
+{
+    static const char *const names[] = {"", "error", "warning", "info", "debug"};
+    struct ui *ui = userdata;
+
+    flockfile(stderr); /* one line at a time, whoever else writes to standard error */
+    ui_clear(ui);
+    char *clean = cli_redact(line, LTX_REDACT_ALL);
+
+    fprintf(stderr, PROGRAM ": %s: ",
+            level >= LTX_LOG_ERROR && level <= LTX_LOG_DEBUG ? names[level] : "log");
+    cli_put_safe(stderr, clean ? clean : "");
+    free(clean);
+    fputc('\n', stderr);
+    funlockfile(stderr);
+}
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    atomic_store(&interrupted, 1);
+}
+
+static void catch_signal(int sig)
+{
+    struct sigaction sa;
+
+    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+        return;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(sig, &sa, NULL);
+}
+
+/*
+ * The first Ctrl-C stops the wait cleanly; SA_RESETHAND lets a second one end
+ * ltx at once. An interrupt the parent ignores (nohup, `cmd &`) stays ignored.
+ */
+void cli_catch_interrupts(int also_sigterm)
+{
+    catch_signal(SIGINT);
+    if (also_sigterm)
+        catch_signal(SIGTERM);
+}
+
+
+/* ------------------------------------------------------------------ errors */
+
+/* What became of the job, and how to pick it up again without paying twice. */
+static void print_job_hint(const struct cli *c, const struct failure *f, const struct exit_class *x,
+                           const char *job_id)
+{
+    const char *output = c->value[OPT_OUTPUT];
+    const char *what = f->status == LTX_EJOBFAILED   ? "failed"
+                       : f->status == LTX_ENOTFOUND  ? "is unknown or expired"
+                       : f->status == LTX_ECANCELLED ? "goes on running on the server and is billed"
+                       : f->status == LTX_ETIMEDOUT  ? "goes on running on the server and is billed"
+                                                     : NULL;
+
+    if (what) {
+        fprintf(stderr, PROGRAM ": job %s ", f->endpoint);
+        cli_put_safe(stderr, job_id);
+        fprintf(stderr, " %s\n", what);
+    }
+    if (!x->resumable || c->cmd->run == RUN_STATUS)
+        return;
+    fprintf(stderr, PROGRAM ": resume with: " PROGRAM " download %s ", f->endpoint);
+    cli_put_safe(stderr, job_id);
+    fputs(" -o ", stderr);
+    cli_put_safe(stderr, output && strcmp(output, "-") != 0 ? output : "FILE");
+    fputc('\n', stderr);
+}
+
+int fail(struct cli *c, const struct failure *f)
+{
+    const struct exit_class *x = exit_class_of(f->status);
+    const ltx_error *err = f->err;
+    const char *message = err ? ltx_error_message(err) : f->message;
+    const char *job_id = f->job_id ? f->job_id : err ? ltx_error_job_id(err) : NULL;
+    const char *field = err ? ltx_error_field(err) : NULL;
+    const char *option = field ? option_for_field(c, field) : NULL;
+    int possibly_executed = err && ltx_error_possibly_executed(err);
+    char *clean;
+
+    if (f->status == LTX_ECANCELLED && cli_interrupted())
+        message = "interrupted";
+    if (!message)
+        message = ltx_strerror(f->status);
+    clean = cli_redact(message, LTX_REDACT_ALL); /* a configuration error may quote a URL */
+    message = clean ? clean : "";
+
+    ui_clear(&c->ui);
+    fputs(PROGRAM ": ", stderr);
+    cli_put_safe(stderr, message);
+    fputc('\n', stderr);
+    if (option && strcmp(option, field) != 0)
+        fprintf(stderr, PROGRAM ": the field %s is set with --%s\n", field, option);
+    if (possibly_executed) /* the message says why; say what to do */
+        fputs(PROGRAM ": check your jobs and balance before running this again\n", stderr);
+    if (job_id && f->endpoint)
+        print_job_hint(c, f, x, job_id);
+    if (f->try_help && !c->json)
+        fprintf(stderr, "Try '" PROGRAM " %s%s--help' for more information.\n",
+                c->cmd ? c->cmd->name : "", c->cmd ? " " : "");
+
+    if (c->json) {
+        struct json j;
+        int http = err ? ltx_error_http_status(err) : 0;
+
+        json_begin(&j);
+        json_bool(&j, "ok", 0);
+        json_int(&j, "code", f->status == STATUS_USAGE ? LTX_EINVAL : f->status);
+        json_text(&j, "class", x->name);
+        if (http)
+            json_int(&j, "http_status", http);
+        else
+            json_text(&j, "http_status", NULL);
+        json_text(&j, "error_type", err ? ltx_error_type(err) : NULL);
+        json_text(&j, "message", message);
+        json_text(&j, "request_id", err ? ltx_error_request_id(err) : NULL);
+        json_bool(&j, "possibly_executed", possibly_executed);
+        json_text(&j, "field", field);
+        json_text(&j, "job_id", job_id);
+        json_text(&j, "endpoint", job_id ? f->endpoint : NULL);
+        json_text(&j, "state", f->state);
+        json_end(&j);
+    }
+    free(clean);
+    return x->exit_code;
+}
+
+int fail_status(struct cli *c, int status, const ltx_error *err)
+{
+    struct failure f = {status, err, NULL, NULL, NULL, NULL, 0};
+
+    return fail(c, &f);
+}
+
+static int usage_verror(struct cli *c, int try_help, const char *fmt, va_list ap) PRINTF_LIKE(3, 0);
+
+static int usage_verror(struct cli *c, int try_help, const char *fmt, va_list ap)
+{
+    char message[MESSAGE_MAX];
+    struct failure f = {STATUS_USAGE, NULL, message, NULL, NULL, NULL, try_help};
+
+    vsnprintf(message, sizeof(message), fmt, ap);
+    return fail(c, &f);
+}
+
+
+/* A mistake on the command line (exit 2, with a pointer to --help). */
+int usage_error(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = usage_verror(c, 1, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A missing or unusable setting: the same exit status, no pointer to --help. */
+int config_error(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = usage_verror(c, 0, fmt, ap);
+    va_end(ap);
+    return rc;
+}
