@@ -502,44 +502,57 @@ static const char *outcome_name(enum outcome o)
     return names[o];
 }
 
+/* The estimated spend: before this run (the journal's), in this run, and the total. */
+static void batch_json_spend(const struct batch *b, json_t *o)
+{
+    json_object_set_new(o, "estimated_spend_usd",
+                        json_real((double)(b->spent_before + b->spent_now) / 1e6));
+    json_object_set_new(o, "estimated_spend_this_run_usd", json_real((double)b->spent_now / 1e6));
+    json_object_set_new(o, "unknown_cost_submissions", json_integer((json_int_t)b->unknown_cost));
+}
+
+static json_t *json_entry(const struct entry *e)
+{
+    json_t *o = json_object();
+    int failed = e->outcome == O_FAILED;
+
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "key", cli_json_str(e->key));
+    json_object_set_new(o, "line", json_integer(e->line));
+    json_object_set_new(o, "state", json_string(outcome_name(e->outcome)));
+    json_object_set_new(o, "job_id", cli_json_str(e->job_id));
+    json_object_set_new(o, "output", cli_json_str(e->output));
+    json_object_set_new(o, "bytes", e->outcome == O_DONE && e->plan != P_SKIP
+                                         ? json_integer((json_int_t)e->bytes)
+                                         : json_null());
+    json_object_set_new(o, "code", failed ? json_integer(e->status) : json_null());
+    json_object_set_new(o, "class", failed ? json_string(cli_class_name(e->status)) : json_null());
+    json_object_set_new(o, "message",
+                        cli_json_str(e->message && e->outcome != O_DONE ? e->message : NULL));
+    return o;
+}
+
 static void print_json_summary(struct batch *b, int ok, size_t count[4])
 {
-    printf("{\"ok\":%s,\"done\":%zu,\"failed\":%zu,\"unknown\":%zu,\"unfinished\":%zu,"
-           "\"journal\":",
-           ok ? "true" : "false", count[O_DONE], count[O_FAILED], count[O_UNKNOWN],
-           count[O_UNFINISHED]);
-    cli_json_string(stdout, b->journal_path);
-    fputs(",\"entries\":[", stdout);
-    for (size_t i = 0; i < b->n; i++) {
-        const struct entry *e = &b->entries[i];
-        int failed = e->outcome == O_FAILED;
+    json_t *o = json_object(), *entries = json_array();
 
-        printf("%s{\"key\":", i ? "," : "");
-        cli_json_string(stdout, e->key);
-        printf(",\"line\":%u,\"state\":\"%s\",\"job_id\":", e->line, outcome_name(e->outcome));
-        if (e->job_id)
-            cli_json_string(stdout, e->job_id);
-        else
-            fputs("null", stdout);
-        fputs(",\"output\":", stdout);
-        cli_json_string(stdout, e->output);
-        if (e->outcome == O_DONE && e->plan != P_SKIP)
-            printf(",\"bytes\":%" PRIu64, e->bytes);
-        else
-            fputs(",\"bytes\":null", stdout);
-        if (failed)
-            printf(",\"code\":%d,\"class\":\"%s\"", e->status, cli_class_name(e->status));
-        else
-            fputs(",\"code\":null,\"class\":null", stdout);
-        fputs(",\"message\":", stdout);
-        if (e->message && e->outcome != O_DONE)
-            cli_json_string(stdout, e->message);
-        else
-            fputs("null", stdout);
-        fputc('}', stdout);
+    if (!o || !entries) {
+        json_decref(o);
+        json_decref(entries);
+        return;
     }
-    fputs("]}\n", stdout);
-    fflush(stdout);
+    json_object_set_new(o, "ok", json_boolean(ok));
+    json_object_set_new(o, "done", json_integer((json_int_t)count[O_DONE]));
+    json_object_set_new(o, "failed", json_integer((json_int_t)count[O_FAILED]));
+    json_object_set_new(o, "unknown", json_integer((json_int_t)count[O_UNKNOWN]));
+    json_object_set_new(o, "unfinished", json_integer((json_int_t)count[O_UNFINISHED]));
+    json_object_set_new(o, "journal", cli_json_str(b->journal_path));
+    batch_json_spend(b, o);
+    for (size_t i = 0; i < b->n; i++)
+        json_array_append_new(entries, json_entry(&b->entries[i]));
+    json_object_set_new(o, "entries", entries);
+    cli_json_print(stdout, o);
 }
 
 static int summarize(struct batch *b)

@@ -96,6 +96,11 @@ struct batch {
 
     int journal_fd;
     int journal_broken;
+
+    /* estimates, in micro-dollars */
+    int64_t spent_before; /* what the journal's earlier submissions were estimated at */
+    int64_t spent_now;    /* what this run's submissions were estimated at */
+    size_t unknown_cost;  /* submissions whose price is unknown */
 };
 
 
@@ -106,6 +111,8 @@ struct record {
     uint64_t bytes;
     int has_code, code, http_status, possibly_executed;
     const char *message, *error_type;
+    int has_estimate;
+    int64_t estimate; /* micro-dollars: what this submission was estimated to cost */
 };
 
 /* batch_file.c */

@@ -607,6 +607,36 @@ int load(struct batch *b)
 }
 
 /* Every bad line, then exit 3: nothing has been sent. */
+static void print_json_problems(const struct batch *b, size_t lines)
+{
+    json_t *o = json_object(), *errors = json_array();
+    char message[MESSAGE_MAX];
+
+    if (!o || !errors) {
+        json_decref(o);
+        json_decref(errors);
+        return;
+    }
+    snprintf(message, sizeof(message), "%zu invalid line%s; nothing was submitted", lines,
+             lines == 1 ? "" : "s");
+    json_object_set_new(o, "ok", json_false());
+    json_object_set_new(o, "code", json_integer(LTX_EREQUEST));
+    json_object_set_new(o, "class", json_string(cli_class_name(LTX_EREQUEST)));
+    json_object_set_new(o, "message", json_string(message));
+    for (size_t i = 0; i < b->nproblems; i++) {
+        json_t *p = json_object();
+
+        json_object_set_new(p, "line", json_integer(b->problems[i].line));
+        json_object_set_new(p, "field", cli_json_str(b->problems[i].field));
+        json_object_set_new(p, "message", cli_json_str(b->problems[i].message
+                                                            ? b->problems[i].message
+                                                            : "invalid"));
+        json_array_append_new(errors, p);
+    }
+    json_object_set_new(o, "errors", errors);
+    cli_json_print(stdout, o);
+}
+
 int report_problems(struct batch *b)
 {
     const struct batch_config *cfg = b->cfg;
@@ -628,24 +658,8 @@ int report_problems(struct batch *b)
     cli_put_safe(stderr, cfg->input);
     fprintf(stderr, ": %zu invalid line%s; nothing was submitted\n", lines, lines == 1 ? "" : "s");
     funlockfile(stderr);
-    if (cfg->json) {
-        printf("{\"ok\":false,\"code\":%d,\"class\":", LTX_EREQUEST);
-        cli_json_string(stdout, cli_class_name(LTX_EREQUEST));
-        printf(",\"message\":\"%zu invalid line%s; nothing was submitted\",\"errors\":[", lines,
-               lines == 1 ? "" : "s");
-        for (size_t i = 0; i < b->nproblems; i++) {
-            printf("%s{\"line\":%u,\"field\":", i ? "," : "", b->problems[i].line);
-            if (b->problems[i].field)
-                cli_json_string(stdout, b->problems[i].field);
-            else
-                fputs("null", stdout);
-            fputs(",\"message\":", stdout);
-            cli_json_string(stdout, b->problems[i].message ? b->problems[i].message : "invalid");
-            fputc('}', stdout);
-        }
-        fputs("]}\n", stdout);
-        fflush(stdout);
-    }
+    if (cfg->json)
+        print_json_problems(b, lines);
     return cli_exit_code(LTX_EREQUEST);
 }
 

@@ -39,64 +39,59 @@ int stopped(const struct batch *b)
     return b->stop_status || cli_interrupted();
 }
 
+/* The failure of a "failed" or "unknown" record. */
+static void record_error(json_t *o, const struct record *r)
+{
+    char *clean;
+
+    json_object_set_new(o, "code", json_integer(r->code));
+    if (r->http_status)
+        json_object_set_new(o, "http_status", json_integer(r->http_status));
+    if (r->error_type) {
+        clean = cli_redact(r->error_type, LTX_REDACT_ALL);
+        json_object_set_new(o, "error_type", cli_json_str(clean));
+        free(clean);
+    }
+    clean = cli_redact(r->message ? r->message : ltx_strerror(r->code), LTX_REDACT_ALL);
+    json_object_set_new(o, "message", cli_json_str(clean));
+    free(clean);
+    if (r->possibly_executed)
+        json_object_set_new(o, "possibly_executed", json_true());
+}
+
 /* One line, written whole with O_APPEND and flushed to the disk before this returns. */
 int journal_append(struct batch *b, const struct entry *e, const struct record *r)
 {
     char *line = NULL, when[32];
     size_t len = 0;
-    FILE *f = open_memstream(&line, &len);
+    json_t *o = json_object();
     time_t t = time(NULL);
     struct tm tm;
     int rc = -1, saved = ENOMEM, report = 1;
 
-    if (!f)
+    if (!o)
         goto out;
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-    fputs("{\"key\":", f);
-    cli_json_string(f, e->key);
-    fputs(",\"event\":", f);
-    cli_json_string(f, r->event);
-    if (r->endpoint) {
-        fputs(",\"endpoint\":", f);
-        cli_json_string(f, r->endpoint);
-    }
-    if (r->job_id) {
-        fputs(",\"job_id\":", f);
-        cli_json_string(f, r->job_id);
-    }
-    if (r->output) {
-        fputs(",\"output\":", f);
-        cli_json_string(f, r->output);
-    }
+    json_object_set_new(o, "key", cli_json_str(e->key));
+    json_object_set_new(o, "event", cli_json_str(r->event));
+    if (r->endpoint)
+        json_object_set_new(o, "endpoint", cli_json_str(r->endpoint));
+    if (r->job_id)
+        json_object_set_new(o, "job_id", cli_json_str(r->job_id));
+    if (r->output)
+        json_object_set_new(o, "output", cli_json_str(r->output));
     if (r->has_bytes)
-        fprintf(f, ",\"bytes\":%" PRIu64, r->bytes);
-    if (r->has_code) {
-        fprintf(f, ",\"code\":%d", r->code);
-        if (r->http_status)
-            fprintf(f, ",\"http_status\":%d", r->http_status);
-        if (r->error_type) {
-            char *clean = cli_redact(r->error_type, LTX_REDACT_ALL);
-
-            fputs(",\"error_type\":", f);
-            cli_json_string(f, clean);
-            free(clean);
-        }
-        {
-            char *clean = cli_redact(r->message ? r->message : ltx_strerror(r->code),
-                                     LTX_REDACT_ALL);
-
-            fputs(",\"message\":", f);
-            cli_json_string(f, clean);
-            free(clean);
-        }
-        if (r->possibly_executed)
-            fputs(",\"possibly_executed\":true", f);
-    }
-    fputs(",\"time\":", f);
-    cli_json_string(f, when);
-    fputs("}\n", f);
-    if (fclose(f) != 0)
+        json_object_set_new(o, "bytes", json_integer((json_int_t)r->bytes));
+    if (r->has_estimate)
+        json_object_set_new(o, "estimate_usd_micros", json_integer((json_int_t)r->estimate));
+    if (r->has_code)
+        record_error(o, r);
+    json_object_set_new(o, "time", cli_json_str(when));
+    line = cli_json_dump(o);
+    if (!line)
         goto out;
+    len = strlen(line);
+    line[len++] = '\n'; /* json_dumps() leaves room for no more: replace the NUL */
     if (b->journal_broken) {
         report = 0; /* said already */
     } else if (write_all(b->journal_fd, line, len) != 0 || fsync(b->journal_fd) != 0) {
@@ -107,6 +102,7 @@ int journal_append(struct batch *b, const struct entry *e, const struct record *
     }
 out:
     free(line);
+    json_decref(o);
     if (rc != 0) {
         if (report)
             note(b, 1, "cannot write the journal %s: %s; starting nothing more", b->journal_path,

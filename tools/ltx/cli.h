@@ -4,6 +4,8 @@
 
 #include <ltx/ltx.h>
 
+#include <jansson.h>
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -61,8 +63,15 @@ void cli_set_secret(const char *key);
 char *cli_redact(const char *s, unsigned what);
 /* Terminal-safe copy of text that may come from the server or a file. */
 void cli_put_safe(FILE *f, const char *s);
-/* A JSON string, with bytes that are not UTF-8 replaced by U+FFFD. */
-void cli_json_string(FILE *f, const char *s);
+/* Length of the UTF-8 sequence at p (the C library's decoder) and its code point in *cp, or 0
+ * when p starts no valid sequence. */
+size_t cli_utf8_next(const char *p, uint32_t *cp);
+/* A JSON string (jansson), with bytes that are not UTF-8 replaced by U+FFFD; null for NULL. */
+json_t *cli_json_str(const char *s);
+/* v as one compact, ASCII-only line (free() it), or NULL. */
+char *cli_json_dump(const json_t *v);
+/* v on one line of f, flushed; takes the reference. */
+void cli_json_print(FILE *f, json_t *v);
 
 /* The ltx_endpoint named by an API path segment or an ltx command name ("hdr"), or 0. */
 int cli_endpoint_from_name(const char *name);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 
 #ifndef PACKAGE_VERSION
@@ -175,13 +176,14 @@ void on_log(int level, const char *line, void *userdata);
 
 /* One JSON object on one line of standard output. */
 struct json {
-    int fields;
+    json_t *obj;
 };
 void json_begin(struct json *j);
 void json_text(struct json *j, const char *key, const char *value);
 void json_int(struct json *j, const char *key, long long value);
 void json_uint(struct json *j, const char *key, uint64_t value);
 void json_bool(struct json *j, const char *key, int value);
+void json_number(struct json *j, const char *key, double value);
 void json_end(struct json *j);
 
 #endif

@@ -12,6 +12,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
+#include <locale.h>
+#include <pthread.h>
+#include <wchar.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -96,8 +100,6 @@ int cli_interrupted(void)
 
 /* ------------------------------------------------------------------ output helpers */
 
-static size_t utf8_sequence_length(const unsigned char *p);
-
 static char *cli_secret;
 
 void cli_set_secret(const char *key)
@@ -117,15 +119,43 @@ char *cli_redact(const char *s, unsigned what)
     return out ? out : strdup("[message withheld: out of memory]");
 }
 
-/* The code point of the valid UTF-8 sequence of n bytes at p. */
-static uint32_t utf8_code_point(const unsigned char *p, size_t n)
-{
-    static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
-    uint32_t cp = p[0] & lead_mask[n];
+/* The C library's UTF-8 decoder, whatever the user's locale; (locale_t)0 where it has none. */
+static locale_t loc_holder;
 
-    for (size_t i = 1; i < n; i++)
-        cp = cp << 6 | (p[i] & 0x3f);
-    return cp;
+static void make_utf8_locale(void)
+{
+    loc_holder = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static locale_t utf8_locale(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, make_utf8_locale);
+    return loc_holder;
+}
+
+size_t cli_utf8_next(const char *p, uint32_t *cp)
+{
+    locale_t loc = utf8_locale(), old;
+    mbstate_t st;
+    wchar_t wc;
+    size_t n;
+
+    if ((unsigned char)*p < 0x80) {
+        *cp = (unsigned char)*p;
+        return 1;
+    }
+    if (loc == (locale_t)0)
+        return 0;
+    memset(&st, 0, sizeof(st));
+    old = uselocale(loc);
+    n = mbrtowc(&wc, p, MB_LEN_MAX, &st);
+    uselocale(old);
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+        return 0;
+    *cp = (uint32_t)wc;
+    return n;
 }
 
 /*
@@ -135,12 +165,13 @@ static uint32_t utf8_code_point(const unsigned char *p, size_t n)
  */
 void cli_put_safe(FILE *f, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    const char *p = s;
 
     while (*p) {
-        size_t n = utf8_sequence_length(p);
+        uint32_t cp = 0;
+        size_t n = cli_utf8_next(p, &cp);
 
-        if (n == 0 || *p < 0x20 || *p == 0x7f || (n == 2 && utf8_code_point(p, n) <= 0x9f)) {
+        if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
             fputc('?', f);
             p += n ? n : 1;
             continue;
@@ -150,117 +181,114 @@ void cli_put_safe(FILE *f, const char *s)
     }
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0 when it is not one. */
-static size_t utf8_sequence_length(const unsigned char *p)
+/* A copy of s in which every byte that is not part of a UTF-8 sequence is U+FFFD. */
+static char *utf8_mend(const char *s)
 {
-    static const struct {
-        unsigned char mask, lead; /* p[0] & mask == lead */
-        uint32_t min;             /* smallest code point (no overlong forms) */
-    } forms[] = {{0x80, 0x00, 0}, {0xe0, 0xc0, 0x80}, {0xf0, 0xe0, 0x800}, {0xf8, 0xf0, 0x10000}};
-    size_t n = 0;
-    uint32_t cp, min;
+    size_t len = strlen(s);
+    char *out = malloc(3 * len + 1), *o = out;
 
-    while (n < sizeof(forms) / sizeof(forms[0]) && (p[0] & forms[n].mask) != forms[n].lead)
-        n++;
-    if (n == sizeof(forms) / sizeof(forms[0]))
-        return 0;
-    min = forms[n].min;
-    cp = p[0] & (unsigned char)~forms[n].mask;
-    n++;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3f);
+    if (!out)
+        return NULL;
+    while (*s) {
+        uint32_t cp;
+        size_t n = cli_utf8_next(s, &cp);
+
+        if (n == 0) {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            s++;
+        } else {
+            memcpy(o, s, n);
+            o += n;
+            s += n;
+        }
     }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
+    *o = '\0';
+    return out;
 }
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD so that the line stays valid JSON. */
-void cli_json_string(FILE *f, const char *s)
+json_t *cli_json_str(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    json_t *v;
+    char *mended;
 
-    fputc('"', f);
-    while (*p) {
-        size_t n = utf8_sequence_length(p);
-
-        if (n == 0)
-            fputs("\\ufffd", f);
-        else if (n == 2 && utf8_code_point(p, n) <= 0x9f) /* C1 controls, escaped like C0 */
-            fprintf(f, "\\u%04x", (unsigned)utf8_code_point(p, n));
-        else if (n > 1)
-            fwrite(p, 1, n, f);
-        else if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", (unsigned)*p);
-        else
-            fputc(*p, f);
-        p += n ? n : 1;
-    }
-    fputc('"', f);
+    if (!s)
+        return json_null();
+    if ((v = json_string(s)))
+        return v;
+    mended = utf8_mend(s); /* jansson takes valid UTF-8 only */
+    v = mended ? json_string(mended) : NULL;
+    free(mended);
+    return v ? v : json_string("");
 }
 
+char *cli_json_dump(const json_t *v)
+{
+    /* ASCII only: C1 controls and the like reach no terminal raw, whatever the text */
+    return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+}
+
+void cli_json_print(FILE *f, json_t *v)
+{
+    char *text = cli_json_dump(v);
+
+    if (text) {
+        fputs(text, f);
+        fputc('\n', f);
+    }
+    free(text);
+    fflush(f);
+    json_decref(v);
+}
 
 void json_begin(struct json *j)
 {
-    j->fields = 0;
-    fputc('{', stdout);
+    j->obj = json_object();
 }
 
-static void json_key(struct json *j, const char *key)
+static void json_put(struct json *j, const char *key, json_t *v)
 {
-    if (j->fields++)
-        fputc(',', stdout);
-    cli_json_string(stdout, key);
-    fputc(':', stdout);
+    if (j->obj)
+        json_object_set_new(j->obj, key, v ? v : json_null());
 }
 
 /* A text field; the key, Authorization values and URL userinfo never appear (a result URL keeps
  * its query, which is what makes it work). */
 void json_text(struct json *j, const char *key, const char *value)
 {
-    json_key(j, key);
-    if (value) {
-        char *clean = cli_redact(value, LTX_REDACT_USERINFO);
+    char *clean = value ? cli_redact(value, LTX_REDACT_USERINFO) : NULL;
 
-        cli_json_string(stdout, clean ? clean : "");
-        free(clean);
-    } else {
-        fputs("null", stdout);
-    }
+    json_put(j, key, value ? cli_json_str(clean) : json_null());
+    free(clean);
 }
 
 void json_int(struct json *j, const char *key, long long value)
 {
-    json_key(j, key);
-    printf("%lld", value);
+    json_put(j, key, json_integer(value));
 }
 
 void json_uint(struct json *j, const char *key, uint64_t value)
 {
-    json_key(j, key);
-    printf("%" PRIu64, value);
+    json_put(j, key, json_integer(value > INT64_MAX ? INT64_MAX : (json_int_t)value));
 }
 
 void json_bool(struct json *j, const char *key, int value)
 {
-    json_key(j, key);
-    fputs(value ? "true" : "false", stdout);
+    json_put(j, key, json_boolean(value));
+}
+
+void json_number(struct json *j, const char *key, double value)
+{
+    json_put(j, key, json_real(value));
 }
 
 void json_end(struct json *j)
 {
-    (void)j;
-    fputs("}\n", stdout);
-    fflush(stdout);
+    if (j->obj)
+        cli_json_print(stdout, j->obj);
+    j->obj = NULL;
 }
+
 
 /* ------------------------------------------------------------------ progress */
 
