@@ -21,6 +21,7 @@
 enum option_id {
     /* global */
     OPT_API_KEY,
+    OPT_API_KEY_FILE,
     OPT_BASE_URL,
     OPT_VERBOSE,
     OPT_QUIET,
@@ -39,14 +40,19 @@ enum option_id {
     OPT_SYNC,
     OPT_SET,
     OPT_PREVIEW,
+    OPT_DRY_RUN,
+    OPT_PRICES,
     /* batch */
     OPT_CONCURRENCY,
     OPT_JOURNAL,
     OPT_OUTPUT_DIR,
     OPT_RESUBMIT_UNKNOWN,
     OPT_RETRY_FAILED,
+    OPT_MAX_COST,
+    OPT_ALLOW_UNKNOWN_COST,
     /* request fields */
     OPT_PROMPT,
+    OPT_PROMPT_FILE,
     OPT_MODEL,
     OPT_DURATION,
     OPT_AUTO_DURATION,
@@ -92,7 +98,9 @@ enum run_kind {
     RUN_WAIT,
     RUN_DOWNLOAD,
     RUN_BATCH,
-    RUN_VERSION
+    RUN_VERSION,
+    RUN_HELP,
+    RUN_COMPLETION
 };
 
 struct command {
@@ -104,6 +112,9 @@ struct command {
     const char *args; /* their names, for the usage error */
     const char *synopsis;
     const char *summary;
+    uint64_t required; /* options it cannot run without (--prompt-file stands for --prompt,
+                          --auto-duration for --duration; -o is checked apart) */
+    const char *example; /* a complete command line after the command name, or NULL */
 };
 
 extern const struct command commands[];
@@ -133,6 +144,10 @@ struct cli {
     const char *job_endpoint; /* status, wait, download: canonical endpoint name */
     char first_error[MESSAGE_MAX];
     int json, quiet;
+    char *prompt;     /* read from standard input or --prompt-file */
+    int stdin_taken;  /* standard input was read (for a prompt) */
+    double max_cost;  /* ltx batch --max-cost, in dollars */
+    const char *example; /* a usage error's example line (after the command name), or NULL */
     struct ui ui;
 };
 
@@ -156,6 +171,10 @@ struct exit_class {
 const struct exit_class *exit_class_of(int status);
 
 /* options.c */
+/* The option or command name nearest to a misspelt one, or NULL. */
+const char *nearest_option(const char *name, size_t len);
+const char *nearest_command(const char *name);
+int option_taken(const struct command *cmd, enum option_id id);
 const struct command *command_find(const char *name);
 int has(const struct cli *c, enum option_id id);
 const char *option_for_field(const struct cli *c, const char *field);
@@ -184,6 +203,11 @@ void json_int(struct json *j, const char *key, long long value);
 void json_uint(struct json *j, const char *key, uint64_t value);
 void json_bool(struct json *j, const char *key, int value);
 void json_number(struct json *j, const char *key, double value);
+void json_put_raw(struct json *j, const char *key, const char *text);
+void json_estimate(struct json *j, const struct cli_estimate *est);
 void json_end(struct json *j);
+
+/* complete.c: ltx completion SHELL, from the tables above */
+int print_completion(const char *shell);
 
 #endif

@@ -89,29 +89,55 @@ static const char *env_nonempty(const char *name)
 }
 
 /*
+ * The API key: --api-key, --api-key-file, $LTX_API_KEY, $LTX_API_KEY_FILE, $LTXV_API_KEY. A key
+ * read from a file is in *key_read, for the caller to wipe and free.
+ */
+static int resolve_key(struct cli *c, const char **key, char **key_read)
+{
+    const char *file = c->value[OPT_API_KEY_FILE];
+    char why[MESSAGE_MAX];
+
+    *key = c->value[OPT_API_KEY];
+    if (!*key && !file)
+        *key = env_nonempty("LTX_API_KEY");
+    if (!*key && !file)
+        file = env_nonempty("LTX_API_KEY_FILE");
+    if (!*key && file) {
+        if (cli_read_key_file(key_read, file, why, sizeof(why)) != 0)
+            return config_error(c, "%s", why);
+        *key = *key_read;
+    }
+    if (!*key)
+        *key = env_nonempty("LTXV_API_KEY");
+    if (!*key || !**key)
+        return config_error(c, "no API key: pass --api-key-file FILE or set LTX_API_KEY");
+    return 0;
+}
+
+/*
  * A client configured by precedence: command-line option, then environment,
  * then the library default. No key anywhere is a usage error, before any network.
  */
 static int make_client(struct cli *c, ltx_client **out)
 {
-    const char *key = c->value[OPT_API_KEY];
-    const char *base_url = c->value[OPT_BASE_URL];
+    const char *key = NULL, *base_url = c->value[OPT_BASE_URL];
+    char *key_read = NULL;
     const char *base_source = "option --base-url";
     ltx_client *client = NULL;
     ltx_error *err = NULL;
     int level = log_level(c), st, rc = 0;
 
-    if (!key)
-        key = env_nonempty("LTX_API_KEY");
-    if (!key)
-        key = env_nonempty("LTXV_API_KEY");
-    if (!key || !*key)
-        return config_error(c, "no API key: pass --api-key KEY or set LTX_API_KEY");
+    if ((rc = resolve_key(c, &key, &key_read)) != 0)
+        return rc;
     if (!base_url && (base_url = env_nonempty("LTX_BASE_URL")))
         base_source = "LTX_BASE_URL";
 
     cli_set_secret(key);
     st = ltx_client_new(&client, key, &err);
+    if (key_read) { /* the library and the redaction hold their own copies */
+        cli_wipe(key_read, strlen(key_read));
+        free(key_read);
+    }
     if (c->api_key_arg) /* the library holds its own copy; hide ours from ps */
         memset(c->api_key_arg, 'x', strlen(c->api_key_arg));
     if (st != LTX_OK) {
@@ -411,6 +437,80 @@ static int write_preview(struct cli *c, ltx_client *client, const char *endpoint
     return rc;
 }
 
+/* --prompt - and --prompt-file: the prompt read now stands for --prompt's value. */
+static int load_prompt(struct cli *c)
+{
+    const char *path = has(c, OPT_PROMPT_FILE) ? c->value[OPT_PROMPT_FILE] : NULL;
+    char why[MESSAGE_MAX];
+
+    if (!path && has(c, OPT_PROMPT) && strcmp(c->value[OPT_PROMPT], "-") == 0)
+        path = "-";
+    if (!path)
+        return 0;
+    if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO) && !c->quiet)
+        fputs(PROGRAM ": reading the prompt from standard input (end it with Ctrl-D)\n", stderr);
+    if (cli_read_prompt(&c->prompt, path, why, sizeof(why)) != 0)
+        return usage_error(c, "%s", why);
+    c->value[OPT_PROMPT] = c->prompt;
+    c->seen |= BIT(OPT_PROMPT);
+    return 0;
+}
+
+/* The price table, with --prices or $LTX_PRICES. */
+static int open_prices(struct cli *c)
+{
+    const char *path = has(c, OPT_PRICES) ? c->value[OPT_PRICES] : env_nonempty("LTX_PRICES");
+    char why[MESSAGE_MAX];
+
+    if (cli_prices_open(path, why, sizeof(why)) != 0)
+        return config_error(c, "prices: %s", why);
+    return 0;
+}
+
+/* --dry-run: the body that would be sent, and what it would cost; nothing leaves. */
+static int dry_run(struct cli *c, const ltx_request *req, const char *endpoint)
+{
+    char *body = NULL, why[MESSAGE_MAX], usd[32];
+    ltx_error *err = NULL;
+    struct cli_estimate est;
+    int st, rc;
+
+    if ((st = ltx_request_to_json(&body, req, &err)) != LTX_OK) {
+        rc = fail_status(c, st, err);
+        ltx_error_free(err);
+        return rc;
+    }
+    if ((rc = open_prices(c)) != 0 || (cli_estimate(&est, req, why, sizeof(why)) != 0 &&
+                                       (rc = config_error(c, "%s", why)) != 0)) {
+        ltx_free(body);
+        return rc;
+    }
+    cli_format_usd(usd, sizeof(usd), est.micro_usd);
+    if (c->json) {
+        struct json j;
+
+        json_begin(&j);
+        json_bool(&j, "ok", 1);
+        json_bool(&j, "dry_run", 1);
+        json_text(&j, "endpoint", endpoint);
+        json_text(&j, "method", "POST");
+        snprintf(why, sizeof(why), "/%s/%s", ltx_request_sync(req) ? "v1" : "v2", endpoint);
+        json_text(&j, "path", why);
+        json_put_raw(&j, "body", body);
+        json_estimate(&j, &est);
+        json_end(&j);
+    } else {
+        printf("POST /%s/%s\n%s\n", ltx_request_sync(req) ? "v1" : "v2", endpoint, body);
+        printf("estimate: %s (", usd);
+        cli_put_safe(stdout, est.basis);
+        printf(")%s%s\n", est.date[0] ? ", prices of " : "", est.date);
+        if (!c->quiet)
+            fputs(PROGRAM ": dry run: nothing was uploaded or sent\n", stderr);
+    }
+    ltx_free(body);
+    return 0;
+}
+
 static int run_generate(struct cli *c)
 {
     const char *endpoint = c->cmd->endpoint ? ltx_endpoint_name(c->cmd->endpoint) : c->job_endpoint;
@@ -424,7 +524,13 @@ static int run_generate(struct cli *c)
 
     if (!endpoint)
         endpoint = c->cmd->name;
-    if ((rc = build_request(c, &req)) != 0 || (rc = make_client(c, &client)) != 0)
+    if ((rc = load_prompt(c)) != 0 || (rc = build_request(c, &req)) != 0)
+        goto out;
+    if (has(c, OPT_DRY_RUN)) {
+        rc = dry_run(c, req, endpoint);
+        goto out;
+    }
+    if ((rc = make_client(c, &client)) != 0)
         goto out;
     cli_catch_interrupts(0);
     if (has(c, OPT_NO_WAIT)) {
@@ -615,6 +721,28 @@ out:
     return rc;
 }
 
+/* A terminal that cannot erase a line or move the cursor: no progress line at all. */
+static int term_is_dumb(void)
+{
+    const char *term = getenv("TERM");
+
+    return !term || !*term || strcmp(term, "dumb") == 0;
+}
+
+/* ltx help [COMMAND] */
+static int run_help(struct cli *c)
+{
+    const struct command *cmd = c->nargs ? command_find(c->args[0]) : NULL;
+    const char *guess;
+
+    if (c->nargs && !cmd && (guess = nearest_command(c->args[0])))
+        return usage_error(c, "help: unknown command '%s'; did you mean '%s'?", c->args[0], guess);
+    if (c->nargs && !cmd)
+        return usage_error(c, "help: unknown command '%s'", c->args[0]);
+    print_help(cmd);
+    return EXIT_SUCCESS;
+}
+
 static int run(struct cli *c, int argc, char **argv)
 {
     int rc;
@@ -625,7 +753,7 @@ static int run(struct cli *c, int argc, char **argv)
     parse_args(c, argc, argv);
     c->json = has(c, OPT_JSON);
     c->quiet = has(c, OPT_QUIET);
-    c->ui.tty = isatty(STDERR_FILENO) && !c->quiet && !c->json;
+    c->ui.tty = isatty(STDERR_FILENO) && !c->quiet && !c->json && !term_is_dumb();
     if (c->command_name)
         c->cmd = command_find(c->command_name);
 
@@ -640,11 +768,20 @@ static int run(struct cli *c, int argc, char **argv)
     if (!c->command_name)
         return usage_error(c, "no command given");
     if (!c->cmd)
-        return usage_error(c, "unknown command '%s'", c->command_name);
+        return nearest_command(c->command_name)
+                   ? usage_error(c, "unknown command '%s'; did you mean '%s'?", c->command_name,
+                                 nearest_command(c->command_name))
+                   : usage_error(c, "unknown command '%s'", c->command_name);
     if ((rc = check_args(c)) != 0)
         return rc;
     if (c->cmd->run == RUN_VERSION)
         return print_version(c);
+    if (c->cmd->run == RUN_HELP)
+        return run_help(c);
+    if (c->cmd->run == RUN_COMPLETION)
+        return print_completion(c->args[0]) == 0
+                   ? EXIT_SUCCESS
+                   : usage_error(c, "completion: '%s' is not bash, zsh or fish", c->args[0]);
 
     if ((rc = ltx_global_init(LTX_GLOBAL_DEFAULT)) != LTX_OK)
         return fail_status(c, rc, NULL);
@@ -680,5 +817,7 @@ int main(int argc, char **argv)
     }
     free(c.ui.job_id);
     free(c.sets);
+    free(c.prompt);
+    cli_prices_close();
     return rc;
 }

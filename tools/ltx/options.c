@@ -92,6 +92,9 @@ static int set_video(ltx_request *req, const char *v)
 const struct option_def options[OPT_COUNT] = {
     [OPT_API_KEY] = {"api-key", 0, TEXT(NULL), .metavar = "KEY",
                      .help = "API key (default: $LTX_API_KEY, then $LTXV_API_KEY)"},
+    [OPT_API_KEY_FILE] = {"api-key-file", 0, TEXT(NULL), .metavar = "FILE",
+                          .help = "read the API key from FILE, out of sight of ps (default: "
+                                  "$LTX_API_KEY_FILE)"},
     [OPT_BASE_URL] = {"base-url", 0, TEXT(NULL), .metavar = "URL",
                       .help = "API host (default: $LTX_BASE_URL, then " LTX_DEFAULT_BASE_URL ")"},
     [OPT_VERBOSE] = {"verbose", 'v', FLAG(NULL), .help = "log debug lines to standard error"},
@@ -126,6 +129,13 @@ const struct option_def options[OPT_COUNT] = {
     [OPT_PREVIEW] = {"preview", 0, TEXT(NULL), .metavar = "FILE",
                      .help = "also write the result's MP4 preview to FILE"},
 
+    [OPT_DRY_RUN] = {"dry-run", 0, FLAG(NULL),
+                     .help = "check, print the request body and the estimated price; send "
+                             "nothing"},
+    [OPT_PRICES] = {"prices", 0, TEXT(NULL), .metavar = "FILE",
+                    .help = "prices that override or complete the built-in table (default: "
+                            "$LTX_PRICES)"},
+
     [OPT_CONCURRENCY] = {"concurrency", 0, INT(NULL), .metavar = "N",
                          .help = "jobs in flight at once (default 2, the API's limit)"},
     [OPT_JOURNAL] = {"journal", 0, TEXT(NULL), .metavar = "FILE",
@@ -138,8 +148,17 @@ const struct option_def options[OPT_COUNT] = {
     [OPT_RETRY_FAILED] = {"retry-failed", 0, FLAG(NULL),
                           .help = "submit again entries that failed in an earlier run"},
 
+    [OPT_MAX_COST] = {"max-cost", 0, REAL(NULL), .metavar = "USD",
+                      .help = "submit entries only while the estimated spend, the journal's "
+                              "included, stays within USD"},
+    [OPT_ALLOW_UNKNOWN_COST] = {"allow-unknown-cost", 0, FLAG(NULL),
+                                .help = "under --max-cost, also submit entries whose price is "
+                                        "unknown"},
+
     [OPT_PROMPT] = {"prompt", 0, TEXT(ltx_request_set_prompt), .metavar = "TEXT", .field = "prompt",
-                    .help = "what the video shows (at most 5000 characters)"},
+                    .help = "what the video shows (at most 5000 characters; '-': standard input)"},
+    [OPT_PROMPT_FILE] = {"prompt-file", 0, TEXT(NULL), .metavar = "FILE", .field = "prompt",
+                         .help = "read the prompt from FILE (UTF-8; a final newline is dropped)"},
     [OPT_MODEL] = {"model", 0, TEXT(ltx_request_set_model), .metavar = "ID", .field = "model",
                    .help = "model id, e.g. ltx-2-3-fast, ltx-2-3-pro, ltx-2-5-pro"},
     [OPT_DURATION] = {"duration", 0, REAL(ltx_request_set_duration), .metavar = "S",
@@ -184,12 +203,16 @@ const struct option_def options[OPT_COUNT] = {
 #define GLOBAL_OPTIONS                                                                             \
     (BIT(OPT_API_KEY) | BIT(OPT_BASE_URL) | BIT(OPT_VERBOSE) | BIT(OPT_QUIET) | BIT(OPT_JSON) |    \
      BIT(OPT_POLL_INTERVAL) | BIT(OPT_TIMEOUT) | BIT(OPT_HELP) | BIT(OPT_VERSION) |              \
-     BIT(OPT_CA_FILE) | BIT(OPT_CA_PATH) | BIT(OPT_INSECURE_HTTP))
-#define SUBMIT_OPTIONS (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET) | BIT(OPT_MAX_SIZE))
-#define GENERATE_OPTIONS (SUBMIT_OPTIONS | BIT(OPT_SYNC) | BIT(OPT_PROMPT) | BIT(OPT_MODEL))
+     BIT(OPT_CA_FILE) | BIT(OPT_CA_PATH) | BIT(OPT_INSECURE_HTTP) | BIT(OPT_API_KEY_FILE))
+#define SUBMIT_OPTIONS                                                                             \
+    (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET) | BIT(OPT_MAX_SIZE) | BIT(OPT_DRY_RUN) |     \
+     BIT(OPT_PRICES))
+#define GENERATE_OPTIONS                                                                           \
+    (SUBMIT_OPTIONS | BIT(OPT_SYNC) | BIT(OPT_PROMPT) | BIT(OPT_PROMPT_FILE) | BIT(OPT_MODEL))
 #define BATCH_OPTIONS                                                                              \
     (BIT(OPT_CONCURRENCY) | BIT(OPT_JOURNAL) | BIT(OPT_OUTPUT_DIR) | BIT(OPT_RESUBMIT_UNKNOWN) |   \
-     BIT(OPT_RETRY_FAILED) | BIT(OPT_MAX_SIZE))
+     BIT(OPT_RETRY_FAILED) | BIT(OPT_MAX_SIZE) | BIT(OPT_DRY_RUN) | BIT(OPT_PRICES) |             \
+     BIT(OPT_MAX_COST) | BIT(OPT_ALLOW_UNKNOWN_COST))
 #define T2V_OPTIONS                                                                                \
     (GENERATE_OPTIONS | BIT(OPT_DURATION) | BIT(OPT_AUTO_DURATION) | BIT(OPT_RESOLUTION) |         \
      BIT(OPT_FPS) | BIT(OPT_CAMERA_MOTION) | BIT(OPT_NO_AUDIO))
@@ -200,56 +223,74 @@ static const enum option_id conflicts[][2] = {
     {OPT_SYNC, OPT_NO_WAIT},
     {OPT_OUTPUT, OPT_NO_WAIT},
     {OPT_PREVIEW, OPT_NO_WAIT},
+    {OPT_PROMPT, OPT_PROMPT_FILE},
+    {OPT_DRY_RUN, OPT_NO_WAIT},
+    {OPT_API_KEY, OPT_API_KEY_FILE},
 };
 
 /* ------------------------------------------------------------------ commands */
 
+/* What text-to-video and image-to-video cannot do without, and an example of it. */
+#define MRD (BIT(OPT_MODEL) | BIT(OPT_RESOLUTION) | BIT(OPT_DURATION))
+#define EX_MRD "--model ltx-2-3-fast --duration 6 --resolution 1920x1080"
+
 const struct command commands[] = {
     {"text-to-video", RUN_GENERATE, LTX_ENDPOINT_TEXT_TO_VIDEO, T2V_OPTIONS, 0, NULL,
      "--prompt TEXT --model ID --duration S --resolution WxH -o FILE",
-     "generate a video from a text prompt"},
+     "generate a video from a text prompt", BIT(OPT_PROMPT) | MRD,
+     "--prompt 'A lighthouse at dusk' " EX_MRD " -o out.mp4"},
     {"image-to-video", RUN_GENERATE, LTX_ENDPOINT_IMAGE_TO_VIDEO,
      T2V_OPTIONS | BIT(OPT_IMAGE) | BIT(OPT_LAST_FRAME), 0, NULL,
      "--image FILE|URI --prompt TEXT --model ID --duration S --resolution WxH -o FILE",
-     "animate an image"},
+     "animate an image", BIT(OPT_IMAGE) | BIT(OPT_PROMPT) | MRD,
+     "--image cat.png --prompt 'The cat turns its head' " EX_MRD " -o cat.mp4"},
     {"audio-to-video", RUN_GENERATE, LTX_ENDPOINT_AUDIO_TO_VIDEO,
      GENERATE_OPTIONS | BIT(OPT_AUDIO) | BIT(OPT_IMAGE) | BIT(OPT_RESOLUTION) |
          BIT(OPT_GUIDANCE_SCALE) | BIT(OPT_FPS) | BIT(OPT_CAMERA_MOTION) | BIT(OPT_LAST_FRAME),
      0, NULL, "--audio FILE|URI (--image FILE|URI | --prompt TEXT) -o FILE",
-     "generate a video for a sound track"},
+     "generate a video for a sound track", BIT(OPT_AUDIO),
+     "--audio song.mp3 --prompt 'A singer on a stage at night' -o song.mp4"},
     {"retake", RUN_GENERATE, LTX_ENDPOINT_RETAKE,
      GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_START) | BIT(OPT_DURATION) | BIT(OPT_MODE) |
          BIT(OPT_RESOLUTION),
-     0, NULL, "--video FILE|URI --start S --duration S -o FILE", "regenerate a section of a video"},
+     0, NULL, "--video FILE|URI --start S --duration S -o FILE", "regenerate a section of a video",
+     BIT(OPT_VIDEO) | BIT(OPT_START) | BIT(OPT_DURATION),
+     "--video in.mp4 --start 2 --duration 3 --prompt 'It starts to rain' -o retake.mp4"},
     {"extend", RUN_GENERATE, LTX_ENDPOINT_EXTEND,
      GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_DURATION) | BIT(OPT_MODE) | BIT(OPT_CONTEXT) |
          BIT(OPT_RESOLUTION),
      0,
-     NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end"},
+     NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end",
+     BIT(OPT_VIDEO) | BIT(OPT_DURATION), "--video in.mp4 --duration 5 --mode end -o longer.mp4"},
     {"hdr", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_PREVIEW), 0, NULL,
      "--video FILE|URI -o FRAMES.zip [--preview FILE.mp4]",
-     "convert a video to HDR (a ZIP of EXR frames)"},
+     "convert a video to HDR (a ZIP of EXR frames)", BIT(OPT_VIDEO),
+     "--video in.mp4 -o frames.zip"},
     {"reframe", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION) | BIT(OPT_MODEL), 0,
-     NULL, "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio"},
+     NULL, "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio",
+     BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION), "--video in.mp4 --resolution 1080x1920 -o tall.mp4"},
     {"submit", RUN_GENERATE, 0,
      T2V_OPTIONS | BIT(OPT_IMAGE) | BIT(OPT_LAST_FRAME) | BIT(OPT_AUDIO) | BIT(OPT_VIDEO) |
          BIT(OPT_START) | BIT(OPT_MODE) | BIT(OPT_CONTEXT) | BIT(OPT_GUIDANCE_SCALE),
      1, "ENDPOINT", "ENDPOINT [--set NAME=JSON ...] -o FILE",
-     "generate on any endpoint by its name, also one this release does not know"},
+     "generate on any endpoint by its name, also one this release does not know", 0, NULL},
     {"upload", RUN_UPLOAD, 0, 0, 1, "FILE", "FILE",
-     "upload a local file, print its ltx:// URI (valid 24 hours)"},
+     "upload a local file, print its ltx:// URI (valid 24 hours)", 0, NULL},
     {"status", RUN_STATUS, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
-     "print a job's state (one poll)"},
+     "print a job's state (one poll)", 0, NULL},
     {"wait", RUN_WAIT, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
-     "wait until a job ends, print its state"},
+     "wait until a job ends, print its state", 0, NULL},
     {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT) | BIT(OPT_MAX_SIZE), 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID -o FILE",
-     "wait for a job if needed, then download its result"},
+     "wait for a job if needed, then download its result", 0, NULL},
     {"batch", RUN_BATCH, 0, BATCH_OPTIONS, 1, "FILE",
      "FILE.jsonl [--concurrency N] [--journal FILE] [--output-dir DIR]",
-     "run many generations from a JSON Lines file, resumably"},
-    {"version", RUN_VERSION, 0, 0, 0, NULL, "", "print the versions of ltx and libltx"},
+     "run many generations from a JSON Lines file, resumably", 0, NULL},
+    {"version", RUN_VERSION, 0, 0, 0, NULL, "", "print the versions of ltx and libltx", 0, NULL},
+    {"help", RUN_HELP, 0, 0, 1, "[COMMAND]", "[COMMAND]", "show the help of ltx or of a command", 0, NULL},
+    {"completion", RUN_COMPLETION, 0, 0, 1, "SHELL", "bash|zsh|fish",
+     "print a completion script for bash, zsh or fish", 0, NULL},
 };
 
 
@@ -313,6 +354,8 @@ void print_help(const struct command *cmd)
                     print_option(f, (enum option_id)id);
         }
         print_global_options(f);
+        if (cmd->example)
+            fprintf(f, "\nExample:\n  " PROGRAM " %s %s\n", cmd->name, cmd->example);
         return;
     }
     fputs("Usage: " PROGRAM " [options] COMMAND [command options]\n"
@@ -321,7 +364,7 @@ void print_help(const struct command *cmd)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
     print_global_options(f);
-    fputs("\nRun '" PROGRAM " COMMAND --help' for the options of a command; see ltx(1).\n", f);
+    fputs("\nRun '" PROGRAM " help COMMAND' for the options of a command; see ltx(1).\n", f);
 }
 
 /* ------------------------------------------------------------------ command line */
@@ -380,6 +423,119 @@ static void add_positional(struct cli *c, const char *arg)
         note_error(c, "too many arguments: '%s'", arg);
 }
 
+/* The edit distance between a[0..la) and b (insertions, deletions, substitutions), capped. */
+static size_t distance(const char *a, size_t la, const char *b)
+{
+    size_t lb = strlen(b), row[64], prev, tmp;
+
+    if (la >= sizeof(row) / sizeof(row[0]) || lb >= sizeof(row) / sizeof(row[0]))
+        return SIZE_MAX;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = prev + (a[i - 1] != b[j - 1]);
+
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            tmp = row[j];
+            row[j] = best;
+            prev = tmp;
+        }
+    }
+    return row[lb];
+}
+
+/* Near enough to be a typing mistake: at most 2 edits, and fewer than a third of the word. */
+static int near(size_t d, size_t len)
+{
+    return d <= 2 && d * 3 <= len + 1;
+}
+
+const char *nearest_option(const char *name, size_t len)
+{
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX;
+
+    for (size_t id = 0; id < OPT_COUNT; id++) {
+        size_t d = distance(name, len, options[id].name);
+
+        if (d < best_d && near(d, len)) {
+            best = options[id].name;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+const char *nearest_command(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX, len = strlen(name);
+
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        size_t d = distance(name, len, commands[i].name);
+
+        if (d < best_d && near(d, len)) {
+            best = commands[i].name;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* --name or --name=value; *i moves past a value taken from the next argument. */
+static void parse_long(struct cli *c, int argc, char **argv, int *i)
+{
+    char *name = argv[*i] + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    int id = find_long(name, len);
+    const char *guess;
+
+    if (id < 0 && (guess = nearest_option(name, len)))
+        note_error(c, "unknown option --%.*s; did you mean --%s?", (int)len, name, guess);
+    else if (id < 0)
+        note_error(c, "unknown option --%.*s", (int)len, name);
+    else if (options[id].kind == ARG_NONE && eq)
+        note_error(c, "option --%s takes no value", options[id].name);
+    else if (options[id].kind == ARG_NONE)
+        store(c, id, NULL);
+    else if (eq)
+        store(c, id, eq + 1);
+    else if (*i + 1 < argc)
+        store(c, id, argv[++*i]);
+    else
+        note_error(c, "option --%s needs a value", options[id].name);
+}
+
+/* -abc, -ovalue or -o value. */
+static void parse_short(struct cli *c, int argc, char **argv, int *i)
+{
+    for (char *p = argv[*i] + 1; *p; p++) {
+        int id = find_short(*p);
+
+        if (id < 0) {
+            note_error(c, "unknown option -%c", isprint((unsigned char)*p) ? *p : '?');
+            return;
+        }
+        if (options[id].kind == ARG_NONE) {
+            store(c, id, NULL);
+            continue;
+        }
+        if (p[1])
+            store(c, id, p + 1);
+        else if (*i + 1 < argc)
+            store(c, id, argv[++*i]);
+        else
+            note_error(c, "option -%c needs a value", *p);
+        return;
+    }
+}
+
 /* Split argv into options and positional arguments; options may come anywhere. */
 void parse_args(struct cli *c, int argc, char **argv)
 {
@@ -388,48 +544,14 @@ void parse_args(struct cli *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         char *arg = argv[i];
 
-        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+        if (only_positional || arg[0] != '-' || arg[1] == '\0')
             add_positional(c, arg);
-        } else if (strcmp(arg, "--") == 0) {
+        else if (strcmp(arg, "--") == 0)
             only_positional = 1;
-        } else if (arg[1] == '-') {
-            char *name = arg + 2, *eq = strchr(name, '=');
-            size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            int id = find_long(name, len);
-
-            if (id < 0)
-                note_error(c, "unknown option --%.*s", (int)len, name);
-            else if (options[id].kind == ARG_NONE && eq)
-                note_error(c, "option --%s takes no value", options[id].name);
-            else if (options[id].kind == ARG_NONE)
-                store(c, id, NULL);
-            else if (eq)
-                store(c, id, eq + 1);
-            else if (i + 1 < argc)
-                store(c, id, argv[++i]);
-            else
-                note_error(c, "option --%s needs a value", options[id].name);
-        } else {
-            for (char *p = arg + 1; *p; p++) {
-                int id = find_short(*p);
-
-                if (id < 0) {
-                    note_error(c, "unknown option -%c", isprint((unsigned char)*p) ? *p : '?');
-                    break;
-                }
-                if (options[id].kind == ARG_NONE) {
-                    store(c, id, NULL);
-                    continue;
-                }
-                if (p[1])
-                    store(c, id, p + 1);
-                else if (i + 1 < argc)
-                    store(c, id, argv[++i]);
-                else
-                    note_error(c, "option -%c needs a value", *p);
-                break;
-            }
-        }
+        else if (arg[1] == '-')
+            parse_long(c, argc, argv, &i);
+        else
+            parse_short(c, argc, argv, &i);
     }
 }
 
@@ -548,23 +670,40 @@ static int usage_unknown_endpoint(struct cli *c, const char *name)
                           "lower-case letters, digits and '-')", name, list);
 }
 
-/* Everything about the command line that needs no library state. Returns 0 or an exit code. */
-int check_args(struct cli *c)
+/* The positional arguments: as many as the command takes (help: zero or one). */
+static int check_positional(struct cli *c)
 {
     const struct command *cmd = c->cmd;
 
-    if (c->nargs != cmd->nargs)
-        return cmd->nargs ? usage_error(c, "%s takes %s: %s", cmd->name,
-                                        cmd->nargs == 1 ? "one argument" : "two arguments",
-                                        cmd->args)
-                          : usage_error(c, "%s takes no arguments", cmd->name);
+    if (c->nargs == cmd->nargs || (cmd->run == RUN_HELP && c->nargs == 0))
+        return 0;
+    return cmd->nargs ? usage_error(c, "%s takes %s: %s", cmd->name,
+                                    cmd->nargs == 1 ? "one argument" : "two arguments", cmd->args)
+                      : usage_error(c, "%s takes no arguments", cmd->name);
+}
+
+int option_taken(const struct command *cmd, enum option_id id)
+{
+    return ((GLOBAL_OPTIONS | (cmd ? cmd->options : 0)) & BIT(id)) != 0;
+}
+
+/* Options the command takes, none contradicting another. */
+static int check_accepted(struct cli *c)
+{
     for (size_t id = 0; id < OPT_COUNT; id++)
-        if (has(c, (enum option_id)id) && !((GLOBAL_OPTIONS | cmd->options) & BIT(id)))
-            return usage_error(c, "option --%s is not accepted by %s", options[id].name, cmd->name);
+        if (has(c, (enum option_id)id) && !option_taken(c->cmd, (enum option_id)id))
+            return usage_error(c, "option --%s is not accepted by %s", options[id].name,
+                               c->cmd->name);
     for (size_t i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++)
         if (has(c, conflicts[i][0]) && has(c, conflicts[i][1]))
             return usage_error(c, "options --%s and --%s cannot be used together",
                                options[conflicts[i][0]].name, options[conflicts[i][1]].name);
+    return 0;
+}
+
+/* Whole numbers and numbers, parsed into c->integer[] and c->real[]. */
+static int check_numbers(struct cli *c)
+{
     for (size_t id = 0; id < OPT_COUNT; id++) {
         const char *v = c->value[id];
 
@@ -577,55 +716,133 @@ int check_args(struct cli *c)
         if (options[id].kind == ARG_REAL && parse_real(v, &c->real[id]))
             return usage_error(c, "option --%s: '%s' is not a number", options[id].name, v);
     }
+    return 0;
+}
+
+/* An option given an empty file or directory name. */
+static int check_empty_names(struct cli *c)
+{
+    static const enum option_id named[] = {OPT_JOURNAL, OPT_OUTPUT_DIR, OPT_PROMPT_FILE,
+                                           OPT_API_KEY_FILE, OPT_PRICES};
+
+    for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+        if (c->value[named[i]] && !*c->value[named[i]])
+            return usage_error(c, "option --%s: the %s name is empty", options[named[i]].name,
+                               named[i] == OPT_OUTPUT_DIR ? "directory" : "file");
+    if (c->cmd->nargs == 1 && c->nargs == 1 && !*c->args[0] && c->cmd->run != RUN_GENERATE)
+        return usage_error(c, "%s: the file name is empty", c->cmd->name);
+    return 0;
+}
+
+static int check_timeout(struct cli *c)
+{
+    double s;
+
+    if (!has(c, OPT_TIMEOUT) || strcmp(c->value[OPT_TIMEOUT], "none") == 0)
+        return 0;
+    if (parse_real(c->value[OPT_TIMEOUT], &s) || s <= 0 ||
+        s * MS_PER_SECOND >= (double)LTX_NO_LIMIT)
+        return usage_error(c, "option --timeout: '%s' is not a number of seconds or 'none'",
+                           c->value[OPT_TIMEOUT]);
+    return 0;
+}
+
+/* The values whose range ltx itself decides. */
+static int check_ranges(struct cli *c)
+{
+    uint64_t size;
+
     if (has(c, OPT_CONCURRENCY) && (c->integer[OPT_CONCURRENCY] < 1 ||
                                     c->integer[OPT_CONCURRENCY] > BATCH_MAX_CONCURRENCY))
         return usage_error(c, "option --concurrency: must be from 1 to %u", BATCH_MAX_CONCURRENCY);
-    if (c->value[OPT_JOURNAL] && !*c->value[OPT_JOURNAL])
-        return usage_error(c, "option --journal: the file name is empty");
-    if (c->value[OPT_OUTPUT_DIR] && !*c->value[OPT_OUTPUT_DIR])
-        return usage_error(c, "option --output-dir: the directory name is empty");
-    if (cmd->nargs == 1 && !*c->args[0] && cmd->run != RUN_GENERATE)
-        return usage_error(c, "%s: the file name is empty", cmd->name);
-    if (has(c, OPT_MAX_SIZE)) {
-        uint64_t v;
-
-        if (parse_size(c->value[OPT_MAX_SIZE], &v))
-            return usage_error(c, "option --max-size: '%s' is not a size such as 500M, 16G "
-                                  "or 0 (no limit)", c->value[OPT_MAX_SIZE]);
-    }
+    if (has(c, OPT_MAX_SIZE) && parse_size(c->value[OPT_MAX_SIZE], &size))
+        return usage_error(c, "option --max-size: '%s' is not a size such as 500M, 16G "
+                              "or 0 (no limit)", c->value[OPT_MAX_SIZE]);
     if (has(c, OPT_POLL_INTERVAL) && c->integer[OPT_POLL_INTERVAL] < 1)
         return usage_error(c, "option --poll-interval: must be at least 1 millisecond");
-    if (has(c, OPT_TIMEOUT) && strcmp(c->value[OPT_TIMEOUT], "none") != 0) {
-        double s;
+    if (has(c, OPT_MAX_COST) && (c->real[OPT_MAX_COST] < 0 || c->real[OPT_MAX_COST] > 1e9))
+        return usage_error(c, "option --max-cost: '%s' is not an amount of dollars",
+                           c->value[OPT_MAX_COST]);
+    if (has(c, OPT_ALLOW_UNKNOWN_COST) && !has(c, OPT_MAX_COST))
+        return usage_error(c, "option --allow-unknown-cost goes with --max-cost");
+    c->max_cost = c->real[OPT_MAX_COST];
+    return check_timeout(c);
+}
 
-        if (parse_real(c->value[OPT_TIMEOUT], &s) || s <= 0 ||
-            s * MS_PER_SECOND >= (double)LTX_NO_LIMIT)
-            return usage_error(c, "option --timeout: '%s' is not a number of seconds or 'none'",
-                               c->value[OPT_TIMEOUT]);
-    }
-    if ((cmd->options & BIT(OPT_OUTPUT)) && !has(c, OPT_OUTPUT) && !has(c, OPT_NO_WAIT))
+/* Is the required option id given, or what stands for it? */
+static int given(const struct cli *c, enum option_id id)
+{
+    if (id == OPT_PROMPT && has(c, OPT_PROMPT_FILE))
+        return 1;
+    if (id == OPT_DURATION && has(c, OPT_AUTO_DURATION))
+        return 1;
+    return has(c, id);
+}
+
+/* Every missing required option in one message, with an example line. */
+static int check_required(struct cli *c)
+{
+    const struct command *cmd = c->cmd;
+    char list[MESSAGE_MAX] = "";
+    size_t used = 0, missing = 0;
+    int need_output = (cmd->options & BIT(OPT_OUTPUT)) && !has(c, OPT_OUTPUT) &&
+                      !has(c, OPT_NO_WAIT) && !has(c, OPT_DRY_RUN);
+
+    for (size_t id = 0; id < OPT_COUNT; id++)
+        if ((cmd->required & BIT(id)) && !given(c, (enum option_id)id) && used < sizeof(list)) {
+            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s--%s", used ? ", " : "",
+                                     options[id].name);
+            missing++;
+        }
+    if (!missing && need_output)
         return usage_error(c, "%s needs -o FILE%s", cmd->name,
                            cmd->run == RUN_GENERATE ? " (or --no-wait)" : "");
-    if (c->json && c->value[OPT_OUTPUT] && strcmp(c->value[OPT_OUTPUT], "-") == 0)
-        return usage_error(c, "--json and -o - both need standard output");
+    if (!missing)
+        return 0;
+    if (need_output && used < sizeof(list))
+        snprintf(list + used, sizeof(list) - used, ", -o FILE");
+    c->example = cmd->example;
+    return usage_error(c, "%s: missing %s", cmd->name, list);
+}
+
+/* The endpoint named by submit, status, wait and download, and a job id. */
+static int check_endpoint_args(struct cli *c)
+{
+    const struct command *cmd = c->cmd;
+
+    if (!(cmd->run == RUN_GENERATE && cmd->nargs == 1) && cmd->nargs != 2)
+        return 0;
+    c->job_endpoint = job_endpoint_name(c->args[0]);
+    if (!c->job_endpoint)
+        return usage_unknown_endpoint(c, c->args[0]);
+    if (cmd->nargs == 2 && !*c->args[1])
+        return usage_error(c, "the job id is empty");
+    return 0;
+}
+
+static int check_sets(struct cli *c)
+{
     for (size_t i = 0; i < c->nsets; i++) {
         const char *eq = strchr(c->sets[i], '=');
 
         if (!eq || eq == c->sets[i])
             return usage_error(c, "option --set: expected NAME=JSON, got '%s'", c->sets[i]);
     }
-    if (cmd->run == RUN_GENERATE && cmd->nargs == 1) { /* submit ENDPOINT */
-        c->job_endpoint = job_endpoint_name(c->args[0]);
-        if (!c->job_endpoint)
-            return usage_unknown_endpoint(c, c->args[0]);
-    }
-    if (cmd->nargs == 2) {
-        c->job_endpoint = job_endpoint_name(c->args[0]);
-        if (!c->job_endpoint)
-            return usage_unknown_endpoint(c, c->args[0]);
-        if (!*c->args[1])
-            return usage_error(c, "the job id is empty");
-    }
     return 0;
+}
+
+/* Everything about the command line that needs no library state. Returns 0 or an exit code. */
+int check_args(struct cli *c)
+{
+    int rc;
+
+    if ((rc = check_positional(c)) || (rc = check_accepted(c)) || (rc = check_numbers(c)) ||
+        (rc = check_empty_names(c)) || (rc = check_ranges(c)) || (rc = check_required(c)))
+        return rc;
+    if (c->json && c->value[OPT_OUTPUT] && strcmp(c->value[OPT_OUTPUT], "-") == 0)
+        return usage_error(c, "--json and -o - both need standard output");
+    if ((rc = check_sets(c)) != 0)
+        return rc;
+    return check_endpoint_args(c);
 }
 

@@ -282,6 +282,32 @@ void json_number(struct json *j, const char *key, double value)
     json_put(j, key, json_real(value));
 }
 
+/* A field whose value is JSON text (a request body): parsed, so that it nests. */
+void json_put_raw(struct json *j, const char *key, const char *text)
+{
+    json_put(j, key, json_loads(text, JSON_DECODE_ANY, NULL));
+}
+
+json_t *cli_json_estimate(const struct cli_estimate *est)
+{
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "known", json_boolean(est->known));
+    json_object_set_new(o, "usd", est->known ? json_real((double)est->micro_usd / 1e6)
+                                             : json_null());
+    json_object_set_new(o, "micro_usd", est->known ? json_integer(est->micro_usd) : json_null());
+    json_object_set_new(o, "basis", cli_json_str(est->basis));
+    json_object_set_new(o, "date", cli_json_str(est->date[0] ? est->date : NULL));
+    return o;
+}
+
+void json_estimate(struct json *j, const struct cli_estimate *est)
+{
+    json_put(j, "estimate", cli_json_estimate(est));
+}
+
 void json_end(struct json *j)
 {
     if (j->obj)
@@ -474,6 +500,8 @@ int fail(struct cli *c, const struct failure *f)
     fputc('\n', stderr);
     if (option && strcmp(option, field) != 0)
         fprintf(stderr, PROGRAM ": the field %s is set with --%s\n", field, option);
+    if (c->example && c->cmd)
+        fprintf(stderr, PROGRAM ": for example: " PROGRAM " %s %s\n", c->cmd->name, c->example);
     if (possibly_executed) /* the message says why; say what to do */
         fputs(PROGRAM ": check your jobs and balance before running this again\n", stderr);
     if (job_id && f->endpoint)
