@@ -254,6 +254,85 @@ static void on_attempt(const ltx_attempt *a, void *userdata)
              (double)ltx_attempt_delay_ms(a) / 1000.0);
 }
 
+/* ------------------------------------------------------------------ the live line */
+
+#define STATUS_TICK_MS 1000u
+
+void batch_status_clear(const struct batch *b)
+{
+    struct batch *mb = (struct batch *)b; /* the line is the batch's own scratch state */
+
+    if (mb->line_drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        mb->line_drawn = 0;
+    }
+}
+
+/* "3 of 10 done, 1 failed, 2 in flight, estimated $1.20" on a terminal, at most once a
+ * second unless force. */
+static void draw_status(struct batch *b, int force)
+{
+    size_t done = 0, failed = 0, flight = 0;
+    uint64_t now = now_ms();
+    char usd[32], line[160];
+
+    if (!b->status_line || (!force && b->line_drawn && now - b->line_ms < STATUS_TICK_MS))
+        return;
+    for (size_t i = 0; i < b->n; i++) {
+        done += b->entries[i].outcome == O_DONE;
+        failed += b->entries[i].outcome == O_FAILED;
+        flight += (size_t)b->entries[i].in_round;
+    }
+    cli_format_usd(usd, sizeof(usd), b->spent_before + b->spent_now);
+    snprintf(line, sizeof(line), "%zu of %zu done, %zu failed, %zu in flight, estimated %s%s",
+             done, b->n, failed, flight, usd, b->unknown_cost ? " and unknown" : "");
+    flockfile(stderr);
+    fputs("\r", stderr);
+    cli_put_safe(stderr, line);
+    fputs("\033[K", stderr);
+    fflush(stderr);
+    funlockfile(stderr);
+    b->line_drawn = 1;
+    b->line_ms = now;
+}
+
+/* ------------------------------------------------------------------ the budget */
+
+/* May e be submitted under --max-cost? If not, it is left unfinished and says why. */
+static int within_budget(struct batch *b, struct entry *e)
+{
+    const struct batch_config *cfg = b->cfg;
+    char usd[32], max[32];
+
+    if (e->charged)
+        return 1; /* counted already (a submission again after a 429) */
+    if (cfg->has_max_cost && b->budget_reached)
+        e->over_budget = 1;
+    else if (cfg->has_max_cost && !e->est.known && !cfg->allow_unknown)
+        e->over_budget = 2;
+    else if (cfg->has_max_cost && e->est.known &&
+             b->spent_before + b->spent_now + e->est.micro_usd > cfg->max_cost)
+        e->over_budget = b->budget_reached = 1;
+    if (e->over_budget) {
+        e->todo = TODO_NOTHING;
+        cli_format_usd(usd, sizeof(usd), e->est.micro_usd);
+        cli_format_usd(max, sizeof(max), cfg->max_cost);
+        replace(b, &e->message, e->over_budget == 2
+                                    ? "not submitted: its price is unknown and --max-cost is "
+                                      "set (--allow-unknown-cost submits it)"
+                                    : "not submitted: over the --max-cost budget");
+        say(e, 1, "%s (%s; budget %s)", e->message, usd, max);
+        return 0;
+    }
+    e->charged = 1;
+    if (e->est.known)
+        b->spent_now += e->est.micro_usd;
+    else
+        b->unknown_cost++;
+    return 1;
+}
+
 /* ------------------------------------------------------------------ the rounds */
 
 /*
@@ -308,6 +387,8 @@ static int on_progress(const ltx_progress *p, void *userdata)
         memset(&r, 0, sizeof(r));
         r.event = "submitting";
         r.endpoint = e->endpoint_name;
+        r.has_estimate = e->est.known;
+        r.estimate = e->est.micro_usd;
         if (journal_append(b, e, &r) != 0) {
             e->refused = 1;
             return 1;
@@ -323,6 +404,8 @@ static int on_progress(const ltx_progress *p, void *userdata)
         memset(&r, 0, sizeof(r));
         r.event = "accepted";
         r.endpoint = e->job_endpoint;
+        r.has_estimate = e->est.known;
+        r.estimate = e->est.micro_usd;
         r.job_id = e->job_id;
         if (journal_append(b, e, &r) != 0)
             say(e, 1, "accepted, but not recorded in the journal: note the job id");
@@ -337,6 +420,7 @@ static int on_progress(const ltx_progress *p, void *userdata)
     default:
         break;
     }
+    draw_status(b, 0);
     return cli_interrupted() || past_timeout(e);
 }
 
@@ -357,7 +441,7 @@ static void round_add(struct round *rd, struct entry *e)
     size_t index;
     int st, resume = e->todo == TODO_RESUME;
 
-    if (!resume && upload_files(e) != 0)
+    if (!resume && (!within_budget(rd->b, e) || upload_files(e) != 0))
         return;
     if ((st = output_open(&e->out, e->output)) == LTX_OK)
         st = ltx_sink_set_max_bytes(e->out.sink, rd->b->cfg->max_bytes);
@@ -555,6 +639,28 @@ static void print_json_summary(struct batch *b, int ok, size_t count[4])
     cli_json_print(stdout, o);
 }
 
+/* "; estimated $1.20 ($0.40 this run)" after the counts. */
+static void print_spend(const struct batch *b)
+{
+    char all[32], now[32];
+
+    fprintf(stderr, "; estimated spend %s",
+            cli_format_usd(all, sizeof(all), b->spent_before + b->spent_now));
+    if (b->spent_before)
+        fprintf(stderr, " (%s this run)", cli_format_usd(now, sizeof(now), b->spent_now));
+    if (b->unknown_cost)
+        fprintf(stderr, " and %zu of unknown price", b->unknown_cost);
+}
+
+static size_t over_budget(const struct batch *b)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < b->n; i++)
+        n += b->entries[i].over_budget != 0;
+    return n;
+}
+
 static int summarize(struct batch *b)
 {
     size_t count[4] = {0, 0, 0, 0};
@@ -572,6 +678,8 @@ static int summarize(struct batch *b)
         rc = EXIT_UNKNOWN_OUTCOME;
     else if (first_failed)
         rc = cli_exit_code(first_failed->status);
+    else if (count[O_UNFINISHED] && over_budget(b))
+        rc = EXIT_FUNDS;
     else if (count[O_UNFINISHED])
         rc = b->stop_status ? cli_exit_code(b->stop_status) : EXIT_OTHER;
     if (!b->cfg->quiet && !b->cfg->json) {
@@ -580,12 +688,16 @@ static int summarize(struct batch *b)
                 count[O_UNKNOWN]);
         if (count[O_UNFINISHED])
             fprintf(stderr, ", %zu unfinished", count[O_UNFINISHED]);
+        print_spend(b);
         fputc('\n', stderr);
         funlockfile(stderr);
     }
     if (rc == EXIT_INTERRUPTED)
         note(b, 1, "interrupted; run the same command again to finish (journal %s)",
              b->journal_path);
+    else if (over_budget(b))
+        note(b, 1, "%zu entr%s not submitted under --max-cost; a rerun with a larger budget "
+                   "submits them", over_budget(b), over_budget(b) == 1 ? "y was" : "ies were");
     else if (count[O_UNKNOWN])
         note(b, 1,
              "%zu submission%s may or may not have created a job: check your jobs, then run "
@@ -628,6 +740,75 @@ void free_batch(struct batch *b)
     ltx_client_free(b->client);
 }
 
+/* Every entry's estimate (the prices were loaded by the caller). */
+static int estimate_all(struct batch *b)
+{
+    char why[MESSAGE_MAX];
+
+    for (size_t i = 0; i < b->n; i++) {
+        struct entry *e = &b->entries[i];
+
+        e->j_estimate = -1;
+        if (cli_estimate(&e->est, e->req, why, sizeof(why)) != 0) {
+            e->est.known = 0;
+            e->est.micro_usd = -1;
+            snprintf(e->est.basis, sizeof(e->est.basis), "unknown: %.200s", why);
+        }
+    }
+    return 0;
+}
+
+/* --dry-run: each entry's body and estimate, then the total; nothing is sent or written. */
+static int print_dry_run(struct batch *b)
+{
+    json_t *o = json_object(), *list = json_array();
+    int64_t total = 0;
+    size_t unknown = 0;
+    char usd[32];
+
+    for (size_t i = 0; i < b->n && o && list; i++) {
+        struct entry *e = &b->entries[i];
+        char *body = NULL;
+        json_t *item = json_object();
+
+        (void)ltx_request_to_json(&body, e->req, NULL); /* valid: load() checked it */
+        if (e->est.known)
+            total += e->est.micro_usd;
+        unknown += !e->est.known;
+        json_object_set_new(item, "key", cli_json_str(e->key));
+        json_object_set_new(item, "endpoint", cli_json_str(e->endpoint_name));
+        json_object_set_new(item, "output", cli_json_str(e->output));
+        json_object_set_new(item, "body", body ? json_loads(body, 0, NULL) : json_null());
+        json_object_set_new(item, "estimate", cli_json_estimate(&e->est));
+        json_array_append_new(list, item);
+        if (!b->cfg->json) {
+            cli_put_safe(stdout, e->key);
+            printf(" POST /v2/%s %s\n  estimate: %s (", e->endpoint_name, body ? body : "",
+                   cli_format_usd(usd, sizeof(usd), e->est.micro_usd));
+            cli_put_safe(stdout, e->est.basis);
+            puts(")");
+        }
+        ltx_free(body);
+    }
+    if (!b->cfg->json) {
+        printf("total: %s for %zu entr%s", cli_format_usd(usd, sizeof(usd), total), b->n,
+               b->n == 1 ? "y" : "ies");
+        printf(unknown ? ", and %zu of unknown price\n" : "\n", unknown);
+        json_decref(o);
+        json_decref(list);
+        note(b, 1, "dry run: nothing was uploaded, sent or written");
+        return 0;
+    }
+    json_object_set_new(o, "ok", json_true());
+    json_object_set_new(o, "dry_run", json_true());
+    json_object_set_new(o, "entries", list);
+    json_object_set_new(o, "estimated_total_usd", json_real((double)total / 1e6));
+    json_object_set_new(o, "estimated_total_micro_usd", json_integer(total));
+    json_object_set_new(o, "unknown_cost_entries", json_integer((json_int_t)unknown));
+    cli_json_print(stdout, o);
+    return 0;
+}
+
 int cli_batch(const struct batch_config *cfg)
 {
     struct batch b;
@@ -641,7 +822,8 @@ int cli_batch(const struct batch_config *cfg)
     b.output_dir = output_dir = strdup(cfg->output_dir ? cfg->output_dir : ".");
     for (size_t len = output_dir ? strlen(output_dir) : 0; len > 1 && output_dir[len - 1] == '/';)
         output_dir[--len] = '\0';
-    b.progress = !cfg->quiet && !cfg->json;
+    b.progress = cfg->verbose && !cfg->quiet && !cfg->json;
+    b.status_line = cfg->tty && !cfg->quiet && !cfg->json && !b.progress;
     b.journal_fd = -1;
 
     /* 1. every line checked before anything is sent */
@@ -658,6 +840,13 @@ int cli_batch(const struct batch_config *cfg)
     check_duplicates(&b, sorted);
     if (b.nproblems) {
         rc = b.oom ? cfg->fail(cfg->ctx, LTX_ENOMEM, NULL) : report_problems(&b);
+        goto out;
+    }
+
+    /* 1b. the price of each entry; with --dry-run, that is all */
+    if ((rc = estimate_all(&b)) != 0 || cfg->dry_run) {
+        if (!rc)
+            rc = print_dry_run(&b);
         goto out;
     }
 
@@ -692,6 +881,9 @@ int cli_batch(const struct batch_config *cfg)
     }
     if ((rc = journal_open(&b, sorted)) != 0)
         goto out;
+    for (size_t i = 0; i < b.n; i++) /* submissions of unknown outcome may have been billed */
+        if (b.entries[i].jstate == J_SUBMITTING && b.entries[i].j_estimate > 0)
+            b.spent_before += b.entries[i].j_estimate;
 
     /* 3. the plan: jobs already accepted first (they run on the server already), then new ones */
     if (b.n && !(b.queue = calloc(b.n, sizeof(*b.queue)))) {
@@ -730,7 +922,15 @@ int cli_batch(const struct batch_config *cfg)
     }
 
     /* 4. the work */
+    if (cfg->has_max_cost) {
+        char spent[32], max[32];
+
+        note(&b, 0, "estimated %s spent before this run; budget %s",
+             cli_format_usd(spent, sizeof(spent), b.spent_before),
+             cli_format_usd(max, sizeof(max), cfg->max_cost));
+    }
     run_rounds(&b);
+    batch_status_clear(&b);
     rc = summarize(&b);
 out:
     free(sorted);

@@ -70,6 +70,11 @@ struct entry {
     uint64_t retry_at;        /* after a 429: not submitted again before this */
     uint64_t backoff;
     unsigned seed;
+    /* the price */
+    struct cli_estimate est;
+    int64_t j_estimate; /* the journal's estimate of its last submission, -1 unknown */
+    int charged;        /* counted in this run's spend */
+    int over_budget;    /* not submitted: --max-cost */
 };
 
 struct problem {
@@ -82,7 +87,11 @@ struct batch {
     const struct batch_config *cfg;
     const char *output_dir;
     char *journal_path;
-    int progress; /* progress lines on standard error */
+    int progress; /* a line per event on standard error (-v) */
+    int status_line; /* the one live line "n of N done" on a terminal */
+    int line_drawn;
+    uint64_t line_ms;
+    int budget_reached;
     ltx_client *client;
     struct entry *entries;
     size_t n, cap;
@@ -146,6 +155,7 @@ void output_close(struct output *o);
 int output_commit(struct output *o, const char *path);
 int apply_record(struct batch *b, struct entry **sorted, json_t *rec, size_t *strangers);
 /* batch.c */
+void batch_status_clear(const struct batch *b);
 void free_batch(struct batch *b);
 
 #endif

@@ -185,6 +185,7 @@ void say(const struct entry *e, int always, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     flockfile(stderr);
+    batch_status_clear(e->b);
     cli_put_safe(stderr, e->key);
     if (e->job_id) {
         fputs(": ", stderr);
@@ -210,6 +211,7 @@ void note(const struct batch *b, int always, const char *fmt, ...)
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     flockfile(stderr);
+    batch_status_clear(b);
     fputs(PROGRAM ": batch: ", stderr);
     put_clean(text);
     fputc('\n', stderr);
@@ -294,6 +296,35 @@ const char *plain_string(const json_t *v)
 const char *const media_fields[N_MEDIA] = {"image_uri", "last_frame_uri", "audio_uri",
                                                   "video_uri"};
 
+/* "prompt_file": the prompt read from a file, as --prompt-file reads it. */
+static int set_prompt_file(struct batch *b, struct entry *e, json_t *root, json_t *v)
+{
+    char why[MESSAGE_MAX], *prompt = NULL;
+    int st;
+
+    if (json_is_null(v))
+        return 0;
+    if (json_object_get(root, "prompt") && !json_is_null(json_object_get(root, "prompt"))) {
+        problem(b, e->line, "prompt_file", "prompt_file: give prompt or prompt_file, not both");
+        return 1;
+    }
+    if (!plain_string(v) || !*json_string_value(v) || strcmp(json_string_value(v), "-") == 0) {
+        problem(b, e->line, "prompt_file", "prompt_file: must be the name of a file");
+        return 1;
+    }
+    if (cli_read_prompt(&prompt, json_string_value(v), why, sizeof(why)) != 0) {
+        problem(b, e->line, "prompt_file", "prompt_file: %s", why);
+        return 1;
+    }
+    st = ltx_request_set_prompt(e->req, prompt);
+    free(prompt);
+    if (st != LTX_OK && ltx_request_last_error(e->req))
+        problem(b, e->line, "prompt", "%s", ltx_error_message(ltx_request_last_error(e->req)));
+    else if (st != LTX_OK)
+        problem(b, e->line, "prompt_file", "prompt_file: %s", ltx_strerror(st));
+    return st != LTX_OK;
+}
+
 /* Set one field of the entry's request; returns 0, or non-zero after recording the problem. */
 static int set_field(struct batch *b, struct entry *e, const char *name, json_t *v)
 {
@@ -301,6 +332,7 @@ static int set_field(struct batch *b, struct entry *e, const char *name, json_t 
     unsigned line = e->line;
     const struct field *f = NULL;
     const char *endpoint = ltx_request_endpoint_name(req);
+    char why[MESSAGE_MAX];
     int st = LTX_OK;
 
     for (size_t i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]) && !f; i++)
@@ -327,6 +359,11 @@ static int set_field(struct batch *b, struct entry *e, const char *name, json_t 
         if (!plain_string(v)) {
             problem(b, line, name, "%s: must be a string%s", name,
                     json_is_string(v) ? " without NUL characters" : "");
+            return 1;
+        }
+        if (f->set_text == ltx_request_set_prompt &&
+            cli_check_prompt(json_string_value(v), why, sizeof(why)) != 0) {
+            problem(b, line, name, "%s", why);
             return 1;
         }
         st = f->type == F_TEXT ? f->set_text(req, json_string_value(v))
@@ -479,7 +516,8 @@ void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
         if (strcmp(name, "id") == 0 || strcmp(name, "endpoint") == 0 ||
             strcmp(name, "output") == 0)
             continue;
-        if (set_field(b, &e, name, v))
+        if (strcmp(name, "prompt_file") == 0 ? set_prompt_file(b, &e, root, v)
+                                             : set_field(b, &e, name, v))
             goto out;
     }
     if (ltx_request_validate(e.req, &err) != LTX_OK) {

@@ -136,6 +136,14 @@ void replace(struct batch *b, char **slot, const char *value)
 }
 
 /* Fold one record into the entry it names; returns 0, or -1 for a record that makes no sense. */
+/* The estimate a record carries, in micro-dollars, or -1. */
+static int64_t record_estimate(json_t *rec)
+{
+    json_t *v = json_object_get(rec, "estimate_usd_micros");
+
+    return json_is_integer(v) && json_integer_value(v) >= 0 ? (int64_t)json_integer_value(v) : -1;
+}
+
 int apply_record(struct batch *b, struct entry **sorted, json_t *rec, size_t *strangers)
 {
     const char *key = plain_string(json_object_get(rec, "key"));
@@ -152,12 +160,16 @@ int apply_record(struct batch *b, struct entry **sorted, json_t *rec, size_t *st
     }
     if (strcmp(event, "submitting") == 0) { /* a new attempt: what came before is history */
         e->jstate = J_SUBMITTING;
+        e->j_estimate = record_estimate(rec);
         replace(b, &e->job_id, NULL);
         replace(b, &e->job_endpoint, NULL);
     } else if (strcmp(event, "accepted") == 0) {
         if (!job_id || !*job_id)
             return -1;
         e->jstate = J_ACCEPTED;
+        e->j_estimate = -1; /* counted here, not as an unknown outcome */
+        if (record_estimate(rec) > 0)
+            b->spent_before += record_estimate(rec);
         replace(b, &e->job_id, job_id);
         replace(b, &e->job_endpoint, endpoint ? endpoint : e->endpoint_name);
     } else if (strcmp(event, "done") == 0) {

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 
 #ifndef PACKAGE_VERSION
@@ -124,9 +125,20 @@ extern const size_t ncommands;
 struct ui {
     int tty;   /* draw a progress line on standard error */
     int drawn; /* a progress line is on the screen */
-    int last_stage;
-    uint64_t last_draw_ms;
     char *job_id; /* learnt from the progress callback */
+    /* the live line (progress.c), redrawn every second by a thread of its own between the
+     * library's reports; all under lock */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t ticker;
+    int ticking, stop;
+    uint64_t start_ms; /* monotonic clock, when the call began */
+    uint64_t last_draw_ms;
+    int stage;
+    char status[64];
+    uint64_t bytes, total;
+    uint64_t rate_ms, rate_bytes; /* the sample the speed is measured from */
+    double speed;                 /* bytes per second, 0 until measured */
 };
 
 struct cli {
@@ -189,6 +201,13 @@ int fail(struct cli *c, const struct failure *f);
 int fail_status(struct cli *c, int status, const ltx_error *err);
 int usage_error(struct cli *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
 int config_error(struct cli *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* progress.c */
+void ui_init(struct ui *ui);
+void ui_destroy(struct ui *ui);
+/* Before a call that reports progress: the line starts, and its clock. */
+void ui_start(struct ui *ui);
+/* After it: the line stops and is erased. */
+void ui_stop(struct ui *ui);
 void ui_clear(struct ui *ui);
 int on_progress(const ltx_progress *p, void *userdata);
 void on_log(int level, const char *line, void *userdata);

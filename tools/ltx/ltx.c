@@ -423,8 +423,9 @@ static int write_preview(struct cli *c, ltx_client *client, const char *endpoint
             fputs(PROGRAM ": warning: the result has no MP4 preview; only the main output "
                   "was written\n", stderr);
     } else if (f.status == LTX_OK) {
+        ui_start(&c->ui);
         f.status = ltx_job_download_result(job, "video_url", preview, on_progress, &c->ui, &err);
-        ui_clear(&c->ui);
+        ui_stop(&c->ui);
         if (f.status == LTX_OK)
             w->preview = c->value[OPT_PREVIEW];
     }
@@ -548,8 +549,9 @@ static int run_generate(struct cli *c)
     /* both outputs are checked before anything is paid for */
     if (has(c, OPT_PREVIEW) && (rc = open_preview(c, &preview)) != 0)
         goto out;
+    ui_start(&c->ui);
     st = ltx_generate(client, req, sink, on_progress, &c->ui, &err);
-    ui_clear(&c->ui);
+    ui_stop(&c->ui);
     if (st != LTX_OK) {
         struct failure f = {st, err, NULL, endpoint, c->ui.job_id, NULL, 0};
 
@@ -633,6 +635,7 @@ static int batch_fail(void *ctx, int status, const char *message)
 static int run_batch(struct cli *c)
 {
     struct batch_config b;
+    int rc;
 
     memset(&b, 0, sizeof(b));
     b.input = c->args[0];
@@ -641,6 +644,12 @@ static int run_batch(struct cli *c)
     b.concurrency = has(c, OPT_CONCURRENCY) ? (unsigned)c->integer[OPT_CONCURRENCY]
                                             : BATCH_DEFAULT_CONCURRENCY;
     b.resubmit_unknown = has(c, OPT_RESUBMIT_UNKNOWN);
+    b.dry_run = has(c, OPT_DRY_RUN);
+    b.has_max_cost = has(c, OPT_MAX_COST);
+    b.max_cost = (int64_t)llround(c->max_cost * 1e6);
+    b.allow_unknown = has(c, OPT_ALLOW_UNKNOWN_COST);
+    b.verbose = has(c, OPT_VERBOSE);
+    b.tty = c->ui.tty;
     b.retry_failed = has(c, OPT_RETRY_FAILED);
     b.quiet = c->quiet;
     b.json = c->json;
@@ -653,6 +662,8 @@ static int run_batch(struct cli *c)
         if (parse_real(c->value[OPT_TIMEOUT], &s) == 0)
             b.timeout_ms = s * MS_PER_SECOND < 1.0 ? 1u : (uint32_t)(s * MS_PER_SECOND);
     }
+    if ((rc = open_prices(c)) != 0)
+        return rc;
     b.ctx = c;
     b.make_client = batch_make_client;
     b.fail = batch_fail;
@@ -687,8 +698,9 @@ static int run_job(struct cli *c)
         print_job(c, job);
         goto out;
     }
+    ui_start(&c->ui);
     f.status = ltx_job_wait(job, 0, on_progress, &c->ui, &err);
-    ui_clear(&c->ui);
+    ui_stop(&c->ui);
     if (f.status == LTX_EJOBFAILED) {
         f.state = state_name(ltx_job_state(job));
         if (!c->json && run == RUN_WAIT)
@@ -700,8 +712,9 @@ static int run_job(struct cli *c)
         print_job(c, job);
         goto out;
     }
+    ui_start(&c->ui);
     f.status = ltx_job_download(job, sink, on_progress, &c->ui, &err);
-    ui_clear(&c->ui);
+    ui_stop(&c->ui);
     if (f.status != LTX_OK)
         goto failed;
     {
@@ -809,12 +822,14 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&c, 0, sizeof(c));
+    ui_init(&c.ui);
     rc = run(&c, argc, argv);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs(PROGRAM ": cannot write standard output\n", stderr);
         if (rc == EXIT_SUCCESS)
             rc = EXIT_IO;
     }
+    ui_destroy(&c.ui);
     free(c.ui.job_id);
     free(c.sets);
     free(c.prompt);

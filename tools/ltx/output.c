@@ -28,9 +28,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define REDRAW_INTERVAL_MS 100u /* progress line refresh while bytes arrive */
-#define PROGRESS_BAR_WIDTH 20
-#define PROGRESS_LINE_MAX 79 /* columns: fits an 80-column terminal */
 
 /* ------------------------------------------------------------------ exit status */
 
@@ -315,108 +312,6 @@ void json_end(struct json *j)
     j->obj = NULL;
 }
 
-
-/* ------------------------------------------------------------------ progress */
-
-void ui_clear(struct ui *ui)
-{
-    if (ui->drawn) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-        ui->drawn = 0;
-        ui->last_stage = 0;
-    }
-}
-
-static void format_bytes(char *buf, size_t len, uint64_t bytes)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = (double)bytes;
-    size_t u = 0;
-
-    for (; v >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0]); u++)
-        v /= 1024.0;
-    if (u == 0)
-        snprintf(buf, len, "%" PRIu64 " B", bytes);
-    else
-        snprintf(buf, len, "%.1f %s", v, units[u]);
-}
-
-static void ui_draw(struct ui *ui, const ltx_progress *p, int stage)
-{
-    uint64_t now = ltx_progress_elapsed_ms(p);
-    uint64_t bytes = ltx_progress_bytes(p), total = ltx_progress_total(p);
-    int finished = stage == LTX_STAGE_DOWNLOADING && total && bytes >= total;
-    char line[256];
-
-    if (ui->drawn && stage == ui->last_stage && now - ui->last_draw_ms < REDRAW_INTERVAL_MS &&
-        !finished)
-        return;
-    if (stage == LTX_STAGE_DOWNLOADING) {
-        char got[32], all[32], bar[PROGRESS_BAR_WIDTH + 1];
-
-        format_bytes(got, sizeof(got), bytes);
-        if (total) {
-            uint64_t done = bytes > total ? total : bytes;
-            size_t filled = (size_t)(done * PROGRESS_BAR_WIDTH / total);
-
-            for (size_t i = 0; i < PROGRESS_BAR_WIDTH; i++)
-                bar[i] = i < filled ? '#' : '.';
-            bar[PROGRESS_BAR_WIDTH] = '\0';
-            format_bytes(all, sizeof(all), total);
-            snprintf(line, sizeof(line), "downloading [%s] %s / %s (%" PRIu64 "%%)", bar, got, all,
-                     done * 100 / total);
-        } else {
-            snprintf(line, sizeof(line), "downloading %s", got);
-        }
-    } else {
-        const char *status = ltx_progress_status(p);
-        const char *id = ltx_progress_job_id(p) ? ltx_progress_job_id(p) : ui->job_id;
-        uint64_t s = now / 1000;
-
-        snprintf(line, sizeof(line), "%s%s%s%s, %" PRIu64 ":%02u elapsed", id ? "job " : "",
-                 id ? id : "", id ? ": " : "", status ? status : "submitted", s / 60,
-                 (unsigned)(s % 60));
-    }
-    line[PROGRESS_LINE_MAX] = '\0'; /* a wrapped line could not be redrawn in place */
-    fputs("\r", stderr);
-    cli_put_safe(stderr, line);
-    fputs("\033[K", stderr);
-    fflush(stderr);
-    ui->drawn = 1;
-    ui->last_stage = stage;
-    ui->last_draw_ms = now;
-}
-
-int on_progress(const ltx_progress *p, void *userdata)
-{
-    struct ui *ui = userdata;
-    int stage = ltx_progress_stage(p);
-    const char *id = ltx_progress_job_id(p);
-
-    if (id && !ui->job_id)
-        ui->job_id = strdup(id); /* out of memory only costs the resume hint */
-    if (ui->tty)
-        ui_draw(ui, p, stage);
-    return cli_interrupted();
-}
-
-void on_log(int level, const char *line, void *userdata)
-{
-    static const char *const names[] = {"", "error", "warning", "info", "debug"};
-    struct ui *ui = userdata;
-
-    flockfile(stderr); /* one line at a time, whoever else writes to standard error */
-    ui_clear(ui);
-    char *clean = cli_redact(line, LTX_REDACT_ALL);
-
-    fprintf(stderr, PROGRAM ": %s: ",
-            level >= LTX_LOG_ERROR && level <= LTX_LOG_DEBUG ? names[level] : "log");
-    cli_put_safe(stderr, clean ? clean : "");
-    free(clean);
-    fputc('\n', stderr);
-    funlockfile(stderr);
-}
 
 static void on_interrupt(int sig)
 {
