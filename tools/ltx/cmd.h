@@ -223,6 +223,7 @@ void json_uint(struct json *j, const char *key, uint64_t value);
 void json_bool(struct json *j, const char *key, int value);
 void json_number(struct json *j, const char *key, double value);
 void json_put_raw(struct json *j, const char *key, const char *text);
+void json_put_new(struct json *j, const char *key, json_t *v);
 void json_estimate(struct json *j, const struct cli_estimate *est);
 void json_end(struct json *j);
 

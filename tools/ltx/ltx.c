@@ -468,6 +468,29 @@ static int open_prices(struct cli *c)
     return 0;
 }
 
+/* The media options that name local files: sent inline or uploaded, so not in the body yet. */
+static void print_local_files(struct cli *c, struct json *j)
+{
+    static const enum option_id media[] = {OPT_IMAGE, OPT_LAST_FRAME, OPT_AUDIO, OPT_VIDEO};
+    json_t *files = j ? json_object() : NULL;
+
+    for (size_t i = 0; i < sizeof(media) / sizeof(media[0]); i++) {
+        const char *v = c->value[media[i]];
+
+        if (!has(c, media[i]) || cli_is_uri(v))
+            continue;
+        if (files) {
+            json_object_set_new(files, options[media[i]].field, cli_json_str(v));
+            continue;
+        }
+        printf("%s: the local file ", options[media[i]].field);
+        cli_put_safe(stdout, v);
+        fputs(", inlined or uploaded when sent\n", stdout);
+    }
+    if (j)
+        json_put_new(j, "local_files", files);
+}
+
 /* --dry-run: the body that would be sent, and what it would cost; nothing leaves. */
 static int dry_run(struct cli *c, const ltx_request *req, const char *endpoint)
 {
@@ -498,10 +521,12 @@ static int dry_run(struct cli *c, const ltx_request *req, const char *endpoint)
         snprintf(why, sizeof(why), "/%s/%s", ltx_request_sync(req) ? "v1" : "v2", endpoint);
         json_text(&j, "path", why);
         json_put_raw(&j, "body", body);
+        print_local_files(c, &j);
         json_estimate(&j, &est);
         json_end(&j);
     } else {
         printf("POST /%s/%s\n%s\n", ltx_request_sync(req) ? "v1" : "v2", endpoint, body);
+        print_local_files(c, NULL);
         printf("estimate: %s (", usd);
         cli_put_safe(stdout, est.basis);
         printf(")%s%s\n", est.date[0] ? ", prices of " : "", est.date);

@@ -222,7 +222,7 @@ json_t *cli_json_str(const char *s)
 char *cli_json_dump(const json_t *v)
 {
     /* ASCII only: C1 controls and the like reach no terminal raw, whatever the text */
-    return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+    return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 }
 
 void cli_json_print(FILE *f, json_t *v)
@@ -277,6 +277,11 @@ void json_bool(struct json *j, const char *key, int value)
 void json_number(struct json *j, const char *key, double value)
 {
     json_put(j, key, json_real(value));
+}
+
+void json_put_new(struct json *j, const char *key, json_t *v)
+{
+    json_put(j, key, v);
 }
 
 /* A field whose value is JSON text (a request body): parsed, so that it nests. */
