@@ -82,8 +82,9 @@ static int entry_failed(struct entry *e, int status, const ltx_error *err, const
     if (possibly && !e->job_id) {
         e->outcome = O_UNKNOWN;
         say(e, 1, "%s", message);
-        say(e, 1, "the server may have created a job: check your jobs before running again "
-                  "with --resubmit-unknown");
+        say(e, 1,
+            "the server may have created a job: check your jobs before running again "
+            "with --resubmit-unknown");
     } else {
         e->outcome = O_FAILED;
         say(e, 1, "failed: %s", message);
@@ -151,8 +152,8 @@ static void rate_limited(struct entry *e, const ltx_error *err)
     e->seed = e->seed * 1103515245u + 12345u;
     wait = e->backoff - e->backoff / 4 + (e->seed >> 8) % (e->backoff / 2 + 1); /* +-25% */
     if (retry_after > 0 && (uint64_t)retry_after > wait)
-        wait = (uint64_t)retry_after < RETRY_AFTER_CAP_MS ? (uint64_t)retry_after
-                                                          : RETRY_AFTER_CAP_MS;
+        wait =
+            (uint64_t)retry_after < RETRY_AFTER_CAP_MS ? (uint64_t)retry_after : RETRY_AFTER_CAP_MS;
     if (cfg->timeout_ms != LTX_NO_LIMIT && now + wait - e->first_submit_ms > cfg->timeout_ms) {
         char text[MESSAGE_MAX];
 
@@ -215,7 +216,8 @@ static void entry_ended(struct entry *e, int status, const ltx_error *err, const
 
         snprintf(text, sizeof(text),
                  "no result within --timeout (%.0f s); the job keeps running and a rerun "
-                 "picks it up", (double)b->cfg->timeout_ms / 1000.0);
+                 "picks it up",
+                 (double)b->cfg->timeout_ms / 1000.0);
         entry_failed(e, LTX_ETIMEDOUT, NULL, text);
         return;
     }
@@ -252,85 +254,6 @@ static void on_attempt(const ltx_attempt *a, void *userdata)
         note(b, 0, "%s: %s; the library tries again in %.1f s", where,
              ltx_strerror(ltx_attempt_transport_status(a)),
              (double)ltx_attempt_delay_ms(a) / 1000.0);
-}
-
-/* ------------------------------------------------------------------ the live line */
-
-#define STATUS_TICK_MS 1000u
-
-void batch_status_clear(const struct batch *b)
-{
-    struct batch *mb = (struct batch *)b; /* the line is the batch's own scratch state */
-
-    if (mb->line_drawn) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-        mb->line_drawn = 0;
-    }
-}
-
-/* "3 of 10 done, 1 failed, 2 in flight, estimated $1.20" on a terminal, at most once a
- * second unless force. */
-static void draw_status(struct batch *b, int force)
-{
-    size_t done = 0, failed = 0, flight = 0;
-    uint64_t now = now_ms();
-    char usd[32], line[160];
-
-    if (!b->status_line || (!force && b->line_drawn && now - b->line_ms < STATUS_TICK_MS))
-        return;
-    for (size_t i = 0; i < b->n; i++) {
-        done += b->entries[i].outcome == O_DONE;
-        failed += b->entries[i].outcome == O_FAILED;
-        flight += (size_t)b->entries[i].in_round;
-    }
-    cli_format_usd(usd, sizeof(usd), b->spent_before + b->spent_now);
-    snprintf(line, sizeof(line), "%zu of %zu done, %zu failed, %zu in flight, estimated %s%s",
-             done, b->n, failed, flight, usd, b->unknown_cost ? " and unknown" : "");
-    flockfile(stderr);
-    fputs("\r", stderr);
-    cli_put_safe(stderr, line);
-    fputs("\033[K", stderr);
-    fflush(stderr);
-    funlockfile(stderr);
-    b->line_drawn = 1;
-    b->line_ms = now;
-}
-
-/* ------------------------------------------------------------------ the budget */
-
-/* May e be submitted under --max-cost? If not, it is left unfinished and says why. */
-static int within_budget(struct batch *b, struct entry *e)
-{
-    const struct batch_config *cfg = b->cfg;
-    char usd[32], max[32];
-
-    if (e->charged)
-        return 1; /* counted already (a submission again after a 429) */
-    if (cfg->has_max_cost && b->budget_reached)
-        e->over_budget = 1;
-    else if (cfg->has_max_cost && !e->est.known && !cfg->allow_unknown)
-        e->over_budget = 2;
-    else if (cfg->has_max_cost && e->est.known &&
-             b->spent_before + b->spent_now + e->est.micro_usd > cfg->max_cost)
-        e->over_budget = b->budget_reached = 1;
-    if (e->over_budget) {
-        e->todo = TODO_NOTHING;
-        cli_format_usd(usd, sizeof(usd), e->est.micro_usd);
-        cli_format_usd(max, sizeof(max), cfg->max_cost);
-        replace(b, &e->message, e->over_budget == 2
-                                    ? "not submitted: its price is unknown and --max-cost is "
-                                      "set (--allow-unknown-cost submits it)"
-                                    : "not submitted: over the --max-cost budget");
-        say(e, 1, "%s (%s; budget %s)", e->message, usd, max);
-        return 0;
-    }
-    e->charged = 1;
-    if (e->est.known)
-        b->spent_now += e->est.micro_usd;
-    else
-        b->unknown_cost++;
-    return 1;
 }
 
 /* ------------------------------------------------------------------ the rounds */
@@ -417,8 +340,7 @@ static int on_progress(const ltx_progress *p, void *userdata)
             say(e, 0, "%s", status);
         }
         break;
-    default:
-        break;
+    default: break;
     }
     draw_status(b, 0);
     return cli_interrupted() || past_timeout(e);
@@ -587,14 +509,6 @@ static const char *outcome_name(enum outcome o)
 }
 
 /* The estimated spend: before this run (the journal's), in this run, and the total. */
-static void batch_json_spend(const struct batch *b, json_t *o)
-{
-    json_object_set_new(o, "estimated_spend_usd",
-                        json_real((double)(b->spent_before + b->spent_now) / 1e6));
-    json_object_set_new(o, "estimated_spend_this_run_usd", json_real((double)b->spent_now / 1e6));
-    json_object_set_new(o, "unknown_cost_submissions", json_integer((json_int_t)b->unknown_cost));
-}
-
 static json_t *json_entry(const struct entry *e)
 {
     json_t *o = json_object();
@@ -607,9 +521,10 @@ static json_t *json_entry(const struct entry *e)
     json_object_set_new(o, "state", json_string(outcome_name(e->outcome)));
     json_object_set_new(o, "job_id", cli_json_str(e->job_id));
     json_object_set_new(o, "output", cli_json_str(e->output));
-    json_object_set_new(o, "bytes", e->outcome == O_DONE && e->plan != P_SKIP
-                                         ? json_integer((json_int_t)e->bytes)
-                                         : json_null());
+    json_object_set_new(o, "bytes",
+                        e->outcome == O_DONE && e->plan != P_SKIP
+                            ? json_integer((json_int_t)e->bytes)
+                            : json_null());
     json_object_set_new(o, "code", failed ? json_integer(e->status) : json_null());
     json_object_set_new(o, "class", failed ? json_string(cli_class_name(e->status)) : json_null());
     json_object_set_new(o, "message",
@@ -637,28 +552,6 @@ static void print_json_summary(struct batch *b, int ok, size_t count[4])
         json_array_append_new(entries, json_entry(&b->entries[i]));
     json_object_set_new(o, "entries", entries);
     cli_json_print(stdout, o);
-}
-
-/* "; estimated $1.20 ($0.40 this run)" after the counts. */
-static void print_spend(const struct batch *b)
-{
-    char all[32], now[32];
-
-    fprintf(stderr, "; estimated spend %s",
-            cli_format_usd(all, sizeof(all), b->spent_before + b->spent_now));
-    if (b->spent_before)
-        fprintf(stderr, " (%s this run)", cli_format_usd(now, sizeof(now), b->spent_now));
-    if (b->unknown_cost)
-        fprintf(stderr, " and %zu of unknown price", b->unknown_cost);
-}
-
-static size_t over_budget(const struct batch *b)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < b->n; i++)
-        n += b->entries[i].over_budget != 0;
-    return n;
 }
 
 static int summarize(struct batch *b)
@@ -696,8 +589,10 @@ static int summarize(struct batch *b)
         note(b, 1, "interrupted; run the same command again to finish (journal %s)",
              b->journal_path);
     else if (over_budget(b))
-        note(b, 1, "%zu entr%s not submitted under --max-cost; a rerun with a larger budget "
-                   "submits them", over_budget(b), over_budget(b) == 1 ? "y was" : "ies were");
+        note(b, 1,
+             "%zu entr%s not submitted under --max-cost; a rerun with a larger budget "
+             "submits them",
+             over_budget(b), over_budget(b) == 1 ? "y was" : "ies were");
     else if (count[O_UNKNOWN])
         note(b, 1,
              "%zu submission%s may or may not have created a job: check your jobs, then run "
@@ -740,73 +635,126 @@ void free_batch(struct batch *b)
     ltx_client_free(b->client);
 }
 
-/* Every entry's estimate (the prices were loaded by the caller). */
-static int estimate_all(struct batch *b)
+/* 1. Every line checked before anything is sent. */
+static int check_file(struct batch *b, struct entry ***sorted)
 {
-    char why[MESSAGE_MAX];
+    const struct batch_config *cfg = b->cfg;
+    int rc;
 
-    for (size_t i = 0; i < b->n; i++) {
-        struct entry *e = &b->entries[i];
+    if ((rc = load(b)) != 0)
+        return rc;
+    if (b->n && !(*sorted = calloc(b->n, sizeof(**sorted))))
+        return cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
+    check_duplicates(b, *sorted);
+    if (b->nproblems)
+        return b->oom ? cfg->fail(cfg->ctx, LTX_ENOMEM, NULL) : report_problems(b);
+    return 0;
+}
 
-        e->j_estimate = -1;
-        if (cli_estimate(&e->est, e->req, why, sizeof(why)) != 0) {
-            e->est.known = 0;
-            e->est.micro_usd = -1;
-            snprintf(e->est.basis, sizeof(e->est.basis), "unknown: %.200s", why);
+/* The output directory, and any an output names. */
+static int make_output_dirs(struct batch *b)
+{
+    const struct batch_config *cfg = b->cfg;
+    int rc;
+
+    for (size_t i = 0; i <= b->n; i++) {
+        char *dir = i < b->n ? parent_dir(b->entries[i].output) : strdup(b->output_dir);
+        char message[MESSAGE_MAX];
+
+        if (!dir || (rc = make_dirs(dir)) != 0) {
+            snprintf(message, sizeof(message), "cannot create the directory %s: %s", dir ? dir : "",
+                     strerror(dir ? rc : ENOMEM));
+            free(dir);
+            return cfg->fail(cfg->ctx, LTX_EIO, message);
         }
+        free(dir);
     }
     return 0;
 }
 
-/* --dry-run: each entry's body and estimate, then the total; nothing is sent or written. */
-static int print_dry_run(struct batch *b)
+/* 2. The client, the output directory and the journal. */
+static int prepare(struct batch *b, struct entry **sorted)
 {
-    json_t *o = json_object(), *list = json_array();
-    int64_t total = 0;
-    size_t unknown = 0;
-    char usd[32];
+    const struct batch_config *cfg = b->cfg;
+    int rc;
 
-    for (size_t i = 0; i < b->n && o && list; i++) {
-        struct entry *e = &b->entries[i];
-        char *body = NULL;
-        json_t *item = json_object();
+    if ((rc = cfg->make_client(cfg->ctx, &b->client)) != 0)
+        return rc;
+    ltx_client_set_attempt_hook(b->client, on_attempt, b);
+    if ((rc = make_output_dirs(b)) != 0)
+        return rc;
+    b->journal_path = cfg->journal ? strdup(cfg->journal) : NULL;
+    if (!b->journal_path) {
+        char *name =
+            xprintf("%s.journal", strcmp(cfg->input, "-") ? base_name(cfg->input) : "stdin");
 
-        (void)ltx_request_to_json(&body, e->req, NULL); /* valid: load() checked it */
-        if (e->est.known)
-            total += e->est.micro_usd;
-        unknown += !e->est.known;
-        json_object_set_new(item, "key", cli_json_str(e->key));
-        json_object_set_new(item, "endpoint", cli_json_str(e->endpoint_name));
-        json_object_set_new(item, "output", cli_json_str(e->output));
-        json_object_set_new(item, "body", body ? json_loads(body, 0, NULL) : json_null());
-        json_object_set_new(item, "estimate", cli_json_estimate(&e->est));
-        json_array_append_new(list, item);
-        if (!b->cfg->json) {
-            cli_put_safe(stdout, e->key);
-            printf(" POST /v2/%s %s\n  estimate: %s (", e->endpoint_name, body ? body : "",
-                   cli_format_usd(usd, sizeof(usd), e->est.micro_usd));
-            cli_put_safe(stdout, e->est.basis);
-            puts(")");
-        }
-        ltx_free(body);
+        b->journal_path = name ? join_path(b->output_dir, name) : NULL;
+        free(name);
     }
-    if (!b->cfg->json) {
-        printf("total: %s for %zu entr%s", cli_format_usd(usd, sizeof(usd), total), b->n,
-               b->n == 1 ? "y" : "ies");
-        printf(unknown ? ", and %zu of unknown price\n" : "\n", unknown);
-        json_decref(o);
-        json_decref(list);
-        note(b, 1, "dry run: nothing was uploaded, sent or written");
-        return 0;
-    }
-    json_object_set_new(o, "ok", json_true());
-    json_object_set_new(o, "dry_run", json_true());
-    json_object_set_new(o, "entries", list);
-    json_object_set_new(o, "estimated_total_usd", json_real((double)total / 1e6));
-    json_object_set_new(o, "estimated_total_micro_usd", json_integer(total));
-    json_object_set_new(o, "unknown_cost_entries", json_integer((json_int_t)unknown));
-    cli_json_print(stdout, o);
+    if (!b->journal_path)
+        return cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
+    if ((rc = journal_open(b, sorted)) != 0)
+        return rc;
+    for (size_t i = 0; i < b->n; i++) /* submissions of unknown outcome may have been billed */
+        if (b->entries[i].jstate == J_SUBMITTING && b->entries[i].j_estimate > 0)
+            b->spent_before += b->entries[i].j_estimate;
     return 0;
+}
+
+/* 3. The plan: jobs already accepted first (they run on the server already), then new ones. */
+static int plan(struct batch *b)
+{
+    size_t resume = 0, fresh = 0, skipped = 0;
+
+    if (b->n && !(b->queue = calloc(b->n, sizeof(*b->queue))))
+        return b->cfg->fail(b->cfg->ctx, LTX_ENOMEM, NULL);
+    for (size_t i = 0; i < b->n; i++) {
+        struct entry *e = &b->entries[i];
+
+        plan_entry(b, e);
+        if (e->plan == P_RESUME || e->plan == P_SUBMIT)
+            remove_stale_parts(e->output);
+        if (e->plan == P_RESUME) {
+            e->todo = TODO_RESUME;
+            b->queue[b->nqueue++] = e;
+        }
+        resume += e->plan == P_RESUME;
+        fresh += e->plan == P_SUBMIT;
+        skipped += e->plan == P_SKIP;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        if (b->entries[i].plan == P_SUBMIT) {
+            b->entries[i].todo = TODO_SUBMIT;
+            b->queue[b->nqueue++] = &b->entries[i];
+        }
+    note(b, 0, "%zu entr%s: %zu done before, %zu to resume, %zu to submit; journal %s", b->n,
+         b->n == 1 ? "y" : "ies", skipped, resume, fresh, b->journal_path);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct entry *e = &b->entries[i];
+
+        if (e->plan == P_UNKNOWN)
+            say(e, 1,
+                "submitted before, but no job id was recorded: the server may have "
+                "created a job");
+        else if (e->plan == P_FAILED_BEFORE)
+            say(e, 1, "failed before: %s (--retry-failed submits it again)", e->message);
+    }
+    return 0;
+}
+
+/* 4. The work. */
+static int work(struct batch *b)
+{
+    if (b->cfg->has_max_cost) {
+        char spent[32], max[32];
+
+        note(b, 0, "estimated %s spent before this run; budget %s",
+             cli_format_usd(spent, sizeof(spent), b->spent_before),
+             cli_format_usd(max, sizeof(max), b->cfg->max_cost));
+    }
+    run_rounds(b);
+    batch_status_clear(b);
+    return summarize(b);
 }
 
 int cli_batch(const struct batch_config *cfg)
@@ -814,7 +762,6 @@ int cli_batch(const struct batch_config *cfg)
     struct batch b;
     struct entry **sorted = NULL;
     char *output_dir;
-    size_t resume = 0, fresh = 0, skipped = 0;
     int rc;
 
     memset(&b, 0, sizeof(b));
@@ -826,113 +773,14 @@ int cli_batch(const struct batch_config *cfg)
     b.status_line = cfg->tty && !cfg->quiet && !cfg->json && !b.progress;
     b.journal_fd = -1;
 
-    /* 1. every line checked before anything is sent */
-    if (!output_dir) {
+    if (!output_dir)
         rc = cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
-        goto out;
-    }
-    if ((rc = load(&b)) != 0)
-        goto out;
-    if (b.n && !(sorted = calloc(b.n, sizeof(*sorted)))) {
-        rc = cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
-        goto out;
-    }
-    check_duplicates(&b, sorted);
-    if (b.nproblems) {
-        rc = b.oom ? cfg->fail(cfg->ctx, LTX_ENOMEM, NULL) : report_problems(&b);
-        goto out;
-    }
-
-    /* 1b. the price of each entry; with --dry-run, that is all */
-    if ((rc = estimate_all(&b)) != 0 || cfg->dry_run) {
-        if (!rc)
+    else if ((rc = check_file(&b, &sorted)) == 0 && (rc = estimate_all(&b)) == 0) {
+        if (cfg->dry_run) /* the checks and the prices: that is all */
             rc = print_dry_run(&b);
-        goto out;
+        else if ((rc = prepare(&b, sorted)) == 0 && (rc = plan(&b)) == 0)
+            rc = work(&b);
     }
-
-    /* 2. the client, the output directory and the journal */
-    if ((rc = cfg->make_client(cfg->ctx, &b.client)) != 0)
-        goto out;
-    ltx_client_set_attempt_hook(b.client, on_attempt, &b);
-    for (size_t i = 0; i <= b.n; i++) { /* the output directory, and any an output names */
-        char *dir = i < b.n ? parent_dir(b.entries[i].output) : strdup(b.output_dir);
-        char message[MESSAGE_MAX];
-
-        if (!dir || (rc = make_dirs(dir)) != 0) {
-            snprintf(message, sizeof(message), "cannot create the directory %s: %s",
-                     dir ? dir : "", strerror(dir ? rc : ENOMEM));
-            free(dir);
-            rc = cfg->fail(cfg->ctx, LTX_EIO, message);
-            goto out;
-        }
-        free(dir);
-    }
-    b.journal_path = cfg->journal ? strdup(cfg->journal) : NULL;
-    if (!b.journal_path) {
-        char *name = xprintf("%s.journal", strcmp(cfg->input, "-") ? base_name(cfg->input)
-                                                                  : "stdin");
-
-        b.journal_path = name ? join_path(b.output_dir, name) : NULL;
-        free(name);
-    }
-    if (!b.journal_path) {
-        rc = cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
-        goto out;
-    }
-    if ((rc = journal_open(&b, sorted)) != 0)
-        goto out;
-    for (size_t i = 0; i < b.n; i++) /* submissions of unknown outcome may have been billed */
-        if (b.entries[i].jstate == J_SUBMITTING && b.entries[i].j_estimate > 0)
-            b.spent_before += b.entries[i].j_estimate;
-
-    /* 3. the plan: jobs already accepted first (they run on the server already), then new ones */
-    if (b.n && !(b.queue = calloc(b.n, sizeof(*b.queue)))) {
-        rc = cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
-        goto out;
-    }
-    for (size_t i = 0; i < b.n; i++) {
-        struct entry *e = &b.entries[i];
-
-        plan_entry(&b, e);
-        if (e->plan == P_RESUME || e->plan == P_SUBMIT)
-            remove_stale_parts(e->output);
-        if (e->plan == P_RESUME) {
-            e->todo = TODO_RESUME;
-            b.queue[b.nqueue++] = e;
-        }
-        resume += e->plan == P_RESUME;
-        fresh += e->plan == P_SUBMIT;
-        skipped += e->plan == P_SKIP;
-    }
-    for (size_t i = 0; i < b.n; i++)
-        if (b.entries[i].plan == P_SUBMIT) {
-            b.entries[i].todo = TODO_SUBMIT;
-            b.queue[b.nqueue++] = &b.entries[i];
-        }
-    note(&b, 0, "%zu entr%s: %zu done before, %zu to resume, %zu to submit; journal %s", b.n,
-         b.n == 1 ? "y" : "ies", skipped, resume, fresh, b.journal_path);
-    for (size_t i = 0; i < b.n; i++) {
-        const struct entry *e = &b.entries[i];
-
-        if (e->plan == P_UNKNOWN)
-            say(e, 1, "submitted before, but no job id was recorded: the server may have "
-                      "created a job");
-        else if (e->plan == P_FAILED_BEFORE)
-            say(e, 1, "failed before: %s (--retry-failed submits it again)", e->message);
-    }
-
-    /* 4. the work */
-    if (cfg->has_max_cost) {
-        char spent[32], max[32];
-
-        note(&b, 0, "estimated %s spent before this run; budget %s",
-             cli_format_usd(spent, sizeof(spent), b.spent_before),
-             cli_format_usd(max, sizeof(max), cfg->max_cost));
-    }
-    run_rounds(&b);
-    batch_status_clear(&b);
-    rc = summarize(&b);
-out:
     free(sorted);
     free_batch(&b);
     free(output_dir);

@@ -9,11 +9,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define BACKOFF_FIRST_MS 5000u   /* first wait after a 429 the library gave up on */
-#define BACKOFF_CAP_MS 60000u    /* the wait doubles up to this */
+#define BACKOFF_FIRST_MS 5000u /* first wait after a 429 the library gave up on */
+#define BACKOFF_CAP_MS 60000u  /* the wait doubles up to this */
 #define RETRY_AFTER_CAP_MS 120000u
-#define NAP_SLICE_MS 100u        /* how soon a wait notices an interrupt */
-#define KEY_MAX 100              /* characters of an "id" */
+#define NAP_SLICE_MS 100u /* how soon a wait notices an interrupt */
+#define KEY_MAX 100       /* characters of an "id" */
 #define TEMP_NAME_TRIES 100
 #define COPY_BUFFER 16384
 #define N_MEDIA 4 /* image_uri, last_frame_uri, audio_uri, video_uri */
@@ -43,8 +43,8 @@ struct entry {
     struct batch *b;
     unsigned line;
     char *key;
-    int endpoint;         /* LTX_ENDPOINT_OTHER for one this release does not know */
-    char *endpoint_name;  /* its path segment, known or not */
+    int endpoint;        /* LTX_ENDPOINT_OTHER for one this release does not know */
+    char *endpoint_name; /* its path segment, known or not */
     char *output;
     ltx_request *req;
     char *files[N_MEDIA]; /* local files for the media fields, uploaded before submitting */
@@ -87,7 +87,7 @@ struct batch {
     const struct batch_config *cfg;
     const char *output_dir;
     char *journal_path;
-    int progress; /* a line per event on standard error (-v) */
+    int progress;    /* a line per event on standard error (-v) */
     int status_line; /* the one live line "n of N done" on a terminal */
     int line_drawn;
     uint64_t line_ms;
@@ -111,7 +111,6 @@ struct batch {
     int64_t spent_now;    /* what this run's submissions were estimated at */
     size_t unknown_cost;  /* submissions whose price is unknown */
 };
-
 
 struct record {
     const char *event;
@@ -154,6 +153,14 @@ int output_open(struct output *o, const char *path);
 void output_close(struct output *o);
 int output_commit(struct output *o, const char *path);
 int apply_record(struct batch *b, struct entry **sorted, json_t *rec, size_t *strangers);
+/* batch_cost.c */
+void draw_status(struct batch *b, int force);
+int within_budget(struct batch *b, struct entry *e);
+void batch_json_spend(const struct batch *b, json_t *o);
+void print_spend(const struct batch *b);
+size_t over_budget(const struct batch *b);
+int estimate_all(struct batch *b);
+int print_dry_run(struct batch *b);
 /* batch.c */
 void batch_status_clear(const struct batch *b);
 void free_batch(struct batch *b);

@@ -293,8 +293,7 @@ const char *plain_string(const json_t *v)
     return s && strlen(s) == json_string_length(v) ? s : NULL;
 }
 
-const char *const media_fields[N_MEDIA] = {"image_uri", "last_frame_uri", "audio_uri",
-                                                  "video_uri"};
+const char *const media_fields[N_MEDIA] = {"image_uri", "last_frame_uri", "audio_uri", "video_uri"};
 
 /* "prompt_file": the prompt read from a file, as --prompt-file reads it. */
 static int set_prompt_file(struct batch *b, struct entry *e, json_t *root, json_t *v)
@@ -325,92 +324,102 @@ static int set_prompt_file(struct batch *b, struct entry *e, json_t *root, json_
     return st != LTX_OK;
 }
 
+/* Not an ltx_status (those are 0, negative, or HTTP statuses): the problem is recorded. */
+#define PROBLEM_RECORDED INT_MIN
+
+/* A field the API added since: passed through as it is. */
+static int set_other_field(struct batch *b, struct entry *e, const char *name, json_t *v)
+{
+    char *json = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    int st = json ? ltx_request_set_json(e->req, name, json) : LTX_ENOMEM;
+
+    free(json);
+    if (st == LTX_EINVAL && ltx_request_last_error(e->req))
+        problem(b, e->line, name, "%s", ltx_error_message(ltx_request_last_error(e->req)));
+    else if (st == LTX_EINVAL)
+        problem(b, e->line, name, "%s: cannot be sent as a field", name);
+    else if (st != LTX_OK)
+        problem(b, e->line, name, "%s: %s", name, ltx_strerror(st));
+    return st != LTX_OK;
+}
+
+/* A text or media field: LTX_OK, a setter's status, or PROBLEM_RECORDED after a problem was
+ * recorded. */
+static int set_text_field(struct batch *b, struct entry *e, const struct field *f, json_t *v)
+{
+    const char *s = plain_string(v);
+    char why[MESSAGE_MAX];
+    int st;
+
+    if (!s) {
+        problem(b, e->line, f->name, "%s: must be a string%s", f->name,
+                json_is_string(v) ? " without NUL characters" : "");
+        return PROBLEM_RECORDED;
+    }
+    if (f->set_text == ltx_request_set_prompt && cli_check_prompt(s, why, sizeof(why)) != 0) {
+        problem(b, e->line, f->name, "%s", why);
+        return PROBLEM_RECORDED;
+    }
+    if (f->type == F_TEXT)
+        return f->set_text(e->req, s);
+    st = cli_set_media(e->req, f->name, s);
+    if (st == LTX_OK && !cli_is_uri(s))
+        for (int i = 0; i < N_MEDIA; i++)
+            if (strcmp(media_fields[i], f->name) == 0)
+                e->files[i] = xstrdup(b, s);
+    return st;
+}
+
+/* A number, whole number or boolean field: as set_text_field(). */
+static int set_number_field(struct batch *b, struct entry *e, const struct field *f, json_t *v)
+{
+    double d = json_is_number(v) ? json_number_value(v) : NAN;
+
+    if (f->type == F_DURATION && json_is_null(v))
+        return ltx_request_set_duration_auto(e->req);
+    if (f->type == F_BOOL && !json_is_boolean(v)) {
+        problem(b, e->line, f->name, "%s: must be true or false", f->name);
+        return PROBLEM_RECORDED;
+    }
+    if (f->type == F_BOOL)
+        return f->set_int(e->req, json_is_true(v));
+    if (f->type == F_INT && !(d == floor(d) && d >= INT_MIN && d <= INT_MAX)) {
+        problem(b, e->line, f->name, "%s: must be a whole number", f->name);
+        return PROBLEM_RECORDED;
+    }
+    if (f->type == F_INT)
+        return f->set_int(e->req, (int)d);
+    if (!json_is_number(v)) {
+        problem(b, e->line, f->name, "%s: must be a number%s", f->name,
+                f->type == F_DURATION ? " or null (automatic)" : "");
+        return PROBLEM_RECORDED;
+    }
+    return f->set_real(e->req, d);
+}
+
 /* Set one field of the entry's request; returns 0, or non-zero after recording the problem. */
 static int set_field(struct batch *b, struct entry *e, const char *name, json_t *v)
 {
-    ltx_request *req = e->req;
-    unsigned line = e->line;
     const struct field *f = NULL;
-    const char *endpoint = ltx_request_endpoint_name(req);
-    char why[MESSAGE_MAX];
-    int st = LTX_OK;
+    int st;
 
     for (size_t i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]) && !f; i++)
         if (strcmp(known_fields[i].name, name) == 0)
             f = &known_fields[i];
-    if (!f) { /* a field the API added since: passed through as it is */
-        char *json = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-
-        st = json ? ltx_request_set_json(req, name, json) : LTX_ENOMEM;
-        free(json);
-        if (st == LTX_EINVAL && ltx_request_last_error(req))
-            problem(b, line, name, "%s", ltx_error_message(ltx_request_last_error(req)));
-        else if (st == LTX_EINVAL)
-            problem(b, line, name, "%s: cannot be sent as a field", name);
-        else if (st != LTX_OK)
-            problem(b, line, name, "%s: %s", name, ltx_strerror(st));
-        return st != LTX_OK;
-    }
+    if (!f)
+        return set_other_field(b, e, name, v);
     if (json_is_null(v) && f->type != F_DURATION)
         return 0; /* null: not set */
-    switch (f->type) {
-    case F_TEXT:
-    case F_MEDIA:
-        if (!plain_string(v)) {
-            problem(b, line, name, "%s: must be a string%s", name,
-                    json_is_string(v) ? " without NUL characters" : "");
-            return 1;
-        }
-        if (f->set_text == ltx_request_set_prompt &&
-            cli_check_prompt(json_string_value(v), why, sizeof(why)) != 0) {
-            problem(b, line, name, "%s", why);
-            return 1;
-        }
-        st = f->type == F_TEXT ? f->set_text(req, json_string_value(v))
-                               : cli_set_media(req, name, json_string_value(v));
-        if (st == LTX_OK && f->type == F_MEDIA && !cli_is_uri(json_string_value(v)))
-            for (int i = 0; i < N_MEDIA; i++)
-                if (strcmp(media_fields[i], name) == 0)
-                    e->files[i] = xstrdup(b, json_string_value(v));
-        break;
-    case F_DURATION:
-        if (json_is_null(v)) {
-            st = ltx_request_set_duration_auto(req);
-            break;
-        }
-        /* fall through */
-    case F_REAL:
-        if (!json_is_number(v)) {
-            problem(b, line, name, "%s: must be a number%s", name,
-                    f->type == F_DURATION ? " or null (automatic)" : "");
-            return 1;
-        }
-        st = f->set_real(req, json_number_value(v));
-        break;
-    case F_INT: {
-        double d = json_is_number(v) ? json_number_value(v) : NAN;
-
-        if (!(d == floor(d) && d >= INT_MIN && d <= INT_MAX)) {
-            problem(b, line, name, "%s: must be a whole number", name);
-            return 1;
-        }
-        st = f->set_int(req, (int)d);
-        break;
-    }
-    case F_BOOL:
-        if (!json_is_boolean(v)) {
-            problem(b, line, name, "%s: must be true or false", name);
-            return 1;
-        }
-        st = f->set_int(req, json_is_true(v));
-        break;
-    }
-    if (st == LTX_EINVAL && ltx_request_last_error(req)) /* the setter says why */
-        problem(b, line, name, "%s", ltx_error_message(ltx_request_last_error(req)));
+    st = f->type == F_TEXT || f->type == F_MEDIA ? set_text_field(b, e, f, v)
+                                                 : set_number_field(b, e, f, v);
+    if (st == PROBLEM_RECORDED)
+        return 1;
+    if (st == LTX_EINVAL && ltx_request_last_error(e->req)) /* the setter says why */
+        problem(b, e->line, name, "%s", ltx_error_message(ltx_request_last_error(e->req)));
     else if (st == LTX_EINVAL)
-        problem(b, line, name, "%s: not a field of %s", name, endpoint);
+        problem(b, e->line, name, "%s: not a field of %s", name, ltx_request_endpoint_name(e->req));
     else if (st != LTX_OK)
-        problem(b, line, name, "%s: %s", name, ltx_strerror(st));
+        problem(b, e->line, name, "%s: %s", name, ltx_strerror(st));
     return st != LTX_OK;
 }
 
@@ -439,14 +448,123 @@ static void endpoint_list(char *buf, size_t len)
 }
 
 /* One line: an entry, or problems. */
+/* "id": the entry's key, or its line number. */
+static void read_key(struct batch *b, struct entry *e, json_t *root)
+{
+    json_t *v = json_object_get(root, "id");
+
+    if (!v || json_is_null(v))
+        e->key = xprintf("%u", e->line);
+    else if (!plain_string(v) || !key_is_safe(json_string_value(v)))
+        problem(b, e->line, "id",
+                "id: must be a string of at most %d letters, digits, '.', '_' and '-', "
+                "not starting with '.' or '-'",
+                KEY_MAX);
+    else
+        e->key = xstrdup(b, json_string_value(v));
+}
+
+/* "endpoint": text-to-video by default; one this release does not know is called by name. */
+static void read_endpoint(struct batch *b, struct entry *e, json_t *root)
+{
+    json_t *v = json_object_get(root, "endpoint");
+    const char *ep = v && plain_string(v) ? cli_endpoint_name(json_string_value(v)) : NULL;
+    char list[MESSAGE_MAX];
+
+    e->endpoint = LTX_ENDPOINT_TEXT_TO_VIDEO;
+    e->endpoint_name = xstrdup(b, ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO));
+    if (!v || json_is_null(v))
+        return;
+    if (!ep) {
+        endpoint_list(list, sizeof(list));
+        problem(b, e->line, "endpoint",
+                "endpoint: not one of %s, nor another API path segment of lower-case letters, "
+                "digits and '-'",
+                list);
+        return;
+    }
+    e->endpoint = cli_endpoint_from_name(ep);
+    free(e->endpoint_name);
+    e->endpoint_name = xstrdup(b, ep);
+}
+
+/* "output": inside --output-dir; by default the key, .mp4 (.zip for HDR's EXR frames). */
+static void read_output(struct batch *b, struct entry *e, json_t *root)
+{
+    json_t *v = json_object_get(root, "output");
+    char *file;
+
+    if (v && !json_is_null(v)) {
+        if (!plain_string(v) || !*json_string_value(v))
+            problem(b, e->line, "output", "output: must be a file name");
+        else if (!stays_inside(json_string_value(v)))
+            problem(b, e->line, "output",
+                    "output: must be a path inside --output-dir (not absolute, no '..')");
+        else
+            e->output = join_path(b->output_dir, json_string_value(v));
+        return;
+    }
+    if (!e->key)
+        return;
+    file =
+        xprintf("%s%s", e->key, e->endpoint == LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR ? ".zip" : ".mp4");
+    e->output = file ? join_path(b->output_dir, file) : NULL;
+    free(file);
+}
+
+/* The request fields, then the library's validation of the whole; 0 or non-zero after a
+ * problem was recorded. */
+static int read_request(struct batch *b, struct entry *e, json_t *root)
+{
+    const char *name;
+    json_t *v;
+    ltx_error *err = NULL;
+
+    json_object_foreach(root, name, v)
+    {
+        if (strcmp(name, "id") == 0 || strcmp(name, "endpoint") == 0 || strcmp(name, "output") == 0)
+            continue;
+        if (strcmp(name, "prompt_file") == 0 ? set_prompt_file(b, e, root, v)
+                                             : set_field(b, e, name, v))
+            return 1;
+    }
+    if (ltx_request_validate(e->req, &err) != LTX_OK) {
+        const char *field = err ? ltx_error_field(err) : NULL;
+        const char *msg = err ? ltx_error_message(err) : "invalid request";
+
+        if (field && strncmp(msg, field, strlen(field)) != 0)
+            problem(b, e->line, field, "%s: %s", field, msg);
+        else
+            problem(b, e->line, field, "%s", msg);
+        ltx_error_free(err);
+        return 1;
+    }
+    return 0;
+}
+
+static void keep_entry(struct batch *b, struct entry *e)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 16;
+        struct entry *entries = realloc(b->entries, cap * sizeof(*entries));
+
+        if (!entries) {
+            b->oom = 1;
+            return;
+        }
+        b->entries = entries;
+        b->cap = cap;
+    }
+    b->entries[b->n++] = *e;
+    memset(e, 0, sizeof(*e));
+}
+
 void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
 {
     size_t before = b->nproblems;
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *v;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     struct entry e;
-    const char *name;
-    ltx_error *err = NULL;
 
     memset(&e, 0, sizeof(e));
     e.b = b;
@@ -459,51 +577,9 @@ void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
         problem(b, line, NULL, "not a JSON object");
         goto out;
     }
-    if ((v = json_object_get(root, "id")) && !json_is_null(v)) {
-        if (!plain_string(v) || !key_is_safe(json_string_value(v)))
-            problem(b, line, "id",
-                    "id: must be a string of at most %d letters, digits, '.', '_' and '-', "
-                    "not starting with '.' or '-'",
-                    KEY_MAX);
-        else
-            e.key = xstrdup(b, json_string_value(v));
-    } else {
-        e.key = xprintf("%u", line);
-    }
-    e.endpoint = LTX_ENDPOINT_TEXT_TO_VIDEO;
-    e.endpoint_name = xstrdup(b, ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO));
-    if ((v = json_object_get(root, "endpoint")) && !json_is_null(v)) {
-        const char *ep = plain_string(v) ? cli_endpoint_name(json_string_value(v)) : NULL;
-
-        if (!ep) {
-            char list[MESSAGE_MAX];
-
-            endpoint_list(list, sizeof(list));
-            problem(b, line, "endpoint",
-                    "endpoint: not one of %s, nor another API path segment of lower-case letters, "
-                    "digits and '-'", list);
-        } else {
-            /* an endpoint this release does not know is called by its name */
-            e.endpoint = cli_endpoint_from_name(ep);
-            free(e.endpoint_name);
-            e.endpoint_name = xstrdup(b, ep);
-        }
-    }
-    if ((v = json_object_get(root, "output")) && !json_is_null(v)) {
-        if (!plain_string(v) || !*json_string_value(v))
-            problem(b, line, "output", "output: must be a file name");
-        else if (!stays_inside(json_string_value(v)))
-            problem(b, line, "output",
-                    "output: must be a path inside --output-dir (not absolute, no '..')");
-        else
-            e.output = join_path(b->output_dir, json_string_value(v));
-    } else if (e.key) { /* HDR results are ZIP archives of EXR frames */
-        char *file = xprintf("%s%s", e.key,
-                             e.endpoint == LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR ? ".zip" : ".mp4");
-
-        e.output = file ? join_path(b->output_dir, file) : NULL;
-        free(file);
-    }
+    read_key(b, &e, root);
+    read_endpoint(b, &e, root);
+    read_output(b, &e, root);
     if (b->nproblems != before)
         goto out;
     if (!e.key || !e.output || !e.endpoint_name ||
@@ -511,40 +587,9 @@ void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
         b->oom = 1;
         goto out;
     }
-    json_object_foreach(root, name, v)
-    {
-        if (strcmp(name, "id") == 0 || strcmp(name, "endpoint") == 0 ||
-            strcmp(name, "output") == 0)
-            continue;
-        if (strcmp(name, "prompt_file") == 0 ? set_prompt_file(b, &e, root, v)
-                                             : set_field(b, &e, name, v))
-            goto out;
-    }
-    if (ltx_request_validate(e.req, &err) != LTX_OK) {
-        const char *field = err ? ltx_error_field(err) : NULL;
-        const char *msg = err ? ltx_error_message(err) : "invalid request";
-
-        if (field && strncmp(msg, field, strlen(field)) != 0)
-            problem(b, line, field, "%s: %s", field, msg);
-        else
-            problem(b, line, field, "%s", msg);
-        goto out;
-    }
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 16;
-        struct entry *entries = realloc(b->entries, cap * sizeof(*entries));
-
-        if (!entries) {
-            b->oom = 1;
-            goto out;
-        }
-        b->entries = entries;
-        b->cap = cap;
-    }
-    b->entries[b->n++] = e;
-    memset(&e, 0, sizeof(e));
+    if (read_request(b, &e, root) == 0)
+        keep_entry(b, &e);
 out:
-    ltx_error_free(err);
     ltx_request_free(e.req);
     free(e.key);
     free(e.endpoint_name);
@@ -666,9 +711,9 @@ static void print_json_problems(const struct batch *b, size_t lines)
 
         json_object_set_new(p, "line", json_integer(b->problems[i].line));
         json_object_set_new(p, "field", cli_json_str(b->problems[i].field));
-        json_object_set_new(p, "message", cli_json_str(b->problems[i].message
-                                                            ? b->problems[i].message
-                                                            : "invalid"));
+        json_object_set_new(
+            p, "message",
+            cli_json_str(b->problems[i].message ? b->problems[i].message : "invalid"));
         json_array_append_new(errors, p);
     }
     json_object_set_new(o, "errors", errors);
@@ -700,4 +745,3 @@ int report_problems(struct batch *b)
         print_json_problems(b, lines);
     return cli_exit_code(LTX_EREQUEST);
 }
-

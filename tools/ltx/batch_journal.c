@@ -183,8 +183,7 @@ int apply_record(struct batch *b, struct entry **sorted, json_t *rec, size_t *st
         replace(b, &e->j_message, plain_string(json_object_get(rec, "message")));
         /* ltx names the job in every failure that has one: none named, none made */
         replace(b, &e->job_id, job_id && *job_id ? job_id : NULL);
-        replace(b, &e->job_endpoint,
-                !e->job_id ? NULL : endpoint ? endpoint : e->endpoint_name);
+        replace(b, &e->job_endpoint, !e->job_id ? NULL : endpoint ? endpoint : e->endpoint_name);
     } else {
         return -1;
     }
@@ -204,18 +203,80 @@ static char *memrchr_newline(char *data, size_t size)
  * the entries. A last line without its newline was torn by a kill: it is ignored and cut off, so
  * that the next record starts on a line of its own. Returns 0 or an exit code.
  */
-int journal_open(struct batch *b, struct entry **sorted)
+/* The journal's whole content, NUL-terminated; NULL after reporting why (*rc). */
+static char *read_journal(struct batch *b, int fd, size_t size, int *rc)
 {
     const struct batch_config *cfg = b->cfg;
-    char message[MESSAGE_MAX], *data = NULL;
-    struct flock lock;
-    struct stat st;
-    size_t size, got = 0, damaged = 0, strangers = 0;
+    char message[MESSAGE_MAX], *data = malloc(size + 1);
+    size_t got = 0;
+
+    if (!data) {
+        *rc = cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
+        return NULL;
+    }
+    while (got < size) {
+        ssize_t n = pread(fd, data + got, size - got, (off_t)got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(message, sizeof(message), "cannot read the journal %s: %s", b->journal_path,
+                     n < 0 ? strerror(errno) : "it shrank");
+            free(data);
+            *rc = cfg->fail(cfg->ctx, LTX_EIO, message);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    data[size] = '\0';
+    return data;
+}
+
+/* Every record of data applied; a torn last record cut off. 0 or an exit code. */
+static int replay_journal(struct batch *b, struct entry **sorted, int fd, char *data, size_t size)
+{
+    const struct batch_config *cfg = b->cfg;
+    char message[MESSAGE_MAX];
+    size_t strangers = 0;
     unsigned lineno = 0;
-    /* never through a symlink (the repair below truncates), never a FIFO that would block;
+
+    for (char *p = data, *end; (end = memchr(p, '\n', size - (size_t)(p - data))); p = end + 1) {
+        json_t *rec = json_loadb(p, (size_t)(end - p), JSON_REJECT_DUPLICATES, NULL);
+
+        lineno++;
+        if (!rec || !json_is_object(rec) || apply_record(b, sorted, rec, &strangers) != 0)
+            note(b, 1, "%s:%u: not a journal record; ignored", b->journal_path, lineno);
+        json_decref(rec);
+    }
+    if (data[size - 1] != '\n') { /* torn: its write never finished, so nothing relied on it */
+        char *last = memrchr_newline(data, size);
+        off_t keep = last ? (off_t)(last - data) + 1 : 0;
+
+        note(b, 0, "%s: an incomplete last record (from a run that was killed) removed",
+             b->journal_path);
+        if (ftruncate(fd, keep) != 0 || fsync(fd) != 0) {
+            snprintf(message, sizeof(message), "cannot write the journal %s: %s", b->journal_path,
+                     strerror(errno));
+            return cfg->fail(cfg->ctx, LTX_EIO, message);
+        }
+    }
+    if (strangers)
+        note(b, 1, "the journal %s has %zu records for keys that are not in %s; ignored",
+             b->journal_path, strangers, cfg->input);
+    return 0;
+}
+
+/* The journal open, locked, a regular file and not the batch file; 0 or an exit code. */
+static int open_locked(struct batch *b, struct stat *st)
+{
+    const struct batch_config *cfg = b->cfg;
+    char message[MESSAGE_MAX];
+    struct flock lock;
+    struct stat in;
+    /* never through a symlink (the repair truncates), never a FIFO that would block;
      * 0600: its records name jobs and may quote the server */
-    int fd = open(b->journal_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-                  0600);
+    int fd = open(b->journal_path,
+                  O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 
     if (fd < 0) {
         snprintf(message, sizeof(message), "cannot open the journal %s: %s", b->journal_path,
@@ -231,22 +292,27 @@ int journal_open(struct batch *b, struct entry **sorted)
                  b->journal_path);
         return cfg->fail(cfg->ctx, CLI_STATUS_USAGE, message);
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(message, sizeof(message), "the journal %s is not a regular file",
-                 b->journal_path);
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        snprintf(message, sizeof(message), "the journal %s is not a regular file", b->journal_path);
         return cfg->fail(cfg->ctx, LTX_EIO, message);
     }
-    {
-        struct stat in;
-
-        if (stat(cfg->input, &in) == 0 && in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
-            snprintf(message, sizeof(message), "the journal %s is the batch file itself",
-                     b->journal_path);
-            return cfg->fail(cfg->ctx, CLI_STATUS_USAGE, message);
-        }
+    if (stat(cfg->input, &in) == 0 && in.st_dev == st->st_dev && in.st_ino == st->st_ino) {
+        snprintf(message, sizeof(message), "the journal %s is the batch file itself",
+                 b->journal_path);
+        return cfg->fail(cfg->ctx, CLI_STATUS_USAGE, message);
     }
-    size = (size_t)st.st_size;
-    if (size == 0) { /* new: make its name durable too */
+    return 0;
+}
+
+int journal_open(struct batch *b, struct entry **sorted)
+{
+    struct stat st;
+    char *data;
+    int rc;
+
+    if ((rc = open_locked(b, &st)) != 0)
+        return rc;
+    if (st.st_size == 0) { /* new: make its name durable too */
         char *dir = parent_dir(b->journal_path);
         int dfd = dir ? open(dir, O_RDONLY | O_CLOEXEC) : -1;
 
@@ -257,50 +323,13 @@ int journal_open(struct batch *b, struct entry **sorted)
         free(dir);
         return 0;
     }
-    if (!(data = malloc(size + 1)))
-        return cfg->fail(cfg->ctx, LTX_ENOMEM, NULL);
-    while (got < size) {
-        ssize_t n = pread(fd, data + got, size - got, (off_t)got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            snprintf(message, sizeof(message), "cannot read the journal %s: %s",
-                     b->journal_path, n < 0 ? strerror(errno) : "it shrank");
-            free(data);
-            return cfg->fail(cfg->ctx, LTX_EIO, message);
-        }
-        got += (size_t)n;
-    }
-    data[size] = '\0';
-    for (char *p = data, *end; (end = memchr(p, '\n', size - (size_t)(p - data))); p = end + 1) {
-        json_t *rec = json_loadb(p, (size_t)(end - p), JSON_REJECT_DUPLICATES, NULL);
-
-        lineno++;
-        if (!rec || !json_is_object(rec) || apply_record(b, sorted, rec, &strangers) != 0) {
-            damaged++;
-            note(b, 1, "%s:%u: not a journal record; ignored", b->journal_path, lineno);
-        }
-        json_decref(rec);
-    }
-    if (data[size - 1] != '\n') { /* torn: its write never finished, so nothing relied on it */
-        char *last = memrchr_newline(data, size);
-        off_t keep = last ? (off_t)(last - data) + 1 : 0;
-
-        note(b, 0, "%s: an incomplete last record (from a run that was killed) removed",
-             b->journal_path);
-        if (ftruncate(fd, keep) != 0 || fsync(fd) != 0) {
-            snprintf(message, sizeof(message), "cannot write the journal %s: %s",
-                     b->journal_path, strerror(errno));
-            free(data);
-            return cfg->fail(cfg->ctx, LTX_EIO, message);
-        }
-    }
+    if (!(data = read_journal(b, b->journal_fd, (size_t)st.st_size, &rc)))
+        return rc;
+    rc = replay_journal(b, sorted, b->journal_fd, data, (size_t)st.st_size);
     free(data);
-    if (strangers)
-        note(b, 1, "the journal %s has %zu records for keys that are not in %s; ignored",
-             b->journal_path, strangers, cfg->input);
-    return b->oom ? cfg->fail(cfg->ctx, LTX_ENOMEM, NULL) : 0;
+    if (rc)
+        return rc;
+    return b->oom ? b->cfg->fail(b->cfg->ctx, LTX_ENOMEM, NULL) : 0;
 }
 
 /* ------------------------------------------------------------------ planning */
@@ -316,18 +345,12 @@ void plan_entry(struct batch *b, struct entry *e)
     const struct batch_config *cfg = b->cfg;
 
     switch (e->jstate) {
-    case J_NONE:
-        e->plan = P_SUBMIT;
-        break;
+    case J_NONE: e->plan = P_SUBMIT; break;
     case J_DONE:
         e->plan = is_regular_file(e->output) ? P_SKIP : e->job_id ? P_RESUME : P_SUBMIT;
         break;
-    case J_ACCEPTED:
-        e->plan = P_RESUME;
-        break;
-    case J_SUBMITTING:
-        e->plan = cfg->resubmit_unknown ? P_SUBMIT : P_UNKNOWN;
-        break;
+    case J_ACCEPTED: e->plan = P_RESUME; break;
+    case J_SUBMITTING: e->plan = cfg->resubmit_unknown ? P_SUBMIT : P_UNKNOWN; break;
     case J_FAILED:
         if (e->job_id) { /* the job exists: pick it up again unless it is over for good */
             int over = e->j_code == LTX_EJOBFAILED || e->j_code == LTX_ENOTFOUND;
@@ -343,9 +366,7 @@ void plan_entry(struct batch *b, struct entry *e)
         break;
     }
     switch (e->plan) {
-    case P_SKIP:
-        e->outcome = O_DONE;
-        break;
+    case P_SKIP: e->outcome = O_DONE; break;
     case P_UNKNOWN:
         e->outcome = O_UNKNOWN;
         e->message = xstrdup(b, "the outcome of its submission is unknown");
@@ -355,8 +376,7 @@ void plan_entry(struct batch *b, struct entry *e)
         e->status = e->j_code;
         e->message = xstrdup(b, e->j_message ? e->j_message : ltx_strerror(e->j_code));
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -465,8 +485,7 @@ int output_commit(struct output *o, const char *path)
     if (ftruncate(o->fd, (off_t)ltx_sink_bytes_written(o->sink)) != 0 || fsync(o->fd) != 0)
         return errno;
     for (int i = 0; i < TEMP_NAME_TRIES && rc == EEXIST; i++) {
-        unsigned salt = (unsigned)getpid() * 2654435761u ^
-                        (++temp_counter) * 40503u;
+        unsigned salt = (unsigned)getpid() * 2654435761u ^ (++temp_counter) * 40503u;
         char *tmp = xprintf("%s.part-%08x", path, salt);
 
         if (!tmp)
@@ -480,4 +499,3 @@ int output_commit(struct output *o, const char *path)
     }
     return rc;
 }
-

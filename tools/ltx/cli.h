@@ -124,12 +124,12 @@ struct batch_config {
     unsigned concurrency;
     int resubmit_unknown, retry_failed;
     int quiet, json;
-    int dry_run;          /* check and estimate every entry, send nothing */
-    int has_max_cost;     /* --max-cost given */
-    int64_t max_cost;     /* micro-dollars */
-    int allow_unknown;    /* --allow-unknown-cost */
-    int verbose;          /* -v: a line per event on standard error */
-    int tty;              /* standard error is a terminal that can redraw a line */
+    int dry_run;       /* check and estimate every entry, send nothing */
+    int has_max_cost;  /* --max-cost given */
+    int64_t max_cost;  /* micro-dollars */
+    int allow_unknown; /* --allow-unknown-cost */
+    int verbose;       /* -v: a line per event on standard error */
+    int tty;           /* standard error is a terminal that can redraw a line */
     /* how long one entry may run from acceptance (or resumption) to the end of its download,
      * and keeps being submitted again after 429s; LTX_NO_LIMIT */
     uint32_t timeout_ms;

@@ -16,7 +16,6 @@
 #define MS_PER_SECOND 1000.0
 #define STATUS_USAGE CLI_STATUS_USAGE
 
-
 /* ------------------------------------------------------------------ options */
 
 enum option_id {
@@ -113,8 +112,8 @@ struct command {
     const char *args; /* their names, for the usage error */
     const char *synopsis;
     const char *summary;
-    uint64_t required; /* options it cannot run without (--prompt-file stands for --prompt,
-                          --auto-duration for --duration; -o is checked apart) */
+    uint64_t required;   /* options it cannot run without (--prompt-file stands for --prompt,
+                            --auto-duration for --duration; -o is checked apart) */
     const char *example; /* a complete command line after the command name, or NULL */
 };
 
@@ -123,8 +122,8 @@ extern const size_t ncommands;
 #define NCOMMANDS ncommands
 
 struct ui {
-    int tty;   /* draw a progress line on standard error */
-    int drawn; /* a progress line is on the screen */
+    int tty;      /* draw a progress line on standard error */
+    int drawn;    /* a progress line is on the screen */
     char *job_id; /* learnt from the progress callback */
     /* the live line (progress.c), redrawn every second by a thread of its own between the
      * library's reports; all under lock */
@@ -156,9 +155,9 @@ struct cli {
     const char *job_endpoint; /* status, wait, download: canonical endpoint name */
     char first_error[MESSAGE_MAX];
     int json, quiet;
-    char *prompt;     /* read from standard input or --prompt-file */
-    int stdin_taken;  /* standard input was read (for a prompt) */
-    double max_cost;  /* ltx batch --max-cost, in dollars */
+    char *prompt;        /* read from standard input or --prompt-file */
+    int stdin_taken;     /* standard input was read (for a prompt) */
+    double max_cost;     /* ltx batch --max-cost, in dollars */
     const char *example; /* a usage error's example line (after the command name), or NULL */
     struct ui ui;
 };
@@ -190,7 +189,7 @@ int option_taken(const struct command *cmd, enum option_id id);
 const struct command *command_find(const char *name);
 int has(const struct cli *c, enum option_id id);
 const char *option_for_field(const struct cli *c, const char *field);
-void print_help(const struct command *cmd);
+void print_help(const struct command *cmd); /* help.c */
 void parse_args(struct cli *c, int argc, char **argv);
 int parse_real(const char *s, double *out);
 uint64_t max_size(const struct cli *c);
@@ -226,6 +225,11 @@ void json_put_raw(struct json *j, const char *key, const char *text);
 void json_put_new(struct json *j, const char *key, json_t *v);
 void json_estimate(struct json *j, const struct cli_estimate *est);
 void json_end(struct json *j);
+
+/* dry_run.c */
+int load_prompt(struct cli *c);
+int open_prices(struct cli *c);
+int dry_run(struct cli *c, const ltx_request *req, const char *endpoint);
 
 /* complete.c: ltx completion SHELL, from the tables above */
 int print_completion(const char *shell);

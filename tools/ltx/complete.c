@@ -191,8 +191,7 @@ static void print_zsh(FILE *f)
             for (size_t k = 0; k < NCOMMANDS; k++)
                 fprintf(f, "%s%s", k ? " " : "", commands[k].name);
             fputs(")' ;;\n", f);
-        }
-        else if (commands[i].run == RUN_COMPLETION)
+        } else if (commands[i].run == RUN_COMPLETION)
             fputs("            '1:shell:(bash zsh fish)' ;;\n", f);
         else
             fputs("            '*:file:_files' ;;\n", f);
@@ -236,8 +235,7 @@ static void print_fish(FILE *f)
           "complete -c " PROGRAM " -f\n",
           f);
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        fprintf(f, "complete -c " PROGRAM " -n __fish_use_subcommand -a %s -d '",
-                commands[i].name);
+        fprintf(f, "complete -c " PROGRAM " -n __fish_use_subcommand -a %s -d '", commands[i].name);
         put_text(f, commands[i].summary);
         fputs("'\n", f);
     }

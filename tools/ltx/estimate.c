@@ -107,8 +107,7 @@ const char *cli_format_usd(char *buf, size_t len, int64_t micro_usd)
     if (micro_usd < 0)
         snprintf(buf, len, "unknown");
     else if (micro_usd % 10000 == 0) /* whole cents */
-        snprintf(buf, len, "$%" PRId64 ".%02" PRId64, micro_usd / 1000000,
-                 micro_usd / 10000 % 100);
+        snprintf(buf, len, "$%" PRId64 ".%02" PRId64, micro_usd / 1000000, micro_usd / 10000 % 100);
     else
         snprintf(buf, len, "$%" PRId64 ".%06" PRId64, micro_usd / 1000000, micro_usd % 1000000);
     return buf;

@@ -76,8 +76,7 @@ static int read_whole(const char *path, const char *what, size_t max, char **out
     FILE *f = to_stdin ? stdin : fopen(path, "rb");
 
     if (!f)
-        return say_why(why, why_len, "cannot read the %s file %s: %s", what, path,
-                       strerror(errno));
+        return say_why(why, why_len, "cannot read the %s file %s: %s", what, path, strerror(errno));
     rc = slurp(f, max, out, len, &too_long);
     saved = errno;
     if (!to_stdin)
@@ -107,8 +106,9 @@ static int is_utf8_text(const char *s, size_t len)
 int cli_check_prompt(const char *prompt, char *why, size_t why_len)
 {
     if (strcmp(prompt, "-") == 0)
-        return say_why(why, why_len, "a prompt of '-' is not sent: give the text, or read it "
-                                     "with --prompt - (standard input) or --prompt-file FILE");
+        return say_why(why, why_len,
+                       "a prompt of '-' is not sent: give the text, or read it "
+                       "with --prompt - (standard input) or --prompt-file FILE");
     return 0;
 }
 

@@ -151,10 +151,10 @@ static int make_client(struct cli *c, ltx_client **out)
         goto out;
     }
     {
-        const char *ca_file = c->value[OPT_CA_FILE] ? c->value[OPT_CA_FILE]
-                                                    : env_nonempty("LTX_CA_FILE");
-        const char *ca_path = c->value[OPT_CA_PATH] ? c->value[OPT_CA_PATH]
-                                                    : env_nonempty("LTX_CA_PATH");
+        const char *ca_file =
+            c->value[OPT_CA_FILE] ? c->value[OPT_CA_FILE] : env_nonempty("LTX_CA_FILE");
+        const char *ca_path =
+            c->value[OPT_CA_PATH] ? c->value[OPT_CA_PATH] : env_nonempty("LTX_CA_PATH");
 
         if ((ca_file && (st = ltx_client_set_ca_file(client, ca_file)) != LTX_OK) ||
             (ca_path && (st = ltx_client_set_ca_path(client, ca_path)) != LTX_OK)) {
@@ -339,8 +339,8 @@ struct written {
     const char *endpoint;
     const char *job_id;
     uint64_t bytes;
-    int billed_twice;     /* a retry after an unknown outcome delivered it */
-    const char *preview;  /* the --preview file written, or NULL */
+    int billed_twice;    /* a retry after an unknown outcome delivered it */
+    const char *preview; /* the --preview file written, or NULL */
 };
 
 static void print_written(struct cli *c, const struct written *w)
@@ -351,7 +351,8 @@ static void print_written(struct cli *c, const struct written *w)
 
     if (w->billed_twice && !c->quiet) /* money: said even with --json, on standard error */
         fputs(PROGRAM ": warning: the video came from a request sent again after an attempt "
-              "whose outcome was unknown; that attempt may also have been billed\n", stderr);
+                      "whose outcome was unknown; that attempt may also have been billed\n",
+              stderr);
     if (c->json) {
         struct json j;
 
@@ -406,8 +407,8 @@ static int open_preview(struct cli *c, ltx_sink **out)
 }
 
 /* After the main output: the job's "video_url" result (HDR's MP4 preview) into preview. */
-static int write_preview(struct cli *c, ltx_client *client, const char *endpoint,
-                         ltx_sink *preview, struct written *w)
+static int write_preview(struct cli *c, ltx_client *client, const char *endpoint, ltx_sink *preview,
+                         struct written *w)
 {
     ltx_job *job = NULL;
     ltx_error *err = NULL;
@@ -421,7 +422,8 @@ static int write_preview(struct cli *c, ltx_client *client, const char *endpoint
     if (f.status == LTX_OK && !ltx_job_result_url(job, "video_url")) {
         if (!c->quiet)
             fputs(PROGRAM ": warning: the result has no MP4 preview; only the main output "
-                  "was written\n", stderr);
+                          "was written\n",
+                  stderr);
     } else if (f.status == LTX_OK) {
         ui_start(&c->ui);
         f.status = ltx_job_download_result(job, "video_url", preview, on_progress, &c->ui, &err);
@@ -436,105 +438,6 @@ static int write_preview(struct cli *c, ltx_client *client, const char *endpoint
     ltx_error_free(err);
     ltx_job_free(job);
     return rc;
-}
-
-/* --prompt - and --prompt-file: the prompt read now stands for --prompt's value. */
-static int load_prompt(struct cli *c)
-{
-    const char *path = has(c, OPT_PROMPT_FILE) ? c->value[OPT_PROMPT_FILE] : NULL;
-    char why[MESSAGE_MAX];
-
-    if (!path && has(c, OPT_PROMPT) && strcmp(c->value[OPT_PROMPT], "-") == 0)
-        path = "-";
-    if (!path)
-        return 0;
-    if (strcmp(path, "-") == 0 && isatty(STDIN_FILENO) && !c->quiet)
-        fputs(PROGRAM ": reading the prompt from standard input (end it with Ctrl-D)\n", stderr);
-    if (cli_read_prompt(&c->prompt, path, why, sizeof(why)) != 0)
-        return usage_error(c, "%s", why);
-    c->value[OPT_PROMPT] = c->prompt;
-    c->seen |= BIT(OPT_PROMPT);
-    return 0;
-}
-
-/* The price table, with --prices or $LTX_PRICES. */
-static int open_prices(struct cli *c)
-{
-    const char *path = has(c, OPT_PRICES) ? c->value[OPT_PRICES] : env_nonempty("LTX_PRICES");
-    char why[MESSAGE_MAX];
-
-    if (cli_prices_open(path, why, sizeof(why)) != 0)
-        return config_error(c, "prices: %s", why);
-    return 0;
-}
-
-/* The media options that name local files: sent inline or uploaded, so not in the body yet. */
-static void print_local_files(struct cli *c, struct json *j)
-{
-    static const enum option_id media[] = {OPT_IMAGE, OPT_LAST_FRAME, OPT_AUDIO, OPT_VIDEO};
-    json_t *files = j ? json_object() : NULL;
-
-    for (size_t i = 0; i < sizeof(media) / sizeof(media[0]); i++) {
-        const char *v = c->value[media[i]];
-
-        if (!has(c, media[i]) || cli_is_uri(v))
-            continue;
-        if (files) {
-            json_object_set_new(files, options[media[i]].field, cli_json_str(v));
-            continue;
-        }
-        printf("%s: the local file ", options[media[i]].field);
-        cli_put_safe(stdout, v);
-        fputs(", inlined or uploaded when sent\n", stdout);
-    }
-    if (j)
-        json_put_new(j, "local_files", files);
-}
-
-/* --dry-run: the body that would be sent, and what it would cost; nothing leaves. */
-static int dry_run(struct cli *c, const ltx_request *req, const char *endpoint)
-{
-    char *body = NULL, why[MESSAGE_MAX], usd[32];
-    ltx_error *err = NULL;
-    struct cli_estimate est;
-    int st, rc;
-
-    if ((st = ltx_request_to_json(&body, req, &err)) != LTX_OK) {
-        rc = fail_status(c, st, err);
-        ltx_error_free(err);
-        return rc;
-    }
-    if ((rc = open_prices(c)) != 0 || (cli_estimate(&est, req, why, sizeof(why)) != 0 &&
-                                       (rc = config_error(c, "%s", why)) != 0)) {
-        ltx_free(body);
-        return rc;
-    }
-    cli_format_usd(usd, sizeof(usd), est.micro_usd);
-    if (c->json) {
-        struct json j;
-
-        json_begin(&j);
-        json_bool(&j, "ok", 1);
-        json_bool(&j, "dry_run", 1);
-        json_text(&j, "endpoint", endpoint);
-        json_text(&j, "method", "POST");
-        snprintf(why, sizeof(why), "/%s/%s", ltx_request_sync(req) ? "v1" : "v2", endpoint);
-        json_text(&j, "path", why);
-        json_put_raw(&j, "body", body);
-        print_local_files(c, &j);
-        json_estimate(&j, &est);
-        json_end(&j);
-    } else {
-        printf("POST /%s/%s\n%s\n", ltx_request_sync(req) ? "v1" : "v2", endpoint, body);
-        print_local_files(c, NULL);
-        printf("estimate: %s (", usd);
-        cli_put_safe(stdout, est.basis);
-        printf(")%s%s\n", est.date[0] ? ", prices of " : "", est.date);
-        if (!c->quiet)
-            fputs(PROGRAM ": dry run: nothing was uploaded or sent\n", stderr);
-    }
-    ltx_free(body);
-    return 0;
 }
 
 static int run_generate(struct cli *c)
@@ -666,8 +569,8 @@ static int run_batch(struct cli *c)
     b.input = c->args[0];
     b.journal = c->value[OPT_JOURNAL];
     b.output_dir = c->value[OPT_OUTPUT_DIR];
-    b.concurrency = has(c, OPT_CONCURRENCY) ? (unsigned)c->integer[OPT_CONCURRENCY]
-                                            : BATCH_DEFAULT_CONCURRENCY;
+    b.concurrency =
+        has(c, OPT_CONCURRENCY) ? (unsigned)c->integer[OPT_CONCURRENCY] : BATCH_DEFAULT_CONCURRENCY;
     b.resubmit_unknown = has(c, OPT_RESUBMIT_UNKNOWN);
     b.dry_run = has(c, OPT_DRY_RUN);
     b.has_max_cost = has(c, OPT_MAX_COST);
@@ -824,18 +727,10 @@ static int run(struct cli *c, int argc, char **argv)
     if ((rc = ltx_global_init(LTX_GLOBAL_DEFAULT)) != LTX_OK)
         return fail_status(c, rc, NULL);
     switch (c->cmd->run) {
-    case RUN_GENERATE:
-        rc = run_generate(c);
-        break;
-    case RUN_UPLOAD:
-        rc = run_upload(c);
-        break;
-    case RUN_BATCH:
-        rc = run_batch(c);
-        break;
-    default:
-        rc = run_job(c);
-        break;
+    case RUN_GENERATE: rc = run_generate(c); break;
+    case RUN_UPLOAD: rc = run_upload(c); break;
+    case RUN_BATCH: rc = run_batch(c); break;
+    default: rc = run_job(c); break;
     }
     ltx_global_cleanup();
     return rc;

@@ -60,7 +60,7 @@ int cli_set_media(ltx_request *req, const char *field, const char *value)
     for (size_t i = 0; i < sizeof(media) / sizeof(media[0]); i++)
         if (strcmp(media[i].field, field) == 0)
             return cli_is_uri(value) ? media[i].set_uri(req, value)
-                                 : ltx_request_set_input_file(req, field, value);
+                                     : ltx_request_set_input_file(req, field, value);
     return LTX_EINVAL;
 }
 
@@ -202,16 +202,16 @@ const struct option_def options[OPT_COUNT] = {
 
 #define GLOBAL_OPTIONS                                                                             \
     (BIT(OPT_API_KEY) | BIT(OPT_BASE_URL) | BIT(OPT_VERBOSE) | BIT(OPT_QUIET) | BIT(OPT_JSON) |    \
-     BIT(OPT_POLL_INTERVAL) | BIT(OPT_TIMEOUT) | BIT(OPT_HELP) | BIT(OPT_VERSION) |              \
+     BIT(OPT_POLL_INTERVAL) | BIT(OPT_TIMEOUT) | BIT(OPT_HELP) | BIT(OPT_VERSION) |                \
      BIT(OPT_CA_FILE) | BIT(OPT_CA_PATH) | BIT(OPT_INSECURE_HTTP) | BIT(OPT_API_KEY_FILE))
 #define SUBMIT_OPTIONS                                                                             \
-    (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET) | BIT(OPT_MAX_SIZE) | BIT(OPT_DRY_RUN) |     \
+    (BIT(OPT_OUTPUT) | BIT(OPT_NO_WAIT) | BIT(OPT_SET) | BIT(OPT_MAX_SIZE) | BIT(OPT_DRY_RUN) |    \
      BIT(OPT_PRICES))
 #define GENERATE_OPTIONS                                                                           \
     (SUBMIT_OPTIONS | BIT(OPT_SYNC) | BIT(OPT_PROMPT) | BIT(OPT_PROMPT_FILE) | BIT(OPT_MODEL))
 #define BATCH_OPTIONS                                                                              \
     (BIT(OPT_CONCURRENCY) | BIT(OPT_JOURNAL) | BIT(OPT_OUTPUT_DIR) | BIT(OPT_RESUBMIT_UNKNOWN) |   \
-     BIT(OPT_RETRY_FAILED) | BIT(OPT_MAX_SIZE) | BIT(OPT_DRY_RUN) | BIT(OPT_PRICES) |             \
+     BIT(OPT_RETRY_FAILED) | BIT(OPT_MAX_SIZE) | BIT(OPT_DRY_RUN) | BIT(OPT_PRICES) |              \
      BIT(OPT_MAX_COST) | BIT(OPT_ALLOW_UNKNOWN_COST))
 #define T2V_OPTIONS                                                                                \
     (GENERATE_OPTIONS | BIT(OPT_DURATION) | BIT(OPT_AUTO_DURATION) | BIT(OPT_RESOLUTION) |         \
@@ -219,12 +219,8 @@ const struct option_def options[OPT_COUNT] = {
 
 /* Options that contradict each other, whatever the command. */
 static const enum option_id conflicts[][2] = {
-    {OPT_DURATION, OPT_AUTO_DURATION},
-    {OPT_SYNC, OPT_NO_WAIT},
-    {OPT_OUTPUT, OPT_NO_WAIT},
-    {OPT_PREVIEW, OPT_NO_WAIT},
-    {OPT_PROMPT, OPT_PROMPT_FILE},
-    {OPT_DRY_RUN, OPT_NO_WAIT},
+    {OPT_DURATION, OPT_AUTO_DURATION}, {OPT_SYNC, OPT_NO_WAIT},       {OPT_OUTPUT, OPT_NO_WAIT},
+    {OPT_PREVIEW, OPT_NO_WAIT},        {OPT_PROMPT, OPT_PROMPT_FILE}, {OPT_DRY_RUN, OPT_NO_WAIT},
     {OPT_API_KEY, OPT_API_KEY_FILE},
 };
 
@@ -259,8 +255,7 @@ const struct command commands[] = {
     {"extend", RUN_GENERATE, LTX_ENDPOINT_EXTEND,
      GENERATE_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_DURATION) | BIT(OPT_MODE) | BIT(OPT_CONTEXT) |
          BIT(OPT_RESOLUTION),
-     0,
-     NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end",
+     0, NULL, "--video FILE|URI --duration S -o FILE", "lengthen a video at its start or end",
      BIT(OPT_VIDEO) | BIT(OPT_DURATION), "--video in.mp4 --duration 5 --mode end -o longer.mp4"},
     {"hdr", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR,
      SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_PREVIEW), 0, NULL,
@@ -268,8 +263,8 @@ const struct command commands[] = {
      "convert a video to HDR (a ZIP of EXR frames)", BIT(OPT_VIDEO),
      "--video in.mp4 -o frames.zip"},
     {"reframe", RUN_GENERATE, LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME,
-     SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION) | BIT(OPT_MODEL), 0,
-     NULL, "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio",
+     SUBMIT_OPTIONS | BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION) | BIT(OPT_MODEL), 0, NULL,
+     "--video FILE|URI --resolution WxH -o FILE", "change a video's aspect ratio",
      BIT(OPT_VIDEO) | BIT(OPT_RESOLUTION), "--video in.mp4 --resolution 1080x1920 -o tall.mp4"},
     {"submit", RUN_GENERATE, 0,
      T2V_OPTIONS | BIT(OPT_IMAGE) | BIT(OPT_LAST_FRAME) | BIT(OPT_AUDIO) | BIT(OPT_VIDEO) |
@@ -282,17 +277,17 @@ const struct command commands[] = {
      "print a job's state (one poll)", 0, NULL},
     {"wait", RUN_WAIT, 0, 0, 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID",
      "wait until a job ends, print its state", 0, NULL},
-    {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT) | BIT(OPT_MAX_SIZE), 2, "ENDPOINT JOB_ID", "ENDPOINT JOB_ID -o FILE",
-     "wait for a job if needed, then download its result", 0, NULL},
+    {"download", RUN_DOWNLOAD, 0, BIT(OPT_OUTPUT) | BIT(OPT_MAX_SIZE), 2, "ENDPOINT JOB_ID",
+     "ENDPOINT JOB_ID -o FILE", "wait for a job if needed, then download its result", 0, NULL},
     {"batch", RUN_BATCH, 0, BATCH_OPTIONS, 1, "FILE",
      "FILE.jsonl [--concurrency N] [--journal FILE] [--output-dir DIR]",
      "run many generations from a JSON Lines file, resumably", 0, NULL},
     {"version", RUN_VERSION, 0, 0, 0, NULL, "", "print the versions of ltx and libltx", 0, NULL},
-    {"help", RUN_HELP, 0, 0, 1, "[COMMAND]", "[COMMAND]", "show the help of ltx or of a command", 0, NULL},
+    {"help", RUN_HELP, 0, 0, 1, "[COMMAND]", "[COMMAND]", "show the help of ltx or of a command", 0,
+     NULL},
     {"completion", RUN_COMPLETION, 0, 0, 1, "SHELL", "bash|zsh|fish",
      "print a completion script for bash, zsh or fish", 0, NULL},
 };
-
 
 const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
 
@@ -316,55 +311,6 @@ const char *option_for_field(const struct cli *c, const char *field)
             (c->cmd->options & BIT(id)))
             return options[id].name;
     return NULL;
-}
-
-
-/* ------------------------------------------------------------------ help */
-
-static void print_option(FILE *f, enum option_id id)
-{
-    const struct option_def *o = &options[id];
-    char left[64];
-
-    snprintf(left, sizeof(left), "%c%c%c --%s%s%s", o->short_name ? '-' : ' ',
-             o->short_name ? o->short_name : ' ', o->short_name ? ',' : ' ', o->name,
-             o->metavar ? " " : "", o->metavar ? o->metavar : "");
-    fprintf(f, "  %-26s %s\n", left, o->help);
-}
-
-static void print_global_options(FILE *f)
-{
-    fputs("\nGlobal options (before or after the command):\n", f);
-    for (size_t id = 0; id < OPT_COUNT; id++)
-        if (GLOBAL_OPTIONS & BIT(id))
-            print_option(f, (enum option_id)id);
-}
-
-void print_help(const struct command *cmd)
-{
-    FILE *f = stdout;
-
-    if (cmd) {
-        fprintf(f, "Usage: " PROGRAM " %s [options] %s\n%s.\n", cmd->name, cmd->synopsis,
-                cmd->summary);
-        if (cmd->options) {
-            fputs("\nOptions:\n", f);
-            for (size_t id = 0; id < OPT_COUNT; id++)
-                if (cmd->options & BIT(id))
-                    print_option(f, (enum option_id)id);
-        }
-        print_global_options(f);
-        if (cmd->example)
-            fprintf(f, "\nExample:\n  " PROGRAM " %s %s\n", cmd->name, cmd->example);
-        return;
-    }
-    fputs("Usage: " PROGRAM " [options] COMMAND [command options]\n"
-          "Generate videos with the LTX API.\n\nCommands:\n",
-          f);
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
-    print_global_options(f);
-    fputs("\nRun '" PROGRAM " help COMMAND' for the options of a command; see ltx(1).\n", f);
 }
 
 /* ------------------------------------------------------------------ command line */
@@ -421,71 +367,6 @@ static void add_positional(struct cli *c, const char *arg)
         c->args[c->nargs++] = arg;
     else
         note_error(c, "too many arguments: '%s'", arg);
-}
-
-/* The edit distance between a[0..la) and b (insertions, deletions, substitutions), capped. */
-static size_t distance(const char *a, size_t la, const char *b)
-{
-    size_t lb = strlen(b), row[64], prev, tmp;
-
-    if (la >= sizeof(row) / sizeof(row[0]) || lb >= sizeof(row) / sizeof(row[0]))
-        return SIZE_MAX;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t best = prev + (a[i - 1] != b[j - 1]);
-
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            tmp = row[j];
-            row[j] = best;
-            prev = tmp;
-        }
-    }
-    return row[lb];
-}
-
-/* Near enough to be a typing mistake: at most 2 edits, and fewer than a third of the word. */
-static int near(size_t d, size_t len)
-{
-    return d <= 2 && d * 3 <= len + 1;
-}
-
-const char *nearest_option(const char *name, size_t len)
-{
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX;
-
-    for (size_t id = 0; id < OPT_COUNT; id++) {
-        size_t d = distance(name, len, options[id].name);
-
-        if (d < best_d && near(d, len)) {
-            best = options[id].name;
-            best_d = d;
-        }
-    }
-    return best;
-}
-
-const char *nearest_command(const char *name)
-{
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX, len = strlen(name);
-
-    for (size_t i = 0; i < NCOMMANDS; i++) {
-        size_t d = distance(name, len, commands[i].name);
-
-        if (d < best_d && near(d, len)) {
-            best = commands[i].name;
-            best_d = d;
-        }
-    }
-    return best;
 }
 
 /* --name or --name=value; *i moves past a value taken from the next argument. */
@@ -666,8 +547,10 @@ static int usage_unknown_endpoint(struct cli *c, const char *name)
         if (e)
             used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", e);
     }
-    return usage_error(c, "'%s' is not an endpoint name (%s, or another API path segment of "
-                          "lower-case letters, digits and '-')", name, list);
+    return usage_error(c,
+                       "'%s' is not an endpoint name (%s, or another API path segment of "
+                       "lower-case letters, digits and '-')",
+                       name, list);
 }
 
 /* The positional arguments: as many as the command takes (help: zero or one). */
@@ -752,12 +635,14 @@ static int check_ranges(struct cli *c)
 {
     uint64_t size;
 
-    if (has(c, OPT_CONCURRENCY) && (c->integer[OPT_CONCURRENCY] < 1 ||
-                                    c->integer[OPT_CONCURRENCY] > BATCH_MAX_CONCURRENCY))
+    if (has(c, OPT_CONCURRENCY) &&
+        (c->integer[OPT_CONCURRENCY] < 1 || c->integer[OPT_CONCURRENCY] > BATCH_MAX_CONCURRENCY))
         return usage_error(c, "option --concurrency: must be from 1 to %u", BATCH_MAX_CONCURRENCY);
     if (has(c, OPT_MAX_SIZE) && parse_size(c->value[OPT_MAX_SIZE], &size))
-        return usage_error(c, "option --max-size: '%s' is not a size such as 500M, 16G "
-                              "or 0 (no limit)", c->value[OPT_MAX_SIZE]);
+        return usage_error(c,
+                           "option --max-size: '%s' is not a size such as 500M, 16G "
+                           "or 0 (no limit)",
+                           c->value[OPT_MAX_SIZE]);
     if (has(c, OPT_POLL_INTERVAL) && c->integer[OPT_POLL_INTERVAL] < 1)
         return usage_error(c, "option --poll-interval: must be at least 1 millisecond");
     if (has(c, OPT_MAX_COST) && (c->real[OPT_MAX_COST] < 0 || c->real[OPT_MAX_COST] > 1e9))
@@ -845,4 +730,3 @@ int check_args(struct cli *c)
         return rc;
     return check_endpoint_args(c);
 }
-

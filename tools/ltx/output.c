@@ -28,7 +28,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-
 /* ------------------------------------------------------------------ exit status */
 
 #define STATUS_USAGE CLI_STATUS_USAGE
@@ -222,7 +221,8 @@ json_t *cli_json_str(const char *s)
 char *cli_json_dump(const json_t *v)
 {
     /* ASCII only: C1 controls and the like reach no terminal raw, whatever the text */
-    return json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+    return json_dumps(v,
+                      JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
 }
 
 void cli_json_print(FILE *f, json_t *v)
@@ -297,8 +297,8 @@ json_t *cli_json_estimate(const struct cli_estimate *est)
     if (!o)
         return NULL;
     json_object_set_new(o, "known", json_boolean(est->known));
-    json_object_set_new(o, "usd", est->known ? json_real((double)est->micro_usd / 1e6)
-                                             : json_null());
+    json_object_set_new(o, "usd",
+                        est->known ? json_real((double)est->micro_usd / 1e6) : json_null());
     json_object_set_new(o, "micro_usd", est->known ? json_integer(est->micro_usd) : json_null());
     json_object_set_new(o, "basis", cli_json_str(est->basis));
     json_object_set_new(o, "date", cli_json_str(est->date[0] ? est->date : NULL));
@@ -316,7 +316,6 @@ void json_end(struct json *j)
         cli_json_print(stdout, j->obj);
     j->obj = NULL;
 }
-
 
 static void on_interrupt(int sig)
 {
@@ -348,7 +347,6 @@ void cli_catch_interrupts(int also_sigterm)
         catch_signal(SIGTERM);
 }
 
-
 /* ------------------------------------------------------------------ errors */
 
 /* What became of the job, and how to pick it up again without paying twice. */
@@ -374,6 +372,33 @@ static void print_job_hint(const struct cli *c, const struct failure *f, const s
     fputs(" -o ", stderr);
     cli_put_safe(stderr, output && strcmp(output, "-") != 0 ? output : "FILE");
     fputc('\n', stderr);
+}
+
+/* The --json line of a failure. */
+static void print_json_failure(const struct failure *f, const struct exit_class *x,
+                               const char *message, const char *job_id, int possibly_executed)
+{
+    const ltx_error *err = f->err;
+    int http = err ? ltx_error_http_status(err) : 0;
+    struct json j;
+
+    json_begin(&j);
+    json_bool(&j, "ok", 0);
+    json_int(&j, "code", f->status == STATUS_USAGE ? LTX_EINVAL : f->status);
+    json_text(&j, "class", x->name);
+    if (http)
+        json_int(&j, "http_status", http);
+    else
+        json_text(&j, "http_status", NULL);
+    json_text(&j, "error_type", err ? ltx_error_type(err) : NULL);
+    json_text(&j, "message", message);
+    json_text(&j, "request_id", err ? ltx_error_request_id(err) : NULL);
+    json_bool(&j, "possibly_executed", possibly_executed);
+    json_text(&j, "field", err ? ltx_error_field(err) : NULL);
+    json_text(&j, "job_id", job_id);
+    json_text(&j, "endpoint", job_id ? f->endpoint : NULL);
+    json_text(&j, "state", f->state);
+    json_end(&j);
 }
 
 int fail(struct cli *c, const struct failure *f)
@@ -410,28 +435,8 @@ int fail(struct cli *c, const struct failure *f)
         fprintf(stderr, "Try '" PROGRAM " %s%s--help' for more information.\n",
                 c->cmd ? c->cmd->name : "", c->cmd ? " " : "");
 
-    if (c->json) {
-        struct json j;
-        int http = err ? ltx_error_http_status(err) : 0;
-
-        json_begin(&j);
-        json_bool(&j, "ok", 0);
-        json_int(&j, "code", f->status == STATUS_USAGE ? LTX_EINVAL : f->status);
-        json_text(&j, "class", x->name);
-        if (http)
-            json_int(&j, "http_status", http);
-        else
-            json_text(&j, "http_status", NULL);
-        json_text(&j, "error_type", err ? ltx_error_type(err) : NULL);
-        json_text(&j, "message", message);
-        json_text(&j, "request_id", err ? ltx_error_request_id(err) : NULL);
-        json_bool(&j, "possibly_executed", possibly_executed);
-        json_text(&j, "field", field);
-        json_text(&j, "job_id", job_id);
-        json_text(&j, "endpoint", job_id ? f->endpoint : NULL);
-        json_text(&j, "state", f->state);
-        json_end(&j);
-    }
+    if (c->json)
+        print_json_failure(f, x, message, job_id, possibly_executed);
     free(clean);
     return x->exit_code;
 }
@@ -453,7 +458,6 @@ static int usage_verror(struct cli *c, int try_help, const char *fmt, va_list ap
     vsnprintf(message, sizeof(message), fmt, ap);
     return fail(c, &f);
 }
-
 
 /* A mistake on the command line (exit 2, with a pointer to --help). */
 int usage_error(struct cli *c, const char *fmt, ...)

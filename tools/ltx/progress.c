@@ -93,7 +93,8 @@ static void format_rate(char *buf, size_t len, const struct ui *ui)
         return;
     format_bytes(speed, sizeof(speed), (uint64_t)ui->speed);
     if (ui->total > ui->bytes) {
-        format_duration(left, sizeof(left), (uint64_t)((double)(ui->total - ui->bytes) / ui->speed));
+        format_duration(left, sizeof(left),
+                        (uint64_t)((double)(ui->total - ui->bytes) / ui->speed));
         snprintf(buf, len, ", %s/s, %s left", speed, left);
     } else {
         snprintf(buf, len, ", %s/s", speed);
