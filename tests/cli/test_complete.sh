@@ -2,6 +2,7 @@
 # tests/cli/test_complete.sh — ltx completion bash|zsh|fish: each script loads in its shell
 # without error and lists every command `ltx help` lists; bash completes from it.
 : "${top_builddir:=.}"
+: "${top_srcdir:=.}"
 LTX="$top_builddir/tools/ltx/ltx"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ltx-complete.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -59,6 +60,21 @@ if command -v fish >/dev/null 2>&1; then
     HOME=$WORK fish -c "source '$WORK/fish'; complete -C'ltx text-to-video --prompt-f'" >"$WORK/fish.out" 2>&1
     grep -q -- '--prompt-file' "$WORK/fish.out" && ok "fish completes --prompt-file" || fail "fish: $(cat "$WORK/fish.out")"
 fi
+
+# the man page check: ltx(1) documents every command and every option of the same tables
+MAN="$top_srcdir/man/man1/ltx.1"
+undocumented=""
+while read -r cmd; do
+    grep -q "^\.It Cm $cmd\b" "$MAN" || undocumented="$undocumented $cmd"
+    "$LTX" help "$cmd" | sed -n 's/^  [ -].  --\([a-z-]*\).*/\1/p' >>"$WORK/options"
+done <"$WORK/commands"
+for o in $(sort -u "$WORK/options"); do
+    grep -q "^\.It Fl .*\\-$o\b" "$MAN" || grep -q "^\.It Fl [a-z] , Fl \\-$o\b" "$MAN" ||
+        undocumented="$undocumented --$o"
+done
+[ "$(sort -u "$WORK/options" | wc -l)" -ge 40 ] && [ -z "$undocumented" ] &&
+    ok "ltx(1) documents every command and all $(sort -u "$WORK/options" | wc -l) options" ||
+    fail "not in ltx(1):$undocumented"
 
 "$LTX" completion tcsh >/dev/null 2>"$WORK/err"
 [ $? -eq 2 ] && grep -q "not bash, zsh or fish" "$WORK/err" && ok "an unknown shell is a usage error" ||
