@@ -9,9 +9,6 @@
  * submit request leaves (LTX_STAGE_SUBMITTING), "accepted" with the job id (LTX_STAGE_SUBMITTED),
  * then "done" or "failed" when the entry ends.
  */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE /* O_TMPFILE: a file without a name until it is complete */
-#endif
 #define _POSIX_C_SOURCE 200809L
 
 #ifdef HAVE_CONFIG_H

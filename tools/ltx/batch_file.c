@@ -1,7 +1,4 @@
 /* tools/ltx/batch_file.c — ltx batch: small helpers, messages, and reading the batch file. */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-#define _GNU_SOURCE /* O_TMPFILE: a file without a name until it is complete */
-#endif
 #define _POSIX_C_SOURCE 200809L
 
 #ifdef HAVE_CONFIG_H

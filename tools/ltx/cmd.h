@@ -198,8 +198,11 @@ int check_args(struct cli *c);
 /* output.c */
 int fail(struct cli *c, const struct failure *f);
 int fail_status(struct cli *c, int status, const ltx_error *err);
-int usage_error(struct cli *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
-int config_error(struct cli *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
+int usage_report(struct cli *c, int try_help, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* A mistake on the command line: exit 2, with a pointer to --help. */
+#define usage_error(c, ...) usage_report((c), 1, __VA_ARGS__)
+/* A missing or unusable setting: the same exit status, no pointer to --help. */
+#define config_error(c, ...) usage_report((c), 0, __VA_ARGS__)
 /* progress.c */
 void ui_init(struct ui *ui);
 void ui_destroy(struct ui *ui);

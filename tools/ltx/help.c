@@ -93,34 +93,39 @@ static int near(size_t d, size_t len)
     return d <= 2 && d * 3 <= len + 1;
 }
 
-const char *nearest_option(const char *name, size_t len)
+static const char *option_name(size_t i)
+{
+    return options[i].name;
+}
+
+static const char *command_name(size_t i)
+{
+    return commands[i].name;
+}
+
+/* The nearest of n names to name[0..len), when near enough. */
+static const char *nearest(const char *name, size_t len, const char *(*name_at)(size_t), size_t n)
 {
     const char *best = NULL;
     size_t best_d = SIZE_MAX;
 
-    for (size_t id = 0; id < OPT_COUNT; id++) {
-        size_t d = distance(name, len, options[id].name);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = distance(name, len, name_at(i));
 
         if (d < best_d && near(d, len)) {
-            best = options[id].name;
+            best = name_at(i);
             best_d = d;
         }
     }
     return best;
 }
 
+const char *nearest_option(const char *name, size_t len)
+{
+    return nearest(name, len, option_name, OPT_COUNT);
+}
+
 const char *nearest_command(const char *name)
 {
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX, len = strlen(name);
-
-    for (size_t i = 0; i < NCOMMANDS; i++) {
-        size_t d = distance(name, len, commands[i].name);
-
-        if (d < best_d && near(d, len)) {
-            best = commands[i].name;
-            best_d = d;
-        }
-    }
-    return best;
+    return nearest(name, strlen(name), command_name, NCOMMANDS);
 }

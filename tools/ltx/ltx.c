@@ -282,15 +282,21 @@ static const char *state_name(int state)
     return state >= 0 && state < (int)(sizeof(names) / sizeof(names[0])) ? names[state] : "unknown";
 }
 
+/* {"ok":true,"job_id":...,"endpoint":... begun */
+static void json_job_begin(struct json *j, const ltx_job *job)
+{
+    json_begin(j);
+    json_bool(j, "ok", 1);
+    json_text(j, "job_id", ltx_job_id(job));
+    json_text(j, "endpoint", ltx_job_endpoint_name(job));
+}
+
 static void print_submitted(struct cli *c, const ltx_job *job)
 {
     if (c->json) {
         struct json j;
 
-        json_begin(&j);
-        json_bool(&j, "ok", 1);
-        json_text(&j, "job_id", ltx_job_id(job));
-        json_text(&j, "endpoint", ltx_job_endpoint_name(job));
+        json_job_begin(&j, job);
         json_end(&j);
     } else {
         printf("%s %s\n", ltx_job_endpoint_name(job), ltx_job_id(job));
@@ -307,10 +313,7 @@ static void print_job(struct cli *c, const ltx_job *job)
     if (c->json) {
         struct json j;
 
-        json_begin(&j);
-        json_bool(&j, "ok", 1);
-        json_text(&j, "job_id", ltx_job_id(job));
-        json_text(&j, "endpoint", ltx_job_endpoint_name(job));
+        json_job_begin(&j, job);
         json_text(&j, "state", state_name(state));
         json_text(&j, "status", status);
         json_text(&j, "result_url", url);

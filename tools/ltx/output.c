@@ -459,26 +459,15 @@ static int usage_verror(struct cli *c, int try_help, const char *fmt, va_list ap
     return fail(c, &f);
 }
 
-/* A mistake on the command line (exit 2, with a pointer to --help). */
-int usage_error(struct cli *c, const char *fmt, ...)
+/* A mistake on the command line (try_help: with a pointer to --help), or a missing or unusable
+ * setting: exit 2. */
+int usage_report(struct cli *c, int try_help, const char *fmt, ...)
 {
     va_list ap;
     int rc;
 
     va_start(ap, fmt);
-    rc = usage_verror(c, 1, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-/* A missing or unusable setting: the same exit status, no pointer to --help. */
-int config_error(struct cli *c, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = usage_verror(c, 0, fmt, ap);
+    rc = usage_verror(c, try_help, fmt, ap);
     va_end(ap);
     return rc;
 }
