@@ -57,5 +57,22 @@ eval "$LTX --poll-interval 50 text-to-video $T2V -o '$WORK/p.mp4'" 2>"$WORK/pipe
 [ "$(wc -l <"$WORK/pipe")" -eq 1 ] && grep -q '^wrote ' "$WORK/pipe" && ! grep -q "$(printf '\033')" "$WORK/pipe" &&
     ok "standard error not a terminal: the summary line only" || fail "pipe: $(cat -v "$WORK/pipe")"
 
+# ltx batch on a terminal: one line, n of N done, failed, in flight and the estimated spend
+i=1
+: >"$WORK/b.jsonl"
+while [ $i -le 4 ]; do
+    printf '{"id":"b%d","prompt":"shot %d","model":"ltx-2-3-fast","duration":6,"resolution":"1920x1080"}\n' $i $i >>"$WORK/b.jsonl"
+    i=$((i + 1))
+done
+TERM=xterm script -qfec "$LTX batch --poll-interval 300 '$WORK/b.jsonl' --output-dir '$WORK/bt'" "$WORK/btty" >/dev/null 2>&1
+screen_lines "$WORK/btty" >"$WORK/blines"
+grep -q '^[0-4] of 4 done, 0 failed, [0-2] in flight, estimated \$1.44$' "$WORK/blines" &&
+    grep -q '^4 done, 0 failed, 0 unknown; estimated spend \$1.44$' "$WORK/blines" &&
+    ok "ltx batch on a terminal: n of N done, in flight, the estimated spend, then the summary" ||
+    fail "batch line: $(cat "$WORK/blines")"
+"$LTX" batch --poll-interval 50 "$WORK/b.jsonl" --output-dir "$WORK/bp" 2>"$WORK/bpipe" >/dev/null
+[ "$(wc -l <"$WORK/bpipe")" -eq 1 ] && grep -q '^4 done' "$WORK/bpipe" &&
+    ok "ltx batch off a terminal: the summary line only" || fail "batch pipe: $(cat "$WORK/bpipe")"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

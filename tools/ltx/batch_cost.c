@@ -40,7 +40,7 @@ void draw_status(struct batch *b, int force)
     for (size_t i = 0; i < b->n; i++) {
         done += b->entries[i].outcome == O_DONE;
         failed += b->entries[i].outcome == O_FAILED;
-        flight += (size_t)b->entries[i].in_round;
+        flight += b->entries[i].in_round && b->entries[i].job_id; /* accepted, not ended */
     }
     cli_format_usd(usd, sizeof(usd), b->spent_before + b->spent_now);
     snprintf(line, sizeof(line), "%zu of %zu done, %zu failed, %zu in flight, estimated %s%s", done,
