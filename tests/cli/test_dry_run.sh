@@ -111,8 +111,8 @@ run "batch '$WORK/five.jsonl' --output-dir '$WORK/b' --max-cost 1.10"
 check "a rerun counts the journal's \$0.72: one more entry within \$1.10" \
     '[ $rc -eq 5 ] && [ "$(mstat submits)" = 3 ] && grep -q "estimated spend \$1.08 (\$0.36 this run)" "$WORK/err"'
 run "--json batch '$WORK/five.jsonl' --output-dir '$WORK/b' --max-cost 1.10"
-check "--json reports the spend and submits nothing more" \
-    '[ $rc -eq 5 ] && [ "$(mstat submits)" = 3 ] && grep -q "\"estimated_spend_usd\":1.08" "$WORK/out"'
+check "--json reports the spend and each entry's estimate, and submits nothing more" \
+    '[ $rc -eq 5 ] && [ "$(mstat submits)" = 3 ] && grep -q "\"estimated_spend_usd\":1.08" "$WORK/out" && [ "$(grep -o "\"micro_usd\":360000" "$WORK/out" | wc -l)" = 5 ]'
 # HDR of a remote video: its length, so its price, cannot be known here
 printf '{"id":"odd","endpoint":"hdr","video_uri":"%s/in.mp4","output":"odd.zip"}\n' "$URI" >"$WORK/odd.jsonl"
 mreset

@@ -526,6 +526,7 @@ static json_t *json_entry(const struct entry *e)
     json_object_set_new(o, "class", failed ? json_string(cli_class_name(e->status)) : json_null());
     json_object_set_new(o, "message",
                         cli_json_str(e->message && e->outcome != O_DONE ? e->message : NULL));
+    json_object_set_new(o, "estimate", cli_json_estimate(&e->est));
     return o;
 }
 
