@@ -5,11 +5,9 @@
 #include "pricing.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* The most boxes or chunks looked at in one file, and how deep MP4 boxes are entered. */
@@ -450,19 +448,12 @@ static long fd_read(void *ud, uint64_t offset, void *buf, size_t n)
 
 int ltx__media_probe_file(ltx_media_info *out, const char *path, ltx_error **err)
 {
-    struct stat st;
+    uint64_t size;
     int fd, rc;
 
-    if (!path || !*path)
-        return ltx__fail(err, LTX_EINVAL, "no file name given");
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ltx__fail(err, LTX_EIO, "cannot open %s: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return ltx__fail(err, LTX_EIO, "%s is not a regular file", path);
-    }
-    rc = ltx__media_probe(out, fd_read, &fd, (uint64_t)st.st_size, path, err);
+    if ((rc = ltx__open_regular(path, &fd, &size, err)) != LTX_OK)
+        return rc;
+    rc = ltx__media_probe(out, fd_read, &fd, size, path, err);
     close(fd);
     return rc;
 }

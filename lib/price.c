@@ -462,8 +462,10 @@ LTX_API int ltx_request_estimate_cost(ltx_estimate **out, const ltx_request *req
 
     row = lookup(p, endpoint, model, tier);
     if (!row) {
+        const char *res = tier ? tier : text_field(req, "resolution", res_buf, sizeof(res_buf));
+
         rc = UNKNOWN("no published price for %s%s%s%s%s", endpoint, model ? " on " : "",
-                     model ? model : "", tier ? " at " : "", tier ? tier : "");
+                     model ? model : "", res ? " at " : "", res ? res : "");
         goto done;
     }
     if (row->micro_usd < 0) {

@@ -6,7 +6,6 @@
 
 #include "pricing.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,30 +13,22 @@
 #include <unistd.h>
 
 /* ---------------------------------------------------------------- scratch files */
+/* One directory per test; the files put there are listed, and removed with it. */
 static char dir[64];
+static char made[16][512];
+static size_t n_made;
 
 static void dir_setup(void)
 {
     strcpy(dir, "/tmp/ltx-unit-price-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
+    n_made = 0;
 }
 
 static void dir_teardown(void)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    if (d) {
-        while ((e = readdir(d))) {
-            char path[512];
-
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
+    while (n_made > 0)
+        unlink(made[--n_made]);
     rmdir(dir);
 }
 
@@ -48,6 +39,8 @@ static const char *put_file(const char *name, const void *data, size_t len)
     FILE *f;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (n_made < sizeof(made) / sizeof(made[0]))
+        strcpy(made[n_made++], path); /* the same name twice is unlinked twice: harmless */
     f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(fwrite(data, 1, len, f), len);
@@ -571,11 +564,14 @@ START_TEST(mp3_hostile_tags_are_refused)
 END_TEST
 
 /* ---------------------------------------------------------------- the table */
-static ltx_request *t2v(const char *model, const char *resolution, int seconds)
+static ltx_request *gen(ltx_endpoint ep, const char *model, const char *resolution,
+                        int seconds)
 {
     ltx_request *r = NULL;
 
-    ck_assert_int_eq(ltx_request_new(&r, LTX_ENDPOINT_TEXT_TO_VIDEO), LTX_OK);
+    ck_assert_int_eq(ltx_request_new(&r, ep), LTX_OK);
+    if (ep == LTX_ENDPOINT_IMAGE_TO_VIDEO)
+        ck_assert_int_eq(ltx_request_set_image_uri(r, "https://example.com/a.png"), LTX_OK);
     ck_assert_int_eq(ltx_request_set_prompt(r, "a cat"), LTX_OK);
     ck_assert_int_eq(ltx_request_set_model(r, model), LTX_OK);
     ck_assert_int_eq(ltx_request_set_resolution(r, resolution), LTX_OK);
@@ -584,6 +580,11 @@ static ltx_request *t2v(const char *model, const char *resolution, int seconds)
     else
         ck_assert_int_eq(ltx_request_set_duration_auto(r), LTX_OK);
     return r;
+}
+
+static ltx_request *t2v(const char *model, const char *resolution, int seconds)
+{
+    return gen(LTX_ENDPOINT_TEXT_TO_VIDEO, model, resolution, seconds);
 }
 
 static ltx_estimate *estimate(const ltx_request *r, const ltx_prices *p)
@@ -620,7 +621,7 @@ START_TEST(a_published_row_gives_its_price_basis_source_and_date)
 }
 END_TEST
 
-START_TEST(built_in_table_has_every_t2v_and_i2v_cell)
+START_TEST(built_in_table_has_every_text_and_image_to_video_cell)
 {
     static const char *models[] = {"ltx-2-3-fast", "ltx-2-3-pro", "ltx-2-5-fast", "ltx-2-5-pro"};
     static const char *res[] = {"1280x720", "1920x1080", "2560x1440", "3840x2160"};
@@ -630,16 +631,17 @@ START_TEST(built_in_table_has_every_t2v_and_i2v_cell)
 
     ck_assert_int_eq(ltx_prices_new(&p, NULL), LTX_OK);
     ck_assert_str_eq(ltx_prices_date(p), "2026-10-07");
-    for (int m = 0; m < 4; m++)
-        for (int t = 0; t < 4; t++) {
-            ltx_request *r = t2v(models[m], res[t], 6);
-            ltx_estimate *est = estimate(r, p);
+    for (int ep = LTX_ENDPOINT_TEXT_TO_VIDEO; ep <= LTX_ENDPOINT_IMAGE_TO_VIDEO; ep++)
+        for (int m = 0; m < 4; m++)
+            for (int t = 0; t < 4; t++) {
+                ltx_request *r = gen((ltx_endpoint)ep, models[m], res[t], 6);
+                ltx_estimate *est = estimate(r, p);
 
-            ck_assert_msg(ltx_estimate_micro_usd(est) == cents[m][t] * 6 * 10000, "%s %s: %s",
-                          models[m], res[t], ltx_estimate_basis(est));
-            ltx_estimate_free(est);
-            ltx_request_free(r);
-        }
+                ck_assert_msg(ltx_estimate_micro_usd(est) == cents[m][t] * 6 * 10000,
+                              "%s %s: %s", models[m], res[t], ltx_estimate_basis(est));
+                ltx_estimate_free(est);
+                ltx_request_free(r);
+            }
     ltx_prices_free(p);
 }
 END_TEST
@@ -1040,7 +1042,7 @@ Suite *suite_price(void)
     suite_add_tcase(s, media);
 
     tcase_add_test(table, a_published_row_gives_its_price_basis_source_and_date);
-    tcase_add_test(table, built_in_table_has_every_t2v_and_i2v_cell);
+    tcase_add_test(table, built_in_table_has_every_text_and_image_to_video_cell);
     tcase_add_test(table, automatic_duration_is_unknown_with_the_reason);
     tcase_add_test(table, an_unpublished_combination_is_unknown);
     tcase_add_test(table, an_invalid_request_is_an_error_not_an_estimate);

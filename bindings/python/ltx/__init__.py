@@ -186,6 +186,22 @@ int ltx_batch_set_socket_fn(ltx_batch *batch, ltx_batch_socket_fn fn, void *user
 int ltx_batch_start(ltx_batch *batch, ltx_batch_done_fn done, void *userdata, ltx_error **err);
 int ltx_batch_perform(size_t *out, ltx_batch *batch, int fd, int events, ltx_error **err);
 int ltx_batch_timeout_ms(long *out, const ltx_batch *batch);
+
+typedef struct ltx_prices ltx_prices;
+typedef struct ltx_estimate ltx_estimate;
+int ltx_prices_new(ltx_prices **out, ltx_error **err);
+int ltx_prices_load_file(ltx_prices *prices, const char *path, ltx_error **err);
+void ltx_prices_free(ltx_prices *prices);
+const char *ltx_prices_date(const ltx_prices *prices);
+int ltx_request_estimate_cost(ltx_estimate **out, const ltx_request *req,
+                              const ltx_prices *prices, ltx_error **err);
+void ltx_estimate_free(ltx_estimate *estimate);
+int ltx_estimate_known(const ltx_estimate *estimate);
+int64_t ltx_estimate_micro_usd(const ltx_estimate *estimate);
+const char *ltx_estimate_basis(const ltx_estimate *estimate);
+const char *ltx_estimate_source(const ltx_estimate *estimate);
+const char *ltx_estimate_date(const ltx_estimate *estimate);
+int ltx_media_duration_ms(int64_t *out, const char *path, ltx_error **err);
 """)
 
 lib = ffi.dlopen(os.environ.get("LTX_LIBRARY") or "libltx.so.0")
