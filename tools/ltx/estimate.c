@@ -35,8 +35,8 @@ int cli_prices_open(const char *path, char *why, size_t why_len)
         goto failed;
     return 0;
 failed:
-    snprintf(why, why_len, "%s%s%s", path ? path : "", path ? ": " : "",
-             err ? ltx_error_message(err) : "cannot load the prices");
+    /* the library's message names the file, the row and the member */
+    snprintf(why, why_len, "%s", err ? ltx_error_message(err) : "cannot load the prices");
     ltx_error_free(err);
     ltx_prices_free(prices);
     prices = NULL;

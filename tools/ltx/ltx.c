@@ -462,6 +462,8 @@ static int run_generate(struct cli *c)
         rc = dry_run(c, req, endpoint);
         goto out;
     }
+    if (has(c, OPT_PRICES) && (rc = open_prices(c)) != 0) /* a bad file is said at once */
+        goto out;
     if ((rc = make_client(c, &client)) != 0)
         goto out;
     cli_catch_interrupts(0);
