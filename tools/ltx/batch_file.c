@@ -461,28 +461,27 @@ static void read_key(struct batch *b, struct entry *e, json_t *root)
         e->key = xstrdup(b, json_string_value(v));
 }
 
-/* "endpoint": text-to-video by default; one this release does not know is called by name. */
-static void read_endpoint(struct batch *b, struct entry *e, json_t *root)
+/* "endpoint": text-to-video by default; one this release does not know is called by name.
+ * The name returned is borrowed from root or the library. */
+static const char *read_endpoint(struct batch *b, struct entry *e, json_t *root)
 {
     json_t *v = json_object_get(root, "endpoint");
     const char *ep = v && plain_string(v) ? cli_endpoint_name(json_string_value(v)) : NULL;
     char list[MESSAGE_MAX];
 
     e->endpoint = LTX_ENDPOINT_TEXT_TO_VIDEO;
-    e->endpoint_name = xstrdup(b, ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO));
     if (!v || json_is_null(v))
-        return;
+        return ltx_endpoint_name(LTX_ENDPOINT_TEXT_TO_VIDEO);
     if (!ep) {
         endpoint_list(list, sizeof(list));
         problem(b, e->line, "endpoint",
                 "endpoint: not one of %s, nor another API path segment of lower-case letters, "
                 "digits and '-'",
                 list);
-        return;
+        return NULL;
     }
     e->endpoint = cli_endpoint_from_name(ep);
-    free(e->endpoint_name);
-    e->endpoint_name = xstrdup(b, ep);
+    return ep;
 }
 
 /* "output": inside --output-dir; by default the key, .mp4 (.zip for HDR's EXR frames). */
@@ -509,13 +508,11 @@ static void read_output(struct batch *b, struct entry *e, json_t *root)
     free(file);
 }
 
-/* The request fields, then the library's validation of the whole; 0 or non-zero after a
- * problem was recorded. */
-static int read_request(struct batch *b, struct entry *e, json_t *root)
+/* The request fields; 0, or non-zero after a problem was recorded. */
+static int read_fields(struct batch *b, struct entry *e, json_t *root)
 {
     const char *name;
     json_t *v;
-    ltx_error *err = NULL;
 
     json_object_foreach(root, name, v)
     {
@@ -525,35 +522,25 @@ static int read_request(struct batch *b, struct entry *e, json_t *root)
                                              : set_field(b, e, name, v))
             return 1;
     }
-    if (ltx_request_validate(e->req, &err) != LTX_OK) {
-        const char *field = err ? ltx_error_field(err) : NULL;
-        const char *msg = err ? ltx_error_message(err) : "invalid request";
-
-        if (field && strncmp(msg, field, strlen(field)) != 0)
-            problem(b, e->line, field, "%s: %s", field, msg);
-        else
-            problem(b, e->line, field, "%s", msg);
-        ltx_error_free(err);
-        return 1;
-    }
     return 0;
 }
 
-static void keep_entry(struct batch *b, struct entry *e)
+/* The library's validation of the whole request; 0, or non-zero after a problem. */
+static int validate_request(struct batch *b, unsigned line, const ltx_request *req)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 16;
-        struct entry *entries = realloc(b->entries, cap * sizeof(*entries));
+    ltx_error *err = NULL;
+    const char *field, *msg;
 
-        if (!entries) {
-            b->oom = 1;
-            return;
-        }
-        b->entries = entries;
-        b->cap = cap;
-    }
-    b->entries[b->n++] = *e;
-    memset(e, 0, sizeof(*e));
+    if (ltx_request_validate(req, &err) == LTX_OK)
+        return 0;
+    field = err ? ltx_error_field(err) : NULL;
+    msg = err ? ltx_error_message(err) : "invalid request";
+    if (field && strncmp(msg, field, strlen(field)) != 0)
+        problem(b, line, field, "%s: %s", field, msg);
+    else
+        problem(b, line, field, "%s", msg);
+    ltx_error_free(err);
+    return 1;
 }
 
 void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
@@ -561,6 +548,7 @@ void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
     size_t before = b->nproblems;
     json_error_t jerr;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    const char *endpoint;
     struct entry e;
 
     memset(&e, 0, sizeof(e));
@@ -575,17 +563,31 @@ void parse_line(struct batch *b, unsigned line, const char *text, size_t len)
         goto out;
     }
     read_key(b, &e, root);
-    read_endpoint(b, &e, root);
+    endpoint = read_endpoint(b, &e, root);
     read_output(b, &e, root);
     if (b->nproblems != before)
         goto out;
-    if (!e.key || !e.output || !e.endpoint_name ||
-        ltx_request_new_by_name(&e.req, e.endpoint_name) != LTX_OK) {
+    if (!e.key || !e.output || !endpoint || ltx_request_new_by_name(&e.req, endpoint) != LTX_OK) {
         b->oom = 1;
         goto out;
     }
-    if (read_request(b, &e, root) == 0)
-        keep_entry(b, &e);
+    if (read_fields(b, &e, root) != 0 || validate_request(b, line, e.req) != 0)
+        goto out;
+    if (!(e.endpoint_name = xstrdup(b, endpoint)))
+        goto out;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 16;
+        struct entry *entries = realloc(b->entries, cap * sizeof(*entries));
+
+        if (!entries) {
+            b->oom = 1;
+            goto out;
+        }
+        b->entries = entries;
+        b->cap = cap;
+    }
+    b->entries[b->n++] = e;
+    memset(&e, 0, sizeof(e));
 out:
     ltx_request_free(e.req);
     free(e.key);

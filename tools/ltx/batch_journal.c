@@ -310,6 +310,7 @@ int journal_open(struct batch *b, struct entry **sorted)
     char *data;
     int rc;
 
+    memset(&st, 0, sizeof(st));
     if ((rc = open_locked(b, &st)) != 0)
         return rc;
     if (st.st_size == 0) { /* new: make its name durable too */

@@ -35,10 +35,8 @@ int load_prompt(struct cli *c)
 /* The price table, with --prices or $LTX_PRICES. */
 int open_prices(struct cli *c)
 {
-    const char *path =
-        has(c, OPT_PRICES)
-            ? c->value[OPT_PRICES]
-            : (getenv("LTX_PRICES") && *getenv("LTX_PRICES") ? getenv("LTX_PRICES") : NULL);
+    const char *env = getenv("LTX_PRICES");
+    const char *path = has(c, OPT_PRICES) ? c->value[OPT_PRICES] : env && *env ? env : NULL;
     char why[MESSAGE_MAX];
 
     if (cli_prices_open(path, why, sizeof(why)) != 0)

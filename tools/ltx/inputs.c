@@ -119,7 +119,7 @@ int cli_read_prompt(char **out, const char *path, char *why, size_t why_len)
     size_t len = 0;
 
     *out = NULL;
-    if (read_whole(path, "prompt", PROMPT_BYTES_MAX, &text, &len, why, why_len) != 0)
+    if (read_whole(path, "prompt", PROMPT_BYTES_MAX, &text, &len, why, why_len) != 0 || !text)
         return -1;
     if (!is_utf8_text(text, len)) {
         free(text);
@@ -146,7 +146,7 @@ int cli_read_key_file(char **out, const char *path, char *why, size_t why_len)
     size_t len = 0;
 
     *out = NULL;
-    if (read_whole(path, "API key", KEY_BYTES_MAX, &text, &len, why, why_len) != 0)
+    if (read_whole(path, "API key", KEY_BYTES_MAX, &text, &len, why, why_len) != 0 || !text)
         return -1;
     start = text + strspn(text, " \t\r\n");
     end = start + strlen(start);
