@@ -1,14 +1,11 @@
 /* fuzz/fuzz_batch.c — ltx batch's own parsers: lines of a batch file and journal records.
- * The input is a batch file, then a NUL byte, then a journal. Both parsers are static in
- * tools/ltx/batch.c, so this file includes the command's sources (its main renamed). */
+ * The input is a batch file, then a NUL byte, then a journal. The target links the command's
+ * batch files (tools/ltx/batch*.c) and calls their parsers through tools/ltx/batch.h. */
 #define _GNU_SOURCE
-#define main ltx_cli_main
-int ltx_cli_main(int argc, char **argv);
-#include "../tools/ltx/ltx.c"
-#undef main
-#define on_progress batch_on_progress
-#include "../tools/ltx/batch.c"
-#undef on_progress
+#include "batch.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "fuzz.h"
 

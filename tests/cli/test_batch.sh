@@ -107,7 +107,8 @@ if wait_accepted "$J" 2; then ok "the journal records 2 accepted jobs"; else fai
 kill -9 $pid; wait $pid 2>/dev/null
 check "after kill -9 the output directory holds only complete videos" 'only_complete "$OUT"'
 
-LTX_BASE_URL=$SLOW "$LTX" batch --poll-interval 50 "$WORK/six.jsonl" --output-dir "$OUT" --journal "$J" \
+# -v: a line per event (without it, standard error that is not a terminal gets the summary only)
+LTX_BASE_URL=$SLOW "$LTX" batch -v --poll-interval 50 "$WORK/six.jsonl" --output-dir "$OUT" --journal "$J" \
     >"$WORK/b2.out" 2>"$WORK/b2.err" &
 pid=$!
 if wait_accepted "$J" 4; then ok "the rerun goes on to the next jobs"; else fail "no 4 accepted records: $(cat "$J")"; fi
@@ -290,7 +291,7 @@ printf '{"prompt":"x","model":"ltx-2-3-fast","duration":6,"resolution":"1920x108
 batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
 check "an output in a subdirectory of --output-dir is written" '[ $rc -eq 0 ] && cmp -s "$WORK/conf/out/sub/dir/in.mp4" "$VIDEO"'
 submits=$(mstat "$FAST" submits)
-batch "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
+batch -v "$WORK/conf.jsonl" --output-dir "$WORK/conf/out"
 check "a batch of one entry run again reads its journal: done, nothing submitted" \
     '[ $rc -eq 0 ] && [ "$(mstat "$FAST" submits)" = "$submits" ] && grep -q "1 done before" "$WORK/err"'
 

@@ -4,6 +4,8 @@
 
 #include <ltx/ltx.h>
 
+#include <jansson.h>
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -61,8 +63,15 @@ void cli_set_secret(const char *key);
 char *cli_redact(const char *s, unsigned what);
 /* Terminal-safe copy of text that may come from the server or a file. */
 void cli_put_safe(FILE *f, const char *s);
-/* A JSON string, with bytes that are not UTF-8 replaced by U+FFFD. */
-void cli_json_string(FILE *f, const char *s);
+/* Length of the UTF-8 sequence at p (the C library's decoder) and its code point in *cp, or 0
+ * when p starts no valid sequence. */
+size_t cli_utf8_next(const char *p, uint32_t *cp);
+/* A JSON string (jansson), with bytes that are not UTF-8 replaced by U+FFFD; null for NULL. */
+json_t *cli_json_str(const char *s);
+/* v as one compact, ASCII-only line (free() it), or NULL. */
+char *cli_json_dump(const json_t *v);
+/* v on one line of f, flushed; takes the reference. */
+void cli_json_print(FILE *f, json_t *v);
 
 /* The ltx_endpoint named by an API path segment or an ltx command name ("hdr"), or 0. */
 int cli_endpoint_from_name(const char *name);
@@ -79,6 +88,34 @@ const char *cli_endpoint_name(const char *name);
 int cli_set_media(ltx_request *req, const char *field, const char *value);
 int cli_is_uri(const char *value);
 
+/* inputs.c. Each returns 0, or -1 with why (a message for people) filled in. */
+/* A prompt read whole from path ("-": standard input): UTF-8, its final newlines dropped, not
+ * empty and not "-"; *out is freed with free(). */
+int cli_read_prompt(char **out, const char *path, char *why, size_t why_len);
+/* A prompt of exactly "-" is never sent (it is what `--prompt -` reads from). */
+int cli_check_prompt(const char *prompt, char *why, size_t why_len);
+/* The API key in path, blanks around it trimmed; wipe it with cli_wipe() before free(). */
+int cli_read_key_file(char **out, const char *path, char *why, size_t why_len);
+void cli_wipe(char *s, size_t len);
+
+/* estimate.c: the price of a request before paying, from libltx's price table. */
+struct cli_estimate {
+    int known;
+    int64_t micro_usd; /* -1 when unknown */
+    char basis[256];   /* one line for people: how, or why it is unknown */
+    char date[16];     /* the row's date, or the table's */
+};
+/* Load the price table once: the built-in one, completed by path (--prices, else $LTX_PRICES;
+ * NULL: none). 0, or -1 with why. */
+int cli_prices_open(const char *path, char *why, size_t why_len);
+void cli_prices_close(void);
+/* The estimate of req; 0, or -1 with why when the request itself is invalid. */
+int cli_estimate(struct cli_estimate *out, const ltx_request *req, char *why, size_t why_len);
+/* {"known":..,"usd":..,"micro_usd":..,"basis":..,"date":..} */
+json_t *cli_json_estimate(const struct cli_estimate *est);
+/* "$1.23" (or "unknown") into buf. */
+const char *cli_format_usd(char *buf, size_t len, int64_t micro_usd);
+
 /* ltx batch. */
 struct batch_config {
     const char *input;      /* the JSON Lines file */
@@ -87,6 +124,12 @@ struct batch_config {
     unsigned concurrency;
     int resubmit_unknown, retry_failed;
     int quiet, json;
+    int dry_run;       /* check and estimate every entry, send nothing */
+    int has_max_cost;  /* --max-cost given */
+    int64_t max_cost;  /* micro-dollars */
+    int allow_unknown; /* --allow-unknown-cost */
+    int verbose;       /* -v: a line per event on standard error */
+    int tty;           /* standard error is a terminal that can redraw a line */
     /* how long one entry may run from acceptance (or resumption) to the end of its download,
      * and keeps being submitted again after 429s; LTX_NO_LIMIT */
     uint32_t timeout_ms;
