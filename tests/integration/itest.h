@@ -57,5 +57,6 @@ Suite *suite_cancel(void);
 Suite *suite_eventloop(void);
 Suite *suite_hostile(void);
 Suite *suite_tls(void);
+Suite *suite_generate(void);
 
 #endif
