@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -131,6 +132,65 @@ START_TEST(v2_output_device_full_is_an_io_error_naming_the_job)
 }
 END_TEST
 
+/* The first download is cut short; the second, asked for the rest with Range, is answered
+ * `status` with body `body` (as video/mp4) and no Content-Range. */
+static void cut_then_answer(int status, const char *body)
+{
+    lmock_fault f = {0};
+
+    f.kind = LMOCK_FAULT_TRUNCATE;
+    f.method = "GET";
+    f.path_prefix = "/results/";
+    f.times = 1;
+    lmock_fault_add(mock, &f);
+    f.kind = LMOCK_FAULT_BODY;
+    f.status = status;
+    f.body = body;
+    f.content_type = "video/mp4";
+    lmock_fault_add(mock, &f);
+}
+
+START_TEST(a_resume_answered_whole_starts_the_output_over)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *sink = NULL;
+    unsigned char *got;
+    size_t len;
+
+    cut_then_answer(200, "the whole result again");
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("over.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, NULL), LTX_OK);
+    ck_assert_uint_eq(lmock_count(mock, "GET", "/results/"), 2);
+    /* exactly the second answer: the first half is not kept in front of it */
+    got = itest_read(itest_path("over.mp4"), &len);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_uint_eq(len, strlen("the whole result again"));
+    ck_assert_mem_eq(got, "the whole result again", len);
+    free(got);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(a_resume_answered_with_another_range_is_a_protocol_error)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+
+    cut_then_answer(206, "bytes from who knows where");
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("spliced.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_EPROTOCOL);
+    ck_assert_msg(strstr(ltx_error_message(err), "different range"), "%s", ltx_error_message(err));
+    ck_assert_ptr_nonnull(ltx_error_job_id(err));
+    ck_assert_int_ne(access(itest_path("spliced.mp4"), F_OK), 0);
+    ck_assert_int_eq(itest_dir_entries(), 0);
+    ltx_error_free(err);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
 START_TEST(generate_needs_a_client_a_request_and_a_sink)
 {
     ltx_request *req = itest_t2v(1);
@@ -163,6 +223,8 @@ Suite *suite_generate(void)
     tcase_add_test(tc, v1_input_file_gone_before_generate_sends_nothing);
     tcase_add_test(tc, output_that_cannot_be_put_in_place_is_an_io_error);
     tcase_add_test(tc, v2_output_device_full_is_an_io_error_naming_the_job);
+    tcase_add_test(tc, a_resume_answered_whole_starts_the_output_over);
+    tcase_add_test(tc, a_resume_answered_with_another_range_is_a_protocol_error);
     tcase_add_test(tc, generate_needs_a_client_a_request_and_a_sink);
     suite_add_tcase(s, tc);
     return s;
