@@ -58,5 +58,6 @@ Suite *suite_eventloop(void);
 Suite *suite_hostile(void);
 Suite *suite_tls(void);
 Suite *suite_poll(void);
+Suite *suite_generate(void);
 
 #endif

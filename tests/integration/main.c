@@ -25,6 +25,7 @@ int main(void)
     srunner_add_suite(sr, suite_eventloop());
     srunner_add_suite(sr, suite_hostile());
     srunner_add_suite(sr, suite_tls());
+    srunner_add_suite(sr, suite_generate());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -12,6 +12,7 @@ Suite *suite_sink(void);    /* path, fd, callback and memory sinks */
 Suite *suite_codec(void);   /* error envelopes and job documents */
 Suite *suite_fields(void);  /* the field table against spec/ltx-openapi.json */
 Suite *suite_poll(void);    /* the poll schedule and the run times it learns */
+Suite *suite_media(void);   /* local files: their media type, uploads refused before sending */
 Suite *suite_price(void);   /* the price table, price files, estimates, media durations */
 
 #endif

@@ -1,4 +1,17 @@
-/* tools/ltx-mock/internal.h — what the files of ltx-mock share; not part of mock.h. */
+/* tools/ltx-mock/internal.h — what the files of ltx-mock share; not part of mock.h.
+ *
+ * The files, one concern each (a request goes through them top to bottom):
+ *   server.c    libmicrohttpd's callbacks, routing, dispatch, sending (stream, huge body)
+ *   control.c   request records and counters, the /_mock/ control API
+ *   faults.c    scripted faults: kept, matched, answered, read from and written as JSON
+ *   validate.c  the endpoint tables (DEFAULT, LIVE) and the checks of a request body
+ *   profiles.c  the July 2026 tables and what else differs per profile
+ *   jobs.c      the job engine: submit, phases, polls, result URLs
+ *   transfer.c  downloads of results and uploads, as Cloud Storage answers signed URLs
+ *   storage.c   signatures, ETags, XML errors, the HDR ZIP
+ *   reply.c     small helpers, status defaults, building a reply
+ *   mock.c      lmock_start()/lmock_stop() and the rest of mock.h's C API
+ * Everything shared is named lm_*; the state is struct lmock, guarded by its lock. */
 #ifndef LTX_MOCK_INTERNAL_H
 #define LTX_MOCK_INTERNAL_H
 

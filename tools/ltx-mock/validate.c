@@ -242,6 +242,29 @@ static int placement_check(const field_spec *f, json_t *v, char *msg, size_t n)
     return 0;
 }
 
+static int prompt_check(const field_spec *f, json_t *v, char *msg, size_t n)
+{
+    if (!json_is_string(v))
+        return lm_fail(msg, n, "%s: must be a string", f->name);
+    if (f->nonempty && json_string_length(v) == 0)
+        return lm_fail(msg, n, "%s: must not be empty", f->name);
+    if (utf8_code_points(json_string_value(v)) > PROMPT_MAX_CHARS)
+        return lm_fail(msg, n, "%s: must be at most %d characters", f->name, PROMPT_MAX_CHARS);
+    return 0;
+}
+
+static int number_check(const field_spec *f, json_t *v, char *msg, size_t n)
+{
+    if (!json_is_number(v))
+        return lm_fail(msg, n, "%s: must be a number", f->name);
+    if (json_number_value(v) < f->min || json_number_value(v) > f->max) {
+        if (f->max == NO_MAX)
+            return lm_fail(msg, n, "%s: must be at least %g", f->name, f->min);
+        return lm_fail(msg, n, "%s: must be between %g and %g", f->name, f->min, f->max);
+    }
+    return 0;
+}
+
 static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
 {
     char list[MSG_MAX / 2];
@@ -252,14 +275,7 @@ static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
         if (!json_is_string(v))
             return lm_fail(msg, n, "%s: must be a string", f->name);
         return 0;
-    case FT_PROMPT:
-        if (!json_is_string(v))
-            return lm_fail(msg, n, "%s: must be a string", f->name);
-        if (f->nonempty && json_string_length(v) == 0)
-            return lm_fail(msg, n, "%s: must not be empty", f->name);
-        if (utf8_code_points(json_string_value(v)) > PROMPT_MAX_CHARS)
-            return lm_fail(msg, n, "%s: must be at most %d characters", f->name, PROMPT_MAX_CHARS);
-        return 0;
+    case FT_PROMPT: return prompt_check(f, v, msg, n);
     case FT_URI:
         if (!json_is_string(v))
             return lm_fail(msg, n, "%s: must be a string", f->name);
@@ -280,15 +296,7 @@ static int field_check(const field_spec *f, json_t *v, char *msg, size_t n)
         if (!json_is_null(v) && !lm_json_integral(v, &iv))
             return lm_fail(msg, n, "%s: must be an integer (or null with ltx-2-5 models)", f->name);
         return 0;
-    case FT_NUMBER:
-        if (!json_is_number(v))
-            return lm_fail(msg, n, "%s: must be a number", f->name);
-        if (json_number_value(v) < f->min || json_number_value(v) > f->max) {
-            if (f->max == NO_MAX)
-                return lm_fail(msg, n, "%s: must be at least %g", f->name, f->min);
-            return lm_fail(msg, n, "%s: must be between %g and %g", f->name, f->min, f->max);
-        }
-        return 0;
+    case FT_NUMBER: return number_check(f, v, msg, n);
     case FT_BOOL:
         if (!json_is_boolean(v))
             return lm_fail(msg, n, "%s: must be a boolean", f->name);
