@@ -1,6 +1,6 @@
 /* lib/batch.c — many jobs driven by one thread: a state machine per entry over one multi handle. */
 #define _POSIX_C_SOURCE 200809L
-#include "http.h"
+#include "jobops.h"
 
 #include <poll.h>
 #include <stdlib.h>

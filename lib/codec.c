@@ -95,20 +95,6 @@ static char *dup_string(json_t *obj, const char *key)
     return json_is_string(v) ? ltx__strdup(json_string_value(v)) : NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most `left` bytes), or 0 when invalid. */
-static size_t utf8_sequence(const unsigned char *p, size_t left)
-{
-    size_t need = p[0] < 0x80 ? 0 : (p[0] & 0xE0) == 0xC0 ? 1 : (p[0] & 0xF0) == 0xE0 ? 2
-                : (p[0] & 0xF8) == 0xF0 ? 3 : 4;
-    char tmp[5];
-
-    if (need == 4 || need >= left)
-        return need == 0 && left ? 1 : 0;
-    memcpy(tmp, p, need + 1);
-    tmp[need + 1] = '\0';
-    return ltx__utf8_length(tmp) == 1 ? need + 1 : 0;
-}
-
 /* The body as text: tags and control characters dropped, spaces folded, bytes that are not
  * UTF-8 (a Latin-1 proxy page) replaced by '?', cut on a character boundary. */
 static char *plain_text(const char *body, size_t len)
@@ -135,7 +121,7 @@ static char *plain_text(const char *body, size_t len)
             i++;
             continue;
         }
-        seq = utf8_sequence(p + i, len - i);
+        seq = ltx__utf8_sequence(p + i, len - i);
         if (n + space + (seq ? seq : 1) > FALLBACK_TEXT_MAX)
             break;
         if (space) {

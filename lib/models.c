@@ -1,14 +1,13 @@
 /* lib/models.c — the model matrix as one data table, from API-NOTES §12 (Nov 2026). */
 #define _POSIX_C_SOURCE 200809L
-#include "private.h"
+#include "fields.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
 
-#define EP(e) (1u << (e))
-#define T2V_I2V (EP(LTX_ENDPOINT_TEXT_TO_VIDEO) | EP(LTX_ENDPOINT_IMAGE_TO_VIDEO))
+#define T2V_I2V (LTX_EP(LTX_ENDPOINT_TEXT_TO_VIDEO) | LTX_EP(LTX_ENDPOINT_IMAGE_TO_VIDEO))
 
 /* Resolution tiers; each stands for its landscape and portrait strings. */
 enum { TIER_720 = 1u << 0, TIER_1080 = 1u << 1, TIER_1440 = 1u << 2, TIER_2160 = 1u << 3 };
@@ -30,29 +29,35 @@ static const struct {
 #define MAX_VALUES 16
 
 /* One row: for a model, the endpoints it serves, and for text/image-to-video, the
- * resolution tiers x fps x durations it supports. A model may take several rows. */
+ * resolution tiers x fps x durations it supports, and whether it chooses the length itself
+ * (duration null: AUTO). A model may take several rows. */
 typedef struct {
     const char *model;
     unsigned endpoints;
     unsigned tiers;
     int fps[5];
     int durations[MAX_VALUES];
+    int auto_duration;
 } matrix_row;
 
+#define AUTO 1 /* in a row: this model takes duration null */
+
 static const matrix_row matrix[] = {
-    {"ltx-2-3-fast", T2V_I2V, TIER_720 | TIER_1080, {24, 25}, {SHORT, 6, 8, 10, 12, 14, 16, 18, 20}},
-    {"ltx-2-3-fast", T2V_I2V, TIER_720 | TIER_1080, {48, 50}, {SHORT, 6, 8, 10}},
-    {"ltx-2-3-fast", T2V_I2V, TIER_1440 | TIER_2160, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
-    {"ltx-2-3-pro", T2V_I2V, ALL_TIERS, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
-    {"ltx-2-3-pro", EP(LTX_ENDPOINT_AUDIO_TO_VIDEO) | EP(LTX_ENDPOINT_RETAKE) |
-                        EP(LTX_ENDPOINT_EXTEND) | EP(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME),
-     0, {0}, {0}},
-    {"ltx-2-5-fast", T2V_I2V, TIER_720 | TIER_1080, {24, 25}, {SHORT, 6, 8, 10, 12, 14, 16, 18, 20}},
-    {"ltx-2-5-fast", T2V_I2V, TIER_720 | TIER_1080, {48, 50}, {SHORT, 6, 8, 10}},
-    {"ltx-2-5-fast", T2V_I2V, TIER_1440 | TIER_2160, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
-    {"ltx-2-5-fast", EP(LTX_ENDPOINT_AUDIO_TO_VIDEO), 0, {0}, {0}},
-    {"ltx-2-5-pro", T2V_I2V, ALL_TIERS, {24, 25, 48, 50}, {SHORT, 6, 8, 10}},
-    {"ltx-2-5-pro", EP(LTX_ENDPOINT_AUDIO_TO_VIDEO), 0, {0}, {0}},
+    {"ltx-2-3-fast", T2V_I2V, TIER_720 | TIER_1080, {24, 25}, {SHORT, 6, 8, 10, 12, 14, 16, 18, 20},
+     0},
+    {"ltx-2-3-fast", T2V_I2V, TIER_720 | TIER_1080, {48, 50}, {SHORT, 6, 8, 10}, 0},
+    {"ltx-2-3-fast", T2V_I2V, TIER_1440 | TIER_2160, {24, 25, 48, 50}, {SHORT, 6, 8, 10}, 0},
+    {"ltx-2-3-pro", T2V_I2V, ALL_TIERS, {24, 25, 48, 50}, {SHORT, 6, 8, 10}, 0},
+    {"ltx-2-3-pro", LTX_EP(LTX_ENDPOINT_AUDIO_TO_VIDEO) | LTX_EP(LTX_ENDPOINT_RETAKE) |
+                        LTX_EP(LTX_ENDPOINT_EXTEND) | LTX_EP(LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME),
+     0, {0}, {0}, 0},
+    {"ltx-2-5-fast", T2V_I2V, TIER_720 | TIER_1080, {24, 25}, {SHORT, 6, 8, 10, 12, 14, 16, 18, 20},
+     AUTO},
+    {"ltx-2-5-fast", T2V_I2V, TIER_720 | TIER_1080, {48, 50}, {SHORT, 6, 8, 10}, AUTO},
+    {"ltx-2-5-fast", T2V_I2V, TIER_1440 | TIER_2160, {24, 25, 48, 50}, {SHORT, 6, 8, 10}, AUTO},
+    {"ltx-2-5-fast", LTX_EP(LTX_ENDPOINT_AUDIO_TO_VIDEO), 0, {0}, {0}, 0},
+    {"ltx-2-5-pro", T2V_I2V, ALL_TIERS, {24, 25, 48, 50}, {SHORT, 6, 8, 10}, AUTO},
+    {"ltx-2-5-pro", LTX_EP(LTX_ENDPOINT_AUDIO_TO_VIDEO), 0, {0}, {0}, 0},
 };
 
 #define N_ROWS (sizeof(matrix) / sizeof(matrix[0]))
@@ -63,6 +68,24 @@ int ltx__model_is_known(const char *model)
         if (strcmp(matrix[i].model, model) == 0)
             return 1;
     return 0;
+}
+
+static void add_value(char *buf, size_t size, const char *v);
+
+int ltx__model_auto_duration(const char *model)
+{
+    for (size_t i = 0; model && i < N_ROWS; i++)
+        if (matrix[i].auto_duration && strcmp(matrix[i].model, model) == 0)
+            return 1;
+    return 0;
+}
+
+void ltx__model_auto_list(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_ROWS; i++)
+        if (matrix[i].auto_duration)
+            add_value(buf, size, matrix[i].model);
 }
 
 static unsigned tier_of(const char *resolution)
@@ -173,7 +196,7 @@ LTX_API int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint,
     if (!ltx__model_is_known(model))
         return LTX_OK; /* passed through: the API decides */
     *out = 1;
-    ep_bit = EP(endpoint);
+    ep_bit = LTX_EP(endpoint);
     for (size_t i = 0; i < N_ROWS && !served; i++)
         served = row_applies(i, model, ep_bit, 0, 0);
     if (!served) {

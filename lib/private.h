@@ -27,6 +27,9 @@ LTX_INTERNAL int ltx__set_string(char **slot, const char *s);
 LTX_INTERNAL char *ltx__escape(const char *s, size_t max);
 /* Overwrite then free (secrets). */
 LTX_INTERNAL void ltx__free_secret(char *s);
+/* The length of the valid UTF-8 character at p (at most left bytes), or 0 when the bytes there
+ * are not one (overlong, a surrogate, past U+10FFFF, cut short). */
+LTX_INTERNAL size_t ltx__utf8_sequence(const unsigned char *p, size_t left);
 /* Number of code points when s is valid UTF-8, or -1. */
 LTX_INTERNAL long ltx__utf8_length(const char *s);
 
@@ -128,30 +131,7 @@ typedef struct {
     int retry_unknown_outcome; /* v1 504 */
 } ltx_retry_policy;
 
-/* What kind of call an attempt belongs to decides what may be repeated. */
-typedef enum {
-    LTX_CALL_SUBMIT,   /* POST /v2/<endpoint>: billed, never repeated when unsure */
-    LTX_CALL_SYNC,     /* POST /v1/<endpoint>: billed, 504 repeat is an option    */
-    LTX_CALL_IDEMPOTENT /* GET, PUT and POST /v1/upload: safe to repeat           */
-} ltx_call_kind;
-
-/* How an attempt ended. */
-typedef enum {
-    LTX_OUTCOME_DONE,     /* a 2xx answer                                          */
-    LTX_OUTCOME_NOT_SENT, /* failed before the request left: safe to send again     */
-    LTX_OUTCOME_REJECTED, /* an answer meaning no work was started                  */
-    LTX_OUTCOME_UNKNOWN   /* the server may have started work                       */
-} ltx_outcome;
-
-LTX_INTERNAL ltx_outcome ltx__outcome_of(int transport_status, int request_sent, int http_status);
-/* Should this failed attempt be repeated? *possibly_executed is set when work may exist. */
-LTX_INTERNAL int ltx__should_retry(const ltx_retry_policy *p, ltx_call_kind kind, ltx_outcome o,
-                                   int http_status, int *possibly_executed);
-/* Backoff before retry number `retry` (0-based): full jitter, or Retry-After when given (ms >= 0). */
-LTX_INTERNAL uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry,
-                                          int64_t retry_after_ms, const ltx_clock *clock);
-/* Retry-After as delta-seconds or an HTTP-date, in ms from now; -1 when absent or garbage. */
-LTX_INTERNAL int64_t ltx__retry_after_parse_ms(const char *value, int64_t now_wall_s);
+/* Its use, the retry verdict, is lib/call.h. */
 
 /* ---------------------------------------------------------------- client */
 LTX_INTERNAL int ltx__global_ready(void);
@@ -350,5 +330,9 @@ LTX_INTERNAL void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS]);
 
 /* ---------------------------------------------------------------- models */
 LTX_INTERNAL int ltx__model_is_known(const char *model);
+/* Does the model choose a video's length itself (duration null)? */
+LTX_INTERNAL int ltx__model_auto_duration(const char *model);
+/* Those models, as "a, b" in buf. */
+LTX_INTERNAL void ltx__model_auto_list(char *buf, size_t size);
 
 #endif

@@ -11,42 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPB(e) LTX_EP(e)
-#define T2V EPB(LTX_ENDPOINT_TEXT_TO_VIDEO)
-#define I2V EPB(LTX_ENDPOINT_IMAGE_TO_VIDEO)
-#define A2V EPB(LTX_ENDPOINT_AUDIO_TO_VIDEO)
-
-LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint)
-{
-    const ltx_endpoint_row *row = ltx__endpoint_row((int)endpoint);
-
-    return row ? row->name : NULL;
-}
-
-LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
-{
-    if (out)
-        *out = LTX_ENDPOINT_OTHER;
-    for (int i = 1; name && i < ltx__n_endpoints; i++)
-        if (strcmp(ltx__endpoints[i].name, name) == 0) {
-            if (out)
-                *out = (ltx_endpoint)i;
-            return out ? LTX_OK : LTX_EINVAL;
-        }
-    return LTX_EINVAL;
-}
-
-/* A path segment the request may be sent to: [a-z0-9-], 1 to LTX_ENDPOINT_NAME_MAX bytes. */
-int ltx__endpoint_name_ok(const char *name)
-{
-    size_t n = 0;
-
-    for (; name && name[n]; n++)
-        if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= '0' && name[n] <= '9') ||
-              name[n] == '-'))
-            return 0;
-    return n >= 1 && n <= LTX_ENDPOINT_NAME_MAX;
-}
+#define T2V LTX_EP(LTX_ENDPOINT_TEXT_TO_VIDEO)
+#define I2V LTX_EP(LTX_ENDPOINT_IMAGE_TO_VIDEO)
+#define A2V LTX_EP(LTX_ENDPOINT_AUDIO_TO_VIDEO)
 
 static int request_make(ltx_request **out, ltx_endpoint endpoint, const char *name)
 {
@@ -125,14 +92,6 @@ const char *ltx__request_endpoint_name(const ltx_request *r)
 LTX_API const ltx_error *ltx_request_last_error(const ltx_request *r)
 {
     return r ? r->last_error : NULL;
-}
-
-void ltx__media_use(ltx_request *copy, int field, char *uri)
-{
-    int slot = ltx__field_slot(ltx__media_field_name(field));
-
-    copy->values[slot].kind = LTX_V_TEXT;
-    copy->values[slot].text = uri;
 }
 
 /* ---------------------------------------------------------------- setters */
@@ -266,7 +225,7 @@ LTX_API int ltx_request_set_duration_auto(ltx_request *r)
     if ((rc = begin(r, "duration", &v)) != LTX_OK)
         return rc;
     rule = ltx__field_rule("duration", r->endpoint);
-    if (rule && !(rule->nullable & EPB(r->endpoint)))
+    if (rule && !(rule->nullable & LTX_EP(r->endpoint)))
         return REFUSE(r, "duration",
                       "duration: automatic length (null) is not allowed for %s; allowed: "
                       "text-to-video and image-to-video", r->endpoint_name);
@@ -549,7 +508,7 @@ static int check_value(const ltx_request *r, const ltx_field *rule, const struct
         return ltx__reject(err, f, "%s: %g is out of range; allowed: %g to %g", f, v->number,
                            rule->min, rule->max);
     case LTX_V_NULL:
-        if (rule->nullable & EPB(r->endpoint))
+        if (rule->nullable & LTX_EP(r->endpoint))
             return LTX_OK;
         return ltx__reject(err, f, "%s: null is not allowed for %s", f, r->endpoint_name);
     default:
@@ -568,7 +527,7 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
         return LTX_EINVAL;
     if (!r)
         return ltx__fail(err, LTX_EINVAL, "ltx_request_validate: request is NULL");
-    ep = r->endpoint == LTX_ENDPOINT_OTHER ? 0 : EPB(r->endpoint);
+    ep = r->endpoint == LTX_ENDPOINT_OTHER ? 0 : LTX_EP(r->endpoint);
     known = ep != 0;
 
     for (size_t i = 0; known && i < ltx__n_fields; i++)
@@ -611,10 +570,14 @@ LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
     /* local rule 3 */
     if (kind_of(r, "duration") == LTX_V_NULL && (ep & (T2V | I2V))) {
         model = text_of(r, "model");
-        if (model && strncmp(model, "ltx-2-5-", 8) != 0 && ltx__model_is_known(model))
+        if (model && ltx__model_is_known(model) && !ltx__model_auto_duration(model)) {
+            char allowed[128];
+
+            ltx__model_auto_list(allowed, sizeof(allowed));
             return ltx__reject(err, "duration",
-                               "duration: automatic length needs an ltx-2-5 model; allowed: "
-                               "ltx-2-5-fast, ltx-2-5-pro");
+                               "duration: automatic length needs an ltx-2-5 model; allowed: %s",
+                               allowed);
+        }
         if (field_is_set(r, "last_frame_uri"))
             return ltx__reject(err, "duration",
                                "duration: automatic length cannot be combined with "
@@ -652,7 +615,7 @@ char *ltx__request_undocumented(const ltx_request *r)
 
         if (s < LTX_FIELD_SLOTS && (!name || !field_is_set(r, name)))
             continue;
-        if (rule && (rule->endpoints & EPB(r->endpoint)))
+        if (rule && (rule->endpoints & LTX_EP(r->endpoint)))
             continue;
         if (!(grown = realloc(out, n + strlen(name) + 3))) {
             free(out);
