@@ -174,7 +174,29 @@ void ltx__envelope_parse(const char *body, size_t len, char **type, char **messa
         free(m);
 }
 
+/* A kept member's copy: NULL when absent, not a string, or out of memory (as dup_string()). */
+static char *span_dup(const ltx_span *s)
+{
+    return s->seen && s->is_string ? ltx__strndup(s->p, s->n) : NULL;
+}
+
 int ltx__job_created_parse(const char *body, size_t len, char **id, char **created_at)
+{
+    ltx_scan sc;
+
+    if (!ltx__scan_answer(body, len, &sc))
+        return ltx__job_created_parse_slow(body, len, id, created_at);
+    *id = span_dup(&sc.id);
+    *created_at = span_dup(&sc.created_at);
+    if (*id && **id)
+        return LTX_OK;
+    free(*id);
+    free(*created_at);
+    *id = *created_at = NULL;
+    return LTX_EPROTOCOL;
+}
+
+int ltx__job_created_parse_slow(const char *body, size_t len, char **id, char **created_at)
 {
     json_t *doc = load(body, len);
 
@@ -218,7 +240,55 @@ static int results_copy(json_t *result, ltx_job_doc *d)
     return LTX_OK;
 }
 
+/* The status document from the fast reader's spans: what the jansson path makes of it. */
+static int status_from_scan(const ltx_scan *sc, ltx_job_doc *d)
+{
+    size_t n = sc->n_results, i = 0;
+
+    memset(d, 0, sizeof(*d));
+    if (!(d->status = span_dup(&sc->status)))
+        return LTX_EPROTOCOL;
+    d->created_at = span_dup(&sc->created_at);
+    d->completed_at = span_dup(&sc->completed_at);
+    if (sc->error_seen) {
+        d->error_type = span_dup(&sc->error_type);
+        d->error_message = span_dup(&sc->error_message);
+    }
+    if (!n)
+        return LTX_OK;
+    d->result_keys = calloc(n, sizeof(char *));
+    d->result_urls = calloc(n, sizeof(char *));
+    if (!d->result_keys || !d->result_urls) {
+        ltx__job_doc_free(d);
+        return LTX_ENOMEM;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (!sc->result_urls[k].is_string)
+            continue;
+        d->result_keys[i] = span_dup(&sc->result_keys[k]);
+        d->result_urls[i] = span_dup(&sc->result_urls[k]);
+        if (!d->result_keys[i] || !d->result_urls[i]) {
+            free(d->result_keys[i]);
+            free(d->result_urls[i]);
+            d->result_keys[i] = d->result_urls[i] = NULL; /* not counted in n_results */
+            ltx__job_doc_free(d);
+            return LTX_ENOMEM;
+        }
+        d->n_results = ++i;
+    }
+    return LTX_OK;
+}
+
 int ltx__job_status_parse(const char *body, size_t len, ltx_job_doc *d)
+{
+    ltx_scan sc;
+
+    if (ltx__scan_answer(body, len, &sc))
+        return status_from_scan(&sc, d);
+    return ltx__job_status_parse_slow(body, len, d);
+}
+
+int ltx__job_status_parse_slow(const char *body, size_t len, ltx_job_doc *d)
 {
     json_t *doc = load(body, len);
     json_t *result, *error;

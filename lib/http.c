@@ -19,13 +19,30 @@
 #define SINK_BUFFER_BYTES (128L * 1024L) /* receive buffer for transfers into a sink */
 #define PROGRESS_EVERY_BYTES (256u * 1024u)
 
+/* The client's transport settings a configured handle carries (set once, not per request). */
+typedef struct {
+    char *user_agent, *proxy, *ca_file, *ca_path;
+    uint32_t connect_timeout_ms;
+} transport_settings;
+
+/* The header lists of the API's requests, built once: [with auth][JSON body]. */
+typedef struct {
+    const char *auth; /* the client's Authorization line they were built with */
+    struct curl_slist *lists[2][2];
+} header_cache;
+
 struct ltx_http_pool {
     CURLSH *share;
     pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
     pthread_mutex_t idle_lock;
     CURL *idle[POOL_IDLE_MAX];
     CURLM *idle_multi[POOL_IDLE_MAX]; /* each handle's own multi handle, or NULL */
+    unsigned idle_stamp[POOL_IDLE_MAX]; /* the settings generation it carries; 0: none */
     size_t n_idle;
+    /* guarded by idle_lock: */
+    unsigned generation;       /* of the settings below; a change makes handles start over */
+    transport_settings settings;
+    header_cache headers;
 };
 
 static int global_flags;
@@ -105,10 +122,31 @@ struct ltx_http_pool *ltx__http_pool_new(void)
     return pool;
 }
 
+static void settings_free(transport_settings *t)
+{
+    free(t->user_agent);
+    free(t->proxy);
+    free(t->ca_file);
+    free(t->ca_path);
+    memset(t, 0, sizeof(*t));
+}
+
+static void headers_free(header_cache *hc)
+{
+    for (int a = 0; a < 2; a++)
+        for (int j = 0; j < 2; j++) {
+            curl_slist_free_all(hc->lists[a][j]);
+            hc->lists[a][j] = NULL;
+        }
+    hc->auth = NULL;
+}
+
 void ltx__http_pool_free(struct ltx_http_pool *pool)
 {
     if (!pool)
         return;
+    settings_free(&pool->settings);
+    headers_free(&pool->headers);
     for (size_t i = 0; i < pool->n_idle; i++) {
         curl_easy_cleanup(pool->idle[i]);
         if (pool->idle_multi[i])
@@ -122,32 +160,81 @@ void ltx__http_pool_free(struct ltx_http_pool *pool)
     free(pool);
 }
 
-/* An idle handle with the multi handle it runs on alone (*m may be NULL: made when needed). A
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int replace_copy(char **slot, const char *value)
+{
+    char *copy = value ? strdup(value) : NULL;
+
+    if (value && !copy)
+        return -1;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+/* The generation of the client's transport settings (under idle_lock): a new one when they
+ * changed since the last request, 0 when they cannot be remembered (no memory). */
+static unsigned settings_generation(struct ltx_http_pool *pool, const ltx_client *c)
+{
+    transport_settings *t = &pool->settings;
+
+    if (pool->generation && same_text(t->user_agent, c->user_agent) &&
+        same_text(t->proxy, c->proxy) && same_text(t->ca_file, c->ca_file) &&
+        same_text(t->ca_path, c->ca_path) && t->connect_timeout_ms == c->connect_timeout_ms)
+        return pool->generation;
+    if (replace_copy(&t->user_agent, c->user_agent) || replace_copy(&t->proxy, c->proxy) ||
+        replace_copy(&t->ca_file, c->ca_file) || replace_copy(&t->ca_path, c->ca_path)) {
+        settings_free(t);
+        pool->generation = 0;
+        return 0;
+    }
+    t->connect_timeout_ms = c->connect_timeout_ms;
+    if (++pool->generation == 0) /* 0 means "none" */
+        pool->generation = 1;
+    return pool->generation;
+}
+
+/*
+ * An idle handle with the multi handle it runs on alone (*m may be NULL: made when needed). A
  * transfer's connection stays in the cache of the multi handle that ran it, so the two travel
- * together. */
-static CURL *pool_take(struct ltx_http_pool *pool, CURLM **m)
+ * together. *configured: the handle already carries the client's settings (and nothing of its
+ * last request that this one would not set again); otherwise it is new or was reset, and
+ * *stamp is the generation to configure it for.
+ */
+static CURL *pool_take(struct ltx_http_pool *pool, const ltx_client *c, CURLM **m,
+                       unsigned *stamp, int *configured)
 {
     CURL *h = NULL;
+    unsigned had = 0;
 
     *m = NULL;
     pthread_mutex_lock(&pool->idle_lock);
+    *stamp = settings_generation(pool, c);
     if (pool->n_idle) {
         h = pool->idle[--pool->n_idle];
         *m = pool->idle_multi[pool->n_idle];
+        had = pool->idle_stamp[pool->n_idle];
     }
     pthread_mutex_unlock(&pool->idle_lock);
-    if (h)
+    *configured = h && had && had == *stamp;
+    if (h && !*configured)
         curl_easy_reset(h);
-    else
+    else if (!h)
         h = curl_easy_init();
     return h;
 }
 
-static void pool_give_back(struct ltx_http_pool *pool, CURL *h, CURLM *m)
+/* stamp: the settings generation h carries, 0 when it must start over before its next use. */
+static void pool_give_back(struct ltx_http_pool *pool, CURL *h, CURLM *m, unsigned stamp)
 {
     pthread_mutex_lock(&pool->idle_lock);
     if (pool->n_idle < POOL_IDLE_MAX) {
         pool->idle_multi[pool->n_idle] = m;
+        pool->idle_stamp[pool->n_idle] = stamp;
         pool->idle[pool->n_idle++] = h;
         h = NULL;
     }
@@ -173,7 +260,9 @@ struct ltx_http_xfer {
     ltx_http_resp *rs;
     CURL *h;
     CURLM *m;               /* h's own multi handle (ltx__http_perform), or NULL */
-    struct curl_slist *headers;
+    struct curl_slist *headers; /* this exchange's own list, or NULL (a cached one is used) */
+    unsigned stamp;         /* the settings generation h carries; 0 after a request whose
+                               options the next one would not all set again */
     void *owner;            /* the multi interface's caller's pointer */
     int cancel_hit;         /* the request's cancel handle was triggered */
     int streaming;          /* this answer's body goes to the sink */
@@ -490,49 +579,19 @@ static long clamp_ms(uint64_t ms)
     return ms > (uint64_t)INT32_MAX ? (long)INT32_MAX : (long)ms;
 }
 
-static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
-                       struct curl_slist **headers, char *errbuf, char *range)
+/* The client's settings: what every request on this client shares, set once per handle. */
+static CURLcode set_client_options(CURL *h, const ltx_client *c)
 {
-    struct curl_slist *list = NULL, *tmp;
-    uint64_t now = c->clock->now_ms(c->clock->ud);
     CURLcode cc = CURLE_OK;
 
-#define ADD_HEADER(line)                                                                           \
-    do {                                                                                           \
-        if (!(tmp = curl_slist_append(list, (line))))                                             \
-            goto oom;                                                                              \
-        list = tmp;                                                                                \
-    } while (0)
-
-    if (rq->with_auth)
-        ADD_HEADER(c->auth_header);
-    if (rq->content_type) {
-        char line[128];
-
-        snprintf(line, sizeof(line), "Content-Type: %s", rq->content_type);
-        ADD_HEADER(line);
-    }
-    ADD_HEADER("Expect:"); /* no 100-continue round trip for small JSON bodies */
-    for (const char *const *hdr = rq->headers; hdr && *hdr; hdr++)
-        ADD_HEADER(*hdr);
-    *headers = list;
-#undef ADD_HEADER
-
     cc |= curl_easy_setopt(h, CURLOPT_SHARE, c->http->share);
-    cc |= curl_easy_setopt(h, CURLOPT_URL, rq->url);
     cc |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     cc |= curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     cc |= curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-    cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     cc |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
     cc |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
     cc |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     cc |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
-    cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq->follow_redirects ? 1L : 0L);
     cc |= curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 #if LIBCURL_VERSION_NUM >= 0x075500
     cc |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -544,15 +603,92 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
     cc |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                            c->connect_timeout_ms == LTX_NO_LIMIT ? (long)INT32_MAX
                                                                  : (long)c->connect_timeout_ms);
-    if (rq->deadline != UINT64_MAX)
-        cc |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-                               rq->deadline > now ? clamp_ms(rq->deadline - now) : 1L);
     if (c->proxy)
         cc |= curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
     if (c->ca_file)
         cc |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
     if (c->ca_path)
         cc |= curl_easy_setopt(h, CURLOPT_CAPATH, c->ca_path);
+    /* curl_easy_reset() cannot report its own failure: short of memory, libcurl 7.88 stops
+     * restoring defaults half-way and leaves the upload buffer size at 0, and the next POST
+     * never sends a byte. Set what a request needs to move, whatever reset left. */
+    (void)curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 65536L);
+    return cc;
+}
+
+/* A header list: Authorization when asked, the body's type, no 100-continue, the extras. */
+static struct curl_slist *header_list(const ltx_client *c, const ltx_http_req *rq)
+{
+    struct curl_slist *list = NULL, *tmp;
+    char line[128];
+
+#define ADD_HEADER(text)                                                                           \
+    do {                                                                                           \
+        if (!(tmp = curl_slist_append(list, (text))))                                             \
+            goto oom;                                                                              \
+        list = tmp;                                                                                \
+    } while (0)
+
+    if (rq->with_auth)
+        ADD_HEADER(c->auth_header);
+    if (rq->content_type) {
+        snprintf(line, sizeof(line), "Content-Type: %s", rq->content_type);
+        ADD_HEADER(line);
+    }
+    ADD_HEADER("Expect:"); /* no 100-continue round trip for small JSON bodies */
+    for (const char *const *hdr = rq->headers; hdr && *hdr; hdr++)
+        ADD_HEADER(*hdr);
+#undef ADD_HEADER
+    return list;
+oom:
+    curl_slist_free_all(list);
+    return NULL;
+}
+
+/* The request's header list: one of the client's, built once, for the API's requests (JSON or
+ * no body, no extra headers); otherwise a list of its own in *own. NULL when out of memory. */
+static struct curl_slist *headers_for(ltx_client *c, const ltx_http_req *rq,
+                                      struct curl_slist **own)
+{
+    struct ltx_http_pool *pool = c->http;
+    int json = rq->content_type && strcmp(rq->content_type, "application/json") == 0;
+    struct curl_slist *list;
+
+    *own = NULL;
+    if (rq->headers || (rq->content_type && !json))
+        return *own = header_list(c, rq);
+    pthread_mutex_lock(&pool->idle_lock);
+    if (pool->headers.auth != c->auth_header)
+        headers_free(&pool->headers); /* never in use: the key is set once, at creation */
+    pool->headers.auth = c->auth_header;
+    if (!(list = pool->headers.lists[rq->with_auth != 0][json]))
+        list = pool->headers.lists[rq->with_auth != 0][json] = header_list(c, rq);
+    pthread_mutex_unlock(&pool->idle_lock);
+    return list;
+}
+
+/* What this request sets: everything a request before it on the same handle may have set
+ * differently, so that the handle need not start over. PUT and Range leave options behind
+ * that the next request would not set: such a handle is reset before its next use. */
+static int set_request_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x)
+{
+    uint64_t now = c->clock->now_ms(c->clock->ud);
+    struct curl_slist *list = headers_for(c, rq, &x->headers);
+    CURLcode cc = CURLE_OK;
+
+    if (!list)
+        return LTX_ENOMEM;
+    cc |= curl_easy_setopt(h, CURLOPT_URL, rq->url);
+    cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
+    cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq->follow_redirects ? 1L : 0L);
+    cc |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                           rq->deadline == UINT64_MAX ? 0L
+                           : rq->deadline > now       ? clamp_ms(rq->deadline - now)
+                                                      : 1L);
     if (strcmp(rq->method, "POST") == 0) {
         cc |= curl_easy_setopt(h, CURLOPT_POST, 1L);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
@@ -561,6 +697,7 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
         cc |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek_memory);
         cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     } else if (strcmp(rq->method, "PUT") == 0 && rq->body_from_fd) {
+        x->stamp = 0;
         if (lseek(rq->body_fd, 0, SEEK_SET) != 0)
             return LTX_EIO;
         cc |= curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
@@ -570,35 +707,41 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
         cc |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
         cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     } else if (strcmp(rq->method, "PUT") == 0) {
+        x->stamp = 0;
         cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
     } else {
         cc |= curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        /* a POST before it on this handle left its read callbacks: point them here */
+        cc |= curl_easy_setopt(h, CURLOPT_READDATA, x);
+        cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     }
     if (rq->range_from) {
-        snprintf(range, 32, "%llu-", (unsigned long long)rq->range_from);
-        cc |= curl_easy_setopt(h, CURLOPT_RANGE, range);
+        x->stamp = 0;
+        snprintf(x->range, sizeof(x->range), "%llu-", (unsigned long long)rq->range_from);
+        cc |= curl_easy_setopt(h, CURLOPT_RANGE, x->range);
     }
     /* videos are large: curl's 16 KiB default costs six times the reads of the curl tool.
      * Only a speed-up: libcurl 7.88 refuses it on a reused handle after an aborted transfer
      * (a refused redirect), and the transfer then runs with the default buffer. */
     (void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE,
                            rq->sink ? (long)SINK_BUFFER_BYTES : (long)CURL_MAX_WRITE_SIZE);
-    /* curl_easy_reset() cannot report its own failure: short of memory, libcurl 7.88 stops
-     * restoring defaults half-way and leaves the upload buffer size at 0, and the next POST
-     * never sends a byte. Set what a request needs to move, whatever reset left. */
-    (void)curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 65536L);
     return cc == CURLE_OK ? LTX_OK : LTX_EINVAL;
-oom:
-    curl_slist_free_all(list);
-    return LTX_ENOMEM;
+}
+
+/* A handle ready for rq: the client's settings once, then the request's own. */
+static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x, int configured)
+{
+    if (!configured && set_client_options(h, c) != CURLE_OK)
+        return LTX_EINVAL;
+    return set_request_options(h, c, rq, x);
 }
 
 int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, ltx_http_xfer **out)
 {
     xfer *x;
-    int rc;
+    int rc, configured;
 
     *out = NULL;
     memset(rs, 0, sizeof(*rs));
@@ -623,12 +766,12 @@ int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, lt
                  "machine; use https://, or ltx_client_allow_insecure_http() if you must");
         return LTX_EINVAL;
     }
-    if (!(x->h = pool_take(c->http, &x->m))) {
+    if (!(x->h = pool_take(c->http, c, &x->m, &x->stamp, &configured))) {
         free(x);
         rs->transport_status = LTX_ENOMEM;
         return LTX_ENOMEM;
     }
-    rc = set_options(x->h, c, rq, x, &x->headers, x->errbuf, x->range);
+    rc = set_options(x->h, c, rq, x, configured);
     if (rc == LTX_OK && curl_easy_setopt(x->h, CURLOPT_PRIVATE, x) != CURLE_OK)
         rc = LTX_EINVAL;
     if (rc != LTX_OK) {
@@ -696,11 +839,13 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
         snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
                  x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(x->headers);
+    if (x->headers) { /* its own list: gone with the exchange (a cached one stays) */
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+        curl_slist_free_all(x->headers);
+    }
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
     curl_easy_setopt(h, CURLOPT_PRIVATE, NULL);
-    pool_give_back(c->http, h, x->m);
+    pool_give_back(c->http, h, x->m, x->stamp);
     rc = rs->transport_status;
     free(x);
     return rc;

@@ -6,12 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+int ltx__log_enabled(const ltx_client *c, int level)
+{
+    return c->log_fn && level <= c->log_level;
+}
+
 void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
 {
     va_list ap;
     char *line;
 
-    if (!c->log_fn || level > c->log_level)
+    if (!ltx__log_enabled(c, level))
         return;
     va_start(ap, fmt);
     line = ltx__vprintf(fmt, ap);

@@ -168,6 +168,8 @@ LTX_INTERNAL void ltx__client_ref(ltx_client *c);
  * in clear text). */
 LTX_INTERNAL int ltx__url_is_plain_remote(const char *url);
 #define LTX_LOG_WITHHELD "a log line was withheld because it contained the API key (a libltx bug)"
+/* Would a line of this level reach the log callback? (Work done only for a log line can wait.) */
+LTX_INTERNAL int ltx__log_enabled(const ltx_client *c, int level);
 LTX_INTERNAL void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Tests only: replace time, sleep and randomness. NULL restores the system clock. */

@@ -611,10 +611,13 @@ char *ltx__request_undocumented(const ltx_request *r)
     for (int s = 0; s < LTX_FIELD_SLOTS + (int)r->n_extras; s++) {
         const char *name = s < LTX_FIELD_SLOTS ? ltx__field_slot_name(s)
                                                : r->extras[s - LTX_FIELD_SLOTS].name;
-        const ltx_field *rule = s < LTX_FIELD_SLOTS ? ltx__field_rule(name, r->endpoint) : NULL;
+        const ltx_field *rule;
 
-        if (s < LTX_FIELD_SLOTS && (!name || !field_is_set(r, name)))
+        /* the slot's own value first: looking the rule up is the costly part */
+        if (s < LTX_FIELD_SLOTS && (!name || (r->values[s].kind == LTX_V_UNSET &&
+                                              !field_is_set(r, name))))
             continue;
+        rule = s < LTX_FIELD_SLOTS ? ltx__field_rule(name, r->endpoint) : NULL;
         if (rule && (rule->endpoints & LTX_EP(r->endpoint)))
             continue;
         if (!(grown = realloc(out, n + strlen(name) + 3))) {
@@ -631,6 +634,8 @@ void ltx__request_warn(const ltx_client *c, const ltx_request *r)
 {
     char *names;
 
+    if (!ltx__log_enabled(c, LTX_LOG_WARN))
+        return; /* nobody would read it: nothing to work out */
     if (r->endpoint == LTX_ENDPOINT_OTHER) {
         ltx__log(c, LTX_LOG_WARN, "%s: an endpoint this release does not know; its fields are "
                                   "sent as given, unchecked", r->endpoint_name);
