@@ -34,48 +34,27 @@ int lmock_profile_parse(const char *name, lmock_profile *out)
 
 /* ------------------------------------------------------------------ the July 2026 document */
 
-/* The enumerations of shared/spec/ltx-openapi.json (July 2026): LTX-2 models still listed
- * (deprecated), no 2.5 models, a2v at 1080p only. */
+/* The enumerations of shared/spec/ltx-openapi.json (July 2026) where they differ from
+ * validate.c's: LTX-2 models still listed (deprecated), no 2.5 models, no 720p. */
 static const char *const july_t2v_models[] = {"ltx-2-fast", "ltx-2-pro", "ltx-2-3-fast",
                                               "ltx-2-3-pro", NULL};
 static const char *const july_pro_models[] = {"ltx-2-pro", "ltx-2-3-pro", NULL};
 static const char *const july_reframe_models[] = {"ltx-2-3-pro", NULL};
 static const char *const july_resolutions[] = {"1920x1080", "1080x1920", "2560x1440",
                                                "1440x2560", "3840x2160", "2160x3840", NULL};
-static const char *const july_hd_resolutions[] = {"1920x1080", "1080x1920", NULL};
-static const char *const july_reframe_resolutions[] = {"720x720",   "1080x1080", "720x900",
-                                                       "1080x1350", "900x720",   "1350x1080",
-                                                       "720x1280",  "1080x1920", "1280x720",
-                                                       "1920x1080", NULL};
-static const char *const july_camera_motions[] = {"dolly_in", "dolly_out", "dolly_left",
-                                                  "dolly_right", "jib_up", "jib_down",
-                                                  "static",   "focus_shift", NULL};
-static const char *const july_retake_modes[] = {"replace_audio", "replace_video",
-                                                "replace_audio_and_video", NULL};
-static const char *const july_extend_modes[] = {"start", "end", NULL};
-static const int july_fps[] = {24, 25, 48, 50, 0};
 
+/* duration null is refused: no 2.5 model exists here */
 static const field_spec july_t2v_fields[] = {
-    {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},
-    ENUM("model", 1, july_t2v_models),
-    REQUIRED("duration", FT_DURATION), /* null is refused: no 2.5 model exists here */
-    ENUM("resolution", 1, july_resolutions),
-    {.name = "fps", .type = FT_INT_ENUM, .ints = july_fps},
-    OPTIONAL("generate_audio", FT_BOOL),
-    ENUM("camera_motion", 0, july_camera_motions),
+    LM_VIDEO_FIELDS(july_t2v_models, july_resolutions),
+    ENUM("camera_motion", 0, lm_camera_motions),
     FIELDS_END,
 };
 
 static const field_spec july_i2v_fields[] = {
     REQUIRED("image_uri", FT_URI),
-    {.name = "prompt", .type = FT_PROMPT, .required = 1, .nonempty = 1},
-    ENUM("model", 1, july_t2v_models),
-    REQUIRED("duration", FT_DURATION),
-    ENUM("resolution", 1, july_resolutions),
-    {.name = "fps", .type = FT_INT_ENUM, .ints = july_fps},
-    OPTIONAL("generate_audio", FT_BOOL),
+    LM_VIDEO_FIELDS(july_t2v_models, july_resolutions),
     OPTIONAL("last_frame_uri", FT_URI),
-    ENUM("camera_motion", 0, july_camera_motions),
+    ENUM("camera_motion", 0, lm_camera_motions),
     FIELDS_END,
 };
 
@@ -84,7 +63,7 @@ static const field_spec july_a2v_fields[] = {
     REQUIRED("audio_uri", FT_URI),
     OPTIONAL("image_uri", FT_URI),
     OPTIONAL("prompt", FT_PROMPT),
-    ENUM("resolution", 0, july_hd_resolutions),
+    ENUM("resolution", 0, lm_hd_resolutions),
     RANGE("guidance_scale", 0, 1.0, 50.0),
     ENUM("model", 0, july_pro_models),
     FIELDS_END,
@@ -95,8 +74,8 @@ static const field_spec july_retake_fields[] = {
     RANGE("start_time", 1, 0.0, NO_MAX),
     RANGE("duration", 1, 2.0, NO_MAX),
     OPTIONAL("prompt", FT_PROMPT),
-    ENUM("mode", 0, july_retake_modes),
-    ENUM("resolution", 0, july_hd_resolutions),
+    ENUM("mode", 0, lm_retake_modes),
+    ENUM("resolution", 0, lm_hd_resolutions),
     ENUM("model", 0, july_pro_models),
     FIELDS_END,
 };
@@ -106,7 +85,7 @@ static const field_spec july_extend_fields[] = {
     REQUIRED("video_uri", FT_URI),
     RANGE("duration", 1, 2.0, 20.0),
     OPTIONAL("prompt", FT_PROMPT),
-    ENUM("mode", 0, july_extend_modes),
+    ENUM("mode", 0, lm_extend_modes),
     ENUM("model", 0, july_pro_models),
     RANGE("context", 0, 0.0, 20.0), /* the document: at most 20 s, no minimum */
     FIELDS_END,
@@ -122,7 +101,7 @@ static const field_spec july_hdr_fields[] = {
 static const field_spec july_reframe_fields[] = {
     REQUIRED("video_uri", FT_URI),
     ENUM("model", 1, july_reframe_models),
-    ENUM("resolution", 1, july_reframe_resolutions),
+    ENUM("resolution", 1, lm_reframe_resolutions),
     FIELDS_END,
 };
 
