@@ -9,10 +9,10 @@
 /* ---------------------------------------------------------------- the retry verdict (retry.c) */
 /* What kind of call an attempt belongs to decides what may be repeated. */
 typedef enum {
-    LTX_CALL_SUBMIT,   /* POST /v2/<endpoint>: billed, never repeated when unsure */
-    LTX_CALL_SYNC,     /* POST /v1/<endpoint>: billed, 504 repeat is an option    */
+    LTX_CALL_SUBMIT,     /* POST /v2/<endpoint>: billed, never repeated when unsure */
+    LTX_CALL_SYNC,       /* POST /v1/<endpoint>: billed, 504 repeat is an option    */
     LTX_CALL_IDEMPOTENT, /* GET, PUT and POST /v1/upload: safe to repeat          */
-    LTX_CALL_DOWNLOAD  /* GET of a result: safe to repeat, resumes where it stopped */
+    LTX_CALL_DOWNLOAD    /* GET of a result: safe to repeat, resumes where it stopped */
 } ltx_call_kind;
 
 /* How an attempt ended. */
@@ -27,7 +27,8 @@ LTX_INTERNAL ltx_outcome ltx__outcome_of(int transport_status, int request_sent,
 /* Should this failed attempt be repeated? *possibly_executed is set when work may exist. */
 LTX_INTERNAL int ltx__should_retry(const ltx_retry_policy *p, ltx_call_kind kind, ltx_outcome o,
                                    int http_status, int *possibly_executed);
-/* Backoff before retry number `retry` (0-based): full jitter, or Retry-After when given (ms >= 0). */
+/* Backoff before retry number `retry` (0-based): full jitter, or Retry-After when given (ms >= 0).
+ */
 LTX_INTERNAL uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry,
                                           int64_t retry_after_ms, const ltx_clock *clock);
 /* Retry-After as delta-seconds or an HTTP-date, in ms from now; -1 when absent or garbage. */
@@ -35,12 +36,12 @@ LTX_INTERNAL int64_t ltx__retry_after_parse_ms(const char *value, int64_t now_wa
 
 /* What happened in one attempt: the facts the verdict needs, nothing of the transport. */
 typedef struct {
-    int transport_status; /* LTX_OK or the class of the transport failure              */
-    int http_status;      /* 0 when no answer arrived                                   */
-    int request_sent;     /* bytes of the request may have reached the server           */
-    int cancel_hit;       /* a cancel handle ended it                                    */
-    int sink_status;      /* a sink's failure, LTX_OK otherwise                          */
-    int json_instead;     /* a download's 2xx carried a document, not the file           */
+    int transport_status;    /* LTX_OK or the class of the transport failure              */
+    int http_status;         /* 0 when no answer arrived                                   */
+    int request_sent;        /* bytes of the request may have reached the server           */
+    int cancel_hit;          /* a cancel handle ended it                                    */
+    int sink_status;         /* a sink's failure, LTX_OK otherwise                          */
+    int json_instead;        /* a download's 2xx carried a document, not the file           */
     const char *retry_after; /* the Retry-After header, or NULL                          */
 } ltx_happened;
 
@@ -49,7 +50,7 @@ LTX_INTERNAL ltx_happened ltx__happened_of(const ltx_http_resp *rs);
 
 /* What comes of it. */
 typedef struct {
-    int retry;             /* attempt again after delay_ms                              */
+    int retry; /* attempt again after delay_ms                              */
     uint64_t delay_ms;
     int possibly_executed; /* this attempt may have started billed work                 */
     int error_class;       /* LTX_OK when the attempt succeeded; the error's class when it
@@ -86,9 +87,9 @@ LTX_INTERNAL int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req
 
 /* What comes after an attempt. */
 typedef enum {
-    LTX_STEP_DONE,   /* the operation succeeded                                    */
-    LTX_STEP_RETRY,  /* attempt again after the delay                              */
-    LTX_STEP_FAILED  /* the operation failed; the error is set                     */
+    LTX_STEP_DONE,  /* the operation succeeded                                    */
+    LTX_STEP_RETRY, /* attempt again after the delay                              */
+    LTX_STEP_FAILED /* the operation failed; the error is set                     */
 } ltx_step;
 
 /*
@@ -126,8 +127,8 @@ LTX_INTERNAL void ltx__report_attempt(const ltx_client *c, const char *method, c
                                       int will_retry, uint64_t delay_ms);
 
 /* The LTX_ECANCELLED error of a call a cancel handle ended: what it means for billing. */
-LTX_INTERNAL ltx_error *ltx__cancelled_error(const char *what, ltx_call_kind kind,
-                                             int request_sent, int possibly_executed);
+LTX_INTERNAL ltx_error *ltx__cancelled_error(const char *what, ltx_call_kind kind, int request_sent,
+                                             int possibly_executed);
 
 /*
  * The one way to build the error of a failed exchange: of class code (0: the exchange's own,

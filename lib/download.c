@@ -14,12 +14,12 @@ int ltx__download_start(ltx_download *d, ltx_job *job, const char *key, ltx_sink
     memset(d, 0, sizeof(*d));
     if (!(d->url = ltx__job_result(job, key))) {
         if (key && job->state == LTX_JOB_COMPLETED)
-            return ltx__with_job(err, job,
-                            ltx__fail(err, LTX_EINVAL, "job %s has no result \"%.40s\"",
-                                      job->id, key));
+            return ltx__with_job(
+                err, job,
+                ltx__fail(err, LTX_EINVAL, "job %s has no result \"%.40s\"", job->id, key));
         return ltx__with_job(err, job,
-                        ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
-                                  job->id, job->status ? job->status : "not polled"));
+                             ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
+                                       job->id, job->status ? job->status : "not polled"));
     }
     if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
         return ltx__with_job(err, job, rc);
@@ -108,8 +108,10 @@ static ltx_step download_failed(ltx_download *d, ltx_http_resp *rs, int code, in
         return LTX_STEP_FAILED;
     }
     if (rs->sink_status == LTX_EPROTOCOL)
-        e = ltx__error_new(code, "%s: the server sent a different range than asked for, and "
-                                 "this output cannot start over", d->what);
+        e = ltx__error_new(code,
+                           "%s: the server sent a different range than asked for, and "
+                           "this output cannot start over",
+                           d->what);
     else if (rs->sink_status == LTX_EIO)
         e = ltx__error_new(code, "%s: writing the output failed: %s", d->what,
                            ltx__sink_describe(d->sink));
@@ -117,7 +119,7 @@ static ltx_step download_failed(ltx_download *d, ltx_http_resp *rs, int code, in
         e = ltx__error_of_exchange(c, rs, code, d->what, NULL, d->attempt, 0);
     *rc = ltx__with_job(err, d->job, ltx__error_raise(err, e, LTX_EIO));
     if (!e)
-        *rc = rs->sink_status != LTX_OK ? rs->sink_status
+        *rc = rs->sink_status != LTX_OK        ? rs->sink_status
               : rs->transport_status != LTX_OK ? rs->transport_status
                                                : ltx__status_class(rs->http_status);
     ltx__http_resp_free(rs);
@@ -153,7 +155,8 @@ ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *dela
         /* a JSON document where the video should be */
         ltx_error *e = ltx__error_of_exchange(c, rs, v.error_class, d->what,
                                               "download: the result URL answered a JSON "
-                                              "document, not the video", d->attempt, 0);
+                                              "document, not the video",
+                                              d->attempt, 0);
 
         *rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
         ltx__http_resp_free(rs);
@@ -209,8 +212,8 @@ LTX_API int ltx_job_download_result(ltx_job *job, const char *key, ltx_sink *sin
     return ltx__job_download(job, key, sink, &pc, ltx__deadline_from_now(job->client), err);
 }
 
-LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
-                             void *userdata, ltx_error **err)
+LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress, void *userdata,
+                             ltx_error **err)
 {
     return ltx_job_download_result(job, NULL, sink, progress, userdata, err);
 }

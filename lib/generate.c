@@ -46,7 +46,8 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
         /* a JSON 200 instead of video bytes: keep it in the error, write nothing */
         ltx_error *e = ltx__error_of_exchange(c, &rs, LTX_EPROTOCOL, what,
                                               "v1 answered 200 without video bytes; the "
-                                              "generation may have run and been billed", 1, 1);
+                                              "generation may have run and been billed",
+                                              1, 1);
 
         rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
         ltx__sink_abort(sink);

@@ -41,20 +41,19 @@ typedef struct {
     ltx_sink *sink;
     ltx_progress_ctx *pc;
     uint64_t deadline;
-    const char *url;    /* the result being downloaded (owned by the job) */
+    const char *url; /* the result being downloaded (owned by the job) */
     char *what;
     char *log_url;
     unsigned attempt;
     unsigned fruitless; /* attempts in a row that gained no byte */
     uint64_t before;    /* bytes in the sink when this attempt began */
     uint64_t started;
-    ltx_http_req rq;    /* this attempt's exchange */
+    ltx_http_req rq; /* this attempt's exchange */
 } ltx_download;
 
 /* Begin the sink; on failure nothing needs finishing. */
-LTX_INTERNAL int ltx__download_start(ltx_download *d, ltx_job *job, const char *key,
-                                     ltx_sink *sink, ltx_progress_ctx *pc, uint64_t deadline,
-                                     ltx_error **err);
+LTX_INTERNAL int ltx__download_start(ltx_download *d, ltx_job *job, const char *key, ltx_sink *sink,
+                                     ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
 LTX_INTERNAL void ltx__download_attempt(ltx_download *d);
 /* As ltx__call_decide(); DONE commits the sink, FAILED aborts it. */
 LTX_INTERNAL ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *delay_ms,

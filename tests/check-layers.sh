@@ -50,17 +50,19 @@ else
 fi
 
 # 3. Who may include a layer's private header (and so use its types and functions).
-#    transport  http.h   the call layer, and the client for its connection pool
+#    transport  http_int.h  the transport's own files (libcurl's types), as curl's vtls_int.h
+#               http.h   the call layer, and the client for its connection pool
 #    call       call.h   retries, uploads, and the job layer
 #    job ops    jobops.h the blocking job calls, generate, and the batch's event loop
 allowed() {
     case "$1" in
-    http.h) echo "http.c call.h client.c global.c" ;;
+    http_int.h) echo "http.c http_pool.c http_multi.c" ;;
+    http.h) echo "http_int.h call.h client.c global.c" ;;
     call.h) echo "call.c retry.c upload.c jobops.h" ;;
     jobops.h) echo "job.c download.c generate.c batch.c" ;;
     esac
 }
-for header in http.h call.h jobops.h; do
+for header in http_int.h http.h call.h jobops.h; do
     for f in "$lib"/*.c "$lib"/*.h; do
         name=$(basename "$f")
         grep -q "^#[[:space:]]*include[[:space:]]*\"$header\"" "$f" || continue
@@ -73,8 +75,8 @@ done
 # and only the transport sees libcurl, only the codec jansson
 for f in "$lib"/*.c "$lib"/*.h; do
     name=$(basename "$f")
-    grep -q '^#[[:space:]]*include[[:space:]]*<curl/' "$f" && [ "$name" != http.c ] &&
-        fail "lib/$name includes libcurl's header (only http.c may)"
+    grep -q '^#[[:space:]]*include[[:space:]]*<curl/' "$f" && [ "$name" != http_int.h ] &&
+        fail "lib/$name includes libcurl's header (only http_int.h may)"
     grep -q '^#[[:space:]]*include[[:space:]]*<jansson.h>' "$f" && [ "$name" != codec.c ] &&
         fail "lib/$name includes jansson.h (only codec.c may)"
 done

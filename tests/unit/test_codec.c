@@ -365,7 +365,6 @@ START_TEST(json_value_check_accepts_exactly_one_value)
 }
 END_TEST
 
-
 /* ---------------------------------------------------------------- the fast reader */
 
 static int same_text(const char *a, const char *b)
@@ -379,20 +378,21 @@ static const char *const answers[] = {
     "{\"video_url\":\"https://a/b.mp4?sig=1\",\"preview\":null,\"exr_frames_url\":\"https://e\"}}",
     "{\"status\":\"failed\",\"error\":{\"type\":\"api_error\",\"message\":\"boom\",\"code\":7}}",
     " {\"status\" : \"processing\" , \"progress\" : 0.25 , \"tags\" : [1, -2, true, null, {}] }\n",
-    "{\"status\":\"pending\",\"status\":\"completed\"}",              /* duplicate: jansson's */
-    "{\"status\":\"pend\\u0069ng\"}",                                /* escape: jansson's */
-    "{\"status\":\"pending\",\"n\":1e999}",                         /* overflow: refused */
-    "{\"status\":\"pending\",\"n\":123456789012345678901234}",      /* too big: refused */
-    "{\"status\":\"pending\",\"n\":01}",                            /* leading zero: refused */
-    "{\"status\":\"pending\"} x",                                   /* trailing text */
-    "{\"status\":\"pending\",}",                                    /* trailing comma */
-    "{\"status\":\"caf\xc3\xa9\"}",                                 /* UTF-8 */
-    "{\"status\":\"caf\xe9\"}",                                     /* Latin-1: refused */
-    "{\"status\":7,\"id\":\"\"}",                                   /* no status, empty id */
+    "{\"status\":\"pending\",\"status\":\"completed\"}",       /* duplicate: jansson's */
+    "{\"status\":\"pend\\u0069ng\"}",                          /* escape: jansson's */
+    "{\"status\":\"pending\",\"n\":1e999}",                    /* overflow: refused */
+    "{\"status\":\"pending\",\"n\":123456789012345678901234}", /* too big: refused */
+    "{\"status\":\"pending\",\"n\":01}",                       /* leading zero: refused */
+    "{\"status\":\"pending\"} x",                              /* trailing text */
+    "{\"status\":\"pending\",}",                               /* trailing comma */
+    "{\"status\":\"caf\xc3\xa9\"}",                            /* UTF-8 */
+    "{\"status\":\"caf\xe9\"}",                                /* Latin-1: refused */
+    "{\"status\":7,\"id\":\"\"}",                              /* no status, empty id */
     "{\"status\":\"x\",\"result\":\"not an object\",\"error\":[]}",
-    "{\"status\":\"x\",\"result\":{\"a\":\"1\",\"a\":\"2\"}}",        /* duplicate result */
+    "{\"status\":\"x\",\"result\":{\"a\":\"1\",\"a\":\"2\"}}", /* duplicate result */
     "[\"status\"]",
-    "{\"status\":\"x\",\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+    "{\"status\":\"x\",\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+    "]]]]}",
     "{\"status\":\"x\",\"t\":tru}",
     "",
 };
@@ -403,7 +403,8 @@ START_TEST(fast_reader_agrees_with_jansson)
     size_t len = strlen(body);
     ltx_job_doc fast, slow;
     char *id[2] = {NULL, NULL}, *created[2] = {NULL, NULL};
-    int rf = ltx__job_status_parse(body, len, &fast), rs = ltx__job_status_parse_slow(body, len, &slow);
+    int rf = ltx__job_status_parse(body, len, &fast),
+        rs = ltx__job_status_parse_slow(body, len, &slow);
 
     ck_assert_msg(rf == rs, "%s: %d vs jansson's %d", body, rf, rs);
     if (rf == LTX_OK) {
