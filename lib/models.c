@@ -178,13 +178,50 @@ static void list_allowed(int ask, const char *model, unsigned ep_bit, unsigned t
     }
 }
 
+/* Does the model serve the endpoint at all? LTX_EREQUEST naming those that do, when not. */
+static int check_served(const char *model, const char *ep_name, unsigned ep_bit, ltx_error **err)
+{
+    char allowed[256] = "";
+
+    for (size_t i = 0; i < N_ROWS; i++)
+        if (row_applies(i, model, ep_bit, 0, 0))
+            return LTX_OK;
+    for (size_t i = 0; i < N_ROWS; i++)
+        if (matrix[i].endpoints & ep_bit)
+            add_value(allowed, sizeof(allowed), matrix[i].model);
+    return ltx__reject(err, "model", "model: %s does not support %s; allowed: %s", model, ep_name,
+                       allowed);
+}
+
+/* The duration, in whole seconds that fit an int before any cast ((int)1e10 is undefined
+ * behaviour), at the tier and fps given (0: any). */
+static int check_duration(const char *model, unsigned ep_bit, const char *resolution,
+                          unsigned tier, int fps, double duration_s, ltx_error **err)
+{
+    char allowed[256], where[64] = "";
+
+    if (!(duration_s >= 0) || (duration_s <= INT_MAX && (double)(int)duration_s == duration_s &&
+                           allowed_by_rows(ASK_DURATION, model, ep_bit, tier, fps,
+                                           (int)duration_s)))
+        return LTX_OK;
+    if (resolution && fps > 0)
+        snprintf(where, sizeof(where), " at %s %d fps", resolution, fps);
+    else if (resolution)
+        snprintf(where, sizeof(where), " at %s", resolution);
+    else if (fps > 0)
+        snprintf(where, sizeof(where), " at %d fps", fps);
+    list_allowed(ASK_DURATION, model, ep_bit, tier, fps, allowed, sizeof(allowed));
+    return ltx__reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
+                       duration_s, model, where, allowed);
+}
+
 LTX_API int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint,
                             const char *resolution, int fps, double duration_s, ltx_error **err)
 {
     char allowed[256] = "";
     unsigned tier = 0, ep_bit;
     const char *ep_name = ltx_endpoint_name(endpoint);
-    int served = 0;
+    int rc;
 
     if (err && *err)
         return LTX_EINVAL;
@@ -197,46 +234,23 @@ LTX_API int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint,
         return LTX_OK; /* passed through: the API decides */
     *out = 1;
     ep_bit = LTX_EP(endpoint);
-    for (size_t i = 0; i < N_ROWS && !served; i++)
-        served = row_applies(i, model, ep_bit, 0, 0);
-    if (!served) {
-        for (size_t i = 0; i < N_ROWS; i++)
-            if (matrix[i].endpoints & ep_bit)
-                add_value(allowed, sizeof(allowed), matrix[i].model);
-        return ltx__reject(err, "model", "model: %s does not support %s; allowed: %s", model, ep_name,
-                      allowed);
-    }
+    if ((rc = check_served(model, ep_name, ep_bit, err)) != LTX_OK)
+        return rc;
     if (!(ep_bit & T2V_I2V))
         return LTX_OK; /* the other endpoints have no matrix beyond the model */
-
     if (resolution) {
         tier = tier_of(resolution);
         if (!tier || !allowed_by_rows(ASK_TIER, model, ep_bit, 0, 0, (int)tier)) {
             list_allowed(ASK_TIER, model, ep_bit, 0, 0, allowed, sizeof(allowed));
-            return ltx__reject(err, "resolution", "resolution: %s is not supported by %s; allowed: %s",
-                          resolution, model, allowed);
+            return ltx__reject(err, "resolution",
+                               "resolution: %s is not supported by %s; allowed: %s", resolution,
+                               model, allowed);
         }
     }
     if (fps > 0 && !allowed_by_rows(ASK_FPS, model, ep_bit, tier, 0, fps)) {
         list_allowed(ASK_FPS, model, ep_bit, tier, 0, allowed, sizeof(allowed));
-        return ltx__reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps, model,
-                      resolution ? " at " : "", resolution ? resolution : "", allowed);
+        return ltx__reject(err, "fps", "fps: %d is not supported by %s%s%s; allowed: %s", fps,
+                           model, resolution ? " at " : "", resolution ? resolution : "", allowed);
     }
-    /* whole seconds that fit an int before any cast: (int)1e10 is undefined behaviour */
-    if (duration_s >= 0 &&
-        (!(duration_s <= INT_MAX) || (double)(int)duration_s != duration_s ||
-         !allowed_by_rows(ASK_DURATION, model, ep_bit, tier, fps, (int)duration_s))) {
-        char where[64] = "";
-
-        if (resolution && fps > 0)
-            snprintf(where, sizeof(where), " at %s %d fps", resolution, fps);
-        else if (resolution)
-            snprintf(where, sizeof(where), " at %s", resolution);
-        else if (fps > 0)
-            snprintf(where, sizeof(where), " at %d fps", fps);
-        list_allowed(ASK_DURATION, model, ep_bit, tier, fps, allowed, sizeof(allowed));
-        return ltx__reject(err, "duration", "duration: %g s is not supported by %s%s; allowed: %s",
-                      duration_s, model, where, allowed);
-    }
-    return LTX_OK;
+    return check_duration(model, ep_bit, resolution, tier, fps, duration_s, err);
 }

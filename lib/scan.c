@@ -102,9 +102,11 @@ static int keep(ltx_scan *out, int where, const char *key, size_t kn, const char
     if (where == 1 && KEY("error") && out->error_seen++)
         return UNSURE;
     if (where == 1)
-        slot = KEY("status") ? &out->status : KEY("id") ? &out->id
-               : KEY("created_at") ? &out->created_at : KEY("completed_at") ? &out->completed_at
-                                                        : NULL;
+        slot = KEY("status")         ? &out->status
+               : KEY("id")           ? &out->id
+               : KEY("created_at")   ? &out->created_at
+               : KEY("completed_at") ? &out->completed_at
+                                     : NULL;
     else if (where == 3)
         slot = KEY("type") ? &out->error_type : KEY("message") ? &out->error_message : NULL;
 #undef KEY
@@ -126,6 +128,36 @@ static int keep(ltx_scan *out, int where, const char *key, size_t kn, const char
     return SURE;
 }
 
+static int scan_object(scanner *s, int depth, int where);
+
+/* Which kept object a member of the top level is: 2 "result", 3 "error", 0 neither. */
+static int child_of(const char *key, size_t kn)
+{
+    if (kn == 6 && memcmp(key, "result", 6) == 0)
+        return 2;
+    return kn == 5 && memcmp(key, "error", 5) == 0 ? 3 : 0;
+}
+
+/* The value of member key of an object kept as `where` (0: not kept), kept in turn. */
+static int scan_member(scanner *s, int depth, int where, const char *key, size_t kn)
+{
+    const char *v = NULL;
+    size_t vn = 0;
+    int is_string = s->p < s->end && *s->p == '"';
+    int child = where == 1 && s->p < s->end && *s->p == '{' ? child_of(key, kn) : 0;
+
+    if (is_string) {
+        if (!scan_string(s, &v, &vn))
+            return UNSURE;
+    } else if (child) {
+        if (depth + 1 > SCAN_MAX_DEPTH || !scan_object(s, depth + 1, child))
+            return UNSURE;
+    } else if (!scan_value(s, depth + 1)) {
+        return UNSURE;
+    }
+    return !where || keep(s->out, where, key, kn, v, vn, is_string);
+}
+
 /* An object; where: 0 not kept, 1 the top level, 2 "result", 3 "error". */
 static int scan_object(scanner *s, int depth, int where)
 {
@@ -136,9 +168,8 @@ static int scan_object(scanner *s, int depth, int where)
         return SURE;
     }
     for (;;) {
-        const char *key, *v = NULL;
-        size_t kn, vn = 0;
-        int child = 0, is_string;
+        const char *key;
+        size_t kn;
 
         skip_ws(s);
         if (!scan_string(s, &key, &kn))
@@ -147,21 +178,7 @@ static int scan_object(scanner *s, int depth, int where)
         if (s->p >= s->end || *s->p++ != ':')
             return UNSURE;
         skip_ws(s);
-        is_string = s->p < s->end && *s->p == '"';
-        if (where == 1 && s->p < s->end && *s->p == '{')
-            child = kn == 6 && memcmp(key, "result", 6) == 0  ? 2
-                    : kn == 5 && memcmp(key, "error", 5) == 0 ? 3
-                                                              : 0;
-        if (is_string) {
-            if (!scan_string(s, &v, &vn))
-                return UNSURE;
-        } else if (child) {
-            if (depth + 1 > SCAN_MAX_DEPTH || !scan_object(s, depth + 1, child))
-                return UNSURE;
-        } else if (!scan_value(s, depth + 1)) {
-            return UNSURE;
-        }
-        if (where && !keep(s->out, where, key, kn, v, vn, is_string))
+        if (!scan_member(s, depth, where, key, kn))
             return UNSURE;
         skip_ws(s);
         if (s->p < s->end && *s->p == ',') {
