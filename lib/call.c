@@ -1,7 +1,9 @@
 /* lib/call.c — one API operation: attempts, the retry decision, backoff and the error it ends with. */
 #define _POSIX_C_SOURCE 200809L
-#include "codec.h"
 #include "call.h"
+#include "client_int.h"
+#include "codec.h"
+#include "error_int.h"
 
 #include <stdlib.h>
 #include <string.h>

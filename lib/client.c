@@ -1,8 +1,10 @@
 /* lib/client.c — the client handle: credentials, host, limits, retry settings and logging. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "http.h"
 #include "loglevel.h"
 #include "redact.h"
+#include "request_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

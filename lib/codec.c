@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "codec.h"
 #include "fields.h"
+#include "request_int.h"
 
 #include <jansson.h>
 #include <math.h>

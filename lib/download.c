@@ -1,6 +1,8 @@
 /* lib/download.c — a job's result onto a sink: attempts that resume where the last one
  * stopped, judged by the one retry verdict (lib/retry.c). */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
+#include "job_int.h"
 #include "jobops.h"
 
 #include <stdlib.h>

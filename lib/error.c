@@ -1,5 +1,6 @@
 /* lib/error.c — status texts and the error object. */
 #define _POSIX_C_SOURCE 200809L
+#include "error_int.h"
 #include "private.h"
 #include "redact.h"
 

@@ -1,7 +1,11 @@
 /* lib/generate.c — ltx_generate(): the one call from request to finished file, on v2 or v1. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "codec.h"
+#include "error_int.h"
+#include "job_int.h"
 #include "jobops.h"
+#include "request_int.h"
 
 #include <stdlib.h>
 #include <string.h>

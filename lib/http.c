@@ -1,6 +1,7 @@
 /* lib/http.c — the libcurl transport: one exchange, its callbacks and options; no retries (the
  * pool: http_pool.c; many at once: http_multi.c). */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "http_int.h"
 
 #include <ctype.h>

@@ -2,6 +2,7 @@
  * share handle (DNS, TLS sessions), the idle easy handles that carry connections and the
  * client's settings from one request to the next, and the header lists built once. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "http_int.h"
 
 #include <stdio.h>

@@ -1,9 +1,13 @@
 /* lib/job.c — v2 jobs: submit, poll, wait with a deadline (the download: lib/download.c). */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "codec.h"
+#include "error_int.h"
 #include "fields.h"
+#include "job_int.h"
 #include "jobops.h"
 #include "redact.h"
+#include "request_int.h"
 
 #include <stdlib.h>
 #include <string.h>

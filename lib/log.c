@@ -1,5 +1,6 @@
 /* lib/log.c — the library's log lines: redacted, and never one that carries the key. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "private.h"
 #include "redact.h"
 

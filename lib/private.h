@@ -65,22 +65,7 @@ LTX_INTERNAL int ltx__cancel_fd(const ltx_cancel *cancel);
 LTX_INTERNAL int ltx__sleep(const ltx_client *client, uint64_t ms, const ltx_cancel *cancel);
 
 /* ---------------------------------------------------------------- errors */
-struct ltx_error {
-    int code;
-    int http_status;
-    char *message;
-    char *type;
-    char *api_message;
-    char *request_id;
-    char *field;
-    char *job_id;
-    char *transport_message;
-    int64_t retry_after_ms;
-    unsigned attempts;
-    int possibly_executed;
-    void *body;
-    size_t body_len;
-};
+/* struct ltx_error: lib/error_int.h */
 
 /* A new error with a formatted message, or NULL when out of memory. */
 LTX_INTERNAL ltx_error *ltx__error_new(int code, const char *fmt, ...)
@@ -135,33 +120,7 @@ typedef struct {
 
 /* ---------------------------------------------------------------- client */
 LTX_INTERNAL int ltx__global_ready(void);
-
-struct ltx_client {
-    pthread_mutex_t ref_lock;
-    unsigned refs;
-    char *api_key;
-    char *auth_header;
-    char *base_url;
-    char *user_agent;
-    char *ua_suffix;
-    char *proxy;
-    char *ca_file;
-    char *ca_path;
-    int allow_insecure_http;
-    uint32_t connect_timeout_ms;
-    uint32_t stall_timeout_ms;
-    uint32_t deadline_ms;
-    uint32_t poll_interval_ms;
-    ltx_retry_policy retry;
-    int log_level;
-    ltx_log_fn log_fn;
-    void *log_ud;
-    ltx_attempt_fn attempt_fn;
-    void *attempt_ud;
-    const ltx_clock *clock;
-    struct ltx_http_pool *http; /* connection cache, shared between threads */
-    ltx_error *last_error;      /* the last setter's refusal, for ltx_client_last_error() */
-};
+/* struct ltx_client and struct ltx_attempt: lib/client_int.h */
 
 LTX_INTERNAL void ltx__client_ref(ltx_client *c);
 /* Non-zero when url is plain http:// to a host that is not this machine (the key would travel
@@ -182,55 +141,14 @@ LTX_INTERNAL const ltx_retry_policy *ltx__policy_for(const ltx_client *c, const 
 /* The same for a call sending req, whose own deadline wins when it has one. */
 LTX_INTERNAL uint64_t ltx__deadline_for(const ltx_client *c, const ltx_request *req);
 
-struct ltx_attempt {
-    const char *method;
-    const char *url;
-    int http_status;
-    int transport_status;
-    const char *request_id;
-    unsigned number;
-    uint64_t elapsed_ms;
-    int will_retry;
-    uint64_t delay_ms;
-};
-
 /* ---------------------------------------------------------------- request */
+/* struct ltx_request and its values: lib/request_int.h */
 /* The request fields that take media, and so may take a local file. */
 enum ltx_media_field { LTX_MEDIA_IMAGE, LTX_MEDIA_LAST_FRAME, LTX_MEDIA_AUDIO, LTX_MEDIA_VIDEO,
                        LTX_N_MEDIA_FIELDS };
 
-struct ltx_request_extra {
-    char *name;
-    char *json;
-};
-
-/* A field's value, in the slot lib/fields.c gives its name. */
-enum { LTX_V_UNSET, LTX_V_TEXT, LTX_V_NUMBER, LTX_V_BOOL, LTX_V_NULL, LTX_V_JSON };
-struct ltx_value {
-    int kind;     /* LTX_V_*; LTX_V_JSON: text set by ltx_request_set_json() */
-    char *text;   /* LTX_V_TEXT, LTX_V_JSON */
-    double number; /* LTX_V_NUMBER; LTX_V_BOOL: 0 or 1 */
-};
 #define LTX_FIELD_SLOTS 32
 #define LTX_ENDPOINT_NAME_MAX 64
-
-struct ltx_request {
-    int endpoint;                              /* LTX_ENDPOINT_OTHER for a name not known */
-    char endpoint_name[LTX_ENDPOINT_NAME_MAX + 1];
-    int sync;
-    struct ltx_value values[LTX_FIELD_SLOTS];  /* by ltx__field_slot() */
-    struct ltx_request_extra *extras;          /* names the field table does not know */
-    size_t n_extras;
-    char *input_files[LTX_N_MEDIA_FIELDS]; /* local files, by enum ltx_media_field */
-    ltx_error *last_error;                 /* why the last setter refused, or NULL */
-    /* per-call settings for the billed request, each overriding the client's when set */
-    bool has_retry;
-    unsigned max_retries;
-    uint32_t retry_base_ms, retry_cap_ms;
-    int retry_unknown_outcome; /* -1 = the client's */
-    uint32_t deadline_ms;      /* 0 = the client's */
-    ltx_cancel *cancel;        /* borrowed; watched by generate, submit and its uploads */
-};
 
 /* The request's endpoint path segment (a known one, or the name given to
  * ltx_request_new_by_name()); everything that builds a path uses it. */
@@ -278,24 +196,7 @@ LTX_INTERNAL int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, i
                                     const char *status, uint64_t bytes, uint64_t total);
 
 /* ---------------------------------------------------------------- jobs */
-struct ltx_job {
-    ltx_client *client;
-    char *id;
-    ltx_endpoint endpoint;  /* LTX_ENDPOINT_OTHER for a name this release does not know */
-    char *endpoint_name;    /* the path segment the job was submitted to                 */
-    int state;
-    char *status;
-    char *created_at;
-    char *completed_at;
-    char *status_json;      /* the last status answer as received                        */
-    char *request_id;       /* of the last successful API call on the job                */
-    size_t n_results;       /* result's keys and URLs, in the answer's order             */
-    char **result_keys;
-    char **result_urls;
-    char *error_type;
-    char *error_message;
-    ltx_cancel *cancel; /* borrowed; watched by refresh, wait and download */
-};
+/* struct ltx_job: lib/job_int.h */
 
 /* The URL of the result named key, or the primary result for NULL; NULL when absent. */
 LTX_INTERNAL const char *ltx__job_result(const ltx_job *job, const char *key);

@@ -3,6 +3,7 @@
 #include "codec.h"
 #include "fields.h"
 #include "private.h"
+#include "request_int.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -1,8 +1,11 @@
 /* lib/upload.c — local media: sniffing formats, data: URIs, and the signed-URL upload flow. */
 #define _POSIX_C_SOURCE 200809L
-#include "codec.h"
 #include "call.h"
+#include "client_int.h"
+#include "codec.h"
+#include "error_int.h"
 #include "fields.h"
+#include "request_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,6 @@
 /* lib/util.c — strings, UTF-8, bounded buffers, the system clock and progress reports. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "private.h"
 
 #include <arpa/inet.h>

@@ -4,6 +4,7 @@
 #include "tests.h"
 
 #include "call.h"
+#include "error_int.h"
 
 #include <limits.h>
 #include <stdlib.h>

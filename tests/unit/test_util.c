@@ -5,6 +5,7 @@
 #include "loglevel.h"
 #include "private.h"
 #include "redact.h"
+#include "client_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
