@@ -376,47 +376,12 @@ LTX_API int ltx_client_set_attempt_hook(ltx_client *c, ltx_attempt_fn fn, void *
     return ltx__accept(&c->last_error);
 }
 
-LTX_API const char *ltx_attempt_method(const ltx_attempt *a)
-{
-    return a ? a->method : NULL;
-}
-
-LTX_API const char *ltx_attempt_url(const ltx_attempt *a)
-{
-    return a ? a->url : NULL;
-}
-
-LTX_API int ltx_attempt_http_status(const ltx_attempt *a)
-{
-    return a ? a->http_status : 0;
-}
-
-LTX_API int ltx_attempt_transport_status(const ltx_attempt *a)
-{
-    return a ? a->transport_status : LTX_EINVAL;
-}
-
-LTX_API const char *ltx_attempt_request_id(const ltx_attempt *a)
-{
-    return a ? a->request_id : NULL;
-}
-
-LTX_API unsigned ltx_attempt_number(const ltx_attempt *a)
-{
-    return a ? a->number : 0;
-}
-
-LTX_API uint64_t ltx_attempt_elapsed_ms(const ltx_attempt *a)
-{
-    return a ? a->elapsed_ms : 0;
-}
-
-LTX_API int ltx_attempt_will_retry(const ltx_attempt *a)
-{
-    return a ? a->will_retry : 0;
-}
-
-LTX_API uint64_t ltx_attempt_delay_ms(const ltx_attempt *a)
-{
-    return a ? a->delay_ms : 0;
-}
+LTX_GETTER(const char *, ltx_attempt_method, ltx_attempt, method, NULL)
+LTX_GETTER(const char *, ltx_attempt_url, ltx_attempt, url, NULL)
+LTX_GETTER(int, ltx_attempt_http_status, ltx_attempt, http_status, 0)
+LTX_GETTER(int, ltx_attempt_transport_status, ltx_attempt, transport_status, LTX_EINVAL)
+LTX_GETTER(const char *, ltx_attempt_request_id, ltx_attempt, request_id, NULL)
+LTX_GETTER(unsigned, ltx_attempt_number, ltx_attempt, number, 0)
+LTX_GETTER(uint64_t, ltx_attempt_elapsed_ms, ltx_attempt, elapsed_ms, 0)
+LTX_GETTER(int, ltx_attempt_will_retry, ltx_attempt, will_retry, 0)
+LTX_GETTER(uint64_t, ltx_attempt_delay_ms, ltx_attempt, delay_ms, 0)

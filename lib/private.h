@@ -10,6 +10,13 @@
 
 #define LTX_INTERNAL __attribute__((visibility("hidden")))
 
+/* A public getter, spelled once: the field of handle h, or `none` for a NULL handle. */
+#define LTX_GETTER(type, name, handle_type, field, none)                                       \
+    LTX_API type name(const handle_type *h)                                                    \
+    {                                                                                          \
+        return h ? h->field : (none);                                                          \
+    }
+
 /* The bounded copy of a response body that an error keeps. */
 #define LTX_ERROR_BODY_MAX (64u * 1024u)
 /* The most a JSON answer (job status, submit, upload) may weigh before it is refused. */
@@ -72,15 +79,13 @@ LTX_INTERNAL ltx_error *ltx__error_new(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hand e to the caller (or free it when err is NULL); returns code (LTX_ENOMEM when e is NULL). */
 LTX_INTERNAL int ltx__error_raise(ltx_error **err, ltx_error *e, int code);
-/* Shorthand: create and raise in one go. */
-LTX_INTERNAL int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Create and raise an error of class code naming field. */
+/* Create and raise an error of class code naming field (NULL: none). */
 LTX_INTERNAL int ltx__fail_field(ltx_error **err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Shorthand: create and raise in one go. */
+#define ltx__fail(err, code, ...) ltx__fail_field((err), (code), NULL, __VA_ARGS__)
 /* Shorthand for a request that failed validation: LTX_EREQUEST naming the field. */
-LTX_INTERNAL int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define ltx__reject(err, field, ...) ltx__fail_field((err), LTX_EREQUEST, (field), __VA_ARGS__)
 /*
  * A public function taking `ltx_error **err` starts with this: a non-NULL *err
  * on entry is the caller's mistake; it is left alone (never overwritten, never

@@ -269,35 +269,12 @@ int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, int stage, con
     return pc->fn(&p, pc->ud);
 }
 
-LTX_API int ltx_progress_stage(const ltx_progress *p)
-{
-    return p ? p->stage : 0;
-}
-
-LTX_API const char *ltx_progress_job_id(const ltx_progress *p)
-{
-    return p ? p->job_id : NULL;
-}
-
-LTX_API const char *ltx_progress_status(const ltx_progress *p)
-{
-    return p ? p->status : NULL;
-}
-
-LTX_API uint64_t ltx_progress_bytes(const ltx_progress *p)
-{
-    return p ? p->bytes : 0;
-}
-
-LTX_API uint64_t ltx_progress_total(const ltx_progress *p)
-{
-    return p ? p->total : 0;
-}
-
-LTX_API uint64_t ltx_progress_elapsed_ms(const ltx_progress *p)
-{
-    return p ? p->elapsed_ms : 0;
-}
+LTX_GETTER(int, ltx_progress_stage, ltx_progress, stage, 0)
+LTX_GETTER(const char *, ltx_progress_job_id, ltx_progress, job_id, NULL)
+LTX_GETTER(const char *, ltx_progress_status, ltx_progress, status, NULL)
+LTX_GETTER(uint64_t, ltx_progress_bytes, ltx_progress, bytes, 0)
+LTX_GETTER(uint64_t, ltx_progress_total, ltx_progress, total, 0)
+LTX_GETTER(uint64_t, ltx_progress_elapsed_ms, ltx_progress, elapsed_ms, 0)
 
 int ltx__url_is_plain_remote(const char *url)
 {

@@ -290,6 +290,11 @@ START_TEST(outcome_of_each_way_an_attempt_ends)
     ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 500), LTX_OUTCOME_UNKNOWN);
     ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 502), LTX_OUTCOME_UNKNOWN);
     ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 504), LTX_OUTCOME_UNKNOWN);
+    /* the transport's word counts: a 2xx whose body broke off did the work, undelivered */
+    ck_assert_int_eq(ltx__outcome_of(LTX_ENETWORK, 1, 200), LTX_OUTCOME_UNKNOWN);
+    /* an error status whose body broke off still says what the server decided */
+    ck_assert_int_eq(ltx__outcome_of(LTX_ENETWORK, 1, 429), LTX_OUTCOME_REJECTED);
+    ck_assert_int_eq(ltx__outcome_of(LTX_ETIMEDOUT, 1, 502), LTX_OUTCOME_UNKNOWN);
 }
 END_TEST
 
