@@ -2,7 +2,7 @@
 # bench/concurrency.sh — goal 3: 32 generations at once, by 32 threads on one client and by
 # the single-threaded batch API, against a mock with a fixed per-job latency.
 #
-#   bench/concurrency.sh      (JOBS=32 RUNS=5 PENDING_MS=50 PROCESSING_MS=50 POLL_MS=10
+#   bench/concurrency.sh      (JOBS=32 RUNS=5 PENDING_MS=100 PROCESSING_MS=100 POLL_MS=10
 #                              SERVER_MS=10)
 #
 # ltx-mock keeps each job pending PENDING_MS then processing PROCESSING_MS after its
@@ -27,8 +27,8 @@ source "$(dirname "$0")/lib.sh"
 
 JOBS=${JOBS:-32}
 RUNS=${RUNS:-5}
-PENDING_MS=${PENDING_MS:-50}
-PROCESSING_MS=${PROCESSING_MS:-50}
+PENDING_MS=${PENDING_MS:-100}
+PROCESSING_MS=${PROCESSING_MS:-100}
 POLL_MS=${POLL_MS:-10}
 SERVER_MS=${SERVER_MS:-10}
 OUTD=$BENCH_WORK/concurrency
