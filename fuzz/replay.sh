@@ -4,7 +4,7 @@
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 status=0
-for t in fuzz_retry_after fuzz_answers fuzz_headers fuzz_urls fuzz_batch; do
+for t in fuzz_retry_after fuzz_answers fuzz_headers fuzz_urls fuzz_batch fuzz_media fuzz_prices; do
     bin="$top_builddir/fuzz/$t"
     corpus="$top_srcdir/fuzz/corpora/${t#fuzz_}"
     [ -x "$bin" ] || { echo "$bin not built"; exit 1; }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 status=0
 mkdir -p fuzz/crashes
-for t in fuzz_retry_after fuzz_answers fuzz_headers fuzz_urls fuzz_batch; do
+for t in fuzz_retry_after fuzz_answers fuzz_headers fuzz_urls fuzz_batch fuzz_media fuzz_prices; do
     bin=fuzz/bin/$t
     [ -x "$bin" ] || { echo "run.sh: $bin missing: run make fuzz first"; exit 2; }
     scratch=$(mktemp -d "${TMPDIR:-/tmp}/ltx-fuzz.XXXXXX")

@@ -2,9 +2,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "codec.h"
 #include "fields.h"
+#include "pricing.h"
 #include "request_int.h"
 
+#include <ctype.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,4 +378,285 @@ void ltx__upload_doc_free(ltx_upload_doc *d)
         free(d->headers[i]);
     free(d->headers);
     memset(d, 0, sizeof(*d));
+}
+
+/* ---------------------------------------------------------------- price files (ltx-prices(5)) */
+
+static const char *const price_units[] = {
+    [LTX_UNIT_OUTPUT_SECOND] = "output_second",
+    [LTX_UNIT_INPUT_AUDIO_SECOND] = "input_audio_second",
+    [LTX_UNIT_INPUT_VIDEO_SECOND] = "input_video_second",
+    [LTX_UNIT_OUTPUT_AND_CONTEXT_SECOND] = "output_and_context_second",
+};
+static const char *const price_tiers[] = {"720p", "1080p", "1440p", "4k", NULL};
+
+#define PRICE_TEXT_MAX 200 /* characters of a source, comment or model */
+
+int ltx__date_ok(const char *s)
+{
+    int month, day;
+
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return 0;
+    month = (s[5] - '0') * 10 + (s[6] - '0');
+    day = (s[8] - '0') * 10 + (s[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+void ltx__price_rows_free(ltx_price_row *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++) {
+        free(rows[i].endpoint);
+        free(rows[i].model);
+        free(rows[i].tier);
+        free(rows[i].source);
+        free(rows[i].date);
+        free(rows[i].since);
+        free(rows[i].comment);
+    }
+    free(rows);
+}
+
+/* Printable text of at most PRICE_TEXT_MAX characters, without control characters. */
+static int price_text_ok(const char *s)
+{
+    long n = ltx__utf8_length(s);
+
+    if (n < 1 || n > PRICE_TEXT_MAX)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Fail with "<origin>: row N (endpoint model tier): <field>: <text>". */
+static int price_fail(ltx_error **err, const char *origin, size_t row, const json_t *jrow,
+                      const char *field, const char *text)
+{
+    const char *ep = json_string_value(json_object_get(jrow, "endpoint"));
+    const char *model = json_string_value(json_object_get(jrow, "model"));
+    const char *tier = json_string_value(json_object_get(jrow, "resolution"));
+    char *e_ep = ltx__escape(ep ? ep : "?", 64), *e_model = ltx__escape(model ? model : "", 64);
+    char *e_tier = ltx__escape(tier ? tier : "", 16);
+    int rc = ltx__fail_field(err, LTX_EINVAL, field, "%s: row %zu (%s%s%s%s%s): %s: %s", origin,
+                             row + 1, e_ep ? e_ep : "?", model ? " " : "",
+                             model && e_model ? e_model : "", tier ? " " : "",
+                             tier && e_tier ? e_tier : "", field, text);
+
+    free(e_ep);
+    free(e_model);
+    free(e_tier);
+    return rc;
+}
+
+static int price_row_parse(json_t *jrow, size_t i, const char *origin, const char *file_date,
+                           ltx_price_row *r, ltx_error **err)
+{
+    static const char *const members[] = {"endpoint", "model", "resolution", "unit",
+                                          "usd_per_unit", "max_billed_frames", "source", "date",
+                                          "since", "comment", NULL};
+    const char *key, *s;
+    json_t *v;
+    int k;
+
+    if (!json_is_object(jrow))
+        return price_fail(err, origin, i, jrow, "row", "must be an object");
+    json_object_foreach(jrow, key, v) {
+        for (k = 0; members[k] && strcmp(members[k], key) != 0; k++)
+            ;
+        if (!members[k]) {
+            char *e = ltx__escape(key, 64);
+            int rc = price_fail(err, origin, i, jrow, e ? e : "?",
+                                "not a member of a price row (endpoint, model, resolution, unit, "
+                                "usd_per_unit, max_billed_frames, source, date, since, comment)");
+            free(e);
+            return rc;
+        }
+    }
+    s = json_string_value(json_object_get(jrow, "endpoint"));
+    if (!s || !ltx__endpoint_name_ok(s))
+        return price_fail(err, origin, i, jrow, "endpoint",
+                          "required: an endpoint name such as \"text-to-video\"");
+    r->endpoint = ltx__strdup(s);
+    if ((v = json_object_get(jrow, "model"))) {
+        if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
+            return price_fail(err, origin, i, jrow, "model",
+                              "a model id (leave it out for any model)");
+        r->model = ltx__strdup(json_string_value(v));
+    }
+    if ((v = json_object_get(jrow, "resolution"))) {
+        s = json_string_value(v);
+        for (k = 0; s && price_tiers[k] && strcmp(price_tiers[k], s) != 0; k++)
+            ;
+        if (!s || !price_tiers[k])
+            return price_fail(err, origin, i, jrow, "resolution",
+                              "one of \"720p\", \"1080p\", \"1440p\", \"4k\" (leave it out for "
+                              "any)");
+        r->tier = ltx__strdup(s);
+    }
+    s = json_string_value(json_object_get(jrow, "unit"));
+    for (k = 0; s && k < (int)(sizeof(price_units) / sizeof(price_units[0])) &&
+                strcmp(price_units[k], s) != 0;
+         k++)
+        ;
+    if (!s || k == (int)(sizeof(price_units) / sizeof(price_units[0])))
+        return price_fail(err, origin, i, jrow, "unit",
+                          "required: \"output_second\", \"input_audio_second\", "
+                          "\"input_video_second\" or \"output_and_context_second\"");
+    r->unit = k;
+    v = json_object_get(jrow, "usd_per_unit");
+    if (json_is_null(v)) {
+        r->micro_usd = -1; /* the price is not known */
+    } else {
+        double usd = json_number_value(v);
+
+        if (!json_is_number(v) || !isfinite(usd) || usd < 0 ||
+            usd * 1e6 > (double)LTX_PRICE_MAX_MICRO_USD)
+            return price_fail(err, origin, i, jrow, "usd_per_unit",
+                              "required: a number of US dollars from 0 to 1000, or null for a "
+                              "price that is not known");
+        r->micro_usd = (int64_t)llround(usd * 1e6);
+    }
+    if ((v = json_object_get(jrow, "max_billed_frames"))) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+            json_integer_value(v) > 1000000)
+            return price_fail(err, origin, i, jrow, "max_billed_frames",
+                              "an integer from 1 to 1000000");
+        r->max_billed_frames = (int64_t)json_integer_value(v);
+    }
+    if ((v = json_object_get(jrow, "source"))) {
+        if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
+            return price_fail(err, origin, i, jrow, "source", "text of 1 to 200 characters");
+        r->source = ltx__strdup(json_string_value(v));
+    } else {
+        r->source = ltx__printf("price file %s", origin);
+    }
+    if ((v = json_object_get(jrow, "date"))) {
+        if (!ltx__date_ok(json_string_value(v)))
+            return price_fail(err, origin, i, jrow, "date", "a date \"YYYY-MM-DD\"");
+        r->date = ltx__strdup(json_string_value(v));
+    } else {
+        r->date = ltx__strdup(file_date);
+    }
+    if ((v = json_object_get(jrow, "since"))) {
+        if (!ltx__date_ok(json_string_value(v)))
+            return price_fail(err, origin, i, jrow, "since", "a date \"YYYY-MM-DD\"");
+        r->since = ltx__strdup(json_string_value(v));
+    }
+    if ((v = json_object_get(jrow, "comment"))) {
+        if (!json_is_string(v) || !price_text_ok(json_string_value(v)))
+            return price_fail(err, origin, i, jrow, "comment", "text of 1 to 200 characters");
+        r->comment = ltx__strdup(json_string_value(v));
+    }
+    if (!r->endpoint || (json_object_get(jrow, "model") && !r->model) ||
+        (json_object_get(jrow, "resolution") && !r->tier) || !r->source || !r->date ||
+        (json_object_get(jrow, "since") && !r->since) ||
+        (json_object_get(jrow, "comment") && !r->comment))
+        return ltx__fail(err, LTX_ENOMEM, "out of memory");
+    return LTX_OK;
+}
+
+static int same_key(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_price_row **rows_out,
+                      size_t *n_out, char **date_out, ltx_error **err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *rows, *v;
+    ltx_price_row *out = NULL;
+    const char *key, *date;
+    size_t n = 0;
+    int rc = LTX_OK;
+
+    if (!root) {
+        char *e = ltx__escape(jerr.text, 120);
+
+        rc = ltx__fail(err, LTX_EINVAL, "%s: line %d, column %d: not valid JSON: %s", origin,
+                       jerr.line, jerr.column, e ? e : "");
+        free(e);
+        return rc;
+    }
+    if (!json_is_object(root)) {
+        rc = ltx__fail(err, LTX_EINVAL, "%s: must be a JSON object", origin);
+        goto done;
+    }
+    json_object_foreach(root, key, v) {
+        if (strcmp(key, "version") != 0 && strcmp(key, "date") != 0 &&
+            strcmp(key, "currency") != 0 && strcmp(key, "rows") != 0 &&
+            strcmp(key, "comment") != 0) {
+            char *e = ltx__escape(key, 64);
+
+            rc = ltx__fail_field(err, LTX_EINVAL, e, "%s: %s: not a member of a price file "
+                                 "(version, date, currency, rows, comment)", origin, e ? e : "?");
+            free(e);
+            goto done;
+        }
+    }
+    v = json_object_get(root, "version");
+    if (!json_is_integer(v) || json_integer_value(v) != 1) {
+        rc = ltx__fail_field(err, LTX_EINVAL, "version", "%s: version: required, and 1", origin);
+        goto done;
+    }
+    date = json_string_value(json_object_get(root, "date"));
+    if (!ltx__date_ok(date)) {
+        rc = ltx__fail_field(err, LTX_EINVAL, "date", "%s: date: required, a date \"YYYY-MM-DD\"",
+                             origin);
+        goto done;
+    }
+    v = json_object_get(root, "currency");
+    if (v && (!json_is_string(v) || strcmp(json_string_value(v), "USD") != 0)) {
+        rc = ltx__fail_field(err, LTX_EINVAL, "currency", "%s: currency: only \"USD\" is known",
+                             origin);
+        goto done;
+    }
+    v = json_object_get(root, "comment");
+    if (v && !json_is_string(v)) {
+        rc = ltx__fail_field(err, LTX_EINVAL, "comment", "%s: comment: must be text", origin);
+        goto done;
+    }
+    rows = json_object_get(root, "rows");
+    if (!json_is_array(rows) || json_array_size(rows) > 10000) {
+        rc = ltx__fail_field(err, LTX_EINVAL, "rows", "%s: rows: required, an array of at most "
+                             "10000 price rows", origin);
+        goto done;
+    }
+    if (json_array_size(rows) && !(out = calloc(json_array_size(rows), sizeof(*out)))) {
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *jrow = json_array_get(rows, i);
+
+        n = i + 1;
+        if ((rc = price_row_parse(jrow, i, origin, date, &out[i], err)) != LTX_OK)
+            goto done;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(out[j].endpoint, out[i].endpoint) == 0 &&
+                same_key(out[j].model, out[i].model) && same_key(out[j].tier, out[i].tier)) {
+                char why[80];
+
+                snprintf(why, sizeof(why), "the same endpoint, model and resolution as row %zu",
+                         j + 1);
+                rc = price_fail(err, origin, i, jrow, "row", why);
+                goto done;
+            }
+    }
+    if (!(*date_out = ltx__strdup(date))) {
+        rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
+        goto done;
+    }
+    *rows_out = out;
+    *n_out = json_array_size(rows);
+    out = NULL;
+done:
+    ltx__price_rows_free(out, n);
+    json_decref(root);
+    return rc;
 }

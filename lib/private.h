@@ -220,6 +220,9 @@ LTX_INTERNAL int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *si
                              ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err);
 
 /* ---------------------------------------------------------------- local media (upload.c) */
+/* Open a regular file for reading: LTX_OK with *fd and *size, or LTX_EINVAL (no path) or
+ * LTX_EIO saying why (*fd is then -1). */
+LTX_INTERNAL int ltx__open_regular(const char *path, int *fd, uint64_t *size, ltx_error **err);
 /* Field name of a media field, and the reverse (-1 when not a media field). */
 LTX_INTERNAL const char *ltx__media_field_name(int field);
 LTX_INTERNAL int ltx__media_field_of(const char *name);

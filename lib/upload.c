@@ -88,16 +88,11 @@ static const char *sniff(const unsigned char *b, size_t n, unsigned *kind)
     return NULL;
 }
 
-/* Open a regular file and learn its size and media type. */
-static int open_media(const char *path, int *fd_out, uint64_t *size, const char **type,
-                      unsigned *kind, ltx_error **err)
+int ltx__open_regular(const char *path, int *fd_out, uint64_t *size, ltx_error **err)
 {
-    unsigned char head[SNIFF_BYTES];
     struct stat st;
-    ssize_t n;
     int fd;
 
-    *type = NULL; /* every output set on every path */
     *size = 0;
     *fd_out = -1;
     if (!path || !*path)
@@ -109,6 +104,23 @@ static int open_media(const char *path, int *fd_out, uint64_t *size, const char 
         close(fd);
         return ltx__fail(err, LTX_EIO, "%s is not a regular file", path);
     }
+    *size = (uint64_t)st.st_size;
+    *fd_out = fd;
+    return LTX_OK;
+}
+
+/* Open a regular file and learn its size and media type. */
+static int open_media(const char *path, int *fd_out, uint64_t *size, const char **type,
+                      unsigned *kind, ltx_error **err)
+{
+    unsigned char head[SNIFF_BYTES];
+    ssize_t n;
+    int fd, rc;
+
+    *type = NULL; /* every output set on every path */
+    *fd_out = -1;
+    if ((rc = ltx__open_regular(path, &fd, size, err)) != LTX_OK)
+        return rc;
     do
         n = read(fd, head, sizeof(head));
     while (n < 0 && errno == EINTR);
@@ -119,7 +131,6 @@ static int open_media(const char *path, int *fd_out, uint64_t *size, const char 
         return ltx__fail(err, LTX_EIO, "cannot read %s: %s", path, strerror(saved));
     }
     *type = sniff(head, (size_t)n, kind);
-    *size = (uint64_t)st.st_size;
     *fd_out = fd;
     return LTX_OK;
 }

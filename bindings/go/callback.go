@@ -12,8 +12,10 @@ package ltx
 import "C"
 
 import (
+	"io"
 	"runtime/cgo"
 	"time"
+	"unsafe"
 )
 
 // progressState travels to C as a runtime/cgo.Handle in the void *userdata.
@@ -78,4 +80,47 @@ func callWithProgress(fn ProgressFunc, call func(h C.uintptr_t, e **C.ltx_error)
 		le.Cause = st.stop
 	}
 	return err
+}
+
+// writerState travels to C as a runtime/cgo.Handle in a callback sink's userdata.
+type writerState struct {
+	w        io.Writer
+	err      error // what w.Write returned, which stopped the transfer
+	panicked bool
+	panicVal interface{}
+}
+
+//export ltxgoWrite
+func ltxgoWrite(data unsafe.Pointer, n C.size_t, h C.uintptr_t) (rc C.int) {
+	st, ok := cgo.Handle(h).Value().(*writerState)
+	if !ok || st.err != nil || st.panicked {
+		return 1
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			st.panicked, st.panicVal = true, r
+			rc = 1
+		}
+	}()
+	// The bytes are handed over without a copy: io.Writer must not keep p.
+	p := unsafe.Slice((*byte)(data), int(n))
+	for len(p) > 0 {
+		k, err := st.w.Write(p)
+		if err == nil && k == 0 {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			st.err = err
+			return 1
+		}
+		p = p[k:]
+	}
+	return 0
+}
+
+//export ltxgoLog
+func ltxgoLog(level C.int, line *C.char, h C.uintptr_t) {
+	if fn, ok := cgo.Handle(h).Value().(Logger); ok {
+		fn(LogLevel(level), C.GoString(line))
+	}
 }

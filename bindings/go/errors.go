@@ -9,6 +9,7 @@ package ltx
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"time"
 	"unsafe"
@@ -20,34 +21,34 @@ type Code int
 
 // The ltx_status values (see libltx(7), "ERROR CODES").
 const (
-	CodeOK             Code = C.LTX_OK
-	CodeInvalid        Code = C.LTX_EINVAL          // an argument is invalid
-	CodeRequest        Code = C.LTX_EREQUEST        // the request failed validation; nothing was sent
-	CodeNoMem          Code = C.LTX_ENOMEM          // out of memory
-	CodeIO             Code = C.LTX_EIO             // local I/O failed
-	CodeNetwork        Code = C.LTX_ENETWORK        // DNS, connect, TLS or a dropped connection
-	CodeTimedOut       Code = C.LTX_ETIMEDOUT       // connect timeout, stall or deadline
-	CodeCancelled      Code = C.LTX_ECANCELLED      // a callback asked to stop
-	CodeProtocol       Code = C.LTX_EPROTOCOL       // an answer the API does not define
-	CodeJobFailed      Code = C.LTX_EJOBFAILED      // the job ended in "failed"
-	CodeSinkFull       Code = C.LTX_ESINKFULL       // a memory sink reached its cap
-	CodeInit           Code = C.LTX_EINIT           // ltx_global_init() failed
-	CodeHTTP           Code = C.LTX_EHTTP           // an HTTP status with no class of its own
-	CodeHeader         Code = C.LTX_EHEADER         // a response header too large (not retried)
-	CodeTLS            Code = C.LTX_ETLS            // TLS verification failed (not retried)
-	CodeURL            Code = C.LTX_EURL            // a malformed URL (not retried)
-	CodeBadRequest     Code = C.LTX_EBADREQUEST     // 400 invalid_request_error
-	CodeAuth           Code = C.LTX_EAUTH           // 401 authentication_error
-	CodeFunds          Code = C.LTX_EFUNDS          // 402 insufficient_funds_error
-	CodeForbidden      Code = C.LTX_EFORBIDDEN      // 403 permission_error
-	CodeNotFound       Code = C.LTX_ENOTFOUND       // 404 not_found_error
-	CodeTooLarge       Code = C.LTX_ETOOLARGE       // 413 request_too_large
-	CodeContent        Code = C.LTX_ECONTENT        // 422 content_filtered_error
-	CodeRateLimit      Code = C.LTX_ERATELIMIT      // 429 rate_limit_error / concurrency_limit_error
-	CodeServer         Code = C.LTX_ESERVER         // 500 api_error
-	CodeBadGateway     Code = C.LTX_EBADGATEWAY     // 502
-	CodeUnavailable    Code = C.LTX_EUNAVAILABLE    // 503 service_unavailable
-	CodeGatewayTimeout Code = C.LTX_EGATEWAYTIMEOUT // 504
+	CodeOK             Code = 0
+	CodeInvalid        Code = -1  // an argument is invalid
+	CodeRequest        Code = -2  // the request failed validation; nothing was sent
+	CodeNoMem          Code = -3  // out of memory
+	CodeIO             Code = -4  // local I/O failed
+	CodeNetwork        Code = -5  // DNS, connect, TLS or a dropped connection
+	CodeTimedOut       Code = -6  // connect timeout, stall or deadline
+	CodeCancelled      Code = -7  // a callback asked to stop
+	CodeProtocol       Code = -8  // an answer the API does not define
+	CodeJobFailed      Code = -9  // the job ended in "failed"
+	CodeSinkFull       Code = -10 // a memory sink reached its cap
+	CodeInit           Code = -11 // ltx_global_init() failed
+	CodeHTTP           Code = -12 // an HTTP status with no class of its own
+	CodeHeader         Code = -13 // a response header too large (not retried)
+	CodeTLS            Code = -14 // TLS verification failed (not retried)
+	CodeURL            Code = -15 // a malformed URL (not retried)
+	CodeBadRequest     Code = 400 // 400 invalid_request_error
+	CodeAuth           Code = 401 // 401 authentication_error
+	CodeFunds          Code = 402 // 402 insufficient_funds_error
+	CodeForbidden      Code = 403 // 403 permission_error
+	CodeNotFound       Code = 404 // 404 not_found_error
+	CodeTooLarge       Code = 413 // 413 request_too_large
+	CodeContent        Code = 422 // 422 content_filtered_error
+	CodeRateLimit      Code = 429 // 429 rate_limit_error / concurrency_limit_error
+	CodeServer         Code = 500 // 500 api_error
+	CodeBadGateway     Code = 502 // 502
+	CodeUnavailable    Code = 503 // 503 service_unavailable
+	CodeGatewayTimeout Code = 504 // 504
 )
 
 // String is ltx_strerror(code): a short English description.
@@ -90,7 +91,14 @@ func (e *Error) Error() string {
 
 // Is reports whether target is an *Error of the same Code, so that
 // errors.Is(err, ltx.ErrContentFiltered) works on any error of that class.
+//
+// An error of CodeTimedOut (the client's deadline, connect or stall timeout) also
+// matches context.DeadlineExceeded, as a timeout of net/http does; a call stopped
+// by a context's own deadline matches it through Cause.
 func (e *Error) Is(target error) bool {
+	if target == context.DeadlineExceeded {
+		return e.Code == CodeTimedOut
+	}
 	t, ok := target.(*Error)
 	return ok && t != nil && t.Code == e.Code
 }

@@ -1,3 +1,3 @@
-module libltx.invalid/ltx
+module github.com/libltx/libltx/bindings/go
 
 go 1.19

@@ -22,7 +22,7 @@ static int ltxgo_progress(const ltx_progress *p, void *userdata)
 	return ltxgoProgress((ltx_progress *)p, (uintptr_t)userdata);
 }
 
-static int ltxgo_generate(ltx_client *c, const ltx_request *r, ltx_sink *s, uintptr_t h,
+int ltxgo_generate(ltx_client *c, const ltx_request *r, ltx_sink *s, uintptr_t h,
 			  ltx_error **err)
 {
 	return ltx_generate(c, r, s, h ? ltxgo_progress : NULL, (void *)h, err);
@@ -33,9 +33,33 @@ static int ltxgo_job_wait(ltx_job *j, uint32_t ms, uintptr_t h, ltx_error **err)
 	return ltx_job_wait(j, ms, h ? ltxgo_progress : NULL, (void *)h, err);
 }
 
-static int ltxgo_job_download(ltx_job *j, ltx_sink *s, uintptr_t h, ltx_error **err)
+int ltxgo_job_download(ltx_job *j, ltx_sink *s, uintptr_t h, ltx_error **err)
 {
 	return ltx_job_download(j, s, h ? ltxgo_progress : NULL, (void *)h, err);
+}
+
+extern int ltxgoWrite(void *data, size_t len, uintptr_t handle);
+
+static int ltxgo_write(const void *data, size_t len, void *userdata)
+{
+	return ltxgoWrite((void *)data, len, (uintptr_t)userdata);
+}
+
+int ltxgo_sink_new_writer(ltx_sink **out, uintptr_t h)
+{
+	return ltx_sink_new_callback(out, ltxgo_write, (void *)h);
+}
+
+extern void ltxgoLog(int level, char *line, uintptr_t handle);
+
+static void ltxgo_log(int level, const char *line, void *userdata)
+{
+	ltxgoLog(level, (char *)line, (uintptr_t)userdata);
+}
+
+int ltxgo_client_set_log(ltx_client *c, int level, uintptr_t h)
+{
+	return ltx_client_set_log(c, level, h ? ltxgo_log : NULL, (void *)h);
 }
 */
 import "C"
@@ -44,6 +68,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"runtime/cgo"
 	"sync"
 	"time"
 )
@@ -73,14 +98,14 @@ func globalInit() error {
 type Endpoint int
 
 const (
-	OtherEndpoint       Endpoint = C.LTX_ENDPOINT_OTHER // not known to this release: NewRequestByName
-	TextToVideo         Endpoint = C.LTX_ENDPOINT_TEXT_TO_VIDEO
-	ImageToVideo        Endpoint = C.LTX_ENDPOINT_IMAGE_TO_VIDEO
-	AudioToVideo        Endpoint = C.LTX_ENDPOINT_AUDIO_TO_VIDEO
-	Retake              Endpoint = C.LTX_ENDPOINT_RETAKE
-	Extend              Endpoint = C.LTX_ENDPOINT_EXTEND
-	VideoToVideoHDR     Endpoint = C.LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR
-	VideoToVideoReframe Endpoint = C.LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME
+	OtherEndpoint       Endpoint = 0 // not known to this release: NewRequestByName
+	TextToVideo         Endpoint = 1
+	ImageToVideo        Endpoint = 2
+	AudioToVideo        Endpoint = 3
+	Retake              Endpoint = 4
+	Extend              Endpoint = 5
+	VideoToVideoHDR     Endpoint = 6
+	VideoToVideoReframe Endpoint = 7
 )
 
 // String is the endpoint's path segment ("text-to-video"), or "" when unknown.
@@ -105,19 +130,20 @@ func EndpointFromName(name string) Endpoint {
 
 // Model ids known to this release; unknown ids are passed through to the API.
 const (
-	ModelLTX23Fast = C.LTX_MODEL_LTX_2_3_FAST
-	ModelLTX23Pro  = C.LTX_MODEL_LTX_2_3_PRO
-	ModelLTX25Fast = C.LTX_MODEL_LTX_2_5_FAST
-	ModelLTX25Pro  = C.LTX_MODEL_LTX_2_5_PRO
+	ModelLTX23Fast = "ltx-2-3-fast"
+	ModelLTX23Pro  = "ltx-2-3-pro"
+	ModelLTX25Fast = "ltx-2-5-fast"
+	ModelLTX25Pro  = "ltx-2-5-pro"
 )
 
 // Stage says what a progress report is about (ltx_stage).
 type Stage int
 
 const (
-	StageSubmitted   Stage = C.LTX_STAGE_SUBMITTED   // the job id is known: persist it
-	StageWaiting     Stage = C.LTX_STAGE_WAITING     // after each poll: Status is set
-	StageDownloading Stage = C.LTX_STAGE_DOWNLOADING // bytes arrived: Bytes/Total
+	StageSubmitted   Stage = 1 // the job id is known: persist it
+	StageWaiting     Stage = 2 // after each poll: Status is set
+	StageDownloading Stage = 3 // bytes arrived: Bytes/Total
+	StageSubmitting  Stage = 4 // before each submit attempt
 )
 
 func (s Stage) String() string {
@@ -128,6 +154,8 @@ func (s Stage) String() string {
 		return "waiting"
 	case StageDownloading:
 		return "downloading"
+	case StageSubmitting:
+		return "submitting"
 	}
 	return "unknown"
 }
@@ -156,7 +184,8 @@ type ProgressFunc func(Progress) error
 // it is configured it may be used by any number of goroutines at once; its
 // setters must not run concurrently with calls that use it.
 type Client struct {
-	c *C.ltx_client
+	c   *C.ltx_client
+	log cgo.Handle // the Logger given to WithLogger / SetLogger, or 0
 }
 
 func newClient(c *C.ltx_client) *Client {
@@ -165,9 +194,12 @@ func newClient(c *C.ltx_client) *Client {
 	return cl
 }
 
-// NewClient creates a client for apiKey, talking to https://api.ltx.video
-// unless SetBaseURL says otherwise. It reads no environment variable.
-func NewClient(apiKey string) (*Client, error) {
+// NewClient creates a client for apiKey, talking to DefaultBaseURL unless
+// WithBaseURL says otherwise, and applies opts in order. It reads no
+// environment variable.
+//
+//	c, err := ltx.NewClient(key, ltx.WithDeadline(10*time.Minute), ltx.WithRetry(5, time.Second, time.Minute))
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := globalInit(); err != nil {
 		return nil, err
 	}
@@ -181,12 +213,13 @@ func NewClient(apiKey string) (*Client, error) {
 	if rc := C.ltx_client_new(&c, key, &e); rc != C.LTX_OK {
 		return nil, takeError(rc, e)
 	}
-	return newClient(c), nil
+	return newClient(c).apply(opts)
 }
 
 // NewClientFromEnv creates a client from LTX_API_KEY (or LTXV_API_KEY),
-// LTX_BASE_URL and LTX_LOG (ltx_client_new_from_env(3)).
-func NewClientFromEnv() (*Client, error) {
+// LTX_BASE_URL and LTX_LOG (ltx_client_new_from_env(3)), then applies opts,
+// which override what the environment set.
+func NewClientFromEnv(opts ...Option) (*Client, error) {
 	if err := globalInit(); err != nil {
 		return nil, err
 	}
@@ -195,12 +228,19 @@ func NewClientFromEnv() (*Client, error) {
 	if rc := C.ltx_client_new_from_env(&c, &e); rc != C.LTX_OK {
 		return nil, takeError(rc, e)
 	}
-	return newClient(c), nil
+	return newClient(c).apply(opts)
 }
 
 // Close releases the client. Jobs opened from it stay usable. Safe to call twice.
 func (c *Client) Close() {
 	if c != nil && c.c != nil {
+		if c.log != 0 {
+			// Jobs keep the C client alive and may log after this: detach the
+			// logger before its handle goes.
+			C.ltxgo_client_set_log(c.c, 0, 0)
+			c.log.Delete()
+			c.log = 0
+		}
 		C.ltx_client_free(c.c)
 		c.c = nil
 		runtime.SetFinalizer(c, nil)
@@ -226,7 +266,7 @@ func (c *Client) setString(what string, s string, set func(*C.ltx_client, *C.cha
 	defer free(cs)
 	rc := set(h, cs)
 	runtime.KeepAlive(c)
-	return status(rc)
+	return clientSetterStatus(h, rc)
 }
 
 // millis converts d for the *_ms setters; negative means NoLimit.
@@ -255,7 +295,7 @@ func (c *Client) setMillis(d time.Duration, set func(*C.ltx_client, C.uint32_t) 
 	}
 	rc := set(h, ms)
 	runtime.KeepAlive(c)
-	return status(rc)
+	return clientSetterStatus(h, rc)
 }
 
 // SetBaseURL sets the API host, e.g. "https://api.ltx.io" or an ltx-mock URL.
@@ -343,7 +383,7 @@ func (c *Client) SetRetry(maxRetries uint, base, limit time.Duration) error {
 	}
 	rc := C.ltx_client_set_retry(h, C.uint(maxRetries), b, l)
 	runtime.KeepAlive(c)
-	return status(rc)
+	return clientSetterStatus(h, rc)
 }
 
 // SetRetryUnknownOutcome says whether a v1 generation answered 504 may be sent again.
@@ -354,7 +394,7 @@ func (c *Client) SetRetryUnknownOutcome(allow bool) error {
 	}
 	rc := C.ltx_client_set_retry_unknown_outcome(h, cBool(allow))
 	runtime.KeepAlive(c)
-	return status(rc)
+	return clientSetterStatus(h, rc)
 }
 
 func cBool(b bool) C.int {
@@ -501,12 +541,12 @@ func (c *Client) OpenJobByName(endpoint, id string) (*Job, error) {
 type JobState int
 
 const (
-	JobSubmitted  JobState = C.LTX_JOB_SUBMITTED
-	JobPending    JobState = C.LTX_JOB_PENDING
-	JobProcessing JobState = C.LTX_JOB_PROCESSING
-	JobCompleted  JobState = C.LTX_JOB_COMPLETED
-	JobFailed     JobState = C.LTX_JOB_FAILED
-	JobUnknown    JobState = C.LTX_JOB_UNKNOWN
+	JobSubmitted  JobState = 0
+	JobPending    JobState = 1
+	JobProcessing JobState = 2
+	JobCompleted  JobState = 3
+	JobFailed     JobState = 4
+	JobUnknown    JobState = 5
 )
 
 // Job is a v2 generation on the server (ltx_job). One goroutine at a time.

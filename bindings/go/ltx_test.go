@@ -12,10 +12,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"libltx.invalid/ltx"
+	ltx "github.com/libltx/libltx/bindings/go"
 )
 
 // baseURL is the ltx-mock server TestMain started.
@@ -628,5 +629,235 @@ func TestADoneContextSendsNothing(t *testing.T) {
 	}
 	if n := mockStat(t, "requests"); n != requests {
 		t.Errorf("%v requests were sent", n-requests)
+	}
+}
+
+// hold makes the mock keep every job pending until the test ends.
+func hold(t *testing.T) {
+	t.Helper()
+	resp, err := http.Post(baseURL+"/_mock/hold", "", nil)
+	if err != nil {
+		t.Fatalf("POST /_mock/hold: %v", err)
+	}
+	resp.Body.Close()
+	t.Cleanup(func() {
+		req, _ := http.NewRequest(http.MethodDelete, baseURL+"/_mock/hold", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	})
+}
+
+// Functional options configure the client as NewClient creates it; a refused one fails it.
+func TestOptions(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	c, err := ltx.NewClient("test-key",
+		ltx.WithBaseURL(baseURL),
+		ltx.WithPollInterval(10*time.Millisecond),
+		ltx.WithDeadline(time.Minute),
+		ltx.WithRetry(2, 10*time.Millisecond, 100*time.Millisecond),
+		ltx.WithUserAgentSuffix("ltx-go-test/1"),
+		ltx.WithLogger(ltx.LogDebug, func(level ltx.LogLevel, line string) {
+			mu.Lock()
+			lines = append(lines, level.String()+" "+line)
+			mu.Unlock()
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if ua := c.UserAgent(); !strings.HasSuffix(ua, "ltx-go-test/1") {
+		t.Errorf("User-Agent %q", ua)
+	}
+	if err := c.Generate(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6),
+		filepath.Join(t.TempDir(), "out.mp4"), nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	n := len(lines)
+	joined := strings.Join(lines, "\n")
+	mu.Unlock()
+	if n == 0 || strings.Contains(joined, "test-key") {
+		t.Errorf("log lines reached the Logger wrongly (%d lines):\n%s", n, joined)
+	}
+
+	// A job outlives its client; the closed client's Logger is no longer called.
+	job, err := c.Submit(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer job.Close()
+	c.Close()
+	mu.Lock()
+	n = len(lines)
+	mu.Unlock()
+	if err := job.Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if len(lines) != n {
+		t.Errorf("a closed client's Logger got %d more lines", len(lines)-n)
+	}
+	mu.Unlock()
+
+	_, err = ltx.NewClient("test-key", ltx.WithBaseURL("ftp://example.com"))
+	var le *ltx.Error
+	if !errors.As(err, &le) || le.Code != ltx.CodeInvalid || le.Message == "" {
+		t.Errorf("a refused option: got %v", err)
+	}
+	_, err = ltx.NewClient("test-key", ltx.WithRetry(0, 0, 0))
+	if !errors.As(err, &le) || le.Code != ltx.CodeInvalid || !strings.Contains(le.Message, "base") {
+		t.Errorf("a refused retry policy says why: got %v", err)
+	}
+
+	// Without retries, a 503 is final at its first attempt.
+	once, err := ltx.NewClient("test-key", ltx.WithBaseURL(baseURL), ltx.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer once.Close()
+	addFault(t, `{"kind":"status","method":"POST","path_prefix":"/v2/text-to-video","status":503,"times":1}`)
+	_, err = once.Submit(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6))
+	if !errors.As(err, &le) || !errors.Is(err, ltx.ErrUnavailable) || le.Attempts != 1 {
+		t.Errorf("without retries: got %v (attempts %d)", err, le.Attempts)
+	}
+}
+
+// The video streams into an io.Writer, byte for byte, with progress reaching Go.
+func TestGenerateToWriter(t *testing.T) {
+	c := newClient(t)
+	var buf bytes.Buffer
+	var downloading int
+	rep, err := c.GenerateTo(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6), &buf, func(p ltx.Progress) error {
+		if p.Stage == ltx.StageDownloading {
+			downloading++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), sample(t)) || rep.Bytes != uint64(buf.Len()) {
+		t.Errorf("the writer got %d bytes (report %d), want the sample's %d", buf.Len(), rep.Bytes, len(sample(t)))
+	}
+	if downloading == 0 {
+		t.Error("no StageDownloading progress reached Go")
+	}
+}
+
+type failingWriter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.n += len(p)
+	return 0, errDiskFull
+}
+
+// A Write error stops the transfer; errors.Is finds it and the class is ErrIO.
+func TestWriterErrorStops(t *testing.T) {
+	c := newClient(t)
+	job, err := c.Submit(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer job.Close()
+	if err := job.Wait(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	w := &failingWriter{}
+	err = job.DownloadTo(ctx, w, nil)
+	if !errors.Is(err, errDiskFull) || !errors.Is(err, ltx.ErrIO) {
+		t.Fatalf("got %v, want ErrIO caused by the writer's error", err)
+	}
+	var buf bytes.Buffer
+	if err := job.DownloadTo(ctx, &buf, nil); err != nil || !bytes.Equal(buf.Bytes(), sample(t)) {
+		t.Fatalf("a second DownloadTo: %v, %d bytes", err, buf.Len())
+	}
+}
+
+// A local file is a media input: the library uploads it (audio always is) and the job runs.
+func TestLocalFileInput(t *testing.T) {
+	c := newClient(t)
+	req, err := ltx.NewRequest(ltx.AudioToVideo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer req.Close()
+	if err := req.SetPrompt("A choir in a cathedral"); err != nil {
+		t.Fatal(err)
+	}
+	if err := req.SetInputFile("audio_uri", filepath.Join(sourceDir(), "tests", "data", "tone.wav")); err != nil {
+		t.Fatal(err)
+	}
+	uploads := mockStat(t, "uploads")
+	var buf bytes.Buffer
+	if _, err := c.GenerateTo(ctx, req, &buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := mockStat(t, "uploads"); n != uploads+1 {
+		t.Errorf("the mock counted %v uploads, want %v", n, uploads+1)
+	}
+	if !bytes.Equal(buf.Bytes(), sample(t)) {
+		t.Error("the output is not the mock's video")
+	}
+
+	bad, _ := ltx.NewRequest(ltx.ImageToVideo)
+	defer bad.Close()
+	bad.SetPrompt("x")
+	bad.SetModel(ltx.ModelLTX23Fast)
+	bad.SetDuration(6)
+	bad.SetResolution("1920x1080")
+	bad.SetInputFile("image_uri", filepath.Join(sourceDir(), "tests", "data", "tone.wav"))
+	var le *ltx.Error
+	err = c.Generate(ctx, bad, filepath.Join(t.TempDir(), "out.mp4"), nil)
+	if !errors.As(err, &le) || le.Code != ltx.CodeRequest || le.Field != "image_uri" {
+		t.Errorf("a WAV file as an image: got %v", err)
+	}
+}
+
+// The client's deadline and a context's deadline both end in errors.Is(err, context.DeadlineExceeded).
+func TestDeadline(t *testing.T) {
+	hold(t)
+	c := newClient(t)
+	if err := c.SetDeadline(300 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Generate(ctx, textToVideo(t, ltx.ModelLTX23Fast, 6), filepath.Join(t.TempDir(), "o.mp4"), nil)
+	var le *ltx.Error
+	if !errors.As(err, &le) || !errors.Is(err, ltx.ErrTimedOut) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("client deadline: got %v", err)
+	}
+	if le.JobID == "" {
+		t.Error("the deadline error does not name the job to resume")
+	}
+
+	c2 := newClient(t)
+	dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	err = c2.Generate(dctx, textToVideo(t, ltx.ModelLTX23Fast, 6), filepath.Join(t.TempDir(), "o.mp4"), nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ltx.ErrCancelled) {
+		t.Fatalf("context deadline: got %v", err)
+	}
+}
+
+// A price before paying, and a media file's duration, without the network.
+func TestEstimateCost(t *testing.T) {
+	est, err := textToVideo(t, ltx.ModelLTX23Fast, 6).EstimateCost()
+	if err != nil || !est.Known || est.MicroUSD <= 0 || !strings.Contains(est.Basis, "ltx-2-3-fast") {
+		t.Fatalf("estimate %+v, %v", est, err)
+	}
+	bare, _ := ltx.NewRequest(ltx.TextToVideo)
+	defer bare.Close()
+	if _, err := bare.EstimateCost(); !errors.Is(err, ltx.ErrRequest) {
+		t.Errorf("an invalid request: got %v", err)
+	}
+	d, err := ltx.MediaDuration(filepath.Join(sourceDir(), "tests", "data", "sample.mp4"))
+	if err != nil || d <= 0 {
+		t.Errorf("MediaDuration: %v, %v", d, err)
+	}
+	if _, err := ltx.MediaDuration(filepath.Join(t.TempDir(), "missing.mp4")); !errors.Is(err, ltx.ErrIO) {
+		t.Errorf("a missing file: got %v", err)
 	}
 }

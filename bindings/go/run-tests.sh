@@ -46,3 +46,42 @@ unformatted=$(gofmt -l . 2>/dev/null || true)
 "$GO" vet ./...
 # shellcheck disable=SC2086
 "$GO" test -count=1 ${GO_TEST_FLAGS:-} ./...
+
+# go doc shows each constant's value, not C.LTX_...
+"$GO" doc . CodeContent | grep -q 'CodeContent *Code = 422' || fail "go doc hides CodeContent's value"
+
+# As a user's module would: a scratch module requiring the real module path, resolved
+# offline through a replace line (what the README shows before the module is published).
+scratch=$(mktemp -d)
+mock_pid=""
+cleanup() {
+    if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; fi
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
+{
+    echo "module example.com/ltxuser"
+    echo
+    echo "go 1.19"
+    echo
+    echo "require github.com/libltx/libltx/bindings/go v0.1.0"
+    echo
+    echo "replace github.com/libltx/libltx/bindings/go => $here"
+} >"$scratch/go.mod"
+cp testdata/usermod/main.go "$scratch/main.go"
+# the README's complete example (its go block that starts with "package main") builds as written
+mkdir "$scratch/readme"
+awk '/^```go$/ { inblock = 1; buf = ""; next }
+     /^```$/ && inblock { inblock = 0; if (buf ~ /^package main/) { printf "%s", buf; exit } next }
+     inblock { buf = buf $0 "\n" }' README.md >"$scratch/readme/main.go"
+grep -q '^package main' "$scratch/readme/main.go" || fail "README.md has no complete example"
+(cd "$scratch" && "$GO" vet ./... && "$GO" build -o ltxuser . && "$GO" build -o /dev/null ./readme)
+"$LTX_MOCK" --port 0 --port-file "$scratch/port" --quiet &
+mock_pid=$!
+i=0
+while [ ! -s "$scratch/port" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$scratch/port" ] || fail "ltx-mock wrote no port file"
+LTX_BASE_URL="http://127.0.0.1:$(cat "$scratch/port")" "$scratch/ltxuser" >"$scratch/out.mp4"
+cmp -s "$scratch/out.mp4" "$LTX_SOURCE_DIR/tests/data/sample.mp4" ||
+    fail "the scratch module's output differs from the mock's video"
+echo "go: a scratch module using github.com/libltx/libltx/bindings/go (replace line) built and ran"

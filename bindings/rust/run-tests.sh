@@ -51,3 +51,16 @@ fi
 echo "$("$CARGO" --version); $("$RUSTC" --version); libltx $(pkg-config --modversion ltx) ($(pkg-config --variable=libdir ltx))"
 # shellcheck disable=SC2086
 "$CARGO" test --offline --workspace --no-fail-fast ${CARGO_TEST_FLAGS:-}
+
+# Both crates package for crates.io as they stand: metadata, license, readme, links key.
+# --allow-dirty: CI and developers run this on trees with uncommitted work.
+for crate in ltx-sys ltx; do
+    "$CARGO" package --offline --no-verify --allow-dirty --quiet -p "$crate"
+done
+echo "rust: cargo package made $(cd "${CARGO_TARGET_DIR:-target}/package" && ls ./*.crate | tr '\n' ' ')"
+
+# clippy, where the toolchain has it (Debian 12's cargo does not): no warning, in particular
+# no result_large_err (ltx::Error boxes its details).
+if "$CARGO" clippy --version >/dev/null 2>&1; then
+    "$CARGO" clippy --offline --workspace --all-targets --quiet -- -D warnings
+fi

@@ -13,5 +13,6 @@
 #include <ltx/models.h>
 #include <ltx/upload.h>
 #include <ltx/batch.h>
+#include <ltx/price.h>
 
 #endif

@@ -377,8 +377,9 @@ static void torture(const char *name, int (*fn)(void), unsigned long stride)
         runs++;
         CHECK(now_ms() - start < DEADLINE_MS / 2, "the run took %llu ms (status %d): it hung",
               (unsigned long long)(now_ms() - start), rc);
-        /* libcurl's resolver thread may free what this thread allocated a moment later */
-        for (int i = 0; i < 100 && nlive; i++)
+        /* libcurl's resolver thread may free what this thread allocated a moment later: on a
+         * loaded machine that moment can be long, so wait up to 5 s (no wait when none is live) */
+        for (int i = 0; i < 500 && nlive; i++)
             usleep(10000);
         /* a submit this run gave up on may still be turning into a job on the mock's threads:
          * let its count stand still, or the next run would count that job as its own */

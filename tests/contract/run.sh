@@ -65,8 +65,17 @@ if [ -z "${PRISM:-}" ]; then
         if ! (cd "$tmp" && timeout "${LTX_CONTRACT_NPM_TIMEOUT:-600}" npm ci --prefer-offline --no-audit --no-fund \
                 --ignore-scripts --loglevel=error) >"$tmp.log" 2>&1; then
             sed 's/^/  npm: /' "$tmp.log" | tail -n 20
+            # npm's own words for the cause: "code X" and the request's "reason: ...", or
+            # the timeout; a TLS failure (a proxy's certificate) is not "no network"
+            code=$(sed -n 's/^npm ERR! code //p' "$tmp.log" | head -n 1)
+            reason=$(sed -n 's/^npm ERR! .*failed, reason: //p' "$tmp.log" | head -n 1)
+            [ -z "$reason" ] && reason=$(grep -v '^npm ERR! \(code\|errno\|syscall\|A complete log\)' "$tmp.log" |
+                sed -n 's/^npm ERR! //p' | head -n 1)
             rm -rf "$tmp" "$tmp.log"
-            unavailable "could not install Prism (no network?)"
+            if [ -z "$code$reason" ]; then
+                unavailable "could not install Prism: npm ci found no way to the npm registry within ${LTX_CONTRACT_NPM_TIMEOUT:-600} s (timeout), see the lines above"
+            fi
+            unavailable "could not install Prism: npm ci failed${code:+ with $code}${reason:+: $reason}"
         fi
         rm -f "$tmp.log"
         # rename(2) is atomic and fails if another run installed it meanwhile: keep that one

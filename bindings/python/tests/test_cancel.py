@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from test_ltx import KEY, SAMPLE, T2V, control, mock, same_as_sample  # noqa: F401
+from test_ltx import INSTALLED, KEY, SAMPLE, T2V, control, mock, same_as_sample  # noqa: F401
 
 import ltx
 
@@ -35,7 +35,8 @@ def held(mock):  # noqa: F811
 
 CHILD = r"""
 import sys, time
-sys.path.insert(0, sys.argv[1])
+if sys.argv[1]:
+    sys.path.insert(0, sys.argv[1])
 import ltx
 progress = (lambda p: False) if sys.argv[4] == "progress" else None
 print("started", flush=True)
@@ -58,7 +59,8 @@ def test_ctrl_c_during_generate_raises_keyboardinterrupt_within_a_second(held, t
                                                                         with_progress):
     polls = stats(held)["polls"]
     out = tmp_path / "out.mp4"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, os.path.dirname(HERE), held, str(out),
+    path = "" if INSTALLED else os.path.dirname(HERE)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, path, held, str(out),
                               with_progress], stdout=subprocess.PIPE, text=True,
                              env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
     try:

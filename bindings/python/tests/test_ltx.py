@@ -1,8 +1,10 @@
 """Tests of the Python binding against a running ltx-mock.
 
-Environment: LTX_LIBRARY (path of libltx.so.0), LTX_MOCK (path of the ltx-mock
-program), LTX_SOURCE_DIR (the source tree, for tests/data/sample.mp4; defaults
-to this file's ../../..).
+Environment: LTX_LIBRARY (path of libltx.so.0; unset, the installed libltx is
+found as a user's would be), LTX_MOCK (path of the ltx-mock program),
+LTX_SOURCE_DIR (the source tree, for tests/data; defaults to this file's
+../../..), LTX_TEST_INSTALLED=1 to test the installed ltx package instead of
+the one beside these tests.
 """
 
 import json
@@ -16,7 +18,9 @@ import urllib.request
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+INSTALLED = os.environ.get("LTX_TEST_INSTALLED") == "1"
+if not INSTALLED:
+    sys.path.insert(0, os.path.dirname(HERE))
 
 import ltx  # noqa: E402
 
@@ -150,7 +154,7 @@ def test_a_job_of_an_endpoint_this_release_does_not_know_opens_by_name(client):
 
 def test_request_fields_and_json_escape_hatch():
     with ltx.Request(camera_motion="dolly_in", generate_audio=False, fps=24,
-                     seed=7, **T2V) as req:
+                     extra={"seed": 7}, **T2V) as req:
         body = json.loads(req.to_json())
     assert body["camera_motion"] == "dolly_in" and body["generate_audio"] is False
     assert body["fps"] == 24 and body["seed"] == 7 and body["duration"] == 6
@@ -175,9 +179,10 @@ def test_fields_the_api_added_later_are_sent():
 
 def test_an_endpoint_by_name():
     with ltx.Request("video-compositing", prompt="Two clips", video_uri="https://e.com/v.mp4",
-                     fps=30) as req:
+                     fps=30, extra={"clips": 2}) as req:
         assert req.endpoint == "video-compositing"
-        assert json.loads(req.to_json())["fps"] == 30
+        body = json.loads(req.to_json())
+        assert body["fps"] == 30 and body["clips"] == 2
     with pytest.raises(ltx.InvalidRequestError):
         ltx.Request("../v1/upload")
 

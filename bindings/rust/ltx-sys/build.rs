@@ -1,6 +1,7 @@
-//! Links libltx as `pkg-config --libs --cflags ltx` says, without the pkg-config crate
-//! (no crates are needed to build offline). PKG_CONFIG names another pkg-config binary;
-//! LTX_NO_PKG_CONFIG=1 skips it and links plain `-lltx` (LTX_LIB_DIR adds a search path).
+//! Links libltx as `pkg-config --libs --cflags ltx` says when pkg-config is installed,
+//! without the pkg-config crate (no crates are needed to build offline), and as plain
+//! `-lltx` otherwise. PKG_CONFIG names another pkg-config binary; LTX_NO_PKG_CONFIG=1 skips
+//! it; LTX_LIB_DIR adds a search path for the plain link.
 
 use std::env;
 use std::process::Command;
@@ -13,26 +14,24 @@ fn main() {
     }
 
     if env::var_os("LTX_NO_PKG_CONFIG").is_some() {
-        if let Some(dir) = env::var_os("LTX_LIB_DIR") {
-            println!("cargo:rustc-link-search=native={}", dir.to_string_lossy());
-        }
-        println!("cargo:rustc-link-lib=ltx");
+        plain_link();
         return;
     }
 
     let pkg_config = env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".to_string());
     let output = match Command::new(&pkg_config).args(["--libs", "--cflags", "ltx"]).output() {
         Ok(o) => o,
-        Err(e) => panic!(
-            "ltx-sys: cannot run `{} --libs --cflags ltx`: {} (install pkg-config, or set \
-             LTX_NO_PKG_CONFIG=1 and LTX_LIB_DIR)",
-            pkg_config, e
-        ),
+        Err(e) => {
+            // No pkg-config: link libltx from the linker's default path (or LTX_LIB_DIR).
+            println!("cargo:warning=ltx-sys: cannot run `{} --libs --cflags ltx` ({}); linking -lltx", pkg_config, e);
+            plain_link();
+            return;
+        }
     };
     if !output.status.success() {
         panic!(
-            "ltx-sys: `{} --libs --cflags ltx` failed: {}(is libltx installed? set PKG_CONFIG_PATH \
-             to the directory holding ltx.pc)",
+            "ltx-sys: `{} --libs --cflags ltx` failed: {}(is libltx installed? `apt-get install libltx-dev`, \
+             or set PKG_CONFIG_PATH to the directory holding ltx.pc, or LTX_NO_PKG_CONFIG=1)",
             pkg_config,
             String::from_utf8_lossy(&output.stderr)
         );
@@ -53,4 +52,11 @@ fn main() {
     if !linked {
         println!("cargo:rustc-link-lib=ltx");
     }
+}
+
+fn plain_link() {
+    if let Some(dir) = env::var_os("LTX_LIB_DIR") {
+        println!("cargo:rustc-link-search=native={}", dir.to_string_lossy());
+    }
+    println!("cargo:rustc-link-lib=ltx");
 }

@@ -1,12 +1,17 @@
-//! Raw FFI declarations of libltx (`#include <ltx/ltx.h>`), written by hand from the
-//! public headers. The comments in those headers (and the man pages) are the contract:
-//! ownership, borrowing and threading rules are not repeated here. Use the `ltx` crate
-//! for a safe interface.
+//! Raw FFI declarations of libltx (`#include <ltx/ltx.h>`), the C client library for the
+//! LTX video generation API. They are written by hand from the public headers and checked
+//! against them: `check-sys.sh` in the libltx source tree runs bindgen on `ltx/ltx.h` and
+//! fails on any function missing here or declared with another signature. The comments in
+//! the headers (and the man pages) are the contract: ownership, borrowing and threading
+//! rules are not repeated here. Use the `ltx` crate for a safe interface.
+//!
+//! The crate links `libltx` (`links = "ltx"`), found with `pkg-config ltx` when pkg-config
+//! is there, else as plain `-lltx` (see the build script).
 
 #![allow(non_camel_case_types)]
 // std::os::raw rather than core::ffi: the core::ffi C types need Rust 1.64, Debian 12 has 1.63.
 use std::marker::{PhantomData, PhantomPinned};
-use std::os::raw::{c_char, c_double, c_int, c_uint, c_void};
+use std::os::raw::{c_char, c_double, c_int, c_long, c_uint, c_void};
 
 macro_rules! opaque {
     ($($name:ident),*) => {$(
@@ -18,7 +23,8 @@ macro_rules! opaque {
         }
     )*};
 }
-opaque!(ltx_client, ltx_request, ltx_job, ltx_sink, ltx_error, ltx_progress, ltx_cancel);
+opaque!(ltx_client, ltx_request, ltx_job, ltx_sink, ltx_error, ltx_progress, ltx_cancel, ltx_attempt,
+        ltx_upload, ltx_batch, ltx_prices, ltx_estimate);
 
 // ltx_status
 pub const LTX_OK: c_int = 0;
@@ -62,15 +68,16 @@ pub const LTX_LOG_WARN: c_int = 2;
 pub const LTX_LOG_INFO: c_int = 3;
 pub const LTX_LOG_DEBUG: c_int = 4;
 
-// ltx_endpoint
-pub const LTX_ENDPOINT_OTHER: c_int = 0;
-pub const LTX_ENDPOINT_TEXT_TO_VIDEO: c_int = 1;
-pub const LTX_ENDPOINT_IMAGE_TO_VIDEO: c_int = 2;
-pub const LTX_ENDPOINT_AUDIO_TO_VIDEO: c_int = 3;
-pub const LTX_ENDPOINT_RETAKE: c_int = 4;
-pub const LTX_ENDPOINT_EXTEND: c_int = 5;
-pub const LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR: c_int = 6;
-pub const LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME: c_int = 7;
+/// `enum ltx_endpoint`: C gives an enum without negative values the type `unsigned int`.
+pub type ltx_endpoint = c_uint;
+pub const LTX_ENDPOINT_OTHER: ltx_endpoint = 0;
+pub const LTX_ENDPOINT_TEXT_TO_VIDEO: ltx_endpoint = 1;
+pub const LTX_ENDPOINT_IMAGE_TO_VIDEO: ltx_endpoint = 2;
+pub const LTX_ENDPOINT_AUDIO_TO_VIDEO: ltx_endpoint = 3;
+pub const LTX_ENDPOINT_RETAKE: ltx_endpoint = 4;
+pub const LTX_ENDPOINT_EXTEND: ltx_endpoint = 5;
+pub const LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR: ltx_endpoint = 6;
+pub const LTX_ENDPOINT_VIDEO_TO_VIDEO_REFRAME: ltx_endpoint = 7;
 
 // ltx_state
 pub const LTX_JOB_SUBMITTED: c_int = 0;
@@ -84,6 +91,29 @@ pub const LTX_JOB_UNKNOWN: c_int = 5;
 pub const LTX_STAGE_SUBMITTED: c_int = 1;
 pub const LTX_STAGE_WAITING: c_int = 2;
 pub const LTX_STAGE_DOWNLOADING: c_int = 3;
+pub const LTX_STAGE_SUBMITTING: c_int = 4;
+
+// progress callback answers
+pub const LTX_PROGRESS_CONTINUE: c_int = 0;
+pub const LTX_PROGRESS_STOP: c_int = 1;
+
+// client defaults
+pub const LTX_DEFAULT_BASE_URL: &str = "https://api.ltx.video";
+pub const LTX_DEFAULT_CONNECT_TIMEOUT_MS: u32 = 10000;
+pub const LTX_DEFAULT_STALL_TIMEOUT_MS: u32 = 60000;
+pub const LTX_DEFAULT_DEADLINE_MS: u32 = 1800000;
+pub const LTX_DEFAULT_POLL_INTERVAL_MS: u32 = 5000;
+pub const LTX_DEFAULT_MAX_RETRIES: c_uint = 3;
+pub const LTX_DEFAULT_RETRY_BASE_MS: u32 = 500;
+pub const LTX_DEFAULT_RETRY_CAP_MS: u32 = 30000;
+pub const LTX_DEFAULT_RETRY_AFTER_CAP_MS: u32 = 120000;
+
+// batch.h
+pub const LTX_DEFAULT_BATCH_CONCURRENCY: c_uint = 2;
+pub const LTX_POLL_IN: c_int = 1;
+pub const LTX_POLL_OUT: c_int = 2;
+pub const LTX_POLL_REMOVE: c_int = 4;
+pub const LTX_POLL_ERR: c_int = 8;
 
 pub const LTX_MODEL_LTX_2_3_FAST: &str = "ltx-2-3-fast";
 pub const LTX_MODEL_LTX_2_3_PRO: &str = "ltx-2-3-pro";
@@ -94,6 +124,12 @@ pub const LTX_PROMPT_MAX_CHARS: usize = 5000;
 pub type ltx_log_fn = Option<unsafe extern "C" fn(level: c_int, line: *const c_char, userdata: *mut c_void)>;
 pub type ltx_progress_fn = Option<unsafe extern "C" fn(p: *const ltx_progress, userdata: *mut c_void) -> c_int>;
 pub type ltx_write_fn = Option<unsafe extern "C" fn(data: *const c_void, len: usize, userdata: *mut c_void) -> c_int>;
+pub type ltx_attempt_fn = Option<unsafe extern "C" fn(attempt: *const ltx_attempt, userdata: *mut c_void)>;
+pub type ltx_batch_done_fn = Option<
+    unsafe extern "C" fn(index: usize, status: c_int, err: *const ltx_error, job_id: *const c_char,
+                         userdata: *mut c_void) -> c_int,
+>;
+pub type ltx_batch_socket_fn = Option<unsafe extern "C" fn(fd: c_int, events: c_int, userdata: *mut c_void)>;
 
 extern "C" {
     // common.h, version.h
@@ -137,14 +173,26 @@ extern "C" {
     pub fn ltx_client_set_ca_file(client: *mut ltx_client, path: *const c_char) -> c_int;
     pub fn ltx_client_set_ca_path(client: *mut ltx_client, dir: *const c_char) -> c_int;
     pub fn ltx_client_set_log(client: *mut ltx_client, level: c_int, f: ltx_log_fn, userdata: *mut c_void) -> c_int;
+    pub fn ltx_client_last_error(client: *const ltx_client) -> *const ltx_error;
+    pub fn ltx_client_allow_insecure_http(client: *mut ltx_client, allow: c_int) -> c_int;
+    pub fn ltx_client_set_attempt_hook(client: *mut ltx_client, f: ltx_attempt_fn, userdata: *mut c_void) -> c_int;
+    pub fn ltx_attempt_method(attempt: *const ltx_attempt) -> *const c_char;
+    pub fn ltx_attempt_url(attempt: *const ltx_attempt) -> *const c_char;
+    pub fn ltx_attempt_http_status(attempt: *const ltx_attempt) -> c_int;
+    pub fn ltx_attempt_transport_status(attempt: *const ltx_attempt) -> c_int;
+    pub fn ltx_attempt_request_id(attempt: *const ltx_attempt) -> *const c_char;
+    pub fn ltx_attempt_number(attempt: *const ltx_attempt) -> c_uint;
+    pub fn ltx_attempt_elapsed_ms(attempt: *const ltx_attempt) -> u64;
+    pub fn ltx_attempt_will_retry(attempt: *const ltx_attempt) -> c_int;
+    pub fn ltx_attempt_delay_ms(attempt: *const ltx_attempt) -> u64;
 
     // request.h
-    pub fn ltx_endpoint_name(endpoint: c_int) -> *const c_char;
-    pub fn ltx_endpoint_from_name(out: *mut c_int, name: *const c_char) -> c_int;
-    pub fn ltx_request_new(out: *mut *mut ltx_request, endpoint: c_int) -> c_int;
+    pub fn ltx_endpoint_name(endpoint: ltx_endpoint) -> *const c_char;
+    pub fn ltx_endpoint_from_name(out: *mut ltx_endpoint, name: *const c_char) -> c_int;
+    pub fn ltx_request_new(out: *mut *mut ltx_request, endpoint: ltx_endpoint) -> c_int;
     pub fn ltx_request_new_by_name(out: *mut *mut ltx_request, endpoint_name: *const c_char) -> c_int;
     pub fn ltx_request_free(req: *mut ltx_request);
-    pub fn ltx_request_endpoint(req: *const ltx_request) -> c_int;
+    pub fn ltx_request_endpoint(req: *const ltx_request) -> ltx_endpoint;
     pub fn ltx_request_endpoint_name(req: *const ltx_request) -> *const c_char;
     pub fn ltx_request_last_error(req: *const ltx_request) -> *const ltx_error;
     pub fn ltx_request_set_prompt(req: *mut ltx_request, prompt: *const c_char) -> c_int;
@@ -166,6 +214,9 @@ extern "C" {
     pub fn ltx_request_set_json(req: *mut ltx_request, name: *const c_char, json: *const c_char) -> c_int;
     pub fn ltx_request_set_input_file(req: *mut ltx_request, field: *const c_char, path: *const c_char) -> c_int;
     pub fn ltx_request_set_sync(req: *mut ltx_request, sync: c_int) -> c_int;
+    pub fn ltx_request_set_retry(req: *mut ltx_request, max_retries: c_uint, base_ms: u32, cap_ms: u32) -> c_int;
+    pub fn ltx_request_set_retry_unknown_outcome(req: *mut ltx_request, allow: c_int) -> c_int;
+    pub fn ltx_request_set_deadline_ms(req: *mut ltx_request, ms: u32) -> c_int;
     pub fn ltx_request_sync(req: *const ltx_request) -> c_int;
     pub fn ltx_request_validate(req: *const ltx_request, err: *mut *mut ltx_error) -> c_int;
     pub fn ltx_request_to_json(out: *mut *mut c_char, req: *const ltx_request, err: *mut *mut ltx_error) -> c_int;
@@ -179,6 +230,10 @@ extern "C" {
     pub fn ltx_sink_possibly_billed_twice(sink: *const ltx_sink) -> c_int;
     pub fn ltx_sink_bytes_written(sink: *const ltx_sink) -> u64;
     pub fn ltx_sink_free(sink: *mut ltx_sink);
+    pub fn ltx_sink_set_durable(sink: *mut ltx_sink, durable: c_int) -> c_int;
+    pub fn ltx_sink_check(sink: *mut ltx_sink, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_sink_set_max_bytes(sink: *mut ltx_sink, max_bytes: u64) -> c_int;
+    pub fn ltx_sink_last_error(sink: *const ltx_sink) -> *const ltx_error;
 
     // job.h
     pub fn ltx_progress_stage(p: *const ltx_progress) -> c_int;
@@ -191,13 +246,13 @@ extern "C" {
                         progress: ltx_progress_fn, userdata: *mut c_void, err: *mut *mut ltx_error) -> c_int;
     pub fn ltx_submit(out: *mut *mut ltx_job, client: *mut ltx_client, req: *const ltx_request,
                       err: *mut *mut ltx_error) -> c_int;
-    pub fn ltx_job_open(out: *mut *mut ltx_job, client: *mut ltx_client, endpoint: c_int, id: *const c_char,
+    pub fn ltx_job_open(out: *mut *mut ltx_job, client: *mut ltx_client, endpoint: ltx_endpoint, id: *const c_char,
                         err: *mut *mut ltx_error) -> c_int;
     pub fn ltx_job_open_by_name(out: *mut *mut ltx_job, client: *mut ltx_client, endpoint_name: *const c_char,
                                 id: *const c_char, err: *mut *mut ltx_error) -> c_int;
     pub fn ltx_job_free(job: *mut ltx_job);
     pub fn ltx_job_id(job: *const ltx_job) -> *const c_char;
-    pub fn ltx_job_endpoint(job: *const ltx_job) -> c_int;
+    pub fn ltx_job_endpoint(job: *const ltx_job) -> ltx_endpoint;
     pub fn ltx_job_endpoint_name(job: *const ltx_job) -> *const c_char;
     pub fn ltx_job_state(job: *const ltx_job) -> c_int;
     pub fn ltx_job_status(job: *const ltx_job) -> *const c_char;
@@ -229,9 +284,57 @@ extern "C" {
     pub fn ltx_job_set_cancel(job: *mut ltx_job, cancel: *mut ltx_cancel) -> c_int;
 
     // models.h
-    pub fn ltx_model_check(out: *mut c_int, model: *const c_char, endpoint: c_int,
+    pub fn ltx_model_check(out: *mut c_int, model: *const c_char, endpoint: ltx_endpoint,
                            resolution: *const c_char, fps: c_int, duration_s: c_double,
                            err: *mut *mut ltx_error) -> c_int;
+
+    // upload.h
+    pub fn ltx_upload_file(out: *mut *mut ltx_upload, client: *mut ltx_client, path: *const c_char,
+                           cancel: *mut ltx_cancel, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_upload_storage_uri(upload: *const ltx_upload) -> *const c_char;
+    pub fn ltx_upload_expires_at(upload: *const ltx_upload) -> *const c_char;
+    pub fn ltx_upload_free(upload: *mut ltx_upload);
+    pub fn ltx_media_type(out: *mut *const c_char, path: *const c_char, err: *mut *mut ltx_error) -> c_int;
+
+    // batch.h
+    pub fn ltx_batch_new(out: *mut *mut ltx_batch, client: *mut ltx_client) -> c_int;
+    pub fn ltx_batch_free(batch: *mut ltx_batch);
+    pub fn ltx_batch_set_concurrency(batch: *mut ltx_batch, max_in_flight: c_uint) -> c_int;
+    pub fn ltx_batch_last_error(batch: *const ltx_batch) -> *const ltx_error;
+    pub fn ltx_batch_set_progress(batch: *mut ltx_batch, progress: ltx_progress_fn, userdata: *mut c_void) -> c_int;
+    pub fn ltx_batch_set_cancel(batch: *mut ltx_batch, cancel: *mut ltx_cancel) -> c_int;
+    pub fn ltx_progress_batch_index(p: *const ltx_progress) -> usize;
+    pub fn ltx_batch_add(out: *mut usize, batch: *mut ltx_batch, req: *const ltx_request, sink: *mut ltx_sink,
+                         err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_batch_add_job(out: *mut usize, batch: *mut ltx_batch, job: *const ltx_job, sink: *mut ltx_sink,
+                             err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_batch_run(batch: *mut ltx_batch, done: ltx_batch_done_fn, userdata: *mut c_void,
+                         err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_batch_set_socket_fn(batch: *mut ltx_batch, f: ltx_batch_socket_fn, userdata: *mut c_void) -> c_int;
+    pub fn ltx_batch_start(batch: *mut ltx_batch, done: ltx_batch_done_fn, userdata: *mut c_void,
+                           err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_batch_perform(out: *mut usize, batch: *mut ltx_batch, fd: c_int, events: c_int,
+                             err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_batch_timeout_ms(out: *mut c_long, batch: *const ltx_batch) -> c_int;
+    pub fn ltx_batch_wakeup(batch: *mut ltx_batch) -> c_int;
+    pub fn ltx_batch_status(batch: *const ltx_batch, index: usize) -> c_int;
+    pub fn ltx_batch_job_id(batch: *const ltx_batch, index: usize) -> *const c_char;
+    pub fn ltx_batch_error(batch: *const ltx_batch, index: usize) -> *const ltx_error;
+
+    // price.h
+    pub fn ltx_prices_new(out: *mut *mut ltx_prices, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_prices_load_file(prices: *mut ltx_prices, path: *const c_char, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_prices_free(prices: *mut ltx_prices);
+    pub fn ltx_prices_date(prices: *const ltx_prices) -> *const c_char;
+    pub fn ltx_request_estimate_cost(out: *mut *mut ltx_estimate, req: *const ltx_request,
+                                     prices: *const ltx_prices, err: *mut *mut ltx_error) -> c_int;
+    pub fn ltx_estimate_free(estimate: *mut ltx_estimate);
+    pub fn ltx_estimate_known(estimate: *const ltx_estimate) -> c_int;
+    pub fn ltx_estimate_micro_usd(estimate: *const ltx_estimate) -> i64;
+    pub fn ltx_estimate_basis(estimate: *const ltx_estimate) -> *const c_char;
+    pub fn ltx_estimate_source(estimate: *const ltx_estimate) -> *const c_char;
+    pub fn ltx_estimate_date(estimate: *const ltx_estimate) -> *const c_char;
+    pub fn ltx_media_duration_ms(out: *mut i64, path: *const c_char, err: *mut *mut ltx_error) -> c_int;
 }
 
 #[cfg(test)]

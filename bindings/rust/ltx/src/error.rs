@@ -3,6 +3,7 @@
 use std::ffi::CStr;
 use std::fmt;
 use std::os::raw::{c_char, c_int};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ltx_sys as sys;
@@ -126,43 +127,120 @@ impl fmt::Display for ErrorKind {
     }
 }
 
-/// Everything libltx reported about a failure (`ltx_error`). Plain owned data:
-/// `Send`, `Sync` and `Clone`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Error {
-    /// The `ltx_status` code; `kind()` is its class.
-    pub code: i32,
-    /// The HTTP status the server answered, 0 when none was received.
-    pub http_status: u16,
-    /// The API's `error.type` (`"content_filtered_error"`), verbatim.
-    pub error_type: Option<String>,
-    /// The full message, naming the request id when there is one.
-    pub message: String,
-    /// The API's `error.message` as the server sent it.
-    pub api_message: Option<String>,
-    /// The `x-request-id` response header: quote it to LTX support.
-    pub request_id: Option<String>,
-    /// The job the error concerns (a failed job, a cancelled wait).
-    pub job_id: Option<String>,
-    /// The request field that failed validation (`"duration"`).
-    pub field: Option<String>,
-    /// The server may have started, and will bill, a generation although the call failed.
-    pub possibly_executed: bool,
-    /// Retry-After of the last answer.
-    pub retry_after: Option<Duration>,
-    /// How many HTTP attempts the failing operation made (0 when none was sent).
-    pub attempts: u32,
-    /// The transport's (libcurl's) own error text.
-    pub transport_message: Option<String>,
-    /// A bounded copy (at most 64 KiB) of the response body that came with the error.
-    pub body: Option<Vec<u8>>,
+/// Everything libltx reported about a failure (`ltx_error`): its class
+/// ([`kind`](Error::kind)), the HTTP status, the API's error type and message,
+/// the request id, the job it concerns, and whether the server may have run (and
+/// will bill) the generation. Plain owned data: `Send`, `Sync` and `Clone`.
+///
+/// The details live in one box, so that an `Error` is a pointer wide and a
+/// `Result<T, Error>` stays small on the happy path (clippy's `result_large_err`).
+#[derive(Clone)]
+pub struct Error(Box<Details>);
+
+#[derive(Clone)]
+struct Details {
+    code: i32,
+    http_status: u16,
+    error_type: Option<String>,
+    message: String,
+    api_message: Option<String>,
+    request_id: Option<String>,
+    job_id: Option<String>,
+    field: Option<String>,
+    possibly_executed: bool,
+    retry_after: Option<Duration>,
+    attempts: u32,
+    transport_message: Option<String>,
+    body: Option<Vec<u8>>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl Error {
     /// The class of the error.
     pub fn kind(&self) -> ErrorKind {
-        ErrorKind::from_code(self.code)
+        ErrorKind::from_code(self.0.code)
+    }
+
+    /// The `ltx_status` code (`422`, `-6`, ...); [`kind`](Error::kind) is its class.
+    pub fn code(&self) -> i32 {
+        self.0.code
+    }
+
+    /// The HTTP status the server answered, or None when none was received.
+    pub fn http_status(&self) -> Option<u16> {
+        Some(self.0.http_status).filter(|s| *s != 0)
+    }
+
+    /// The API's `error.type` (`"content_filtered_error"`), verbatim.
+    pub fn error_type(&self) -> Option<&str> {
+        self.0.error_type.as_deref()
+    }
+
+    /// The full message, naming the request id when there is one.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The API's `error.message` as the server sent it.
+    pub fn api_message(&self) -> Option<&str> {
+        self.0.api_message.as_deref()
+    }
+
+    /// The `x-request-id` response header: quote it to LTX support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+
+    /// The job the error concerns (a failed job, a deadline reached while waiting):
+    /// resume it with [`Client::open_job`](crate::Client::open_job).
+    pub fn job_id(&self) -> Option<&str> {
+        self.0.job_id.as_deref()
+    }
+
+    /// The request field that failed validation (`"duration"`).
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    /// The server may have started, and will bill, a generation although the call failed:
+    /// check [`job_id`](Error::job_id) before sending the request again.
+    pub fn possibly_executed(&self) -> bool {
+        self.0.possibly_executed
+    }
+
+    /// Retry-After of the last answer.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+
+    /// How many HTTP attempts the failing operation made (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+
+    /// The transport's (libcurl's) own error text.
+    pub fn transport_message(&self) -> Option<&str> {
+        self.0.transport_message.as_deref()
+    }
+
+    /// A bounded copy (at most 64 KiB) of the response body that came with the error.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.0.body.as_deref()
+    }
+
+    /// A deadline or timeout: the client's deadline, a connect or stall timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::TimedOut
+    }
+
+    /// Stopped by a cancel token or a callback that asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.kind() == ErrorKind::Cancelled
+    }
+
+    /// An error the API answered with an HTTP status (400 ... 504).
+    pub fn is_status(&self) -> bool {
+        self.0.http_status != 0
     }
 
     /// An error with only a code (for calls that report no details).
@@ -171,7 +249,7 @@ impl Error {
     }
 
     pub(crate) fn with_message(code: c_int, message: String) -> Error {
-        Error {
+        Error(Box::new(Details {
             code,
             http_status: 0,
             error_type: None,
@@ -185,21 +263,34 @@ impl Error {
             attempts: 0,
             transport_message: None,
             body: None,
-        }
+            source: None,
+        }))
     }
 
     pub(crate) fn invalid(message: String) -> Error {
         Error::with_message(sys::LTX_EINVAL, message)
     }
 
-    /// Copies and frees an `ltx_error` (which may be NULL) for the failed status `rc`.
+    pub(crate) fn set_field(&mut self, field: Option<String>) {
+        self.0.field = field;
+    }
+
+    /// This error, of class `code`, caused by `source` (a writer's io::Error).
+    pub(crate) fn caused_by(mut self, code: c_int, message: String,
+                            source: Arc<dyn std::error::Error + Send + Sync>) -> Error {
+        self.0.code = code;
+        self.0.message = message;
+        self.0.source = Some(source);
+        self
+    }
+
+    /// Copies a borrowed `ltx_error` (which may be NULL) for the failed status `rc`.
     ///
-    /// Safety: `err` is NULL or an `ltx_error` the caller owns; it is freed here.
-    pub(crate) unsafe fn take(rc: c_int, err: *mut sys::ltx_error) -> Error {
-        if err.is_null() {
+    /// Safety: `e` is NULL or a valid `ltx_error`.
+    pub(crate) unsafe fn copy(rc: c_int, e: *const sys::ltx_error) -> Error {
+        if e.is_null() {
             return Error::from_code(rc);
         }
-        let e = err as *const sys::ltx_error;
         let mut body_len = 0usize;
         let body = sys::ltx_error_body(e, &mut body_len);
         let retry_after = sys::ltx_error_retry_after_ms(e);
@@ -207,7 +298,7 @@ impl Error {
             sys::LTX_OK => rc,
             c => c,
         };
-        let out = Error {
+        Error(Box::new(Details {
             code,
             http_status: u16::try_from(sys::ltx_error_http_status(e)).unwrap_or(0),
             error_type: opt_string(sys::ltx_error_type(e)),
@@ -226,19 +317,75 @@ impl Error {
             } else {
                 Some(std::slice::from_raw_parts(body as *const u8, body_len).to_vec())
             },
-        };
-        sys::ltx_error_free(err);
+            source: None,
+        }))
+    }
+
+    /// Copies and frees an `ltx_error` (which may be NULL) for the failed status `rc`.
+    ///
+    /// Safety: `err` is NULL or an `ltx_error` the caller owns; it is freed here.
+    pub(crate) unsafe fn take(rc: c_int, err: *mut sys::ltx_error) -> Error {
+        let out = Error::copy(rc, err);
+        if !err.is_null() {
+            sys::ltx_error_free(err);
+        }
         out
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
+        let mut s = f.debug_struct("Error");
+        s.field("kind", &self.kind()).field("code", &d.code).field("message", &d.message);
+        if d.http_status != 0 {
+            s.field("http_status", &d.http_status);
+        }
+        for (name, v) in [("error_type", &d.error_type), ("request_id", &d.request_id),
+                          ("job_id", &d.job_id), ("field", &d.field)] {
+            if let Some(v) = v {
+                s.field(name, v);
+            }
+        }
+        if d.possibly_executed {
+            s.field("possibly_executed", &true);
+        }
+        if let Some(src) = &d.source {
+            s.field("source", src);
+        }
+        s.finish()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ltx: {}", self.message)
+        write!(f, "ltx: {}", self.0.message)?;
+        if let Some(src) = &self.0.source {
+            write!(f, ": {}", src)?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source.as_ref().map(|s| &**s as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<Error> for std::io::Error {
+    /// For code that returns io::Result: timeouts become `TimedOut`, cancellations
+    /// `Interrupted`, local I/O `Other`; the ltx::Error is kept as the inner error.
+    fn from(e: Error) -> std::io::Error {
+        let kind = match e.kind() {
+            ErrorKind::TimedOut => std::io::ErrorKind::TimedOut,
+            ErrorKind::Cancelled => std::io::ErrorKind::Interrupted,
+            ErrorKind::Invalid | ErrorKind::Request => std::io::ErrorKind::InvalidInput,
+            _ => std::io::ErrorKind::Other,
+        };
+        std::io::Error::new(kind, e)
+    }
+}
 
 /// A borrowed C string as an owned `String`, or None for NULL.
 ///

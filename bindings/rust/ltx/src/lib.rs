@@ -3,27 +3,33 @@
 //! (which finds it with `pkg-config ltx`).
 //!
 //! ```no_run
-//! use ltx::{Client, Endpoint, Request};
+//! use ltx::{Client, Request};
 //!
 //! fn main() -> Result<(), ltx::Error> {
 //!     let client = Client::from_env()?; // LTX_API_KEY, LTX_BASE_URL, LTX_LOG
-//!     let mut req = Request::new(Endpoint::TextToVideo)?;
-//!     req.set_prompt("A lighthouse at dusk, waves rolling in")?;
-//!     req.set_model(ltx::models::LTX_2_3_FAST)?;
-//!     req.set_duration(6.0)?;
-//!     req.set_resolution("1920x1080")?;
+//!     let req = Request::text_to_video("A lighthouse at dusk, waves rolling in")
+//!         .model(ltx::models::LTX_2_3_FAST)
+//!         .duration(6.0)
+//!         .resolution("1920x1080")
+//!         .build()?;
 //!     client.generate(&req, "lighthouse.mp4", None)?; // submit, wait, download
 //!     Ok(())
 //! }
 //! ```
 //!
 //! A [`Client`] is `Send + Sync` (its setters take `&mut self`); [`Request`],
-//! [`Job`] and [`Sink`] are `Send`. Every handle is freed by `Drop`. Errors are
-//! [`Error`]s, classed by [`ErrorKind`].
+//! [`Job`], [`Sink`] and [`Batch`] are `Send`. Every handle is freed by `Drop`.
+//! Errors are [`Error`]s (one pointer wide), classed by [`ErrorKind`].
 
+mod batch;
+mod builder;
 mod error;
+mod io;
 
+pub use batch::{Batch, Done, DoneFn};
+pub use builder::RequestBuilder;
 pub use error::{Error, ErrorKind};
+pub use io::{media_duration, Estimate, LogLevel, Upload};
 
 use std::ffi::{CStr, CString};
 use std::ops::ControlFlow;
@@ -41,6 +47,11 @@ use std::time::Duration;
 
 use error::opt_string;
 use ltx_sys as sys;
+
+// The README's examples compile as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// `Result<T, ltx::Error>`.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -147,7 +158,7 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    const ALL: [(Endpoint, c_int); 7] = [
+    const ALL: [(Endpoint, sys::ltx_endpoint); 7] = [
         (Endpoint::TextToVideo, sys::LTX_ENDPOINT_TEXT_TO_VIDEO),
         (Endpoint::ImageToVideo, sys::LTX_ENDPOINT_IMAGE_TO_VIDEO),
         (Endpoint::AudioToVideo, sys::LTX_ENDPOINT_AUDIO_TO_VIDEO),
@@ -158,12 +169,12 @@ impl Endpoint {
     ];
 
     /// The `ltx_endpoint` number.
-    pub fn code(self) -> i32 {
+    pub fn code(self) -> u32 {
         Endpoint::ALL.iter().find(|(e, _)| *e == self).map(|(_, c)| *c).unwrap_or(0)
     }
 
     /// The endpoint of an `ltx_endpoint` number.
-    pub fn from_code(code: i32) -> Option<Endpoint> {
+    pub fn from_code(code: u32) -> Option<Endpoint> {
         Endpoint::ALL.iter().find(|(_, c)| *c == code).map(|(e, _)| *e)
     }
 
@@ -198,6 +209,8 @@ pub enum Stage {
     Waiting,
     /// Bytes arrived: `bytes`, `total`.
     Downloading,
+    /// Before each submit attempt.
+    Submitting,
     /// A stage this binding does not know.
     Other(i32),
 }
@@ -208,6 +221,7 @@ impl Stage {
             sys::LTX_STAGE_SUBMITTED => Stage::Submitted,
             sys::LTX_STAGE_WAITING => Stage::Waiting,
             sys::LTX_STAGE_DOWNLOADING => Stage::Downloading,
+            sys::LTX_STAGE_SUBMITTING => Stage::Submitting,
             other => Stage::Other(other),
         }
     }
@@ -227,6 +241,8 @@ pub struct Progress {
     pub total: u64,
     /// Time since the call started.
     pub elapsed: Duration,
+    /// The entry of a [`Batch`] the report is about; None outside a batch.
+    pub batch_index: Option<usize>,
 }
 
 /// A progress callback: runs on the calling thread during the call that took it.
@@ -236,12 +252,12 @@ pub struct Progress {
 /// stops the call and resumes unwinding once libltx has returned.
 pub type ProgressFn<'a> = &'a mut dyn FnMut(&Progress) -> ControlFlow<()>;
 
-struct ProgressCtx<'a> {
+pub(crate) struct ProgressCtx<'a> {
     f: &'a mut dyn FnMut(&Progress) -> ControlFlow<()>,
     panic: Option<Box<dyn std::any::Any + Send + 'static>>,
 }
 
-unsafe extern "C" fn progress_trampoline(p: *const sys::ltx_progress, userdata: *mut c_void) -> c_int {
+pub(crate) unsafe extern "C" fn progress_trampoline(p: *const sys::ltx_progress, userdata: *mut c_void) -> c_int {
     // Safety: userdata is the ProgressCtx that call_with_progress() lent for this call.
     let ctx = &mut *(userdata as *mut ProgressCtx<'_>);
     if ctx.panic.is_some() {
@@ -254,6 +270,7 @@ unsafe extern "C" fn progress_trampoline(p: *const sys::ltx_progress, userdata: 
         bytes: sys::ltx_progress_bytes(p),
         total: sys::ltx_progress_total(p),
         elapsed: Duration::from_millis(sys::ltx_progress_elapsed_ms(p)),
+        batch_index: Some(sys::ltx_progress_batch_index(p)).filter(|i| *i != usize::MAX),
     };
     // Unwinding into C is undefined behaviour: catch, stop the call, resume later.
     let f = &mut ctx.f;
@@ -301,6 +318,7 @@ where
 /// with the `&mut self` setters, then share it (`&Client` is `Send + Sync`).
 pub struct Client {
     raw: NonNull<sys::ltx_client>,
+    logger: Option<Box<Box<io::LoggerFn>>>, // the log callback's userdata, while attached
 }
 
 // Safety: libltx documents a configured client as usable by any number of threads
@@ -310,8 +328,14 @@ unsafe impl Sync for Client {}
 
 impl Drop for Client {
     fn drop(&mut self) {
-        // Safety: we own the reference; jobs hold their own.
-        unsafe { sys::ltx_client_free(self.raw.as_ptr()) }
+        // Safety: we own the reference; jobs hold their own, so the logger (freed with
+        // self) is detached first: a job may log through the C client after this.
+        unsafe {
+            if self.logger.is_some() {
+                sys::ltx_client_set_log(self.raw.as_ptr(), 0, None, ptr::null_mut());
+            }
+            sys::ltx_client_free(self.raw.as_ptr())
+        }
     }
 }
 
@@ -348,7 +372,7 @@ impl Client {
         // Safety: err is NULL or ours.
         unsafe { check_err(rc, err)? };
         match NonNull::new(raw) {
-            Some(raw) => Ok(Client { raw }),
+            Some(raw) => Ok(Client { raw, logger: None }),
             None => Err(Error::from_code(sys::LTX_ENOMEM)),
         }
     }
@@ -568,7 +592,7 @@ impl Request {
         let message = unsafe { opt_string(sys::ltx_error_message(e)) };
         let mut out = Error::with_message(rc, message.unwrap_or_default());
         // Safety: as above.
-        out.field = unsafe { opt_string(sys::ltx_error_field(e)) };
+        out.set_field(unsafe { opt_string(sys::ltx_error_field(e)) });
         Err(out)
     }
 
@@ -660,6 +684,21 @@ impl Request {
     pub fn set_sync(&mut self, sync: bool) -> Result<()> {
         // Safety: a live handle.
         self.check_setter(unsafe { sys::ltx_request_set_sync(self.raw.as_ptr(), sync as c_int) })
+    }
+
+    /// A deadline for the calls that send this request, instead of the client's
+    /// (None: no limit).
+    pub fn set_deadline(&mut self, deadline: Option<Duration>) -> Result<()> {
+        let ms = millis(deadline)?;
+        // Safety: a live handle.
+        self.check_setter(unsafe { sys::ltx_request_set_deadline_ms(self.raw.as_ptr(), ms) })
+    }
+
+    /// A retry policy for this request, instead of the client's (see [`Client::set_retry`]).
+    pub fn set_retry(&mut self, max_retries: u32, base: Duration, cap: Duration) -> Result<()> {
+        let (b, c) = (millis(Some(base))?, millis(Some(cap))?);
+        // Safety: a live handle.
+        self.check_setter(unsafe { sys::ltx_request_set_retry(self.raw.as_ptr(), max_retries, b, c) })
     }
 
     /// Check the request without sending anything. A failure is
@@ -1088,6 +1127,8 @@ mod tests {
         assert_send::<Sink>();
         assert_send_sync::<CancelToken>();
         assert_send::<Generation>();
+        assert_send::<Batch>();
+        assert_send_sync::<Upload>();
     }
 
     #[test]
@@ -1099,6 +1140,32 @@ mod tests {
         assert_eq!(Endpoint::from_name("text-to-video"), Some(Endpoint::TextToVideo));
         assert_eq!(Endpoint::Extend.name(), "extend");
         assert!(!version().is_empty());
+    }
+
+    #[test]
+    fn an_error_is_small() {
+        // clippy's result_large_err warns from 128 bytes; a Result<(), Error> is returned
+        // by nearly every call, so the details live in one box.
+        assert!(std::mem::size_of::<Error>() <= 16, "{} bytes", std::mem::size_of::<Error>());
+        assert!(std::mem::size_of::<Result<()>>() <= 16);
+        let e = Error::from_code(sys::LTX_ECONTENT);
+        assert_eq!((e.kind(), e.code(), e.http_status()), (ErrorKind::ContentFiltered, 422, None));
+        let io: std::io::Error = Error::from_code(sys::LTX_ETIMEDOUT).into();
+        assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
+    }
+
+    #[test]
+    fn an_estimate_and_a_media_duration() {
+        let req = Request::text_to_video("A lighthouse").model(models::LTX_2_3_FAST).duration(6.0)
+            .resolution("1920x1080").build().unwrap();
+        let est = req.estimate_cost().unwrap();
+        assert!(est.micro_usd.map_or(false, |m| m > 0), "{:?}", est);
+        assert!(est.basis.contains("ltx-2-3-fast"), "{:?}", est);
+        let unchecked = Request::text_to_video("no model").build().unwrap();
+        assert_eq!(unchecked.estimate_cost().unwrap_err().kind(), ErrorKind::Request);
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/data/sample.mp4");
+        assert!(media_duration(sample).unwrap() > Duration::ZERO);
+        assert_eq!(media_duration("/nonexistent.mp4").unwrap_err().kind(), ErrorKind::Io);
     }
 
     #[test]
@@ -1119,8 +1186,8 @@ mod tests {
         let mut r = Request::new(Endpoint::Retake).unwrap();
         let e = r.set_fps(24).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Invalid);
-        assert_eq!(e.field.as_deref(), Some("fps"));
-        assert!(e.message.contains("not a field of retake"), "{}", e.message);
+        assert_eq!(e.field(), Some("fps"));
+        assert!(e.message().contains("not a field of retake"), "{}", e.message());
         r.set_video_uri("https://example.com/in.mp4").unwrap();
     }
 

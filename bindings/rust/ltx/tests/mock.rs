@@ -181,11 +181,11 @@ fn content_filtered() {
         .generate(&text_to_video(models::LTX_2_3_FAST, 6.0), dir.path().join("out.mp4"), None)
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ContentFiltered, "{}", err);
-    assert_eq!(err.code, 422);
-    assert_eq!(err.http_status, 422);
-    assert_eq!(err.error_type.as_deref(), Some("content_filtered_error"));
-    assert!(err.request_id.as_deref().map_or(false, |id| !id.is_empty()), "no request id: {:?}", err);
-    assert!(!err.possibly_executed);
+    assert_eq!(err.code(), 422);
+    assert_eq!(err.http_status(), Some(422));
+    assert_eq!(err.error_type(), Some("content_filtered_error"));
+    assert!(err.request_id().map_or(false, |id| !id.is_empty()), "no request id: {:?}", err);
+    assert!(!err.possibly_executed());
     assert!(dir.files().is_empty(), "files left behind: {:?}", dir.files());
 }
 
@@ -243,9 +243,9 @@ fn validation_error() {
         client.generate(&req, dir.path().join("out.mp4"), None).unwrap_err(),
     ] {
         assert_eq!(err.kind(), ErrorKind::Request, "{}", err);
-        assert_eq!(err.code, -2); // LTX_EREQUEST
-        assert_eq!(err.field.as_deref(), Some("duration"), "{:?}", err);
-        assert_eq!((err.http_status, err.attempts), (0, 0), "something was sent: {:?}", err);
+        assert_eq!(err.code(), -2); // LTX_EREQUEST
+        assert_eq!(err.field(), Some("duration"), "{:?}", err);
+        assert_eq!((err.http_status(), err.attempts()), (None, 0), "something was sent: {:?}", err);
     }
     assert!(dir.files().is_empty());
 }
@@ -328,7 +328,7 @@ fn cancel_and_panic() {
     let err = client.generate(&req, &out, Some(&mut stop_when_waiting)).unwrap_err();
     assert!(stopped, "the callback never saw a WAITING report");
     assert_eq!(err.kind(), ErrorKind::Cancelled, "{}", err);
-    assert!(err.job_id.is_some(), "a cancelled wait names its job: {:?}", err);
+    assert!(err.job_id().is_some(), "a cancelled wait names its job: {:?}", err);
     assert!(dir.files().is_empty());
 
     let caught = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -345,7 +345,7 @@ fn unauthorized() {
     let mut client = Client::new("wrong-key").unwrap();
     client.set_base_url(&mock.base_url()).unwrap();
     let err = client.submit(&text_to_video(models::LTX_2_3_FAST, 6.0)).unwrap_err();
-    assert_eq!((err.kind(), err.http_status), (ErrorKind::Auth, 401), "{}", err);
+    assert_eq!((err.kind(), err.http_status()), (ErrorKind::Auth, Some(401)), "{}", err);
 }
 
 /// One client shared by threads.
@@ -423,8 +423,8 @@ fn cancel_from_another_thread() {
     let fired = canceller.join().unwrap();
     assert!(returned.duration_since(fired) < Duration::from_secs(2), "took {:?}", returned.duration_since(fired));
     assert_eq!(err.kind(), ErrorKind::Cancelled);
-    assert!(err.job_id.is_some(), "{:?}", err);
-    assert!(err.message.contains("billed"), "{}", err.message);
+    assert!(err.job_id().is_some(), "{:?}", err);
+    assert!(err.message().contains("billed"), "{}", err.message());
     assert!(token.is_cancelled());
     token.reset();
     assert!(!token.is_cancelled());
@@ -478,4 +478,208 @@ fn a_generation_future_on_a_minimal_executor() {
     t.join().unwrap();
     assert_eq!(err.kind(), ErrorKind::Cancelled);
     assert!(!out2.exists());
+}
+
+fn data_file(name: &str) -> PathBuf {
+    source_dir().join("tests/data").join(name)
+}
+
+/// A builder with a local file as input (audio is always uploaded), the video into a writer.
+#[test]
+fn builder_local_file_into_a_writer() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let req = Request::audio_to_video("A choir in a cathedral").audio_file(data_file("tone.wav")).build().unwrap();
+    let mut out: Vec<u8> = Vec::new();
+    let mut downloading = 0;
+    let mut count = |p: &Progress| {
+        if p.stage == Stage::Downloading {
+            downloading += 1;
+        }
+        ControlFlow::Continue(())
+    };
+    let n = client.generate_to_writer(&req, &mut out, Some(&mut count)).unwrap();
+    assert!(out == sample(), "{} bytes, not the mock's video", out.len());
+    assert_eq!(n, out.len() as u64);
+    assert!(downloading > 0, "no Downloading progress reached Rust");
+    assert_eq!(stat_at(mock.port, "uploads"), 1);
+
+    // a refused value: build() reports the first error, naming the field
+    let err = Request::retake().fps(24).build().unwrap_err();
+    assert_eq!((err.kind(), err.field()), (ErrorKind::Invalid, Some("fps")));
+    // a wrong file is refused before anything is sent
+    let bad = Request::image_to_video("x").model(models::LTX_2_3_FAST).duration(6.0)
+        .resolution("1920x1080").image_file(data_file("tone.wav")).build().unwrap();
+    let err = client.generate_bytes(&bad, 1 << 20, None).unwrap_err();
+    assert_eq!((err.kind(), err.field()), (ErrorKind::Request, Some("image_uri")), "{:?}", err);
+}
+
+/// Bytes in memory, bounded.
+#[test]
+fn generate_bytes_bounded() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let req = Request::text_to_video("A lighthouse").model(models::LTX_2_3_FAST).duration(6.0)
+        .resolution("1920x1080").build().unwrap();
+    assert!(client.generate_bytes(&req, 1 << 20, None).unwrap() == sample());
+    assert_eq!(client.generate_bytes(&req, 100, None).unwrap_err().kind(), ErrorKind::SinkFull);
+}
+
+struct FailingWriter;
+
+impl Write for FailingWriter {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::new(std::io::ErrorKind::Other, "disk full"))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A writer's error stops the download and is the error's source.
+#[test]
+fn a_failing_writer() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let mut job = client.submit(&text_to_video(models::LTX_2_3_FAST, 6.0)).unwrap();
+    job.wait(None).unwrap();
+    let err = job.download_to_writer(&mut FailingWriter, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{:?}", err);
+    let source = std::error::Error::source(&err).expect("no source");
+    assert_eq!(source.to_string(), "disk full");
+    let mut out = Vec::new();
+    job.download_to_writer(&mut out, None).unwrap();
+    assert!(out == sample());
+}
+
+/// The client's deadline ends a wait with a timeout naming the job to resume.
+#[test]
+fn deadline() {
+    let mock = Mock::start();
+    let mut client = mock.client();
+    mock.control("POST", "/_mock/hold");
+    client.set_deadline(Some(Duration::from_millis(300))).unwrap();
+    let dir = TempDir::new("deadline");
+    let started = Instant::now();
+    let err = client.generate(&text_to_video(models::LTX_2_3_FAST, 6.0), dir.path().join("o.mp4"), None)
+        .unwrap_err();
+    assert!(err.is_timeout() && err.kind() == ErrorKind::TimedOut, "{:?}", err);
+    assert!(err.job_id().is_some(), "{:?}", err);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let io: std::io::Error = err.into();
+    assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
+    // a per-request deadline overrides the client's
+    client.set_deadline(None).unwrap();
+    let req = Request::text_to_video("x").model(models::LTX_2_3_FAST).duration(6.0).resolution("1920x1080")
+        .deadline(Some(Duration::from_millis(300))).build().unwrap();
+    assert_eq!(client.generate(&req, dir.path().join("o.mp4"), None).unwrap_err().kind(), ErrorKind::TimedOut);
+}
+
+/// A batch: three entries, one refused by the API; done per entry, progress with its index.
+#[test]
+fn batch() {
+    let mock = Mock::start();
+    let client = mock.client();
+    mock.add_fault(r#"{"kind":"status","method":"POST","path_prefix":"/v2/text-to-video","status":422,"times":1}"#);
+    let dir = TempDir::new("batch");
+    let mut batch = ltx::Batch::new(&client).unwrap();
+    batch.set_concurrency(1).unwrap();
+    assert_eq!(batch.set_concurrency(0).unwrap_err().kind(), ErrorKind::Invalid);
+    let req = text_to_video(models::LTX_2_3_FAST, 6.0);
+    for i in 0..2 {
+        assert_eq!(batch.add(&req, dir.path().join(format!("{}.mp4", i))).unwrap(), i);
+    }
+    assert_eq!(batch.add_to(&req, Sink::memory(1 << 20).unwrap()).unwrap(), 2);
+    let mut done = Vec::new();
+    let mut indexes = std::collections::BTreeSet::new();
+    let mut on_done = |d: &ltx::Done| {
+        done.push(d.clone());
+        ControlFlow::Continue(())
+    };
+    let mut on_progress = |p: &Progress| {
+        indexes.insert(p.batch_index.expect("a batch report without its index"));
+        ControlFlow::Continue(())
+    };
+    let err = batch.run(Some(&mut on_done), Some(&mut on_progress)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::JobFailed, "{:?}", err);
+    assert_eq!(done.len(), 3);
+    let failed: Vec<_> = done.iter().filter(|d| d.result.is_err()).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].result.as_ref().unwrap_err().kind(), ErrorKind::ContentFiltered);
+    assert_eq!(indexes.into_iter().collect::<Vec<_>>(), vec![0, 1, 2]);
+    for d in &done {
+        let status = batch.status(d.index).expect("ended");
+        assert_eq!(status.is_ok(), d.result.is_ok());
+        assert_eq!(batch.error(d.index).map(|e| e.kind()), d.result.as_ref().err().map(|e| e.kind()));
+        assert_eq!(batch.job_id(d.index), d.job_id);
+    }
+    if failed[0].index != 2 {
+        assert!(batch.sink(2).unwrap().data().unwrap() == sample().as_slice());
+    }
+    assert!(batch.status(3).is_none());
+}
+
+/// A batch resumes a job submitted earlier, and a cancel token stops a run.
+#[test]
+fn batch_add_job_and_cancel() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let dir = TempDir::new("batchjob");
+    let job = client.submit(&text_to_video(models::LTX_2_3_FAST, 6.0)).unwrap();
+    let mut batch = ltx::Batch::new(&client).unwrap();
+    batch.add_job(&job, dir.path().join("resumed.mp4")).unwrap();
+    batch.run(None, None).unwrap();
+    assert_sample(&dir.path().join("resumed.mp4"));
+    assert_eq!(batch.job_id(0).as_deref(), Some(job.id().as_str()));
+
+    mock.control("POST", "/_mock/hold");
+    let token = ltx::CancelToken::new().unwrap();
+    let mut held = ltx::Batch::new(&client).unwrap();
+    held.set_cancel(Some(&token)).unwrap();
+    held.add(&text_to_video(models::LTX_2_3_FAST, 6.0), dir.path().join("held.mp4")).unwrap();
+    let (remote, port) = (token.clone(), mock.port);
+    let polls = stat_at(port, "polls");
+    let canceller = thread::spawn(move || {
+        while stat_at(port, "polls") == polls {
+            thread::sleep(Duration::from_millis(5));
+        }
+        remote.cancel();
+    });
+    let err = held.run(None, None).unwrap_err();
+    canceller.join().unwrap();
+    assert_eq!(err.kind(), ErrorKind::Cancelled, "{:?}", err);
+    assert_eq!(held.status(0).unwrap().unwrap_err().kind(), ErrorKind::Cancelled);
+    assert!(held.job_id(0).is_some());
+}
+
+/// An upload returns the storage URI to use in later requests.
+#[test]
+fn upload() {
+    let mock = Mock::start();
+    let client = mock.client();
+    let up = client.upload_file(data_file("frame.png"), None).unwrap();
+    assert!(!up.storage_uri().is_empty(), "{:?}", up);
+    assert!(up.expires_at().is_some(), "{:?}", up);
+    assert_eq!(stat_at(mock.port, "uploads"), 1);
+    let err = client.upload_file(data_file("missing.png"), None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{:?}", err);
+}
+
+/// Log lines reach a Rust closure, without the key; a job outliving its client logs nowhere.
+#[test]
+fn logger() {
+    let mock = Mock::start();
+    let mut client = mock.client();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&lines);
+    client.set_logger(ltx::LogLevel::Debug, move |level, line| {
+        sink.lock().unwrap().push(format!("{:?} {}", level, line));
+    }).unwrap();
+    let mut job = client.submit(&text_to_video(models::LTX_2_3_FAST, 6.0)).unwrap();
+    let logged = lines.lock().unwrap().len();
+    assert!(logged > 0, "no log line reached Rust");
+    assert!(!lines.lock().unwrap().iter().any(|l| l.contains("test-key")));
+    drop(client);
+    job.wait(None).unwrap();
+    assert_eq!(lines.lock().unwrap().len(), logged, "a dropped client's logger was called");
 }
