@@ -47,13 +47,13 @@ build_helpers() {
     compile raw_libcurl raw_libcurl.c connect_count.c -- $(pkg-config --libs libcurl) -rdynamic -ldl
     compile ltx_threads ltx_threads.c connect_count.c -- -lltx -rdynamic -ldl
     # what-if builds: a proposed library change, simulated by interposition (see each file)
-    compile ltx_loop_whatif_model_check ltx_loop.c connect_count.c whatif_model_check.c -- \
-        -lltx -rdynamic -ldl
     compile ltx_threads_whatif_curlopts ltx_threads.c connect_count.c whatif_curlopts.c -- \
         -lltx $(pkg-config --libs libcurl) -rdynamic -ldl
     compile ltx_download_whatif_curlopts ltx_download.c whatif_curlopts.c -- \
         -lltx $(pkg-config --libs libcurl) -rdynamic -ldl
     compile ltx_threads_whatif_noshareconn ltx_threads.c connect_count.c whatif_noshareconn.c -- \
+        -lltx $(pkg-config --libs libcurl) -rdynamic -ldl
+    compile ltx_threads_whatif_serialize ltx_threads.c connect_count.c whatif_serialize.c -- \
         -lltx $(pkg-config --libs libcurl) -rdynamic -ldl
 }
 

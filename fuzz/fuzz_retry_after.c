@@ -1,6 +1,6 @@
 /* fuzz/fuzz_retry_after.c — Retry-After values: delta-seconds and HTTP-dates, at any "now". */
 #include "fuzz.h"
-#include "private.h"
+#include "call.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -1,6 +1,10 @@
 /* lib/batch.c — many jobs driven by one thread: a state machine per entry over one multi handle. */
 #define _POSIX_C_SOURCE 200809L
-#include "http.h"
+#include "client_int.h"
+#include "error_int.h"
+#include "job_int.h"
+#include "jobops.h"
+#include "request_int.h"
 
 #include <poll.h>
 #include <stdlib.h>

@@ -1,23 +1,25 @@
 /* lib/call.c — one API operation: attempts, the retry decision, backoff and the error it ends with. */
 #define _POSIX_C_SOURCE 200809L
+#include "call.h"
+#include "client_int.h"
 #include "codec.h"
-#include "http.h"
+#include "error_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static int is_success(const ltx_http_resp *rs)
+ltx_happened ltx__happened_of(const ltx_http_resp *rs)
 {
-    return rs->transport_status == LTX_OK && rs->http_status >= 200 && rs->http_status < 300;
-}
+    ltx_happened h;
 
-/* Failures no second attempt can mend: local ones, and the caller's own "stop". */
-static int is_local_failure(int transport_status)
-{
-    return transport_status == LTX_ECANCELLED || transport_status == LTX_EIO ||
-           transport_status == LTX_ESINKFULL || transport_status == LTX_ENOMEM ||
-           transport_status == LTX_EINVAL || transport_status == LTX_EHEADER ||
-           transport_status == LTX_ETLS || transport_status == LTX_EURL;
+    h.transport_status = rs->transport_status;
+    h.http_status = rs->http_status;
+    h.request_sent = rs->request_sent;
+    h.cancel_hit = rs->cancel_hit;
+    h.sink_status = rs->sink_status;
+    h.json_instead = rs->body.len > 0; /* a 2xx body kept in memory is a document */
+    h.retry_after = rs->retry_after;
+    return h;
 }
 
 static const char *host_of(const char *url, char *buf, size_t size)
@@ -36,73 +38,72 @@ static const char *host_of(const char *url, char *buf, size_t size)
     return buf;
 }
 
-ltx_error *ltx__error_from_exchange(const ltx_client *c, const ltx_http_resp *rs, const char *what,
-                                    unsigned attempts, int possibly_executed)
+/* What failed and why, from the answer or the transport. */
+static char *exchange_text(const ltx_http_resp *rs, const ltx_error *e, const char *what,
+                           int possibly_executed)
 {
     const char *executed_note =
         possibly_executed ? "; the server may have started this generation and may bill it" : "";
-    ltx_error *e;
-    char *text = NULL;
-    int answered = rs->http_status != 0 && !(rs->http_status >= 200 && rs->http_status < 300);
+    char *text, *longer;
 
-    if (answered) {
-        e = ltx__error_new(ltx__status_class(rs->http_status), "%s", "");
-        if (!e)
-            return NULL;
-        e->http_status = rs->http_status;
-        ltx__envelope_parse(rs->body.data, rs->body.len, &e->type, &e->api_message);
-        if (rs->http_status >= 300 && rs->http_status < 400) {
-            char host[128];
+    if (rs->http_status != 0 && !(rs->http_status >= 200 && rs->http_status < 300)) {
+        char host[128];
 
-            e->code = LTX_EPROTOCOL;
-            text = ltx__printf("%s: the API answered with a redirect to %s, which is not followed "
+        if (rs->http_status >= 300 && rs->http_status < 400)
+            return ltx__printf("%s: the API answered with a redirect to %s, which is not followed "
                                "(the API key is only sent to the API host)%s",
                                what, host_of(rs->location, host, sizeof(host)), executed_note);
-        } else {
-            text = ltx__printf("%s: %s%s", what,
-                               e->api_message ? e->api_message : ltx_strerror(e->code),
-                               executed_note);
-        }
-        if (rs->body.len) {
-            e->body = malloc(rs->body.len);
-            if (e->body) {
-                memcpy(e->body, rs->body.data, rs->body.len);
-                e->body_len = rs->body.len;
-            }
-        }
-    } else {
-        int code = rs->transport_status != LTX_OK ? rs->transport_status : LTX_EPROTOCOL;
+        return ltx__printf("%s: %s%s", what,
+                           e->api_message ? e->api_message : ltx_strerror(e->code), executed_note);
+    }
+    if (e->code == LTX_EIO || e->code == LTX_ESINKFULL)
+        return ltx__printf("%s: writing the output failed%s", what, executed_note);
+    text = ltx__printf("%s: %s%s%s%s", what, ltx_strerror(e->code),
+                       rs->transport_message[0] ? " (" : "", rs->transport_message,
+                       rs->transport_message[0] ? ")" : "");
+    if (!text || !possibly_executed)
+        return text;
+    longer = ltx__printf("%s%s", text, executed_note);
+    free(text);
+    return longer;
+}
 
-        e = ltx__error_new(code, "%s", "");
-        if (!e)
-            return NULL;
-        e->http_status = rs->http_status;
-        e->transport_message = rs->transport_message[0] ? ltx__strdup(rs->transport_message) : NULL;
-        if (code == LTX_EIO || code == LTX_ESINKFULL)
-            text = ltx__printf("%s: writing the output failed%s", what, executed_note);
-        else
-            text = ltx__printf("%s: %s%s%s%s", what, ltx_strerror(code),
-                               rs->transport_message[0] ? " (" : "", rs->transport_message,
-                               rs->transport_message[0] ? ")" : "");
-        if (text && possibly_executed) {
-            char *longer = ltx__printf("%s%s", text, executed_note);
+ltx_error *ltx__error_of_exchange(const ltx_client *c, const ltx_http_resp *rs, int code,
+                                  const char *what, const char *text, unsigned attempts,
+                                  int possibly_executed)
+{
+    int answered = rs->http_status != 0 && !(rs->http_status >= 200 && rs->http_status < 300);
+    char *own = NULL;
+    ltx_error *e;
 
-            free(text);
-            text = longer;
+    e = ltx__error_new(code ? code : ltx__exchange_class(rs->transport_status, rs->http_status),
+                       "%s", "");
+    if (!e)
+        return NULL;
+    e->http_status = rs->http_status;
+    if (answered) {
+        ltx__envelope_parse(rs->body.data, rs->body.len, &e->type, &e->api_message);
+        if (rs->body.len && (e->body = malloc(rs->body.len)) != NULL) {
+            memcpy(e->body, rs->body.data, rs->body.len);
+            e->body_len = rs->body.len;
         }
+    } else if (rs->transport_message[0]) {
+        e->transport_message = ltx__strdup(rs->transport_message);
     }
     e->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
     e->retry_after_ms = ltx__retry_after_parse_ms(rs->retry_after, c->clock->wall_s(c->clock->ud));
     e->attempts = attempts;
     e->possibly_executed = possibly_executed;
+    if (!text)
+        text = own = exchange_text(rs, e, what, possibly_executed);
     /* the server's words may quote the key back (a 401 echoing the Authorization header) */
     if (!text || ltx__error_compose(e, text) != LTX_OK ||
         ltx__error_redact(e, c->api_key) != LTX_OK) {
-        free(text);
+        free(own);
         ltx_error_free(e);
         return NULL;
     }
-    free(text);
+    free(own);
     return e;
 }
 
@@ -188,17 +189,17 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
 {
     ltx_client *c = call->c;
     const ltx_http_req *rq = call->rq;
-    const ltx_retry_policy *policy = rq->policy ? rq->policy : &c->retry;
     const ltx_clock *clk = c->clock;
     const char *what = call->what;
-    uint64_t elapsed = clk->now_ms(clk->ud) - call->started, delay = 0;
+    uint64_t elapsed = clk->now_ms(clk->ud) - call->started;
     unsigned attempt = call->attempt;
-    int possibly = 0, retry;
-    int64_t retry_after;
-    ltx_outcome outcome;
+    ltx_happened h = ltx__happened_of(rs);
+    ltx_verdict v = ltx__verdict(rq->policy ? rq->policy : &c->retry, call->kind, &h,
+                                 attempt - 1, 0, clk, rq->deadline);
+    ltx_error *e;
 
     *delay_ms = 0;
-    if (is_success(rs)) {
+    if (!v.retry && v.error_class == LTX_OK) {
         ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, 0, 0);
         rs->repeated_after_unknown = call->ever_possibly;
         if (call->ever_possibly)
@@ -208,67 +209,36 @@ ltx_step ltx__call_decide(ltx_call *call, ltx_http_resp *rs, uint64_t *delay_ms,
         *rc = LTX_OK;
         return LTX_STEP_DONE;
     }
-    if (is_local_failure(rs->transport_status)) {
-        outcome = LTX_OUTCOME_UNKNOWN;
-        retry = 0;
-        possibly = call->kind != LTX_CALL_IDEMPOTENT && rs->request_sent;
-    } else {
-        outcome = ltx__outcome_of(rs->transport_status, rs->request_sent,
-                                  rs->transport_status == LTX_OK ? rs->http_status : 0);
-        /* a 2xx whose body broke off: work was done, delivery failed */
-        if (rs->transport_status != LTX_OK && rs->http_status >= 200 && rs->http_status < 300)
-            outcome = LTX_OUTCOME_UNKNOWN;
-        /* an error status whose body broke off still tells what the server decided */
-        if (rs->transport_status != LTX_OK && rs->http_status >= 300)
-            outcome = ltx__outcome_of(LTX_OK, 1, rs->http_status);
-        retry = ltx__should_retry(policy, call->kind, outcome,
-                                  rs->http_status >= 300 ? rs->http_status : 0, &possibly);
-    }
-    call->ever_possibly |= possibly;
-    if (rs->transport_status == LTX_ETIMEDOUT && rq->deadline != UINT64_MAX &&
-        clk->now_ms(clk->ud) >= rq->deadline)
-        retry = 0;
-    if (retry && attempt > policy->max_retries)
-        retry = 0;
-    if (retry) {
-        retry_after = rs->http_status == 429 || rs->http_status == 503
-                          ? ltx__retry_after_parse_ms(rs->retry_after, clk->wall_s(clk->ud))
-                          : -1;
-        delay = ltx__retry_delay_ms(policy, attempt - 1, retry_after, clk);
-        if (rq->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= rq->deadline) {
-            ltx__log(c, LTX_LOG_INFO, "%s: not retrying, the deadline is too close", what);
-            retry = 0;
-        }
-    }
-    ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, retry, delay);
-    if (!retry) {
-        ltx_error *e;
-
-        if (rs->transport_status == LTX_ECANCELLED && rs->cancel_hit) {
-            e = ltx__cancelled_error(what, call->kind, rs->request_sent, call->ever_possibly);
-            if (e) {
-                e->attempts = rs->request_sent ? attempt : attempt - 1; /* the ones sent */
-                e->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
-                e->transport_message = ltx__strdup(rs->transport_message);
-            }
-        } else {
-            e = ltx__error_from_exchange(c, rs, what, attempt, call->ever_possibly);
-        }
-
-        *rc = ltx__error_raise(err, e, LTX_ENOMEM);
-        if (!e)
-            *rc = rs->transport_status != LTX_OK ? rs->transport_status
-                                                 : ltx__status_class(rs->http_status);
+    call->ever_possibly |= v.possibly_executed;
+    if (v.deadline_near)
+        ltx__log(c, LTX_LOG_INFO, "%s: not retrying, the deadline is too close", what);
+    ltx__report_attempt(c, rq->method, call->log_url, rs, attempt, elapsed, v.retry, v.delay_ms);
+    if (v.retry) {
+        ltx__log(c, LTX_LOG_INFO, "%s: attempt %u got %d%s%s, retrying in %llu ms", what,
+                 attempt, rs->http_status, rs->transport_status != LTX_OK ? " " : "",
+                 rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
+                 (unsigned long long)v.delay_ms);
         ltx__http_resp_free(rs);
-        return LTX_STEP_FAILED;
+        *delay_ms = v.delay_ms;
+        return LTX_STEP_RETRY;
     }
-    ltx__log(c, LTX_LOG_INFO, "%s: attempt %u got %d%s%s, retrying in %llu ms", what, attempt,
-             rs->http_status, rs->transport_status != LTX_OK ? " " : "",
-             rs->transport_status != LTX_OK ? ltx_strerror(rs->transport_status) : "",
-             (unsigned long long)delay);
+    if (v.error_class == LTX_ECANCELLED && rs->cancel_hit) {
+        e = ltx__cancelled_error(what, call->kind, rs->request_sent, call->ever_possibly);
+        if (e) {
+            e->attempts = rs->request_sent ? attempt : attempt - 1; /* the ones sent */
+            e->request_id = rs->request_id ? ltx__strdup(rs->request_id) : NULL;
+            e->transport_message = ltx__strdup(rs->transport_message);
+        }
+    } else {
+        e = ltx__error_of_exchange(c, rs, v.error_class, what, NULL, attempt,
+                                   call->ever_possibly);
+    }
+    *rc = ltx__error_raise(err, e, LTX_ENOMEM);
+    if (!e)
+        *rc = rs->transport_status != LTX_OK ? rs->transport_status
+                                             : ltx__status_class(rs->http_status);
     ltx__http_resp_free(rs);
-    *delay_ms = delay;
-    return LTX_STEP_RETRY;
+    return LTX_STEP_FAILED;
 }
 
 int ltx__call(ltx_client *c, ltx_call_kind kind, const ltx_http_req *rq, ltx_http_resp *rs,

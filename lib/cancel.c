@@ -1,5 +1,6 @@
 /* lib/cancel.c — the cancel handle: an atomic flag and a pipe that a poll(2) can wait on. */
 #define _GNU_SOURCE
+#include "client_int.h"
 #include "private.h"
 
 #include <errno.h>

@@ -1,11 +1,12 @@
 /* lib/client.c — the client handle: credentials, host, limits, retry settings and logging. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "http.h"
 #include "schedule.h"
+#include "loglevel.h"
 #include "redact.h"
+#include "request_int.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,20 +138,6 @@ static void stderr_log(int level, const char *line, void *ud)
     fprintf(stderr, "libltx: %s\n", line);
 }
 
-static int log_level_from_name(const char *name)
-{
-    static const struct {
-        const char *name;
-        int level;
-    } levels[] = {{"error", LTX_LOG_ERROR}, {"warn", LTX_LOG_WARN}, {"warning", LTX_LOG_WARN},
-                  {"info", LTX_LOG_INFO},   {"debug", LTX_LOG_DEBUG}};
-
-    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-        if (strcasecmp(name, levels[i].name) == 0)
-            return levels[i].level;
-    return 0;
-}
-
 LTX_API int ltx_client_new_from_env(ltx_client **out, ltx_error **err)
 {
     const char *key = getenv("LTX_API_KEY");
@@ -174,8 +161,8 @@ LTX_API int ltx_client_new_from_env(ltx_client **out, ltx_error **err)
         *out = NULL;
         return ltx__fail(err, rc, "LTX_BASE_URL is not an http:// or https:// URL");
     }
-    if (log && *log && log_level_from_name(log))
-        ltx_client_set_log(*out, log_level_from_name(log), stderr_log, NULL);
+    if (log && *log && ltx__log_level_from_name(log))
+        ltx_client_set_log(*out, ltx__log_level_from_name(log), stderr_log, NULL);
     return LTX_OK;
 }
 
@@ -219,49 +206,6 @@ LTX_API int ltx_client_allow_insecure_http(ltx_client *c, int allow)
         return LTX_EINVAL;
     c->allow_insecure_http = allow != 0;
     return ltx__accept(&c->last_error);
-}
-
-int ltx__url_is_plain_remote(const char *url)
-{
-    char host[256];
-    const char *p, *end;
-    size_t n;
-
-    if (!url || strncasecmp(url, "http://", 7) != 0)
-        return 0;
-    p = url + 7;
-    end = p + strcspn(p, "/?#");
-    for (const char *at = p; at < end; at++) /* skip any user:password@ */
-        if (*at == '@')
-            p = at + 1;
-    if (*p == '[') { /* [::1]:port */
-        const char *close = memchr(p, ']', (size_t)(end - p));
-
-        if (!close)
-            return 1;
-        p++;
-        n = (size_t)(close - p);
-    } else {
-        const char *colon = memchr(p, ':', (size_t)(end - p));
-
-        n = (size_t)((colon ? colon : end) - p);
-    }
-    if (n == 0 || n >= sizeof(host))
-        return 1;
-    memcpy(host, p, n);
-    host[n] = '\0';
-    if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
-        return 0;
-    {
-        struct in_addr a4;
-        struct in6_addr a6;
-
-        if (inet_pton(AF_INET, host, &a4) == 1)
-            return (ntohl(a4.s_addr) >> 24) != 127;
-        if (inet_pton(AF_INET6, host, &a6) == 1)
-            return !IN6_IS_ADDR_LOOPBACK(&a6);
-    }
-    return 1;
 }
 
 static int set_ms(ltx_client *c, uint32_t *slot, const char *field, uint32_t ms)
@@ -390,33 +334,6 @@ LTX_API int ltx_client_set_log(ltx_client *c, int level, ltx_log_fn fn, void *us
     return ltx__accept(&c->last_error);
 }
 
-void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
-{
-    va_list ap;
-    char *line;
-
-    if (!c->log_fn || level > c->log_level)
-        return;
-    va_start(ap, fmt);
-    line = ltx__vprintf(fmt, ap);
-    va_end(ap);
-    if (line) { /* URLs' userinfo and queries, and Authorization values, never reach a log */
-        char *clean = ltx__redact(line, NULL, LTX_REDACT_ALL);
-
-        free(line);
-        line = clean;
-    }
-    if (!line)
-        return;
-    /* belt and braces: a line that somehow carries the key is never handed out, and the
-     * replacement says so, so that the tests can catch the code path that formatted it */
-    if (c->api_key && strstr(line, c->api_key))
-        c->log_fn(LTX_LOG_ERROR, LTX_LOG_WITHHELD, c->log_ud);
-    else
-        c->log_fn(level, line, c->log_ud);
-    free(line);
-}
-
 void ltx__client_set_clock(ltx_client *c, const ltx_clock *clock)
 {
     c->clock = clock ? clock : ltx__system_clock();
@@ -463,47 +380,12 @@ LTX_API int ltx_client_set_attempt_hook(ltx_client *c, ltx_attempt_fn fn, void *
     return ltx__accept(&c->last_error);
 }
 
-LTX_API const char *ltx_attempt_method(const ltx_attempt *a)
-{
-    return a ? a->method : NULL;
-}
-
-LTX_API const char *ltx_attempt_url(const ltx_attempt *a)
-{
-    return a ? a->url : NULL;
-}
-
-LTX_API int ltx_attempt_http_status(const ltx_attempt *a)
-{
-    return a ? a->http_status : 0;
-}
-
-LTX_API int ltx_attempt_transport_status(const ltx_attempt *a)
-{
-    return a ? a->transport_status : LTX_EINVAL;
-}
-
-LTX_API const char *ltx_attempt_request_id(const ltx_attempt *a)
-{
-    return a ? a->request_id : NULL;
-}
-
-LTX_API unsigned ltx_attempt_number(const ltx_attempt *a)
-{
-    return a ? a->number : 0;
-}
-
-LTX_API uint64_t ltx_attempt_elapsed_ms(const ltx_attempt *a)
-{
-    return a ? a->elapsed_ms : 0;
-}
-
-LTX_API int ltx_attempt_will_retry(const ltx_attempt *a)
-{
-    return a ? a->will_retry : 0;
-}
-
-LTX_API uint64_t ltx_attempt_delay_ms(const ltx_attempt *a)
-{
-    return a ? a->delay_ms : 0;
-}
+LTX_GETTER(const char *, ltx_attempt_method, ltx_attempt, method, NULL)
+LTX_GETTER(const char *, ltx_attempt_url, ltx_attempt, url, NULL)
+LTX_GETTER(int, ltx_attempt_http_status, ltx_attempt, http_status, 0)
+LTX_GETTER(int, ltx_attempt_transport_status, ltx_attempt, transport_status, LTX_EINVAL)
+LTX_GETTER(const char *, ltx_attempt_request_id, ltx_attempt, request_id, NULL)
+LTX_GETTER(unsigned, ltx_attempt_number, ltx_attempt, number, 0)
+LTX_GETTER(uint64_t, ltx_attempt_elapsed_ms, ltx_attempt, elapsed_ms, 0)
+LTX_GETTER(int, ltx_attempt_will_retry, ltx_attempt, will_retry, 0)
+LTX_GETTER(uint64_t, ltx_attempt_delay_ms, ltx_attempt, delay_ms, 0)

@@ -3,6 +3,7 @@
 #include "codec.h"
 #include "fields.h"
 #include "pricing.h"
+#include "request_int.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -98,20 +99,6 @@ static char *dup_string(json_t *obj, const char *key)
     return json_is_string(v) ? ltx__strdup(json_string_value(v)) : NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most `left` bytes), or 0 when invalid. */
-static size_t utf8_sequence(const unsigned char *p, size_t left)
-{
-    size_t need = p[0] < 0x80 ? 0 : (p[0] & 0xE0) == 0xC0 ? 1 : (p[0] & 0xF0) == 0xE0 ? 2
-                : (p[0] & 0xF8) == 0xF0 ? 3 : 4;
-    char tmp[5];
-
-    if (need == 4 || need >= left)
-        return need == 0 && left ? 1 : 0;
-    memcpy(tmp, p, need + 1);
-    tmp[need + 1] = '\0';
-    return ltx__utf8_length(tmp) == 1 ? need + 1 : 0;
-}
-
 /* The body as text: tags and control characters dropped, spaces folded, bytes that are not
  * UTF-8 (a Latin-1 proxy page) replaced by '?', cut on a character boundary. */
 static char *plain_text(const char *body, size_t len)
@@ -138,7 +125,7 @@ static char *plain_text(const char *body, size_t len)
             i++;
             continue;
         }
-        seq = utf8_sequence(p + i, len - i);
+        seq = ltx__utf8_sequence(p + i, len - i);
         if (n + space + (seq ? seq : 1) > FALLBACK_TEXT_MAX)
             break;
         if (space) {
@@ -191,7 +178,29 @@ void ltx__envelope_parse(const char *body, size_t len, char **type, char **messa
         free(m);
 }
 
+/* A kept member's copy: NULL when absent, not a string, or out of memory (as dup_string()). */
+static char *span_dup(const ltx_span *s)
+{
+    return s->seen && s->is_string ? ltx__strndup(s->p, s->n) : NULL;
+}
+
 int ltx__job_created_parse(const char *body, size_t len, char **id, char **created_at)
+{
+    ltx_scan sc;
+
+    if (!ltx__scan_answer(body, len, &sc))
+        return ltx__job_created_parse_slow(body, len, id, created_at);
+    *id = span_dup(&sc.id);
+    *created_at = span_dup(&sc.created_at);
+    if (*id && **id)
+        return LTX_OK;
+    free(*id);
+    free(*created_at);
+    *id = *created_at = NULL;
+    return LTX_EPROTOCOL;
+}
+
+int ltx__job_created_parse_slow(const char *body, size_t len, char **id, char **created_at)
 {
     json_t *doc = load(body, len);
 
@@ -235,7 +244,55 @@ static int results_copy(json_t *result, ltx_job_doc *d)
     return LTX_OK;
 }
 
+/* The status document from the fast reader's spans: what the jansson path makes of it. */
+static int status_from_scan(const ltx_scan *sc, ltx_job_doc *d)
+{
+    size_t n = sc->n_results, i = 0;
+
+    memset(d, 0, sizeof(*d));
+    if (!(d->status = span_dup(&sc->status)))
+        return LTX_EPROTOCOL;
+    d->created_at = span_dup(&sc->created_at);
+    d->completed_at = span_dup(&sc->completed_at);
+    if (sc->error_seen) {
+        d->error_type = span_dup(&sc->error_type);
+        d->error_message = span_dup(&sc->error_message);
+    }
+    if (!n)
+        return LTX_OK;
+    d->result_keys = calloc(n, sizeof(char *));
+    d->result_urls = calloc(n, sizeof(char *));
+    if (!d->result_keys || !d->result_urls) {
+        ltx__job_doc_free(d);
+        return LTX_ENOMEM;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (!sc->result_urls[k].is_string)
+            continue;
+        d->result_keys[i] = span_dup(&sc->result_keys[k]);
+        d->result_urls[i] = span_dup(&sc->result_urls[k]);
+        if (!d->result_keys[i] || !d->result_urls[i]) {
+            free(d->result_keys[i]);
+            free(d->result_urls[i]);
+            d->result_keys[i] = d->result_urls[i] = NULL; /* not counted in n_results */
+            ltx__job_doc_free(d);
+            return LTX_ENOMEM;
+        }
+        d->n_results = ++i;
+    }
+    return LTX_OK;
+}
+
 int ltx__job_status_parse(const char *body, size_t len, ltx_job_doc *d)
+{
+    ltx_scan sc;
+
+    if (ltx__scan_answer(body, len, &sc))
+        return status_from_scan(&sc, d);
+    return ltx__job_status_parse_slow(body, len, d);
+}
+
+int ltx__job_status_parse_slow(const char *body, size_t len, ltx_job_doc *d)
 {
     json_t *doc = load(body, len);
     json_t *result, *error;

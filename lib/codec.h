@@ -38,6 +38,38 @@ typedef struct {
 LTX_INTERNAL int ltx__job_status_parse(const char *body, size_t len, ltx_job_doc *doc);
 LTX_INTERNAL void ltx__job_doc_free(ltx_job_doc *doc);
 
+/* ---------------------------------------------------------------- the fast reader (scan.c) */
+#define LTX_SCAN_MAX_RESULTS 8
+
+/* Where a member's value is in the text: a string's contents (no escapes), when is_string. */
+typedef struct {
+    const char *p;
+    size_t n;
+    int seen;
+    int is_string;
+} ltx_span;
+
+/* The members of a submit's or a poll's answer that libltx reads. */
+typedef struct {
+    ltx_span status, id, created_at, completed_at; /* top-level members */
+    ltx_span error_type, error_message;             /* of "error", when an object */
+    unsigned result_seen, error_seen;
+    size_t n_results;                               /* members of "result", when an object */
+    ltx_span result_keys[LTX_SCAN_MAX_RESULTS], result_urls[LTX_SCAN_MAX_RESULTS];
+} ltx_scan;
+
+/*
+ * Read a JSON object without building it: 1 when body is valid JSON that jansson would read
+ * to the same members, with *out filled in; 0 when unsure (anything unusual: escapes, a
+ * duplicate of a member it keeps, exponents, long numbers, nesting past 32, not an object),
+ * and the caller asks jansson. Costs a few instructions per byte instead of tens.
+ */
+LTX_INTERNAL int ltx__scan_answer(const char *body, size_t len, ltx_scan *out);
+/* The same two answers read by jansson alone, for tests and fuzzers comparing the two. */
+LTX_INTERNAL int ltx__job_status_parse_slow(const char *body, size_t len, ltx_job_doc *doc);
+LTX_INTERNAL int ltx__job_created_parse_slow(const char *body, size_t len, char **id,
+                                             char **created_at);
+
 typedef struct {
     char *upload_url;
     char *storage_uri;

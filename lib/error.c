@@ -1,5 +1,6 @@
 /* lib/error.c — status texts and the error object. */
 #define _POSIX_C_SOURCE 200809L
+#include "error_int.h"
 #include "private.h"
 #include "redact.h"
 
@@ -179,17 +180,6 @@ static int vfail(ltx_error **err, int code, const char *field, const char *fmt, 
     return code; /* no memory for details: the class still tells */
 }
 
-int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = vfail(err, code, NULL, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 int ltx__fail_field(ltx_error **err, int code, const char *field, const char *fmt, ...)
 {
     va_list ap;
@@ -197,17 +187,6 @@ int ltx__fail_field(ltx_error **err, int code, const char *field, const char *fm
 
     va_start(ap, fmt);
     rc = vfail(err, code, field, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    int rc;
-
-    va_start(ap, fmt);
-    rc = vfail(err, LTX_EREQUEST, field, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -246,65 +225,23 @@ LTX_API void ltx_error_free(ltx_error *e)
     free(e);
 }
 
-LTX_API int ltx_error_code(const ltx_error *e)
-{
-    return e ? e->code : LTX_EINVAL;
-}
+LTX_GETTER(int, ltx_error_code, ltx_error, code, LTX_EINVAL)
 
 LTX_API const char *ltx_error_message(const ltx_error *e)
 {
     return e && e->message ? e->message : "no error information";
 }
 
-LTX_API int ltx_error_http_status(const ltx_error *e)
-{
-    return e ? e->http_status : 0;
-}
-
-LTX_API const char *ltx_error_type(const ltx_error *e)
-{
-    return e ? e->type : NULL;
-}
-
-LTX_API const char *ltx_error_api_message(const ltx_error *e)
-{
-    return e ? e->api_message : NULL;
-}
-
-LTX_API const char *ltx_error_request_id(const ltx_error *e)
-{
-    return e ? e->request_id : NULL;
-}
-
-LTX_API const char *ltx_error_field(const ltx_error *e)
-{
-    return e ? e->field : NULL;
-}
-
-LTX_API const char *ltx_error_job_id(const ltx_error *e)
-{
-    return e ? e->job_id : NULL;
-}
-
-LTX_API int64_t ltx_error_retry_after_ms(const ltx_error *e)
-{
-    return e ? e->retry_after_ms : -1;
-}
-
-LTX_API unsigned ltx_error_attempts(const ltx_error *e)
-{
-    return e ? e->attempts : 0;
-}
-
-LTX_API int ltx_error_possibly_executed(const ltx_error *e)
-{
-    return e ? e->possibly_executed : 0;
-}
-
-LTX_API const char *ltx_error_transport_message(const ltx_error *e)
-{
-    return e ? e->transport_message : NULL;
-}
+LTX_GETTER(int, ltx_error_http_status, ltx_error, http_status, 0)
+LTX_GETTER(const char *, ltx_error_type, ltx_error, type, NULL)
+LTX_GETTER(const char *, ltx_error_api_message, ltx_error, api_message, NULL)
+LTX_GETTER(const char *, ltx_error_request_id, ltx_error, request_id, NULL)
+LTX_GETTER(const char *, ltx_error_field, ltx_error, field, NULL)
+LTX_GETTER(const char *, ltx_error_job_id, ltx_error, job_id, NULL)
+LTX_GETTER(int64_t, ltx_error_retry_after_ms, ltx_error, retry_after_ms, -1)
+LTX_GETTER(unsigned, ltx_error_attempts, ltx_error, attempts, 0)
+LTX_GETTER(int, ltx_error_possibly_executed, ltx_error, possibly_executed, 0)
+LTX_GETTER(const char *, ltx_error_transport_message, ltx_error, transport_message, NULL)
 
 LTX_API const void *ltx_error_body(const ltx_error *e, size_t *len)
 {

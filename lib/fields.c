@@ -31,6 +31,38 @@ const ltx_endpoint_row ltx__endpoints[] = {
 };
 const int ltx__n_endpoints = (int)(sizeof(ltx__endpoints) / sizeof(ltx__endpoints[0]));
 
+LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint)
+{
+    const ltx_endpoint_row *row = ltx__endpoint_row((int)endpoint);
+
+    return row ? row->name : NULL;
+}
+
+LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
+{
+    if (out)
+        *out = LTX_ENDPOINT_OTHER;
+    for (int i = 1; name && i < ltx__n_endpoints; i++)
+        if (strcmp(ltx__endpoints[i].name, name) == 0) {
+            if (out)
+                *out = (ltx_endpoint)i;
+            return out ? LTX_OK : LTX_EINVAL;
+        }
+    return LTX_EINVAL;
+}
+
+/* A path segment the request may be sent to: [a-z0-9-], 1 to LTX_ENDPOINT_NAME_MAX bytes. */
+int ltx__endpoint_name_ok(const char *name)
+{
+    size_t n = 0;
+
+    for (; name && name[n]; n++)
+        if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= '0' && name[n] <= '9') ||
+              name[n] == '-'))
+            return 0;
+    return n >= 1 && n <= LTX_ENDPOINT_NAME_MAX;
+}
+
 const ltx_endpoint_row *ltx__endpoint_row(int endpoint)
 {
     /* compared as unsigned: -1 and 0 both miss */

@@ -1,7 +1,11 @@
 /* lib/generate.c — ltx_generate(): the one call from request to finished file, on v2 or v1. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "codec.h"
-#include "http.h"
+#include "error_int.h"
+#include "job_int.h"
+#include "jobops.h"
+#include "request_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +48,11 @@ static int generate_sync(ltx_client *c, const ltx_request *req, ltx_sink *sink,
     billed_twice = rs.repeated_after_unknown;
     if (rs.body.len > 0 || ltx_sink_bytes_written(sink) == 0) {
         /* a JSON 200 instead of video bytes: keep it in the error, write nothing */
-        ltx_error *e = ltx__error_from_exchange(c, &rs, what, 1, 1);
+        ltx_error *e = ltx__error_of_exchange(c, &rs, LTX_EPROTOCOL, what,
+                                              "v1 answered 200 without video bytes; the "
+                                              "generation may have run and been billed",
+                                              1, 1);
 
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            ltx__error_compose(e, "v1 answered 200 without video bytes; the generation may have "
-                                  "run and been billed");
-        }
         rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
         ltx__sink_abort(sink);
         ltx__http_resp_free(&rs);

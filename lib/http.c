@@ -1,8 +1,9 @@
-/* lib/http.c — the libcurl transport: exchanges, one at a time or many on a multi handle; no retries. */
+/* lib/http.c — the libcurl transport: one exchange, its callbacks and options; no retries (the
+ * pool: http_pool.c; many at once: http_multi.c). */
 #define _POSIX_C_SOURCE 200809L
-#include "http.h"
+#include "client_int.h"
+#include "http_int.h"
 
-#include <curl/curl.h>
 #include <ctype.h>
 #include <errno.h>
 #include <unistd.h>
@@ -12,152 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* Idle easy handles a client keeps for reuse. Each keeps its live connection between transfers
- * (curl_easy_reset() does not close it), so this pool is what reuses connections: it holds at
- * least as many handles as threads are expected to share one client. */
-#define POOL_IDLE_MAX 64
 #define SINK_BUFFER_BYTES (128L * 1024L) /* receive buffer for transfers into a sink */
 #define PROGRESS_EVERY_BYTES (256u * 1024u)
-
-struct ltx_http_pool {
-    CURLSH *share;
-    pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
-    pthread_mutex_t idle_lock;
-    CURL *idle[POOL_IDLE_MAX];
-    CURLM *idle_multi[POOL_IDLE_MAX]; /* each handle's own multi handle, or NULL */
-    size_t n_idle;
-};
-
-static int global_flags;
-
-int ltx__http_global_init(unsigned flags)
-{
-    global_flags = (int)flags;
-    if (flags & LTX_GLOBAL_NO_CURL_INIT)
-        return LTX_OK;
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? LTX_OK : LTX_EINIT;
-}
-
-void ltx__http_global_cleanup(void)
-{
-    if (!(global_flags & LTX_GLOBAL_NO_CURL_INIT))
-        curl_global_cleanup();
-}
-
-static char curl_version_text[48];
-static pthread_once_t curl_version_once = PTHREAD_ONCE_INIT;
-
-static void fill_curl_version(void)
-{
-    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
-
-    snprintf(curl_version_text, sizeof(curl_version_text), "libcurl/%s",
-             v && v->version ? v->version : "unknown");
-}
-
-const char *ltx__http_curl_version(void)
-{
-    pthread_once(&curl_version_once, fill_curl_version);
-    return curl_version_text;
-}
-
-static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
-{
-    struct ltx_http_pool *pool = ud;
-
-    (void)h;
-    (void)access;
-    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
-        pthread_mutex_lock(&pool->locks[data]);
-}
-
-static void share_unlock(CURL *h, curl_lock_data data, void *ud)
-{
-    struct ltx_http_pool *pool = ud;
-
-    (void)h;
-    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
-        pthread_mutex_unlock(&pool->locks[data]);
-}
-
-struct ltx_http_pool *ltx__http_pool_new(void)
-{
-    struct ltx_http_pool *pool = calloc(1, sizeof(*pool));
-
-    if (!pool)
-        return NULL;
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_init(&pool->locks[i], NULL);
-    pthread_mutex_init(&pool->idle_lock, NULL);
-    pool->share = curl_share_init();
-    if (!pool->share) {
-        ltx__http_pool_free(pool);
-        return NULL;
-    }
-    curl_share_setopt(pool->share, CURLSHOPT_LOCKFUNC, share_lock);
-    curl_share_setopt(pool->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-    curl_share_setopt(pool->share, CURLSHOPT_USERDATA, pool);
-    curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(pool->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    /* Not CURL_LOCK_DATA_CONNECT: libcurl does not support a connection cache shared by
-     * concurrent threads (CURLSHOPT_SHARE(3); helgrind sees the races). Connections live in
-     * the pooled handles instead, and in a batch's multi handle while it runs. */
-    return pool;
-}
-
-void ltx__http_pool_free(struct ltx_http_pool *pool)
-{
-    if (!pool)
-        return;
-    for (size_t i = 0; i < pool->n_idle; i++) {
-        curl_easy_cleanup(pool->idle[i]);
-        if (pool->idle_multi[i])
-            curl_multi_cleanup(pool->idle_multi[i]);
-    }
-    if (pool->share)
-        curl_share_cleanup(pool->share);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_destroy(&pool->locks[i]);
-    pthread_mutex_destroy(&pool->idle_lock);
-    free(pool);
-}
-
-/* An idle handle with the multi handle it runs on alone (*m may be NULL: made when needed). A
- * transfer's connection stays in the cache of the multi handle that ran it, so the two travel
- * together. */
-static CURL *pool_take(struct ltx_http_pool *pool, CURLM **m)
-{
-    CURL *h = NULL;
-
-    *m = NULL;
-    pthread_mutex_lock(&pool->idle_lock);
-    if (pool->n_idle) {
-        h = pool->idle[--pool->n_idle];
-        *m = pool->idle_multi[pool->n_idle];
-    }
-    pthread_mutex_unlock(&pool->idle_lock);
-    if (h)
-        curl_easy_reset(h);
-    else
-        h = curl_easy_init();
-    return h;
-}
-
-static void pool_give_back(struct ltx_http_pool *pool, CURL *h, CURLM *m)
-{
-    pthread_mutex_lock(&pool->idle_lock);
-    if (pool->n_idle < POOL_IDLE_MAX) {
-        pool->idle_multi[pool->n_idle] = m;
-        pool->idle[pool->n_idle++] = h;
-        h = NULL;
-    }
-    pthread_mutex_unlock(&pool->idle_lock);
-    if (h) {
-        curl_easy_cleanup(h);
-        if (m)
-            curl_multi_cleanup(m);
-    }
-}
 
 char *ltx__url_for_log(const char *url)
 {
@@ -165,31 +22,6 @@ char *ltx__url_for_log(const char *url)
 
     return ltx__strndup(url ? url : "", n);
 }
-
-/* One exchange in progress: the easy handle and everything its callbacks need. */
-struct ltx_http_xfer {
-    ltx_client *c;
-    const ltx_http_req *rq;
-    ltx_http_resp *rs;
-    CURL *h;
-    CURLM *m;               /* h's own multi handle (ltx__http_perform), or NULL */
-    struct curl_slist *headers;
-    void *owner;            /* the multi interface's caller's pointer */
-    int cancel_hit;         /* the request's cancel handle was triggered */
-    int streaming;          /* this answer's body goes to the sink */
-    int decided;
-    int stalled;
-    int past_deadline;
-    uint64_t last_change_ms;
-    curl_off_t last_seen;
-    uint64_t reported;
-    size_t body_pos;        /* bytes of an in-memory body handed to libcurl so far */
-    int resend_refused;     /* libcurl wanted to send the body again; it may not */
-    char errbuf[CURL_ERROR_SIZE];
-    char range[32];
-};
-
-typedef struct ltx_http_xfer xfer;
 
 static char *header_value(const char *line, size_t len, const char *name)
 {
@@ -490,49 +322,19 @@ static long clamp_ms(uint64_t ms)
     return ms > (uint64_t)INT32_MAX ? (long)INT32_MAX : (long)ms;
 }
 
-static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
-                       struct curl_slist **headers, char *errbuf, char *range)
+/* The client's settings: what every request on this client shares, set once per handle. */
+static CURLcode set_client_options(CURL *h, const ltx_client *c)
 {
-    struct curl_slist *list = NULL, *tmp;
-    uint64_t now = c->clock->now_ms(c->clock->ud);
     CURLcode cc = CURLE_OK;
 
-#define ADD_HEADER(line)                                                                           \
-    do {                                                                                           \
-        if (!(tmp = curl_slist_append(list, (line))))                                             \
-            goto oom;                                                                              \
-        list = tmp;                                                                                \
-    } while (0)
-
-    if (rq->with_auth)
-        ADD_HEADER(c->auth_header);
-    if (rq->content_type) {
-        char line[128];
-
-        snprintf(line, sizeof(line), "Content-Type: %s", rq->content_type);
-        ADD_HEADER(line);
-    }
-    ADD_HEADER("Expect:"); /* no 100-continue round trip for small JSON bodies */
-    for (const char *const *hdr = rq->headers; hdr && *hdr; hdr++)
-        ADD_HEADER(*hdr);
-    *headers = list;
-#undef ADD_HEADER
-
-    cc |= curl_easy_setopt(h, CURLOPT_SHARE, c->http->share);
-    cc |= curl_easy_setopt(h, CURLOPT_URL, rq->url);
+    cc |= curl_easy_setopt(h, CURLOPT_SHARE, ltx__http_pool_share(c->http));
     cc |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     cc |= curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     cc |= curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-    cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     cc |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
     cc |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
     cc |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     cc |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
-    cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq->follow_redirects ? 1L : 0L);
     cc |= curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 #if LIBCURL_VERSION_NUM >= 0x075500
     cc |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -544,15 +346,41 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
     cc |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                            c->connect_timeout_ms == LTX_NO_LIMIT ? (long)INT32_MAX
                                                                  : (long)c->connect_timeout_ms);
-    if (rq->deadline != UINT64_MAX)
-        cc |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-                               rq->deadline > now ? clamp_ms(rq->deadline - now) : 1L);
     if (c->proxy)
         cc |= curl_easy_setopt(h, CURLOPT_PROXY, c->proxy);
     if (c->ca_file)
         cc |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
     if (c->ca_path)
         cc |= curl_easy_setopt(h, CURLOPT_CAPATH, c->ca_path);
+    /* curl_easy_reset() cannot report its own failure: short of memory, libcurl 7.88 stops
+     * restoring defaults half-way and leaves the upload buffer size at 0, and the next POST
+     * never sends a byte. Set what a request needs to move, whatever reset left. */
+    (void)curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 65536L);
+    return cc;
+}
+
+/* What this request sets: everything a request before it on the same handle may have set
+ * differently, so that the handle need not start over. PUT and Range leave options behind
+ * that the next request would not set: such a handle is reset before its next use. */
+static int set_request_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x)
+{
+    uint64_t now = c->clock->now_ms(c->clock->ud);
+    struct curl_slist *list = ltx__http_headers_for(c, rq, &x->headers);
+    CURLcode cc = CURLE_OK;
+
+    if (!list)
+        return LTX_ENOMEM;
+    cc |= curl_easy_setopt(h, CURLOPT_URL, rq->url);
+    cc |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    cc |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
+    cc |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
+    cc |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, rq->follow_redirects ? 1L : 0L);
+    cc |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                           rq->deadline == UINT64_MAX ? 0L
+                           : rq->deadline > now       ? clamp_ms(rq->deadline - now)
+                                                      : 1L);
     if (strcmp(rq->method, "POST") == 0) {
         cc |= curl_easy_setopt(h, CURLOPT_POST, 1L);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
@@ -561,6 +389,7 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
         cc |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek_memory);
         cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     } else if (strcmp(rq->method, "PUT") == 0 && rq->body_from_fd) {
+        x->stamp = 0;
         if (lseek(rq->body_fd, 0, SEEK_SET) != 0)
             return LTX_EIO;
         cc |= curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
@@ -570,35 +399,41 @@ static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x,
         cc |= curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
         cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     } else if (strcmp(rq->method, "PUT") == 0) {
+        x->stamp = 0;
         cc |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
         cc |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
     } else {
         cc |= curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        /* a POST before it on this handle left its read callbacks: point them here */
+        cc |= curl_easy_setopt(h, CURLOPT_READDATA, x);
+        cc |= curl_easy_setopt(h, CURLOPT_SEEKDATA, x);
     }
     if (rq->range_from) {
-        snprintf(range, 32, "%llu-", (unsigned long long)rq->range_from);
-        cc |= curl_easy_setopt(h, CURLOPT_RANGE, range);
+        x->stamp = 0;
+        snprintf(x->range, sizeof(x->range), "%llu-", (unsigned long long)rq->range_from);
+        cc |= curl_easy_setopt(h, CURLOPT_RANGE, x->range);
     }
     /* videos are large: curl's 16 KiB default costs six times the reads of the curl tool.
      * Only a speed-up: libcurl 7.88 refuses it on a reused handle after an aborted transfer
      * (a refused redirect), and the transfer then runs with the default buffer. */
     (void)curl_easy_setopt(h, CURLOPT_BUFFERSIZE,
                            rq->sink ? (long)SINK_BUFFER_BYTES : (long)CURL_MAX_WRITE_SIZE);
-    /* curl_easy_reset() cannot report its own failure: short of memory, libcurl 7.88 stops
-     * restoring defaults half-way and leaves the upload buffer size at 0, and the next POST
-     * never sends a byte. Set what a request needs to move, whatever reset left. */
-    (void)curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 65536L);
     return cc == CURLE_OK ? LTX_OK : LTX_EINVAL;
-oom:
-    curl_slist_free_all(list);
-    return LTX_ENOMEM;
+}
+
+/* A handle ready for rq: the client's settings once, then the request's own. */
+static int set_options(CURL *h, ltx_client *c, const ltx_http_req *rq, xfer *x, int configured)
+{
+    if (!configured && set_client_options(h, c) != CURLE_OK)
+        return LTX_EINVAL;
+    return set_request_options(h, c, rq, x);
 }
 
 int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, ltx_http_xfer **out)
 {
     xfer *x;
-    int rc;
+    int rc, configured;
 
     *out = NULL;
     memset(rs, 0, sizeof(*rs));
@@ -623,12 +458,12 @@ int ltx__http_begin(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs, lt
                  "machine; use https://, or ltx_client_allow_insecure_http() if you must");
         return LTX_EINVAL;
     }
-    if (!(x->h = pool_take(c->http, &x->m))) {
+    if (!(x->h = ltx__http_pool_take(c->http, c, &x->m, &x->stamp, &configured))) {
         free(x);
         rs->transport_status = LTX_ENOMEM;
         return LTX_ENOMEM;
     }
-    rc = set_options(x->h, c, rq, x, &x->headers, x->errbuf, x->range);
+    rc = set_options(x->h, c, rq, x, configured);
     if (rc == LTX_OK && curl_easy_setopt(x->h, CURLOPT_PRIVATE, x) != CURLE_OK)
         rc = LTX_EINVAL;
     if (rc != LTX_OK) {
@@ -696,11 +531,13 @@ int ltx__http_end(ltx_http_xfer *x, int curl_code)
         snprintf(rs->transport_message, sizeof(rs->transport_message), "%s",
                  x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(x->headers);
+    if (x->headers) { /* its own list: gone with the exchange (a cached one stays) */
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+        curl_slist_free_all(x->headers);
+    }
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
     curl_easy_setopt(h, CURLOPT_PRIVATE, NULL);
-    pool_give_back(c->http, h, x->m);
+    ltx__http_pool_give_back(c->http, h, x->m, x->stamp);
     rc = rs->transport_status;
     free(x);
     return rc;
@@ -799,118 +636,6 @@ int ltx__http_perform(ltx_client *c, const ltx_http_req *rq, ltx_http_resp *rs)
     if ((rc = ltx__http_begin(c, rq, rs, &x)) != LTX_OK)
         return rc;
     return ltx__http_end(x, (int)perform_watched(x));
-}
-
-/* ---------------------------------------------------------------- many exchanges at once */
-
-struct ltx_http_multi {
-    CURLM *m;
-    ltx_http_socket_fn socket_fn;
-    void *socket_ud;
-};
-
-/* libcurl's CURLMOPT_SOCKETFUNCTION, in libltx's terms (LTX_POLL_* equal CURL_POLL_*). */
-static int on_multi_socket(CURL *e, curl_socket_t s, int what, void *ud, void *socketp)
-{
-    struct ltx_http_multi *mh = ud;
-    int events = what == CURL_POLL_REMOVE ? LTX_POLL_REMOVE
-                 : (what & CURL_POLL_IN ? LTX_POLL_IN : 0) | (what & CURL_POLL_OUT ? LTX_POLL_OUT : 0);
-
-    (void)e;
-    (void)socketp;
-    mh->socket_fn((int)s, events, mh->socket_ud);
-    return 0;
-}
-
-struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle, ltx_http_socket_fn fn, void *ud)
-{
-    struct ltx_http_multi *mh = calloc(1, sizeof(*mh));
-
-    if (mh && !(mh->m = curl_multi_init())) {
-        free(mh);
-        return NULL;
-    }
-    if (!mh)
-        return NULL;
-    mh->socket_fn = fn;
-    mh->socket_ud = ud;
-    /* libcurl sizes the cache by the transfers running, so connections close as a run thins
-     * out; keep enough for the next wave */
-    curl_multi_setopt(mh->m, CURLMOPT_MAXCONNECTS, (long)max_idle);
-    curl_multi_setopt(mh->m, CURLMOPT_SOCKETFUNCTION, on_multi_socket);
-    curl_multi_setopt(mh->m, CURLMOPT_SOCKETDATA, mh);
-    return mh;
-}
-
-void ltx__http_multi_free(struct ltx_http_multi *mh)
-{
-    if (!mh)
-        return;
-    curl_multi_cleanup(mh->m);
-    free(mh);
-}
-
-int ltx__http_multi_add(struct ltx_http_multi *mh, ltx_http_xfer *x, void *owner)
-{
-    CURLMcode mc;
-
-    x->owner = owner;
-    if ((mc = curl_multi_add_handle(mh->m, x->h)) == CURLM_OK)
-        return LTX_OK;
-    snprintf(x->errbuf, sizeof(x->errbuf), "%s", curl_multi_strerror(mc));
-    ltx__http_end(x, mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT);
-    return mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
-}
-
-void ltx__http_multi_abandon(struct ltx_http_multi *mh, ltx_http_xfer *x)
-{
-    curl_multi_remove_handle(mh->m, x->h);
-    x->cancel_hit = 1;
-    ltx__http_end(x, CURLE_ABORTED_BY_CALLBACK);
-}
-
-int ltx__http_multi_action(struct ltx_http_multi *mh, int fd, int events)
-{
-    int running = 0, mask = (events & LTX_POLL_IN ? CURL_CSELECT_IN : 0) |
-                            (events & LTX_POLL_OUT ? CURL_CSELECT_OUT : 0) |
-                            (events & LTX_POLL_ERR ? CURL_CSELECT_ERR : 0);
-    CURLMcode mc = curl_multi_socket_action(mh->m, fd < 0 ? CURL_SOCKET_TIMEOUT : fd,
-                                            fd < 0 ? 0 : mask, &running);
-
-    return mc == CURLM_OK ? LTX_OK : mc == CURLM_OUT_OF_MEMORY ? LTX_ENOMEM : LTX_ENETWORK;
-}
-
-long ltx__http_multi_timeout(struct ltx_http_multi *mh)
-{
-    long ms = -1;
-
-    if (curl_multi_timeout(mh->m, &ms) != CURLM_OK)
-        return 0;
-    return ms;
-}
-
-void *ltx__http_multi_next_done(struct ltx_http_multi *mh)
-{
-    CURLMsg *msg;
-    int left;
-
-    while ((msg = curl_multi_info_read(mh->m, &left))) {
-        xfer *x = NULL;
-        void *owner;
-        CURLcode cc = msg->data.result;
-        CURL *h = msg->easy_handle;
-
-        if (msg->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&x);
-        curl_multi_remove_handle(mh->m, h);
-        if (!x)
-            continue;
-        owner = x->owner;
-        ltx__http_end(x, (int)cc);
-        return owner;
-    }
-    return NULL;
 }
 
 void ltx__http_resp_free(ltx_http_resp *rs)

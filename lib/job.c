@@ -1,10 +1,14 @@
-/* lib/job.c — v2 jobs: submit, poll, wait with a deadline, download with resume. */
+/* lib/job.c — v2 jobs: submit, poll, wait with a deadline (the download: lib/download.c). */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "codec.h"
+#include "error_int.h"
 #include "fields.h"
-#include "http.h"
+#include "job_int.h"
+#include "jobops.h"
 #include "schedule.h"
 #include "redact.h"
+#include "request_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,13 +131,11 @@ int ltx__submit_accepted(ltx_client *c, const char *endpoint_name, ltx_http_resp
     *out = NULL;
     if (ltx__job_created_parse(rs->body.data, rs->body.len, &id, &created_at) != LTX_OK) {
         /* accepted, so billed, yet we cannot follow it: say so loudly */
-        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 1);
+        ltx_error *e = ltx__error_of_exchange(c, rs, LTX_EPROTOCOL, what,
+                                              "submit: the API accepted the job (HTTP 2xx) but "
+                                              "its answer carries no job id; the job may run "
+                                              "and be billed", 1, 1);
 
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            ltx__error_compose(e, "submit: the API accepted the job (HTTP 2xx) but its answer "
-                                  "carries no job id; the job may run and be billed");
-        }
         rc = ltx__error_raise(err, e, LTX_EPROTOCOL);
         ltx__http_resp_free(rs);
         return rc;
@@ -142,18 +144,12 @@ int ltx__submit_accepted(ltx_client *c, const char *endpoint_name, ltx_http_resp
         /* it goes into the next poll's path: "../../v1/upload", "?", "#" or escape sequences
          * would turn that poll into another call, and printing it would reach a terminal */
         char *shown = ltx__escape(id, 64);
-        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 1);
         char *text = ltx__printf("submit: the API accepted the job (HTTP 2xx) but its id \"%s\" "
                                  "is not one this library can use; the job may run and be billed",
                                  shown ? shown : "?");
+        ltx_error *e = text ? ltx__error_of_exchange(c, rs, LTX_EPROTOCOL, what, text, 1, 1)
+                            : NULL;
 
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            if (!text || ltx__error_compose(e, text) != LTX_OK) {
-                ltx_error_free(e);
-                e = NULL;
-            }
-        }
         free(text);
         free(shown);
         free(id);
@@ -418,6 +414,11 @@ static int job_cancelled(ltx_job *job, const char *doing, ltx_error **err)
     return ltx__error_raise(err, e, LTX_ECANCELLED);
 }
 
+int ltx__job_cancelled(ltx_job *job, const char *doing, ltx_error **err)
+{
+    return job_cancelled(job, doing, err);
+}
+
 static char *timed_out_text(const ltx_job *job)
 {
     return ltx__printf("job %s is still %s at the deadline; it keeps running (resume with its id)",
@@ -462,12 +463,10 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
     int rc = ltx__job_status_parse(rs->body.data, rs->body.len, &doc);
 
     if (rc != LTX_OK) {
-        ltx_error *e = ltx__error_from_exchange(c, rs, what, 1, 0);
+        ltx_error *e = ltx__error_of_exchange(c, rs, LTX_EPROTOCOL, what,
+                                              "poll: the job status answer is not the "
+                                              "documented JSON", 1, 0);
 
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            ltx__error_compose(e, "poll: the job status answer is not the documented JSON");
-        }
         rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
         ltx__http_resp_free(rs);
         return rc;
@@ -684,231 +683,4 @@ LTX_API int ltx_job_wait(ltx_job *job, uint32_t poll_interval_ms, ltx_progress_f
         return ltx__fail(err, LTX_EINVAL, "ltx_job_wait: job is NULL");
     pc.started_ms = job->client->clock->now_ms(job->client->clock->ud);
     return ltx__job_wait(job, poll_interval_ms, &pc, ltx__deadline_from_now(job->client), err);
-}
-
-int ltx__download_start(ltx_download *d, ltx_job *job, const char *key, ltx_sink *sink,
-                        ltx_progress_ctx *pc, uint64_t deadline, ltx_error **err)
-{
-    int rc;
-
-    memset(d, 0, sizeof(*d));
-    if (!(d->url = ltx__job_result(job, key))) {
-        if (key && job->state == LTX_JOB_COMPLETED)
-            return ltx__with_job(err, job,
-                            ltx__fail(err, LTX_EINVAL, "job %s has no result \"%.40s\"",
-                                      job->id, key));
-        return ltx__with_job(err, job,
-                        ltx__fail(err, LTX_EINVAL, "job %s has no result yet (status %s)",
-                                  job->id, job->status ? job->status : "not polled"));
-    }
-    if ((rc = ltx__sink_begin(sink, err)) != LTX_OK)
-        return ltx__with_job(err, job, rc);
-    d->what = key ? ltx__printf("download the %s result of job %s", key, job->id)
-                  : ltx__printf("download the result of job %s", job->id);
-    d->log_url = ltx__url_for_log(d->url);
-    if (!d->what || !d->log_url) {
-        free(d->what);
-        free(d->log_url);
-        ltx__sink_abort(sink);
-        return ltx__with_job(err, job, ltx__fail(err, LTX_ENOMEM, "out of memory"));
-    }
-    d->job = job;
-    d->sink = sink;
-    d->pc = pc;
-    d->deadline = deadline;
-    if (pc)
-        pc->job_id = job->id;
-    return LTX_OK;
-}
-
-void ltx__download_finish(ltx_download *d)
-{
-    free(d->what);
-    free(d->log_url);
-    d->what = d->log_url = NULL;
-}
-
-void ltx__download_attempt(ltx_download *d)
-{
-    const ltx_clock *clk;
-
-    /* Never true: every caller reaches here only after ltx__download_start() succeeded. Said
-     * so that the analysers (scan-build, gcc -fanalyzer), which cannot follow a batch entry's
-     * state to its download, see it too. */
-    if (!d->job)
-        return;
-    clk = d->job->client->clock;
-
-    d->attempt++;
-    d->before = ltx_sink_bytes_written(d->sink);
-    memset(&d->rq, 0, sizeof(d->rq));
-    d->rq.method = "GET";
-    d->rq.url = d->url;
-    d->rq.with_auth = 0; /* a signed URL on another host: the key never goes there */
-    d->rq.follow_redirects = 1;
-    d->rq.sink = d->sink;
-    d->rq.range_from = d->before;
-    d->rq.deadline = d->deadline;
-    d->rq.progress = d->pc;
-    d->rq.cancel = d->job->cancel;
-    d->started = clk->now_ms(clk->ud);
-}
-
-/* Attempts without progress before a download gives up; each byte gained resets the count. */
-ltx_step ltx__download_decide(ltx_download *d, ltx_http_resp *rs, uint64_t *delay_ms, int *rc,
-                              ltx_error **err)
-{
-    ltx_job *job = d->job;
-    ltx_client *c;
-    const ltx_clock *clk;
-    ltx_sink *sink = d->sink;
-    const char *what = d->what;
-    uint64_t elapsed, delay;
-    unsigned attempt = d->attempt;
-    int possibly = 0, retry;
-
-    if (!job) { /* never: as in ltx__download_attempt() */
-        *delay_ms = 0;
-        *rc = LTX_EINVAL;
-        return LTX_STEP_FAILED;
-    }
-    c = job->client;
-    clk = c->clock;
-    elapsed = clk->now_ms(clk->ud) - d->started;
-
-    *delay_ms = 0;
-    if (rs->transport_status == LTX_OK && (rs->http_status == 200 || rs->http_status == 206) &&
-        rs->body.len > 0) {
-        /* a JSON document where the video should be */
-        ltx_error *e = ltx__error_from_exchange(c, rs, what, attempt, 0);
-
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            ltx__error_compose(e, "download: the result URL answered a JSON document, not "
-                                  "the video");
-        }
-        *rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EPROTOCOL));
-        ltx__http_resp_free(rs);
-        ltx__sink_abort(sink);
-        return LTX_STEP_FAILED;
-    }
-    if (rs->transport_status == LTX_OK && (rs->http_status == 200 || rs->http_status == 206)) {
-        uint64_t total = ltx_sink_bytes_written(sink);
-
-        ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, 0, 0);
-        ltx__http_resp_free(rs);
-        if ((*rc = ltx__sink_commit(sink, err)) != LTX_OK) {
-            *rc = ltx__with_job(err, job, *rc);
-            return LTX_STEP_FAILED;
-        }
-        ltx__sink_set_billed_twice(sink, 0); /* a v2 submit is never repeated when unsure */
-        /* the output is whole and in place: this last report tells, it cannot take it back */
-        (void)ltx__progress_emit(c, d->pc, LTX_STAGE_DOWNLOADING, NULL, total, total);
-        *rc = LTX_OK;
-        return LTX_STEP_DONE;
-    }
-    if (ltx_sink_bytes_written(sink) > d->before)
-        d->fruitless = 0;
-    else
-        d->fruitless++;
-    if (rs->transport_status == LTX_ECANCELLED || rs->transport_status == LTX_EIO ||
-        rs->transport_status == LTX_ESINKFULL || rs->transport_status == LTX_ENOMEM ||
-        rs->transport_status == LTX_EPROTOCOL || rs->transport_status == LTX_EHEADER ||
-        rs->transport_status == LTX_ETLS || rs->transport_status == LTX_EURL ||
-        rs->transport_status == LTX_EINVAL || rs->sink_status != LTX_OK)
-        retry = 0;
-    else
-        retry = ltx__should_retry(&c->retry, LTX_CALL_IDEMPOTENT,
-                                  ltx__outcome_of(rs->transport_status, rs->request_sent,
-                                                  rs->transport_status == LTX_OK
-                                                      ? rs->http_status : 0),
-                                  rs->http_status, &possibly);
-    if (retry && rs->transport_status == LTX_OK && rs->http_status >= 300 &&
-        rs->http_status != 429 && rs->http_status < 500)
-        retry = 0;
-    if (d->fruitless > c->retry.max_retries)
-        retry = 0;
-    delay = retry ? (d->fruitless ? ltx__retry_delay_ms(&c->retry, d->fruitless - 1, -1, clk) : 0)
-                  : 0;
-    if (retry && d->deadline != UINT64_MAX && clk->now_ms(clk->ud) + delay >= d->deadline)
-        retry = 0;
-    ltx__report_attempt(c, "GET", d->log_url, rs, attempt, elapsed, retry, delay);
-    if (!retry && rs->cancel_hit && rs->transport_status == LTX_ECANCELLED) {
-        ltx__http_resp_free(rs);
-        ltx__sink_abort(sink);
-        *rc = job_cancelled(job, "downloading the result of", err);
-        return LTX_STEP_FAILED;
-    }
-    if (!retry) {
-        ltx_error *e;
-
-        if (rs->sink_status == LTX_EPROTOCOL)
-            e = ltx__error_new(LTX_EPROTOCOL,
-                               "%s: the server sent a different range than asked for, and "
-                               "this output cannot start over", what);
-        else if (rs->sink_status == LTX_EIO)
-            e = ltx__error_new(LTX_EIO, "%s: writing the output failed: %s", what,
-                               ltx__sink_describe(sink));
-        else
-            e = ltx__error_from_exchange(c, rs, what, attempt, 0);
-        if (e && rs->sink_status == LTX_ESINKFULL)
-            e->code = LTX_ESINKFULL;
-        *rc = ltx__with_job(err, job, ltx__error_raise(err, e, LTX_EIO));
-        if (!e)
-            *rc = rs->sink_status != LTX_OK ? rs->sink_status
-                  : rs->transport_status != LTX_OK ? rs->transport_status
-                                                   : ltx__status_class(rs->http_status);
-        ltx__http_resp_free(rs);
-        ltx__sink_abort(sink);
-        return LTX_STEP_FAILED;
-    }
-    ltx__log(c, LTX_LOG_INFO, "%s: interrupted at byte %llu, resuming in %llu ms", what,
-             (unsigned long long)ltx_sink_bytes_written(sink), (unsigned long long)delay);
-    ltx__http_resp_free(rs);
-    *delay_ms = delay;
-    return LTX_STEP_RETRY;
-}
-
-int ltx__job_download(ltx_job *job, const char *key, ltx_sink *sink, ltx_progress_ctx *pc,
-                      uint64_t deadline, ltx_error **err)
-{
-    ltx_download d;
-    uint64_t delay;
-    int rc;
-
-    if ((rc = ltx__download_start(&d, job, key, sink, pc, deadline, err)) != LTX_OK)
-        return rc;
-    for (;;) {
-        ltx_http_resp rs;
-
-        ltx__download_attempt(&d);
-        ltx__http_perform(job->client, &d.rq, &rs);
-        if (ltx__download_decide(&d, &rs, &delay, &rc, err) != LTX_STEP_RETRY)
-            break;
-        if (delay && ltx__sleep(job->client, delay, job->cancel)) {
-            ltx__sink_abort(sink);
-            rc = job_cancelled(job, "downloading the result of", err);
-            break;
-        }
-    }
-    ltx__download_finish(&d);
-    return rc;
-}
-
-LTX_API int ltx_job_download_result(ltx_job *job, const char *key, ltx_sink *sink,
-                                    ltx_progress_fn progress, void *userdata, ltx_error **err)
-{
-    ltx_progress_ctx pc = {progress, userdata, 0, NULL};
-
-    LTX_ERR_ENTRY(err);
-    if (!job || !sink)
-        return ltx__fail(err, LTX_EINVAL, "ltx_job_download: job and sink are required");
-    pc.started_ms = job->client->clock->now_ms(job->client->clock->ud);
-    return ltx__job_download(job, key, sink, &pc, ltx__deadline_from_now(job->client), err);
-}
-
-LTX_API int ltx_job_download(ltx_job *job, ltx_sink *sink, ltx_progress_fn progress,
-                             void *userdata, ltx_error **err)
-{
-    return ltx_job_download_result(job, NULL, sink, progress, userdata, err);
 }

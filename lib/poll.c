@@ -1,6 +1,10 @@
 /* lib/poll.c — when to poll a job next: fixed, or adaptive with run times learned per kind. */
 #define _POSIX_C_SOURCE 200809L
 #include "schedule.h"
+#include "client_int.h"
+#include "job_int.h"
+#include "jobops.h"
+#include "request_int.h"
 
 #include "fields.h"
 

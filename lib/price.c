@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "fields.h"
 #include "pricing.h"
+#include "request_int.h"
 
 #include <errno.h>
 #include <inttypes.h>

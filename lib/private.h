@@ -10,6 +10,13 @@
 
 #define LTX_INTERNAL __attribute__((visibility("hidden")))
 
+/* A public getter, spelled once: the field of handle h, or `none` for a NULL handle. */
+#define LTX_GETTER(type, name, handle_type, field, none)                                       \
+    LTX_API type name(const handle_type *h)                                                    \
+    {                                                                                          \
+        return h ? h->field : (none);                                                          \
+    }
+
 /* The bounded copy of a response body that an error keeps. */
 #define LTX_ERROR_BODY_MAX (64u * 1024u)
 /* The most a JSON answer (job status, submit, upload) may weigh before it is refused. */
@@ -27,6 +34,9 @@ LTX_INTERNAL int ltx__set_string(char **slot, const char *s);
 LTX_INTERNAL char *ltx__escape(const char *s, size_t max);
 /* Overwrite then free (secrets). */
 LTX_INTERNAL void ltx__free_secret(char *s);
+/* The length of the valid UTF-8 character at p (at most left bytes), or 0 when the bytes there
+ * are not one (overlong, a surrogate, past U+10FFFF, cut short). */
+LTX_INTERNAL size_t ltx__utf8_sequence(const unsigned char *p, size_t left);
 /* Number of code points when s is valid UTF-8, or -1. */
 LTX_INTERNAL long ltx__utf8_length(const char *s);
 
@@ -62,37 +72,20 @@ LTX_INTERNAL int ltx__cancel_fd(const ltx_cancel *cancel);
 LTX_INTERNAL int ltx__sleep(const ltx_client *client, uint64_t ms, const ltx_cancel *cancel);
 
 /* ---------------------------------------------------------------- errors */
-struct ltx_error {
-    int code;
-    int http_status;
-    char *message;
-    char *type;
-    char *api_message;
-    char *request_id;
-    char *field;
-    char *job_id;
-    char *transport_message;
-    int64_t retry_after_ms;
-    unsigned attempts;
-    int possibly_executed;
-    void *body;
-    size_t body_len;
-};
+/* struct ltx_error: lib/error_int.h */
 
 /* A new error with a formatted message, or NULL when out of memory. */
 LTX_INTERNAL ltx_error *ltx__error_new(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hand e to the caller (or free it when err is NULL); returns code (LTX_ENOMEM when e is NULL). */
 LTX_INTERNAL int ltx__error_raise(ltx_error **err, ltx_error *e, int code);
-/* Shorthand: create and raise in one go. */
-LTX_INTERNAL int ltx__fail(ltx_error **err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Create and raise an error of class code naming field. */
+/* Create and raise an error of class code naming field (NULL: none). */
 LTX_INTERNAL int ltx__fail_field(ltx_error **err, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Shorthand: create and raise in one go. */
+#define ltx__fail(err, code, ...) ltx__fail_field((err), (code), NULL, __VA_ARGS__)
 /* Shorthand for a request that failed validation: LTX_EREQUEST naming the field. */
-LTX_INTERNAL int ltx__reject(ltx_error **err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define ltx__reject(err, field, ...) ltx__fail_field((err), LTX_EREQUEST, (field), __VA_ARGS__)
 /*
  * A public function taking `ltx_error **err` starts with this: a non-NULL *err
  * on entry is the caller's mistake; it is left alone (never overwritten, never
@@ -128,68 +121,19 @@ typedef struct {
     int retry_unknown_outcome; /* v1 504 */
 } ltx_retry_policy;
 
-/* What kind of call an attempt belongs to decides what may be repeated. */
-typedef enum {
-    LTX_CALL_SUBMIT,   /* POST /v2/<endpoint>: billed, never repeated when unsure */
-    LTX_CALL_SYNC,     /* POST /v1/<endpoint>: billed, 504 repeat is an option    */
-    LTX_CALL_IDEMPOTENT /* GET, PUT and POST /v1/upload: safe to repeat           */
-} ltx_call_kind;
-
-/* How an attempt ended. */
-typedef enum {
-    LTX_OUTCOME_DONE,     /* a 2xx answer                                          */
-    LTX_OUTCOME_NOT_SENT, /* failed before the request left: safe to send again     */
-    LTX_OUTCOME_REJECTED, /* an answer meaning no work was started                  */
-    LTX_OUTCOME_UNKNOWN   /* the server may have started work                       */
-} ltx_outcome;
-
-LTX_INTERNAL ltx_outcome ltx__outcome_of(int transport_status, int request_sent, int http_status);
-/* Should this failed attempt be repeated? *possibly_executed is set when work may exist. */
-LTX_INTERNAL int ltx__should_retry(const ltx_retry_policy *p, ltx_call_kind kind, ltx_outcome o,
-                                   int http_status, int *possibly_executed);
-/* Backoff before retry number `retry` (0-based): full jitter, or Retry-After when given (ms >= 0). */
-LTX_INTERNAL uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry,
-                                          int64_t retry_after_ms, const ltx_clock *clock);
-/* Retry-After as delta-seconds or an HTTP-date, in ms from now; -1 when absent or garbage. */
-LTX_INTERNAL int64_t ltx__retry_after_parse_ms(const char *value, int64_t now_wall_s);
+/* Its use, the retry verdict, is lib/call.h. */
 
 /* ---------------------------------------------------------------- client */
 LTX_INTERNAL int ltx__global_ready(void);
-
-struct ltx_client {
-    pthread_mutex_t ref_lock;
-    unsigned refs;
-    char *api_key;
-    char *auth_header;
-    char *base_url;
-    char *user_agent;
-    char *ua_suffix;
-    char *proxy;
-    char *ca_file;
-    char *ca_path;
-    int allow_insecure_http;
-    uint32_t connect_timeout_ms;
-    uint32_t stall_timeout_ms;
-    uint32_t deadline_ms;
-    uint32_t poll_interval_ms;
-    int poll_mode;                   /* LTX_POLL_ADAPTIVE or LTX_POLL_FIXED (lib/poll.c)   */
-    struct ltx_poll_book *poll_book; /* run times learned per kind of job (lib/poll.c)     */
-    ltx_retry_policy retry;
-    int log_level;
-    ltx_log_fn log_fn;
-    void *log_ud;
-    ltx_attempt_fn attempt_fn;
-    void *attempt_ud;
-    const ltx_clock *clock;
-    struct ltx_http_pool *http; /* connection cache, shared between threads */
-    ltx_error *last_error;      /* the last setter's refusal, for ltx_client_last_error() */
-};
+/* struct ltx_client and struct ltx_attempt: lib/client_int.h */
 
 LTX_INTERNAL void ltx__client_ref(ltx_client *c);
 /* Non-zero when url is plain http:// to a host that is not this machine (the key would travel
  * in clear text). */
 LTX_INTERNAL int ltx__url_is_plain_remote(const char *url);
 #define LTX_LOG_WITHHELD "a log line was withheld because it contained the API key (a libltx bug)"
+/* Would a line of this level reach the log callback? (Work done only for a log line can wait.) */
+LTX_INTERNAL int ltx__log_enabled(const ltx_client *c, int level);
 LTX_INTERNAL void ltx__log(const ltx_client *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Tests only: replace time, sleep and randomness. NULL restores the system clock. */
@@ -202,55 +146,14 @@ LTX_INTERNAL const ltx_retry_policy *ltx__policy_for(const ltx_client *c, const 
 /* The same for a call sending req, whose own deadline wins when it has one. */
 LTX_INTERNAL uint64_t ltx__deadline_for(const ltx_client *c, const ltx_request *req);
 
-struct ltx_attempt {
-    const char *method;
-    const char *url;
-    int http_status;
-    int transport_status;
-    const char *request_id;
-    unsigned number;
-    uint64_t elapsed_ms;
-    int will_retry;
-    uint64_t delay_ms;
-};
-
 /* ---------------------------------------------------------------- request */
+/* struct ltx_request and its values: lib/request_int.h */
 /* The request fields that take media, and so may take a local file. */
 enum ltx_media_field { LTX_MEDIA_IMAGE, LTX_MEDIA_LAST_FRAME, LTX_MEDIA_AUDIO, LTX_MEDIA_VIDEO,
                        LTX_N_MEDIA_FIELDS };
 
-struct ltx_request_extra {
-    char *name;
-    char *json;
-};
-
-/* A field's value, in the slot lib/fields.c gives its name. */
-enum { LTX_V_UNSET, LTX_V_TEXT, LTX_V_NUMBER, LTX_V_BOOL, LTX_V_NULL, LTX_V_JSON };
-struct ltx_value {
-    int kind;     /* LTX_V_*; LTX_V_JSON: text set by ltx_request_set_json() */
-    char *text;   /* LTX_V_TEXT, LTX_V_JSON */
-    double number; /* LTX_V_NUMBER; LTX_V_BOOL: 0 or 1 */
-};
 #define LTX_FIELD_SLOTS 32
 #define LTX_ENDPOINT_NAME_MAX 64
-
-struct ltx_request {
-    int endpoint;                              /* LTX_ENDPOINT_OTHER for a name not known */
-    char endpoint_name[LTX_ENDPOINT_NAME_MAX + 1];
-    int sync;
-    struct ltx_value values[LTX_FIELD_SLOTS];  /* by ltx__field_slot() */
-    struct ltx_request_extra *extras;          /* names the field table does not know */
-    size_t n_extras;
-    char *input_files[LTX_N_MEDIA_FIELDS]; /* local files, by enum ltx_media_field */
-    ltx_error *last_error;                 /* why the last setter refused, or NULL */
-    /* per-call settings for the billed request, each overriding the client's when set */
-    bool has_retry;
-    unsigned max_retries;
-    uint32_t retry_base_ms, retry_cap_ms;
-    int retry_unknown_outcome; /* -1 = the client's */
-    uint32_t deadline_ms;      /* 0 = the client's */
-    ltx_cancel *cancel;        /* borrowed; watched by generate, submit and its uploads */
-};
 
 /* The request's endpoint path segment (a known one, or the name given to
  * ltx_request_new_by_name()); everything that builds a path uses it. */
@@ -298,31 +201,7 @@ LTX_INTERNAL int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, i
                                     const char *status, uint64_t bytes, uint64_t total);
 
 /* ---------------------------------------------------------------- jobs */
-struct ltx_job {
-    ltx_client *client;
-    char *id;
-    ltx_endpoint endpoint;  /* LTX_ENDPOINT_OTHER for a name this release does not know */
-    char *endpoint_name;    /* the path segment the job was submitted to                 */
-    int state;
-    char *status;
-    char *created_at;
-    char *completed_at;
-    char *status_json;      /* the last status answer as received                        */
-    char *request_id;       /* of the last successful API call on the job                */
-    size_t n_results;       /* result's keys and URLs, in the answer's order             */
-    char **result_keys;
-    char **result_urls;
-    char *error_type;
-    char *error_message;
-    ltx_cancel *cancel; /* borrowed; watched by refresh, wait and download */
-    /* its polls (lib/poll.c, lib/schedule.h) */
-    char poll_kind[160];          /* "endpoint|model|resolution|duration"; "" when unknown  */
-    int poll_started;             /* poll_start_ms is known (submitted by this client)      */
-    uint64_t poll_start_ms;       /* the client's clock when the API accepted the job       */
-    uint64_t poll_quiet_ms;       /* elapsed at the last answer that was not final          */
-    unsigned polls;               /* status answers so far                                  */
-    int64_t poll_retry_after_ms;  /* Retry-After of the last status answer; 0 when none     */
-};
+/* struct ltx_job: lib/job_int.h */
 
 /* The URL of the result named key, or the primary result for NULL; NULL when absent. */
 LTX_INTERNAL const char *ltx__job_result(const ltx_job *job, const char *key);
@@ -362,5 +241,9 @@ LTX_INTERNAL void ltx__resolved_free(char *owned[LTX_N_MEDIA_FIELDS]);
 
 /* ---------------------------------------------------------------- models */
 LTX_INTERNAL int ltx__model_is_known(const char *model);
+/* Does the model choose a video's length itself (duration null)? */
+LTX_INTERNAL int ltx__model_auto_duration(const char *model);
+/* Those models, as "a, b" in buf. */
+LTX_INTERNAL void ltx__model_auto_list(char *buf, size_t size);
 
 #endif

@@ -3,6 +3,7 @@
 #include "codec.h"
 #include "fields.h"
 #include "private.h"
+#include "request_int.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -11,42 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EPB(e) LTX_EP(e)
-#define T2V EPB(LTX_ENDPOINT_TEXT_TO_VIDEO)
-#define I2V EPB(LTX_ENDPOINT_IMAGE_TO_VIDEO)
-#define A2V EPB(LTX_ENDPOINT_AUDIO_TO_VIDEO)
-
-LTX_API const char *ltx_endpoint_name(ltx_endpoint endpoint)
-{
-    const ltx_endpoint_row *row = ltx__endpoint_row((int)endpoint);
-
-    return row ? row->name : NULL;
-}
-
-LTX_API int ltx_endpoint_from_name(ltx_endpoint *out, const char *name)
-{
-    if (out)
-        *out = LTX_ENDPOINT_OTHER;
-    for (int i = 1; name && i < ltx__n_endpoints; i++)
-        if (strcmp(ltx__endpoints[i].name, name) == 0) {
-            if (out)
-                *out = (ltx_endpoint)i;
-            return out ? LTX_OK : LTX_EINVAL;
-        }
-    return LTX_EINVAL;
-}
-
-/* A path segment the request may be sent to: [a-z0-9-], 1 to LTX_ENDPOINT_NAME_MAX bytes. */
-int ltx__endpoint_name_ok(const char *name)
-{
-    size_t n = 0;
-
-    for (; name && name[n]; n++)
-        if (!((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= '0' && name[n] <= '9') ||
-              name[n] == '-'))
-            return 0;
-    return n >= 1 && n <= LTX_ENDPOINT_NAME_MAX;
-}
+#define T2V LTX_EP(LTX_ENDPOINT_TEXT_TO_VIDEO)
+#define I2V LTX_EP(LTX_ENDPOINT_IMAGE_TO_VIDEO)
+#define A2V LTX_EP(LTX_ENDPOINT_AUDIO_TO_VIDEO)
 
 static int request_make(ltx_request **out, ltx_endpoint endpoint, const char *name)
 {
@@ -125,14 +93,6 @@ const char *ltx__request_endpoint_name(const ltx_request *r)
 LTX_API const ltx_error *ltx_request_last_error(const ltx_request *r)
 {
     return r ? r->last_error : NULL;
-}
-
-void ltx__media_use(ltx_request *copy, int field, char *uri)
-{
-    int slot = ltx__field_slot(ltx__media_field_name(field));
-
-    copy->values[slot].kind = LTX_V_TEXT;
-    copy->values[slot].text = uri;
 }
 
 /* ---------------------------------------------------------------- setters */
@@ -266,7 +226,7 @@ LTX_API int ltx_request_set_duration_auto(ltx_request *r)
     if ((rc = begin(r, "duration", &v)) != LTX_OK)
         return rc;
     rule = ltx__field_rule("duration", r->endpoint);
-    if (rule && !(rule->nullable & EPB(r->endpoint)))
+    if (rule && !(rule->nullable & LTX_EP(r->endpoint)))
         return REFUSE(r, "duration",
                       "duration: automatic length (null) is not allowed for %s; allowed: "
                       "text-to-video and image-to-video", r->endpoint_name);
@@ -549,7 +509,7 @@ static int check_value(const ltx_request *r, const ltx_field *rule, const struct
         return ltx__reject(err, f, "%s: %g is out of range; allowed: %g to %g", f, v->number,
                            rule->min, rule->max);
     case LTX_V_NULL:
-        if (rule->nullable & EPB(r->endpoint))
+        if (rule->nullable & LTX_EP(r->endpoint))
             return LTX_OK;
         return ltx__reject(err, f, "%s: null is not allowed for %s", f, r->endpoint_name);
     default:
@@ -557,85 +517,126 @@ static int check_value(const ltx_request *r, const ltx_field *rule, const struct
     }
 }
 
-LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
+/* The fields the table marks required on this endpoint. */
+static int check_required(const ltx_request *r, unsigned ep, ltx_error **err)
 {
-    const char *model, *prompt;
-    int known, rc;
-    unsigned ep;
-    long chars;
-
-    if (err && *err)
-        return LTX_EINVAL;
-    if (!r)
-        return ltx__fail(err, LTX_EINVAL, "ltx_request_validate: request is NULL");
-    ep = r->endpoint == LTX_ENDPOINT_OTHER ? 0 : EPB(r->endpoint);
-    known = ep != 0;
-
-    for (size_t i = 0; known && i < ltx__n_fields; i++)
+    for (size_t i = 0; ep && i < ltx__n_fields; i++)
         if ((ltx__fields[i].required & ep) && !field_is_set(r, ltx__fields[i].name))
             return ltx__reject(err, ltx__fields[i].name, "%s is required for %s",
                                ltx__fields[i].name, r->endpoint_name);
-    prompt = text_of(r, "prompt");
-    /* local rule 2 */
+    return LTX_OK;
+}
+
+/* Local rules 2 (audio-to-video needs a prompt or an image) and 1 (the prompt's length). */
+static int check_prompt(const ltx_request *r, unsigned ep, ltx_error **err)
+{
+    const char *prompt = text_of(r, "prompt");
+    long chars;
+
     if (ep & A2V && !field_is_set(r, "image_uri") &&
         (!field_is_set(r, "prompt") || (prompt && !*prompt)))
         return ltx__reject(err, "prompt", "prompt: a non-empty prompt or an image_uri is required "
                                           "for audio-to-video");
-    /* local rule 1, on every endpoint */
-    if (prompt) {
-        chars = ltx__utf8_length(prompt);
-        if (chars < 0)
-            return ltx__reject(err, "prompt", "prompt: not valid UTF-8");
-        if (chars > LTX_PROMPT_MAX_CHARS)
-            return ltx__reject(err, "prompt", "prompt: %ld characters; allowed: at most %d",
-                               chars, LTX_PROMPT_MAX_CHARS);
-        if (chars == 0 && (ep & (T2V | I2V)))
-            return ltx__reject(err, "prompt", "prompt: must not be empty for %s",
-                               r->endpoint_name);
-    }
+    if (!prompt)
+        return LTX_OK;
+    chars = ltx__utf8_length(prompt);
+    if (chars < 0)
+        return ltx__reject(err, "prompt", "prompt: not valid UTF-8");
+    if (chars > LTX_PROMPT_MAX_CHARS)
+        return ltx__reject(err, "prompt", "prompt: %ld characters; allowed: at most %d", chars,
+                           LTX_PROMPT_MAX_CHARS);
+    if (chars == 0 && (ep & (T2V | I2V)))
+        return ltx__reject(err, "prompt", "prompt: must not be empty for %s", r->endpoint_name);
+    return LTX_OK;
+}
+
+/* Every text is UTF-8; local rule 4: the local files are read before anything is sent. */
+static int check_texts_and_files(const ltx_request *r, ltx_error **err)
+{
+    int rc;
+
     for (int s = 0; s < LTX_FIELD_SLOTS; s++)
         if (r->values[s].kind == LTX_V_TEXT && ltx__utf8_length(r->values[s].text) < 0)
             return ltx__reject(err, ltx__field_slot_name(s), "%s: not valid UTF-8",
                                ltx__field_slot_name(s));
-    /* local rule 4: the files are read before anything is sent, whatever the endpoint */
     for (int i = 0; i < LTX_N_MEDIA_FIELDS; i++)
         if (r->input_files[i] && (rc = ltx__media_check(i, r->input_files[i], err)) != LTX_OK)
             return rc;
-    /* the table, for the fields of an endpoint this release knows */
+    return LTX_OK;
+}
+
+/* The table's rules, for the fields of an endpoint this release knows. */
+static int check_table(const ltx_request *r, int known, ltx_error **err)
+{
+    int rc;
+
     for (int s = 0; known && s < LTX_FIELD_SLOTS; s++) {
         const ltx_field *rule = ltx__field_rule(ltx__field_slot_name(s), r->endpoint);
 
         if (rule && (rc = check_value(r, rule, &r->values[s], err)) != LTX_OK)
             return rc;
     }
-    /* local rule 3 */
-    if (kind_of(r, "duration") == LTX_V_NULL && (ep & (T2V | I2V))) {
-        model = text_of(r, "model");
-        if (model && strncmp(model, "ltx-2-5-", 8) != 0 && ltx__model_is_known(model))
-            return ltx__reject(err, "duration",
-                               "duration: automatic length needs an ltx-2-5 model; allowed: "
-                               "ltx-2-5-fast, ltx-2-5-pro");
-        if (field_is_set(r, "last_frame_uri"))
-            return ltx__reject(err, "duration",
-                               "duration: automatic length cannot be combined with "
-                               "last_frame_uri");
-    }
-    /* local rule 6 */
-    if (known && (model = text_of(r, "model")) != NULL) {
-        int check_values = (ep & (T2V | I2V)) && !overridden(r, "resolution") &&
-                           !overridden(r, "fps") && !overridden(r, "duration");
-        const struct ltx_value *fps = value_of(r, "fps"), *duration = value_of(r, "duration");
-        int known_model;
-
-        rc = ltx_model_check(&known_model, model, r->endpoint,
-                             check_values ? text_of(r, "resolution") : NULL,
-                             !check_values ? 0 : fps->kind == LTX_V_NUMBER ? (int)fps->number : 24,
-                             check_values && duration->kind == LTX_V_NUMBER ? duration->number : -1,
-                             err);
-        if (rc != LTX_OK)
-            return rc;
-    }
     return LTX_OK;
+}
+
+/* Local rule 3: an automatic length needs a model that chooses it, and no last frame. */
+static int check_auto_duration(const ltx_request *r, unsigned ep, ltx_error **err)
+{
+    const char *model;
+
+    if (kind_of(r, "duration") != LTX_V_NULL || !(ep & (T2V | I2V)))
+        return LTX_OK;
+    model = text_of(r, "model");
+    if (model && ltx__model_is_known(model) && !ltx__model_auto_duration(model)) {
+        char allowed[128];
+
+        ltx__model_auto_list(allowed, sizeof(allowed));
+        return ltx__reject(err, "duration",
+                           "duration: automatic length needs an ltx-2-5 model; allowed: %s",
+                           allowed);
+    }
+    if (field_is_set(r, "last_frame_uri"))
+        return ltx__reject(err, "duration",
+                           "duration: automatic length cannot be combined with last_frame_uri");
+    return LTX_OK;
+}
+
+/* Local rule 6: the model matrix, for the values not set through ltx_request_set_json(). */
+static int check_model(const ltx_request *r, unsigned ep, ltx_error **err)
+{
+    const char *model = text_of(r, "model");
+    const struct ltx_value *fps = value_of(r, "fps"), *duration = value_of(r, "duration");
+    int check_values, known_model;
+
+    if (!ep || !model)
+        return LTX_OK;
+    check_values = (ep & (T2V | I2V)) && !overridden(r, "resolution") && !overridden(r, "fps") &&
+                   !overridden(r, "duration");
+    return ltx_model_check(&known_model, model, r->endpoint,
+                           check_values ? text_of(r, "resolution") : NULL,
+                           !check_values                ? 0
+                           : fps->kind == LTX_V_NUMBER ? (int)fps->number
+                                                        : 24,
+                           check_values && duration->kind == LTX_V_NUMBER ? duration->number : -1,
+                           err);
+}
+
+LTX_API int ltx_request_validate(const ltx_request *r, ltx_error **err)
+{
+    unsigned ep;
+    int rc;
+
+    if (err && *err)
+        return LTX_EINVAL;
+    if (!r)
+        return ltx__fail(err, LTX_EINVAL, "ltx_request_validate: request is NULL");
+    ep = r->endpoint == LTX_ENDPOINT_OTHER ? 0 : LTX_EP(r->endpoint);
+    if ((rc = check_required(r, ep, err)) != LTX_OK || (rc = check_prompt(r, ep, err)) != LTX_OK ||
+        (rc = check_texts_and_files(r, err)) != LTX_OK ||
+        (rc = check_table(r, ep != 0, err)) != LTX_OK ||
+        (rc = check_auto_duration(r, ep, err)) != LTX_OK)
+        return rc;
+    return check_model(r, ep, err);
 }
 
 char *ltx__request_undocumented(const ltx_request *r)
@@ -648,11 +649,14 @@ char *ltx__request_undocumented(const ltx_request *r)
     for (int s = 0; s < LTX_FIELD_SLOTS + (int)r->n_extras; s++) {
         const char *name = s < LTX_FIELD_SLOTS ? ltx__field_slot_name(s)
                                                : r->extras[s - LTX_FIELD_SLOTS].name;
-        const ltx_field *rule = s < LTX_FIELD_SLOTS ? ltx__field_rule(name, r->endpoint) : NULL;
+        const ltx_field *rule;
 
-        if (s < LTX_FIELD_SLOTS && (!name || !field_is_set(r, name)))
+        /* the slot's own value first: looking the rule up is the costly part */
+        if (s < LTX_FIELD_SLOTS && (!name || (r->values[s].kind == LTX_V_UNSET &&
+                                              !field_is_set(r, name))))
             continue;
-        if (rule && (rule->endpoints & EPB(r->endpoint)))
+        rule = s < LTX_FIELD_SLOTS ? ltx__field_rule(name, r->endpoint) : NULL;
+        if (rule && (rule->endpoints & LTX_EP(r->endpoint)))
             continue;
         if (!(grown = realloc(out, n + strlen(name) + 3))) {
             free(out);
@@ -668,6 +672,8 @@ void ltx__request_warn(const ltx_client *c, const ltx_request *r)
 {
     char *names;
 
+    if (!ltx__log_enabled(c, LTX_LOG_WARN))
+        return; /* nobody would read it: nothing to work out */
     if (r->endpoint == LTX_ENDPOINT_OTHER) {
         ltx__log(c, LTX_LOG_WARN, "%s: an endpoint this release does not know; its fields are "
                                   "sent as given, unchecked", r->endpoint_name);

@@ -1,21 +1,25 @@
 /* lib/retry.c — the retry policy: how an attempt ended, whether to repeat it, and how long to wait. */
 #define _POSIX_C_SOURCE 200809L
-#include "private.h"
+#include "call.h"
 
 #include <string.h>
 
+/*
+ * An answer's own word on whether work started. transport_status matters only when no
+ * status line arrived: an error status whose body then broke off still says what the
+ * server decided, and a 2xx whose body broke off did the work (delivery failed).
+ */
 ltx_outcome ltx__outcome_of(int transport_status, int request_sent, int http_status)
 {
     if (http_status >= 200 && http_status < 300)
-        return LTX_OUTCOME_DONE;
-    if (http_status == 0) /* no answer at all */
+        return transport_status == LTX_OK ? LTX_OUTCOME_DONE : LTX_OUTCOME_UNKNOWN;
+    if (http_status == 0 || (http_status < 200 && transport_status != LTX_OK)) /* no answer */
         return request_sent ? LTX_OUTCOME_UNKNOWN : LTX_OUTCOME_NOT_SENT;
     /* An answer: these statuses come with a server's word that it did not start work. */
     switch (http_status) {
     case 500: case 502: case 504:
         return LTX_OUTCOME_UNKNOWN;
     default:
-        (void)transport_status;
         return LTX_OUTCOME_REJECTED;
     }
 }
@@ -33,7 +37,7 @@ int ltx__should_retry(const ltx_retry_policy *p, ltx_call_kind kind, ltx_outcome
         /* only these two say "later"; every other rejection will not change on its own */
         return http_status == 429 || http_status == 503;
     case LTX_OUTCOME_UNKNOWN:
-        if (kind == LTX_CALL_IDEMPOTENT)
+        if (kind == LTX_CALL_IDEMPOTENT || kind == LTX_CALL_DOWNLOAD)
             return 1;
         *possibly_executed = 1;
         if (kind == LTX_CALL_SYNC && http_status == 504)
@@ -41,6 +45,118 @@ int ltx__should_retry(const ltx_retry_policy *p, ltx_call_kind kind, ltx_outcome
         return 0;
     }
     return 0;
+}
+
+/* Failures no second attempt can mend: local ones, and the caller's own "stop". A download
+ * also stops on an answer that is not the range it asked for. */
+static int is_local_failure(ltx_call_kind kind, const ltx_happened *h)
+{
+    switch (h->transport_status) {
+    case LTX_ECANCELLED: case LTX_EIO: case LTX_ESINKFULL: case LTX_ENOMEM: case LTX_EINVAL:
+    case LTX_EHEADER: case LTX_ETLS: case LTX_EURL:
+        return 1;
+    case LTX_EPROTOCOL:
+        return kind == LTX_CALL_DOWNLOAD;
+    default:
+        return kind == LTX_CALL_DOWNLOAD && h->sink_status != LTX_OK;
+    }
+}
+
+int ltx__exchange_class(int transport_status, int http_status)
+{
+    if (http_status != 0 && !(http_status >= 200 && http_status < 300))
+        return http_status >= 300 && http_status < 400 ? LTX_EPROTOCOL
+                                                        : ltx__status_class(http_status);
+    return transport_status != LTX_OK ? transport_status : LTX_EPROTOCOL;
+}
+
+/* A download's 2xx that carried a document where the file should be. */
+static int is_document(ltx_call_kind kind, const ltx_happened *h)
+{
+    return kind == LTX_CALL_DOWNLOAD && h->transport_status == LTX_OK && h->json_instead &&
+           (h->http_status == 200 || h->http_status == 206);
+}
+
+static int is_success(ltx_call_kind kind, const ltx_happened *h)
+{
+    if (h->transport_status != LTX_OK)
+        return 0;
+    if (kind == LTX_CALL_DOWNLOAD) /* a document where the file should be is no success */
+        return (h->http_status == 200 || h->http_status == 206) && !h->json_instead;
+    return h->http_status >= 200 && h->http_status < 300;
+}
+
+/* The class of the error a failed attempt that is not repeated ends with. */
+static int failure_class(ltx_call_kind kind, const ltx_happened *h)
+{
+    if (h->cancel_hit && h->transport_status == LTX_ECANCELLED)
+        return LTX_ECANCELLED;
+    if (is_document(kind, h))
+        return LTX_EPROTOCOL;
+    if (kind == LTX_CALL_DOWNLOAD && (h->sink_status == LTX_EPROTOCOL ||
+                                      h->sink_status == LTX_EIO || h->sink_status == LTX_ESINKFULL))
+        return h->sink_status;
+    return ltx__exchange_class(h->transport_status, h->http_status);
+}
+
+/* Does what happened, on its own, call for another attempt? *possibly: work may exist. */
+static int worth_repeating(const ltx_retry_policy *p, ltx_call_kind kind, const ltx_happened *h,
+                           int *possibly)
+{
+    int http;
+
+    if (is_local_failure(kind, h) || is_document(kind, h)) {
+        *possibly = kind != LTX_CALL_IDEMPOTENT && kind != LTX_CALL_DOWNLOAD &&
+                    h->request_sent && h->transport_status != LTX_OK;
+        return 0;
+    }
+    /* a download that broke off is judged as if no answer had come */
+    http = kind == LTX_CALL_DOWNLOAD && h->transport_status != LTX_OK ? 0 : h->http_status;
+    return ltx__should_retry(p, kind, ltx__outcome_of(h->transport_status, h->request_sent, http),
+                             http >= 300 ? http : 0, possibly);
+}
+
+/* The wait before the next attempt: the backoff, or a call's Retry-After (a download resumes
+ * on its own backoff); none for a download's first attempt after a byte arrived. */
+static uint64_t delay_of(const ltx_retry_policy *p, ltx_call_kind kind, const ltx_happened *h,
+                         unsigned attempts, const ltx_clock *clk)
+{
+    int64_t retry_after = -1;
+
+    if (!attempts)
+        return 0;
+    if (kind != LTX_CALL_DOWNLOAD && (h->http_status == 429 || h->http_status == 503))
+        retry_after = ltx__retry_after_parse_ms(h->retry_after, clk->wall_s(clk->ud));
+    return ltx__retry_delay_ms(p, attempts - 1, retry_after, clk);
+}
+
+ltx_verdict ltx__verdict(const ltx_retry_policy *p, ltx_call_kind kind, const ltx_happened *h,
+                         unsigned attempts, uint64_t bytes, const ltx_clock *clk,
+                         uint64_t deadline)
+{
+    ltx_verdict v = {0};
+    int limited = deadline != UINT64_MAX;
+
+    /* a download counts the attempts in a row that gained no byte; a call, every attempt */
+    v.attempts = kind == LTX_CALL_DOWNLOAD && bytes ? 0 : attempts + 1;
+    if (is_success(kind, h))
+        return v;
+    v.retry = worth_repeating(p, kind, h, &v.possibly_executed);
+    /* a call's own timeout at the deadline: nothing is left to wait for */
+    if (kind != LTX_CALL_DOWNLOAD && h->transport_status == LTX_ETIMEDOUT && limited &&
+        clk->now_ms(clk->ud) >= deadline)
+        v.retry = 0;
+    if (v.retry && v.attempts > p->max_retries)
+        v.retry = 0;
+    if (v.retry)
+        v.delay_ms = delay_of(p, kind, h, v.attempts, clk);
+    if (v.retry && limited && clk->now_ms(clk->ud) + v.delay_ms >= deadline) {
+        v.retry = 0;
+        v.deadline_near = 1;
+    }
+    if (!v.retry)
+        v.error_class = failure_class(kind, h);
+    return v;
 }
 
 uint64_t ltx__retry_delay_ms(const ltx_retry_policy *p, unsigned retry, int64_t retry_after_ms,

@@ -1,7 +1,11 @@
 /* lib/upload.c — local media: sniffing formats, data: URIs, and the signed-URL upload flow. */
 #define _POSIX_C_SOURCE 200809L
+#include "call.h"
+#include "client_int.h"
 #include "codec.h"
-#include "http.h"
+#include "error_int.h"
+#include "fields.h"
+#include "request_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +50,15 @@ int ltx__media_field_of(const char *name)
         if (strcmp(media_fields[i].name, name) == 0)
             return i;
     return -1;
+}
+
+/* Point a shallow copy's media field at uri (not copied, not freed by the request). */
+void ltx__media_use(ltx_request *copy, int field, char *uri)
+{
+    int slot = ltx__field_slot(ltx__media_field_name(field));
+
+    copy->values[slot].kind = LTX_V_TEXT;
+    copy->values[slot].text = uri;
 }
 
 /* The media type of the first bytes of a file, and its kind; NULL when not supported. */
@@ -264,13 +277,10 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     if (rc != LTX_OK)
         return rc;
     if (ltx__upload_parse(rs.body.data, rs.body.len, &doc) != LTX_OK) {
-        ltx_error *e = ltx__error_from_exchange(c, &rs, "create an upload", 1, 0);
+        ltx_error *e = ltx__error_of_exchange(c, &rs, LTX_EPROTOCOL, "create an upload",
+                                              "create an upload: the answer lacks upload_url, "
+                                              "storage_uri or required_headers", 1, 0);
 
-        if (e) {
-            e->code = LTX_EPROTOCOL;
-            ltx__error_compose(e, "create an upload: the answer lacks upload_url, storage_uri "
-                                  "or required_headers");
-        }
         ltx__http_resp_free(&rs);
         return ltx__error_raise(err, e, LTX_EPROTOCOL);
     }

@@ -1,10 +1,14 @@
 /* lib/util.c — strings, UTF-8, bounded buffers, the system clock and progress reports. */
 #define _POSIX_C_SOURCE 200809L
+#include "client_int.h"
 #include "private.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 LTX_API void ltx_free(void *ptr)
@@ -104,42 +108,55 @@ void ltx__free_secret(char *s)
     free(s);
 }
 
+size_t ltx__utf8_sequence(const unsigned char *p, size_t left)
+{
+    unsigned char c = left ? p[0] : 0;
+    size_t need;
+    uint32_t cp;
+
+    if (!left)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0) {
+        need = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        need = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        need = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (need >= left)
+        return 0;
+    for (size_t i = 1; i <= need; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+    if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return need + 1;
+}
+
 long ltx__utf8_length(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
     long count = 0;
 
-    while (*p) {
-        unsigned char c = *p;
-        size_t need;
-        uint32_t cp;
+    while (left) {
+        size_t n = ltx__utf8_sequence(p, left);
 
-        if (c < 0x80) {
-            p++;
-            count++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
+        if (!n)
             return -1;
-        }
-        for (size_t i = 1; i <= need; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        /* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
-        if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return -1;
-        p += need + 1;
+        p += n;
+        left -= n;
         count++;
     }
     return count;
@@ -252,32 +269,52 @@ int ltx__progress_emit(const ltx_client *c, ltx_progress_ctx *pc, int stage, con
     return pc->fn(&p, pc->ud);
 }
 
-LTX_API int ltx_progress_stage(const ltx_progress *p)
-{
-    return p ? p->stage : 0;
-}
+LTX_GETTER(int, ltx_progress_stage, ltx_progress, stage, 0)
+LTX_GETTER(const char *, ltx_progress_job_id, ltx_progress, job_id, NULL)
+LTX_GETTER(const char *, ltx_progress_status, ltx_progress, status, NULL)
+LTX_GETTER(uint64_t, ltx_progress_bytes, ltx_progress, bytes, 0)
+LTX_GETTER(uint64_t, ltx_progress_total, ltx_progress, total, 0)
+LTX_GETTER(uint64_t, ltx_progress_elapsed_ms, ltx_progress, elapsed_ms, 0)
 
-LTX_API const char *ltx_progress_job_id(const ltx_progress *p)
+int ltx__url_is_plain_remote(const char *url)
 {
-    return p ? p->job_id : NULL;
-}
+    char host[256];
+    const char *p, *end;
+    size_t n;
 
-LTX_API const char *ltx_progress_status(const ltx_progress *p)
-{
-    return p ? p->status : NULL;
-}
+    if (!url || strncasecmp(url, "http://", 7) != 0)
+        return 0;
+    p = url + 7;
+    end = p + strcspn(p, "/?#");
+    for (const char *at = p; at < end; at++) /* skip any user:password@ */
+        if (*at == '@')
+            p = at + 1;
+    if (*p == '[') { /* [::1]:port */
+        const char *close = memchr(p, ']', (size_t)(end - p));
 
-LTX_API uint64_t ltx_progress_bytes(const ltx_progress *p)
-{
-    return p ? p->bytes : 0;
-}
+        if (!close)
+            return 1;
+        p++;
+        n = (size_t)(close - p);
+    } else {
+        const char *colon = memchr(p, ':', (size_t)(end - p));
 
-LTX_API uint64_t ltx_progress_total(const ltx_progress *p)
-{
-    return p ? p->total : 0;
-}
+        n = (size_t)((colon ? colon : end) - p);
+    }
+    if (n == 0 || n >= sizeof(host))
+        return 1;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+        return 0;
+    {
+        struct in_addr a4;
+        struct in6_addr a6;
 
-LTX_API uint64_t ltx_progress_elapsed_ms(const ltx_progress *p)
-{
-    return p ? p->elapsed_ms : 0;
+        if (inet_pton(AF_INET, host, &a4) == 1)
+            return (ntohl(a4.s_addr) >> 24) != 127;
+        if (inet_pton(AF_INET6, host, &a6) == 1)
+            return !IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    return 1;
 }

@@ -501,6 +501,43 @@ START_TEST(batch_cancelled_ends_every_entry_and_keeps_the_ids)
 }
 END_TEST
 
+/* Cancelled while both entries' downloads are in flight: the batch abandons the transfers
+ * (ltx__http_multi_abandon), and ends each entry cancelled with its job id. */
+START_TEST(batch_cancelled_mid_download_abandons_the_transfers)
+{
+    ltx_batch *b = NULL;
+    ltx_sink *sinks[2];
+    ltx_error *err = NULL;
+    trigger t;
+
+    fault(LMOCK_FAULT_STALL, "GET", "/results/", 3000); /* half the video, then silence */
+    fault(LMOCK_FAULT_STALL, "GET", "/results/", 3000);
+    ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 10), LTX_OK);
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    ck_assert_int_eq(ltx_batch_set_concurrency(b, 2), LTX_OK);
+    ck_assert_int_eq(ltx_batch_set_cancel(b, cancel), LTX_OK);
+    for (int i = 0; i < 2; i++) {
+        ltx_request *req = itest_t2v(0);
+
+        ck_assert_int_eq(ltx_sink_new_memory(&sinks[i], 1u << 20), LTX_OK);
+        ck_assert_int_eq(ltx_batch_add(NULL, b, req, sinks[i], NULL), LTX_OK);
+        ltx_request_free(req);
+    }
+    arm_after(&t, _i, "GET", "/results/", 2, 100);
+    ck_assert_int_eq(ltx_batch_run(b, NULL, NULL, &err), LTX_ECANCELLED);
+    returned(&t);
+    ck_assert_uint_eq(lmock_count(mock, "GET", "/results/"), 2); /* never asked again */
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(ltx_batch_status(b, i), LTX_ECANCELLED);
+        ck_assert_ptr_nonnull(ltx_batch_job_id(b, i));
+        ck_assert_ptr_nonnull(strstr(ltx_error_message(ltx_batch_error(b, i)), "cancel"));
+        ltx_sink_free(sinks[i]);
+    }
+    ltx_error_free(err);
+    ltx_batch_free(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ the handle itself */
 
 START_TEST(a_triggered_handle_sends_nothing_until_reset)
@@ -607,6 +644,7 @@ Suite *suite_cancel(void)
     tcase_add_loop_test(tc, refresh_cancelled_in_a_slow_poll, 0, 2);
     tcase_add_loop_test(tc, download_cancelled_leaves_the_older_file, 0, 2);
     tcase_add_loop_test(tc, batch_cancelled_ends_every_entry_and_keeps_the_ids, 0, 2);
+    tcase_add_loop_test(tc, batch_cancelled_mid_download_abandons_the_transfers, 0, 2);
     tcase_add_test(tc, a_triggered_handle_sends_nothing_until_reset);
     tcase_add_test(tc, null_handles_are_refused_or_read_as_untriggered);
     tcase_add_test(tc, one_trigger_stops_calls_in_many_threads);

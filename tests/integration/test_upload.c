@@ -63,6 +63,37 @@ START_TEST(upload_file_puts_every_required_header_and_no_key)
 }
 END_TEST
 
+static void count_put_attempts(const ltx_attempt *a, void *ud)
+{
+    if (strcmp(ltx_attempt_method(a), "PUT") == 0)
+        (*(unsigned *)ud)++;
+}
+
+/* The PUT reuses the connection of the POST before it; the server closes it without answering,
+ * and libcurl sends the file again on a new connection by itself, after rewinding it through
+ * the seek callback. One attempt as libltx counts them, two PUTs at the server. */
+START_TEST(a_put_on_a_dead_connection_rewinds_the_file_and_is_sent_again)
+{
+    char path[512];
+    ltx_upload *upload = NULL;
+    lmock_fault f = {0};
+    unsigned put_attempts = 0;
+
+    snprintf(path, sizeof(path), "%s", make_file("again.png", PNG_MAGIC, 8, 64 * 1024));
+    f.kind = LMOCK_FAULT_RESET;
+    f.method = "PUT";
+    f.path_prefix = "/uploads/";
+    f.times = 1;
+    lmock_fault_add(mock, &f);
+    ck_assert_int_eq(ltx_client_set_attempt_hook(client, count_put_attempts, &put_attempts),
+                     LTX_OK);
+    ck_assert_int_eq(ltx_upload_file(&upload, client, path, NULL, NULL), LTX_OK);
+    ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 2);
+    ck_assert_uint_eq(put_attempts, 1); /* rewound and resent within the attempt */
+    ltx_upload_free(upload);
+}
+END_TEST
+
 START_TEST(a_large_local_image_is_uploaded_then_used)
 {
     ltx_request *req = i2v();
@@ -174,6 +205,7 @@ Suite *suite_upload(void)
     tcase_add_checked_fixture(tc, itest_setup, itest_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, upload_file_puts_every_required_header_and_no_key);
+    tcase_add_test(tc, a_put_on_a_dead_connection_rewinds_the_file_and_is_sent_again);
     tcase_add_test(tc, a_large_local_image_is_uploaded_then_used);
     tcase_add_test(tc, a_small_local_image_goes_inline_as_a_data_uri);
     tcase_add_test(tc, bad_local_files_fail_before_any_byte_is_sent);

@@ -365,6 +365,86 @@ START_TEST(json_value_check_accepts_exactly_one_value)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- the fast reader */
+
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static const char *const answers[] = {
+    "{\"status\":\"pending\",\"id\":\"j1\",\"created_at\":\"2026-12-06T06:37:16.592Z\"}",
+    "{\"status\":\"completed\",\"id\":\"j1\",\"completed_at\":\"x\",\"result\":"
+    "{\"video_url\":\"https://a/b.mp4?sig=1\",\"preview\":null,\"exr_frames_url\":\"https://e\"}}",
+    "{\"status\":\"failed\",\"error\":{\"type\":\"api_error\",\"message\":\"boom\",\"code\":7}}",
+    " {\"status\" : \"processing\" , \"progress\" : 0.25 , \"tags\" : [1, -2, true, null, {}] }\n",
+    "{\"status\":\"pending\",\"status\":\"completed\"}",       /* duplicate: jansson's */
+    "{\"status\":\"pend\\u0069ng\"}",                          /* escape: jansson's */
+    "{\"status\":\"pending\",\"n\":1e999}",                    /* overflow: refused */
+    "{\"status\":\"pending\",\"n\":123456789012345678901234}", /* too big: refused */
+    "{\"status\":\"pending\",\"n\":01}",                       /* leading zero: refused */
+    "{\"status\":\"pending\"} x",                              /* trailing text */
+    "{\"status\":\"pending\",}",                               /* trailing comma */
+    "{\"status\":\"caf\xc3\xa9\"}",                            /* UTF-8 */
+    "{\"status\":\"caf\xe9\"}",                                /* Latin-1: refused */
+    "{\"status\":7,\"id\":\"\"}",                              /* no status, empty id */
+    "{\"status\":\"x\",\"result\":\"not an object\",\"error\":[]}",
+    "{\"status\":\"x\",\"result\":{\"a\":\"1\",\"a\":\"2\"}}", /* duplicate result */
+    "[\"status\"]",
+    "{\"status\":\"x\",\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+    "]]]]}",
+    "{\"status\":\"x\",\"t\":tru}",
+    "",
+};
+
+START_TEST(fast_reader_agrees_with_jansson)
+{
+    const char *body = answers[_i];
+    size_t len = strlen(body);
+    ltx_job_doc fast, slow;
+    char *id[2] = {NULL, NULL}, *created[2] = {NULL, NULL};
+    int rf = ltx__job_status_parse(body, len, &fast),
+        rs = ltx__job_status_parse_slow(body, len, &slow);
+
+    ck_assert_msg(rf == rs, "%s: %d vs jansson's %d", body, rf, rs);
+    if (rf == LTX_OK) {
+        ck_assert_msg(same_text(fast.status, slow.status), "%s: status", body);
+        ck_assert(same_text(fast.created_at, slow.created_at));
+        ck_assert(same_text(fast.completed_at, slow.completed_at));
+        ck_assert(same_text(fast.error_type, slow.error_type));
+        ck_assert(same_text(fast.error_message, slow.error_message));
+        ck_assert_uint_eq(fast.n_results, slow.n_results);
+        for (size_t i = 0; i < fast.n_results; i++) {
+            ck_assert_str_eq(fast.result_keys[i], slow.result_keys[i]);
+            ck_assert_str_eq(fast.result_urls[i], slow.result_urls[i]);
+        }
+        ltx__job_doc_free(&fast);
+        ltx__job_doc_free(&slow);
+    }
+    ck_assert_int_eq(ltx__job_created_parse(body, len, &id[0], &created[0]),
+                     ltx__job_created_parse_slow(body, len, &id[1], &created[1]));
+    ck_assert(same_text(id[0], id[1]) && same_text(created[0], created[1]));
+    for (int i = 0; i < 2; i++) {
+        free(id[i]);
+        free(created[i]);
+    }
+}
+END_TEST
+
+/* The reader answers for the common documents itself, and leaves the unusual to jansson. */
+START_TEST(fast_reader_answers_only_when_sure)
+{
+    ltx_scan sc;
+
+    ck_assert_int_eq(ltx__scan_answer(answers[1], strlen(answers[1]), &sc), 1);
+    ck_assert_uint_eq(sc.n_results, 3);
+    ck_assert_int_eq(ltx__scan_answer(answers[3], strlen(answers[3]), &sc), 1);
+    for (int i = 4; i <= 10; i++)
+        ck_assert_msg(ltx__scan_answer(answers[i], strlen(answers[i]), &sc) == 0, "sure of %s",
+                      answers[i]);
+}
+END_TEST
+
 Suite *suite_codec(void)
 {
     Suite *s = suite_create("codec");
@@ -373,6 +453,9 @@ Suite *suite_codec(void)
     TCase *values = tcase_create("values");
 
     tcase_add_test(env, documented_envelope_gives_type_and_message);
+    tcase_add_loop_test(env, fast_reader_agrees_with_jansson, 0,
+                        (int)(sizeof(answers) / sizeof(answers[0])));
+    tcase_add_test(env, fast_reader_answers_only_when_sure);
     tcase_add_test(env, unknown_error_type_is_kept_verbatim);
     tcase_add_test(env, top_level_message_is_the_fallback);
     tcase_add_test(env, detail_is_the_next_fallback);

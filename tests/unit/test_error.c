@@ -3,7 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tests.h"
 
-#include "http.h"
+#include "call.h"
+#include "error_int.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -226,7 +227,7 @@ START_TEST(rate_limit_answer_keeps_every_detail)
     size_t len;
 
     answer(&rs, 429, body, "abc123", "3");
-    e = ltx__error_from_exchange(client, &rs, "submit text-to-video", 4, 0);
+    e = ltx__error_of_exchange(client, &rs, 0, "submit text-to-video", NULL, 4, 0);
     ck_assert_ptr_nonnull(e);
     ck_assert_int_eq(ltx_error_code(e), LTX_ERATELIMIT);
     ck_assert_int_eq(ltx_error_http_status(e), 429);
@@ -253,7 +254,7 @@ START_TEST(server_error_on_submit_says_possibly_executed)
 
     answer(&rs, 500, "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}",
            "r-500", NULL);
-    e = ltx__error_from_exchange(client, &rs, "submit text-to-video", 1, 1);
+    e = ltx__error_of_exchange(client, &rs, 0, "submit text-to-video", NULL, 1, 1);
     ck_assert_int_eq(ltx_error_code(e), LTX_ESERVER);
     ck_assert_int_eq(ltx_error_possibly_executed(e), 1);
     ck_assert_int_eq(ltx_error_retry_after_ms(e), -1);
@@ -274,7 +275,7 @@ START_TEST(html_413_from_a_proxy_gives_its_text)
            "<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>"
            "\r\n</body>\r\n</html>\r\n",
            NULL, NULL);
-    e = ltx__error_from_exchange(client, &rs, "submit image-to-video", 1, 0);
+    e = ltx__error_of_exchange(client, &rs, 0, "submit image-to-video", NULL, 1, 0);
     ck_assert_int_eq(ltx_error_code(e), LTX_ETOOLARGE);
     ck_assert_ptr_null(ltx_error_type(e));
     ck_assert_ptr_nonnull(strstr(ltx_error_api_message(e), "Request Entity Too Large"));
@@ -293,7 +294,7 @@ START_TEST(transport_failure_keeps_the_transport_text)
     rs.transport_status = LTX_ENETWORK;
     rs.request_sent = 0;
     strcpy(rs.transport_message, "Could not resolve host: api.invalid");
-    e = ltx__error_from_exchange(client, &rs, "poll", 4, 0);
+    e = ltx__error_of_exchange(client, &rs, 0, "poll", NULL, 4, 0);
     ck_assert_int_eq(ltx_error_code(e), LTX_ENETWORK);
     ck_assert_int_eq(ltx_error_http_status(e), 0);
     ck_assert_str_eq(ltx_error_transport_message(e), "Could not resolve host: api.invalid");

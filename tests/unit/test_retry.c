@@ -3,10 +3,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tests.h"
 
-#include "private.h"
+#include "call.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#ifndef LTX_MAN7_PATH
+#define LTX_MAN7_PATH "man/man7/libltx.7"
+#endif
 
 /* ---------------------------------------------------------------- a scripted clock */
 
@@ -219,7 +225,6 @@ START_TEST(full_jitter_spans_zero_to_the_exponential_ceiling)
     static const uint64_t expected_ceiling[] = {500, 1000, 2000, 4000, 8000, 16000, 30000};
     unsigned n = (unsigned)_i;
 
-    ck_assert_uint_eq(ceiling_of(&defaults, n), expected_ceiling[n]);
     ck_assert_uint_eq(delay_with_random(&defaults, n, 0), 0);
     ck_assert_uint_eq(delay_with_random(&defaults, n, UINT32_MAX), expected_ceiling[n]);
 }
@@ -285,6 +290,11 @@ START_TEST(outcome_of_each_way_an_attempt_ends)
     ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 500), LTX_OUTCOME_UNKNOWN);
     ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 502), LTX_OUTCOME_UNKNOWN);
     ck_assert_int_eq(ltx__outcome_of(LTX_OK, 1, 504), LTX_OUTCOME_UNKNOWN);
+    /* the transport's word counts: a 2xx whose body broke off did the work, undelivered */
+    ck_assert_int_eq(ltx__outcome_of(LTX_ENETWORK, 1, 200), LTX_OUTCOME_UNKNOWN);
+    /* an error status whose body broke off still says what the server decided */
+    ck_assert_int_eq(ltx__outcome_of(LTX_ENETWORK, 1, 429), LTX_OUTCOME_REJECTED);
+    ck_assert_int_eq(ltx__outcome_of(LTX_ETIMEDOUT, 1, 502), LTX_OUTCOME_UNKNOWN);
 }
 END_TEST
 
@@ -371,6 +381,175 @@ START_TEST(success_is_never_repeated)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- the table of libltx(7) */
+
+/* One "what happened" of the man page's retry table, as the verdict's input. */
+typedef struct {
+    const char *label;
+    ltx_happened h;
+    int used_up;     /* the retries are used up: max_retries attempts counted before this one */
+    uint64_t bytes;  /* bytes this attempt received */
+    int at_deadline; /* the deadline is now */
+} table_event;
+
+#define SENT(ts, http) {ts, http, 1, 0, LTX_OK, 0, NULL}
+#define NOT_SENT(ts) {ts, 0, 0, 0, LTX_OK, 0, NULL}
+
+static const table_event events[] = {
+    {"HTTP 200", SENT(LTX_OK, 200), 0, 0, 0},
+    {"a document, not the file", {LTX_OK, 200, 1, 0, LTX_OK, 1, NULL}, 0, 0, 0},
+    {"not sent", NOT_SENT(LTX_ENETWORK), 0, 0, 0},
+    {"connect timeout", NOT_SENT(LTX_ETIMEDOUT), 0, 0, 0},
+    {"TLS verification failed", NOT_SENT(LTX_ETLS), 0, 0, 0},
+    {"malformed URL", NOT_SENT(LTX_EURL), 0, 0, 0},
+    {"HTTP 302", SENT(LTX_OK, 302), 0, 0, 0},
+    {"HTTP 400", SENT(LTX_OK, 400), 0, 0, 0},
+    {"HTTP 401", SENT(LTX_OK, 401), 0, 0, 0},
+    {"HTTP 402", SENT(LTX_OK, 402), 0, 0, 0},
+    {"HTTP 403", SENT(LTX_OK, 403), 0, 0, 0},
+    {"HTTP 404", SENT(LTX_OK, 404), 0, 0, 0},
+    {"HTTP 413", SENT(LTX_OK, 413), 0, 0, 0},
+    {"HTTP 418", SENT(LTX_OK, 418), 0, 0, 0},
+    {"HTTP 422", SENT(LTX_OK, 422), 0, 0, 0},
+    {"HTTP 429", SENT(LTX_OK, 429), 0, 0, 0},
+    {"HTTP 429, Retry-After: 7", {LTX_OK, 429, 1, 0, LTX_OK, 0, "7"}, 0, 0, 0},
+    {"HTTP 503", SENT(LTX_OK, 503), 0, 0, 0},
+    {"HTTP 503, retries used up", SENT(LTX_OK, 503), 1, 0, 0},
+    {"HTTP 500", SENT(LTX_OK, 500), 0, 0, 0},
+    {"HTTP 502", SENT(LTX_OK, 502), 0, 0, 0},
+    {"HTTP 504", SENT(LTX_OK, 504), 0, 0, 0},
+    {"timeout after sending", SENT(LTX_ETIMEDOUT, 0), 0, 0, 0},
+    {"reset after sending", SENT(LTX_ENETWORK, 0), 0, 0, 0},
+    {"cut off, bytes received", SENT(LTX_ENETWORK, 200), 0, 65536, 0},
+    {"cut off, retries used up", SENT(LTX_ENETWORK, 200), 1, 65536, 0},
+    {"deadline passed", NOT_SENT(LTX_ETIMEDOUT), 0, 0, 1},
+    {"cancelled before sending", {LTX_ECANCELLED, 0, 0, 1, LTX_OK, 0, NULL}, 0, 0, 0},
+    {"cancelled after sending", {LTX_ECANCELLED, 0, 1, 1, LTX_OK, 0, NULL}, 0, 0, 0},
+    {"output write failed", {LTX_EIO, 200, 1, 0, LTX_EIO, 0, NULL}, 0, 0, 0},
+    {"range not as asked", {LTX_EPROTOCOL, 206, 1, 0, LTX_EPROTOCOL, 0, NULL}, 0, 0, 0},
+};
+
+static const struct {
+    const char *name;
+    int code;
+} classes[] = {
+    {"EPROTOCOL", LTX_EPROTOCOL}, {"ETLS", LTX_ETLS}, {"EURL", LTX_EURL},
+    {"EBADREQUEST", LTX_EBADREQUEST}, {"EAUTH", LTX_EAUTH}, {"EFUNDS", LTX_EFUNDS},
+    {"EFORBIDDEN", LTX_EFORBIDDEN}, {"ENOTFOUND", LTX_ENOTFOUND}, {"ETOOLARGE", LTX_ETOOLARGE},
+    {"EHTTP", LTX_EHTTP}, {"ECONTENT", LTX_ECONTENT}, {"EUNAVAILABLE", LTX_EUNAVAILABLE},
+    {"ESERVER", LTX_ESERVER}, {"EBADGATEWAY", LTX_EBADGATEWAY},
+    {"EGATEWAYTIMEOUT", LTX_EGATEWAYTIMEOUT}, {"ETIMEDOUT", LTX_ETIMEDOUT},
+    {"ENETWORK", LTX_ENETWORK}, {"ECANCELLED", LTX_ECANCELLED}, {"EIO", LTX_EIO},
+};
+
+static const table_event *event_named(const char *label)
+{
+    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+        if (strcmp(events[i].label, label) == 0)
+            return &events[i];
+    return NULL;
+}
+
+/* Check one cell: what the verdict says for ev on a call of kind, against the man page. */
+static void check_cell(const table_event *ev, ltx_call_kind kind, const char *kind_name,
+                       const char *cell)
+{
+    char want[64];
+    size_t n = strlen(cell);
+    int starred = n > 0 && cell[n - 1] == '*';
+    unsigned before = ev->used_up ? defaults.max_retries : 0;
+    ltx_verdict v;
+
+    if (strcmp(cell, "-") == 0)
+        return; /* an ending this kind of call cannot meet */
+    snprintf(want, sizeof(want), "%.*s", (int)(starred ? n - 1 : n), cell);
+    fake.random_value = UINT32_MAX; /* the backoff's ceiling */
+    v = ltx__verdict(&defaults, kind, &ev->h, before, ev->bytes, &fake_clock,
+                     ev->at_deadline ? fake_now_ms(NULL) : UINT64_MAX);
+    ck_assert_msg(v.possibly_executed == starred, "%s on a %s call: possibly executed %d, the "
+                  "table says %s", ev->label, kind_name, v.possibly_executed, cell);
+    if (strcmp(want, "done") == 0) {
+        ck_assert_msg(!v.retry && v.error_class == LTX_OK, "%s on a %s call: not done",
+                      ev->label, kind_name);
+    } else if (strcmp(want, "retry") == 0) {
+        ck_assert_msg(v.retry, "%s on a %s call: not retried", ev->label, kind_name);
+        ck_assert_msg(v.delay_ms == ceiling_of(&defaults, v.attempts - 1),
+                      "%s on a %s call: waits %llu ms, not the backoff", ev->label, kind_name,
+                      (unsigned long long)v.delay_ms);
+    } else if (strcmp(want, "retry now") == 0) {
+        ck_assert_msg(v.retry && v.delay_ms == 0, "%s on a %s call: retry %d after %llu ms",
+                      ev->label, kind_name, v.retry, (unsigned long long)v.delay_ms);
+    } else if (strncmp(want, "retry ", 6) == 0) {
+        unsigned long s = strtoul(want + 6, NULL, 10);
+
+        ck_assert_msg(v.retry && v.delay_ms == s * 1000, "%s on a %s call: retry %d after %llu "
+                      "ms, the table says %s", ev->label, kind_name, v.retry,
+                      (unsigned long long)v.delay_ms, cell);
+    } else {
+        int code = 0;
+
+        for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+            if (strcmp(classes[i].name, want) == 0)
+                code = classes[i].code;
+        ck_assert_msg(code != 0, "the table names an unknown error %s", want);
+        ck_assert_msg(!v.retry && v.error_class == code,
+                      "%s on a %s call: retry %d, error %d; the table says %s", ev->label,
+                      kind_name, v.retry, v.error_class, cell);
+    }
+}
+
+/* The retry table of libltx(7) RETRIES is the test table of the one retry verdict. */
+START_TEST(the_man_page_retry_table_is_the_verdict)
+{
+    static const ltx_call_kind kinds[] = {LTX_CALL_SUBMIT, LTX_CALL_SYNC, LTX_CALL_IDEMPOTENT,
+                                          LTX_CALL_DOWNLOAD};
+    static const char *const kind_names[] = {"submit", "v1 sync", "other", "download"};
+    FILE *f = fopen(LTX_MAN7_PATH, "r");
+    char line[512];
+    int in_table = 0, rows = 0;
+    int seen[sizeof(events) / sizeof(events[0])] = {0};
+
+    ck_assert_msg(f != NULL, "cannot open %s", LTX_MAN7_PATH);
+    while (fgets(line, sizeof(line), f)) {
+        char *cells[5], *p = line;
+        const table_event *ev;
+        int n = 0;
+
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line, ".Ss The retry table") == 0)
+            in_table = 1;
+        if (!in_table || strncmp(line, ".It ", 4) != 0)
+            continue;
+        if (strncmp(line, ".It Em ", 7) == 0) /* the heading */
+            continue;
+        p += 4;
+        while (n < 5) {
+            char *ta = strstr(p, " Ta ");
+
+            cells[n++] = p;
+            if (!ta)
+                break;
+            *ta = '\0';
+            p = ta + 4;
+        }
+        ck_assert_msg(n == 5, "a row of the retry table has %d cells: %s", n, cells[0]);
+        ck_assert_msg((ev = event_named(cells[0])) != NULL,
+                      "the retry table has a row this test cannot play: %s", cells[0]);
+        seen[ev - events] = 1;
+        for (int k = 0; k < 4; k++)
+            check_cell(ev, kinds[k], kind_names[k], cells[k + 1]);
+        rows++;
+        if (strcmp(cells[0], "range not as asked") == 0)
+            break;
+    }
+    fclose(f);
+    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+        ck_assert_msg(seen[i], "the retry table lacks the row \"%s\"", events[i].label);
+    ck_assert_int_eq(rows, (int)(sizeof(events) / sizeof(events[0])));
+}
+END_TEST
+
 Suite *suite_retry(void)
 {
     Suite *s = suite_create("retry");
@@ -397,6 +576,7 @@ Suite *suite_retry(void)
     suite_add_tcase(s, backoff);
 
     tcase_add_test(decide, outcome_of_each_way_an_attempt_ends);
+    tcase_add_test(decide, the_man_page_retry_table_is_the_verdict);
     tcase_add_loop_test(decide, retry_decision_follows_the_outcome_and_the_kind_of_call, 0,
                         N_RETRY_CASES);
     tcase_add_test(decide, sync_504_is_repeated_only_when_allowed_and_flagged_either_way);

@@ -2,13 +2,16 @@
 #define _GNU_SOURCE /* memmem */
 #include "tests.h"
 
+#include "loglevel.h"
 #include "private.h"
 #include "redact.h"
+#include "client_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- UTF-8 */
 
@@ -399,6 +402,48 @@ START_TEST(client_from_env_prefers_ltx_api_key_and_reads_the_base_url)
 }
 END_TEST
 
+/* LTX_LOG turns on logging to stderr at the level it names; a name it does not know, none. */
+START_TEST(client_from_env_logs_at_the_level_ltx_log_names)
+{
+    static const struct {
+        const char *value;
+        int level; /* 0: no logging */
+    } cases[] = {{"debug", LTX_LOG_DEBUG}, {"INFO", LTX_LOG_INFO}, {"Warning", LTX_LOG_WARN},
+                 {"warn", LTX_LOG_WARN},   {"error", LTX_LOG_ERROR}, {"loud", 0}, {"", 0}};
+    char path[] = "/tmp/ltx-stderr-XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    char text[256] = "";
+    ssize_t n;
+
+    ck_assert_int_ge(fd, 0);
+    setenv("LTX_API_KEY", "k", 1);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ltx_client *c = NULL;
+
+        setenv("LTX_LOG", cases[i].value, 1);
+        ck_assert_int_eq(ltx_client_new_from_env(&c, NULL), LTX_OK);
+        ck_assert_msg((c->log_fn != NULL) == (cases[i].level != 0), "LTX_LOG=%s", cases[i].value);
+        if (cases[i].level)
+            ck_assert_int_eq(c->log_level, cases[i].level);
+        ck_assert_int_eq(ltx__log_level_from_name(cases[i].value), cases[i].level);
+        if (i == 0) { /* the lines go to stderr, with the library's name */
+            fflush(stderr);
+            dup2(fd, 2);
+            ltx__log(c, LTX_LOG_INFO, "probe %d", 7);
+            fflush(stderr);
+            dup2(saved, 2);
+        }
+        ltx_client_free(c);
+    }
+    n = pread(fd, text, sizeof(text) - 1, 0);
+    ck_assert_int_gt(n, 0);
+    ck_assert_ptr_nonnull(strstr(text, "libltx: probe 7"));
+    close(fd);
+    close(saved);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(client_from_env_without_a_key_is_einval)
 {
     ltx_client *c = (ltx_client *)&c; /* any non-NULL value */
@@ -614,6 +659,7 @@ Suite *suite_util(void)
     tcase_add_checked_fixture(env, env_setup, env_teardown);
     tcase_add_test(env, client_from_env_falls_back_to_ltxv_api_key);
     tcase_add_test(env, client_from_env_prefers_ltx_api_key_and_reads_the_base_url);
+    tcase_add_test(env, client_from_env_logs_at_the_level_ltx_log_names);
     tcase_add_test(env, client_from_env_without_a_key_is_einval);
     tcase_add_test(env, client_from_env_rejects_a_bad_base_url);
     suite_add_tcase(s, env);
