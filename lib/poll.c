@@ -133,7 +133,7 @@ void ltx__poll_kind(const ltx_request *req, char *buf, size_t size)
 {
     if (!size)
         return;
-    snprintf(buf, size, "%s", ltx__request_endpoint_name(req));
+    snprintf(buf, size, "%s", req->endpoint_name); /* the struct, not request.c: no call cycle */
     append_value(req, "model", buf, size);
     append_value(req, "resolution", buf, size);
     append_value(req, "duration", buf, size);
