@@ -13,28 +13,32 @@
 #include <ltx/ltx.h>
 #include <string.h>
 
-typedef int (*check_fn)(const char *, int, const char *, int, double, ltx_error **);
+typedef int (*check_fn)(int *, const char *, ltx_endpoint, const char *, int, double,
+                        ltx_error **);
 
-int ltx_model_check(const char *model, int endpoint, const char *resolution, int fps,
-                    double duration_s, ltx_error **err)
+int ltx_model_check(int *out, const char *model, ltx_endpoint endpoint, const char *resolution,
+                    int fps, double duration_s, ltx_error **err)
 {
     static char last_model[64], last_res[32];
-    static int last_ep = -1, last_fps, last_rc = -1;
+    static int last_ep = -1, last_fps, last_rc = -1, last_out;
     static double last_dur;
     check_fn real;
     int rc;
 
-    if (last_rc >= 0 && endpoint == last_ep && fps == last_fps && duration_s == last_dur &&
-        model && strcmp(model, last_model) == 0 &&
-        strcmp(resolution ? resolution : "", last_res) == 0)
+    if (last_rc >= 0 && out && (!err || !*err) && (int)endpoint == last_ep && fps == last_fps &&
+        duration_s == last_dur && model && strcmp(model, last_model) == 0 &&
+        strcmp(resolution ? resolution : "", last_res) == 0) {
+        *out = last_out;
         return last_rc;
+    }
     real = (check_fn)dlsym(RTLD_NEXT, "ltx_model_check");
-    rc = real(model, endpoint, resolution, fps, duration_s, err);
-    if (rc >= 0 && (!err || !*err) && model && strlen(model) < sizeof(last_model) &&
+    rc = real(out, model, endpoint, resolution, fps, duration_s, err);
+    if (rc >= 0 && out && (!err || !*err) && model && strlen(model) < sizeof(last_model) &&
         strlen(resolution ? resolution : "") < sizeof(last_res)) {
         strcpy(last_model, model);
         strcpy(last_res, resolution ? resolution : "");
-        last_ep = endpoint;
+        last_ep = (int)endpoint;
+        last_out = *out;
         last_fps = fps;
         last_dur = duration_s;
         last_rc = rc;
