@@ -349,17 +349,22 @@ int ltx__date_ok(const char *s)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+void ltx__price_row_clear(ltx_price_row *row)
+{
+    free(row->endpoint);
+    free(row->model);
+    free(row->tier);
+    free(row->source);
+    free(row->date);
+    free(row->since);
+    free(row->comment);
+    memset(row, 0, sizeof(*row));
+}
+
 void ltx__price_rows_free(ltx_price_row *rows, size_t n)
 {
-    for (size_t i = 0; rows && i < n; i++) {
-        free(rows[i].endpoint);
-        free(rows[i].model);
-        free(rows[i].tier);
-        free(rows[i].source);
-        free(rows[i].date);
-        free(rows[i].since);
-        free(rows[i].comment);
-    }
+    for (size_t i = 0; rows && i < n; i++)
+        ltx__price_row_clear(&rows[i]);
     free(rows);
 }
 
