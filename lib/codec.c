@@ -398,7 +398,9 @@ static int price_fail(ltx_error **err, const char *origin, size_t row, const jso
     free(e_ep);
     free(e_model);
     free(e_tier);
-    return rc;
+    /* never LTX_OK (LTX_EINVAL, or LTX_ENOMEM), said outright: scan-build cannot see into
+     * ltx__fail_field() and would go on with a row that failed */
+    return rc != LTX_OK ? rc : LTX_EINVAL;
 }
 
 /* One row being read, for the messages. */
@@ -608,7 +610,7 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *rows;
     ltx_price_row *out = NULL;
     const char *date;
-    size_t n = 0;
+    size_t n = 0, count;
     int rc = LTX_OK;
 
     if (!root) {
@@ -632,11 +634,14 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
                              "10000 price rows", origin);
         goto done;
     }
-    if (json_array_size(rows) && !(out = calloc(json_array_size(rows), sizeof(*out)))) {
+    /* the size read once: scan-build cannot tell that json_array_size() gives the same answer
+     * each time, and would walk the loop with no array allocated */
+    count = json_array_size(rows);
+    if (count && !(out = calloc(count, sizeof(*out)))) {
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < json_array_size(rows); i++) {
+    for (size_t i = 0; i < count; i++) {
         json_t *jrow = json_array_get(rows, i);
 
         n = i + 1;
@@ -650,7 +655,7 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
         goto done;
     }
     *rows_out = out;
-    *n_out = json_array_size(rows);
+    *n_out = count;
     out = NULL;
 done:
     ltx__price_rows_free(out, n);
