@@ -406,17 +406,22 @@ int ltx__date_ok(const char *s)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+void ltx__price_row_clear(ltx_price_row *row)
+{
+    free(row->endpoint);
+    free(row->model);
+    free(row->tier);
+    free(row->source);
+    free(row->date);
+    free(row->since);
+    free(row->comment);
+    memset(row, 0, sizeof(*row));
+}
+
 void ltx__price_rows_free(ltx_price_row *rows, size_t n)
 {
-    for (size_t i = 0; rows && i < n; i++) {
-        free(rows[i].endpoint);
-        free(rows[i].model);
-        free(rows[i].tier);
-        free(rows[i].source);
-        free(rows[i].date);
-        free(rows[i].since);
-        free(rows[i].comment);
-    }
+    for (size_t i = 0; rows && i < n; i++)
+        ltx__price_row_clear(&rows[i]);
     free(rows);
 }
 
@@ -450,7 +455,9 @@ static int price_fail(ltx_error **err, const char *origin, size_t row, const jso
     free(e_ep);
     free(e_model);
     free(e_tier);
-    return rc;
+    /* never LTX_OK (LTX_EINVAL, or LTX_ENOMEM), said outright: scan-build cannot see into
+     * ltx__fail_field() and would go on with a row that failed */
+    return rc != LTX_OK ? rc : LTX_EINVAL;
 }
 
 /* One row being read, for the messages. */
@@ -660,7 +667,7 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr), *rows;
     ltx_price_row *out = NULL;
     const char *date;
-    size_t n = 0;
+    size_t n = 0, count;
     int rc = LTX_OK;
 
     if (!root) {
@@ -684,11 +691,14 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
                              "10000 price rows", origin);
         goto done;
     }
-    if (json_array_size(rows) && !(out = calloc(json_array_size(rows), sizeof(*out)))) {
+    /* the size read once: scan-build cannot tell that json_array_size() gives the same answer
+     * each time, and would walk the loop with no array allocated */
+    count = json_array_size(rows);
+    if (count && !(out = calloc(count, sizeof(*out)))) {
         rc = ltx__fail(err, LTX_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < json_array_size(rows); i++) {
+    for (size_t i = 0; i < count; i++) {
         json_t *jrow = json_array_get(rows, i);
 
         n = i + 1;
@@ -702,7 +712,7 @@ int ltx__prices_parse(const char *text, size_t len, const char *origin, ltx_pric
         goto done;
     }
     *rows_out = out;
-    *n_out = json_array_size(rows);
+    *n_out = count;
     out = NULL;
 done:
     ltx__price_rows_free(out, n);

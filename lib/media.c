@@ -42,24 +42,31 @@ static uint32_t le32(const unsigned char *p)
     return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* LTX_EINVAL (or LTX_ENOMEM), never LTX_OK: said outright, because scan-build cannot see into
+ * ltx__fail() and would go on to decode bytes that a failed read did not set. */
 static int bad(src *s, const char *what)
 {
-    return ltx__fail(s->err, LTX_EINVAL, "%s: cannot read the duration: %s", s->name, what);
+    int rc = ltx__fail(s->err, LTX_EINVAL, "%s: cannot read the duration: %s", s->name, what);
+
+    return rc != LTX_OK ? rc : LTX_EINVAL;
 }
 
 /* Read exactly n bytes at off: LTX_OK, or LTX_EINVAL (past the end: truncated) or LTX_EIO. */
 static int get(src *s, uint64_t off, void *buf, size_t n)
 {
     long got;
+    int rc;
 
     if (off > s->size || n > s->size - off)
-        return bad(s, "the file is truncated");
-    got = s->read(s->ud, off, buf, n);
-    if (got < 0)
-        return ltx__fail(s->err, LTX_EIO, "%s: cannot read: %s", s->name, strerror(errno));
-    if ((size_t)got != n)
-        return bad(s, "the file is truncated");
-    return LTX_OK;
+        rc = bad(s, "the file is truncated");
+    else if ((got = s->read(s->ud, off, buf, n)) < 0)
+        rc = ltx__fail(s->err, LTX_EIO, "%s: cannot read: %s", s->name, strerror(errno));
+    else if ((size_t)got != n)
+        rc = bad(s, "the file is truncated");
+    else
+        return LTX_OK;
+    /* as bad() says, here too: scan-build does not follow bad() when this deep */
+    return rc != LTX_OK ? rc : LTX_EINVAL;
 }
 
 /* Read exactly n bytes at off, for a look that may fail quietly: 1 when read, else 0. */
@@ -371,6 +378,7 @@ static int mp3_first_frame(src *s, uint64_t *off, uint64_t end, mp3_frame *f)
     uint64_t scan_end = *off + MP3_SCAN_BYTES < end ? *off + MP3_SCAN_BYTES : end;
     unsigned char b[4];
     mp3_frame next;
+    int rc;
 
     for (; *off + 4 <= scan_end; (*off)++) {
         if (!peek(s, *off, b, 4) || !mp3_header(b, f))
@@ -382,7 +390,8 @@ static int mp3_first_frame(src *s, uint64_t *off, uint64_t end, mp3_frame *f)
             next.sample_rate == f->sample_rate)
             return LTX_OK;
     }
-    return bad(s, "no MPEG audio frame found");
+    rc = bad(s, "no MPEG audio frame found");
+    return rc != LTX_OK ? rc : LTX_EINVAL; /* as get() says: *f is not set */
 }
 
 /* The frame count of a Xing/Info header (after the side information) or a VBRI header (32

@@ -67,8 +67,8 @@ static uint64_t delay_learned(const ltx_poll_in *in, uint64_t cap)
         n = budget > in_window ? budget - in_window : 1;
         if (n < sparse)
             n = sparse;
-        if (n < 1)
-            n = 1;
+        if (n <= 1)
+            n = 1; /* <= rather than <: scan-build then knows the n below is not 0 */
         if (in->polls == 0 && n > 1 && a / n < min_step)
             n = 1;
         /* the first of the k * a / n (k = 1..n) past t */

@@ -50,15 +50,22 @@ static int same(const char *a, const char *b)
 
 static int merge(ltx_prices *p, ltx_price_row *rows, size_t n)
 {
-    ltx_price_row *grown = NULL;
+    ltx_price_row *grown;
 
+    /* Nothing to merge is said first, so that the table is grown whenever the loop below runs:
+     * gcc -fanalyzer cannot tell that a non-zero n_rows + n has kept the realloc. */
+    if (n == 0) {
+        ltx__price_rows_free(rows, n);
+        return LTX_OK;
+    }
     if (n > SIZE_MAX / sizeof(*grown) - p->n_rows ||
-        (p->n_rows + n && !(grown = realloc(p->rows, (p->n_rows + n) * sizeof(*grown))))) {
+        !(grown = realloc(p->rows, (p->n_rows + n) * sizeof(*grown)))) {
         ltx__price_rows_free(rows, n);
         return LTX_ENOMEM;
     }
-    if (grown)
-        p->rows = grown;
+    p->rows = grown;
+    /* rows[] is only read here, and each of its rows moves into the table whole: gcc
+     * -fanalyzer cannot tell rows[i] from a rows[] element the loop wrote over before. */
     for (size_t i = 0; i < n; i++) {
         size_t j;
 
@@ -66,17 +73,13 @@ static int merge(ltx_prices *p, ltx_price_row *rows, size_t n)
             if (strcmp(p->rows[j].endpoint, rows[i].endpoint) == 0 &&
                 same(p->rows[j].model, rows[i].model) && same(p->rows[j].tier, rows[i].tier))
                 break;
-        if (j < p->n_rows) {
-            ltx_price_row old = p->rows[j];
-
-            p->rows[j] = rows[i];
-            rows[i] = old; /* freed below */
-        } else {
-            p->rows[p->n_rows++] = rows[i];
-            memset(&rows[i], 0, sizeof(rows[i]));
-        }
+        if (j < p->n_rows)
+            ltx__price_row_clear(&p->rows[j]);
+        else
+            p->n_rows++;
+        p->rows[j] = rows[i];
     }
-    ltx__price_rows_free(rows, n);
+    free(rows); /* the array only: its strings are the table's now */
     return LTX_OK;
 }
 

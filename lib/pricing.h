@@ -62,6 +62,8 @@ LTX_INTERNAL int ltx__prices_parse(const char *text, size_t len, const char *ori
                                    ltx_price_row **rows, size_t *n_rows, char **date,
                                    ltx_error **err);
 LTX_INTERNAL void ltx__price_rows_free(ltx_price_row *rows, size_t n);
+/* Free a row's strings and zero it (the row itself is not freed). */
+LTX_INTERNAL void ltx__price_row_clear(ltx_price_row *row);
 /* Is s a date "YYYY-MM-DD" (month 01-12, day 01-31)? */
 LTX_INTERNAL int ltx__date_ok(const char *s);
 
