@@ -48,6 +48,7 @@ typedef struct entry {
     int holds_place;     /* counts against the concurrency bound               */
     int resumed;         /* added by id: never submitted by this batch         */
     char *endpoint_name; /* the path segment submitted to                      */
+    char *poll_kind;     /* the job's kind for the poll schedule, until accepted */
     char *tmpl;          /* the submit's JSON with a mark for each local file, until accepted */
     char *body;          /* the submit's JSON, built at submit and freed when it ends */
     int body_owned;      /* body is not tmpl                                   */

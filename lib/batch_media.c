@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "batch_int.h"
 #include "media.h"
+#include "schedule.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +167,7 @@ static int media_plan(ltx_batch *b, entry_media *m, int field, const char *path,
 
 int ltx__batch_media_add(ltx_batch *b, entry *e, const ltx_request *req, ltx_error **err)
 {
-    char marks[LTX_N_MEDIA_FIELDS][32];
+    char marks[LTX_N_MEDIA_FIELDS][32], kind[160];
     const char *ep = ltx__request_endpoint_name(req);
     ltx_request copy;
     unsigned n = 0;
@@ -191,10 +192,12 @@ int ltx__batch_media_add(ltx_batch *b, entry *e, const ltx_request *req, ltx_err
         snprintf(marks[i], sizeof(marks[i]), MARK_FMT, i);
         ltx__media_use(&copy, i, marks[i]);
     }
+    ltx__poll_kind(req, kind, sizeof(kind));
+    e->poll_kind = ltx__strdup(kind);
     e->tmpl = ltx__request_encode(&copy);
     e->submit_url = ltx__printf("%s/v2/%s", b->client->base_url, ep);
     e->submit_what = ltx__printf("submit %s", ep);
-    if (!e->tmpl || !e->submit_url || !e->submit_what)
+    if (!e->tmpl || !e->submit_url || !e->submit_what || !e->poll_kind)
         return ltx__fail(err, LTX_ENOMEM, "out of memory");
     return LTX_OK;
 }

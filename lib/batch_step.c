@@ -3,7 +3,9 @@
  * time in the timer heap; nothing here looks at the other entries. */
 #define _POSIX_C_SOURCE 200809L
 #include "batch_int.h"
+#include "schedule.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,8 @@ void ltx__entry_release(entry *e)
     free(e->poll_url);
     free(e->poll_what);
     free(e->endpoint_name);
+    free(e->poll_kind);
+    e->poll_kind = NULL;
     e->body = e->tmpl = e->submit_url = e->submit_what = e->poll_url = e->poll_what = NULL;
     e->body_owned = 0;
     e->endpoint_name = NULL;
@@ -204,11 +208,11 @@ static void poll_start(entry *e)
     ltx__attempt_start(e);
 }
 
-/* Polls follow the job at the client's interval, never past the deadline. */
+/* Polls follow the job on the client's poll schedule (lib/poll.c), never past the deadline. */
 static void poll_later(entry *e)
 {
     ltx_batch *b = e->batch;
-    uint64_t now = ltx__batch_now(b), at = now + b->client->poll_interval_ms;
+    uint64_t now = ltx__batch_now(b), at = now + ltx__job_poll_delay(e->job, 0);
 
     if (b->deadline != UINT64_MAX && now >= b->deadline) {
         ltx__entry_end(e, ltx__job_timed_out(e->job, &e->err));
@@ -225,6 +229,12 @@ static void job_accepted(entry *e)
 
     free(e->tmpl); /* never submitted again */
     e->tmpl = NULL;
+    /* its run time counts from now, and teaches the client about jobs of its kind */
+    ltx__job_poll_begin(e->job, NULL);
+    if (e->poll_kind)
+        snprintf(e->job->poll_kind, sizeof(e->job->poll_kind), "%s", e->poll_kind);
+    free(e->poll_kind);
+    e->poll_kind = NULL;
     if ((rc = ltx__job_poll_strings(e->job, &e->poll_url, &e->poll_what)) != LTX_OK) {
         ltx__entry_end(e, ltx__fail(&e->err, rc, "out of memory (job %s was accepted)",
                                     e->job->id));
@@ -234,9 +244,8 @@ static void job_accepted(entry *e)
         ltx__entry_end(e, rc);
         return;
     }
-    /* the first poll at once, as ltx_generate() does */
-    e->state = ENTRY_POLL_WAIT;
-    ltx__entry_wake_at(e, ltx__batch_now(e->batch));
+    /* the first poll as the schedule says: at once when fixed, as ltx_generate() does */
+    poll_later(e);
 }
 
 /*

@@ -1,6 +1,7 @@
 /* lib/client.c — the client handle: credentials, host, limits, retry settings and logging. */
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
+#include "schedule.h"
 #include "redact.h"
 
 #include <arpa/inet.h>
@@ -56,6 +57,7 @@ static int set_key(ltx_client *c, const char *key)
 static void client_destroy(ltx_client *c)
 {
     ltx__http_pool_free(c->http);
+    ltx__poll_book_free(c->poll_book);
     ltx__free_secret(c->api_key);
     ltx__free_secret(c->auth_header);
     free(c->base_url);
@@ -117,6 +119,8 @@ LTX_API int ltx_client_new(ltx_client **out, const char *api_key, ltx_error **er
     if (rc == LTX_OK)
         rc = build_user_agent(c);
     if (rc == LTX_OK && !(c->http = ltx__http_pool_new()))
+        rc = LTX_ENOMEM;
+    if (rc == LTX_OK && !(c->poll_book = ltx__poll_book_new()))
         rc = LTX_ENOMEM;
     if (rc != LTX_OK) {
         client_destroy(c); /* never handed out: no reference to count */

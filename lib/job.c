@@ -3,6 +3,7 @@
 #include "codec.h"
 #include "fields.h"
 #include "http.h"
+#include "schedule.h"
 #include "redact.h"
 
 #include <stdlib.h>
@@ -213,6 +214,7 @@ int ltx__submit(ltx_client *c, const ltx_request *req, ltx_sink *sink, ltx_job *
     rc = ltx__submit_accepted(c, ltx__request_endpoint_name(req), &rs, what, out, err);
     if (rc != LTX_OK)
         goto out;
+    ltx__job_poll_begin(*out, req);
     if ((rc = ltx__job_announce(*out, pc, err)) != LTX_OK) {
         ltx_job_free(*out);
         *out = NULL;
@@ -455,6 +457,8 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
 {
     ltx_client *c = job->client;
     ltx_job_doc doc;
+    char *retry_after = NULL;
+    int was_state = job->state;
     int rc = ltx__job_status_parse(rs->body.data, rs->body.len, &doc);
 
     if (rc != LTX_OK) {
@@ -473,6 +477,10 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
     if (rs->request_id) {
         free(job->request_id);
         job->request_id = ltx__strdup(rs->request_id);
+    }
+    if (rs->retry_after) { /* kept for ltx__job_poll_observed() below */
+        free(retry_after);
+        retry_after = ltx__strdup(rs->retry_after);
     }
     ltx__http_resp_free(rs);
     /* a failed job's message is the server's text: it may quote a credential back */
@@ -514,6 +522,8 @@ int ltx__job_poll_apply(ltx_job *job, ltx_http_resp *rs, const char *what, ltx_e
         free(doc.result_urls);
     }
     job->state = state_of(job->status);
+    ltx__job_poll_observed(job, retry_after, was_state);
+    free(retry_after);
     ltx__log(c, LTX_LOG_DEBUG, "job %s is %s", job->id, job->status);
     return LTX_OK;
 }
@@ -603,6 +613,26 @@ int ltx__job_timed_out(ltx_job *job, ltx_error **err)
     return ltx__with_job(err, job, rc);
 }
 
+/* Sleep ms before the next poll, telling the progress callback (stage WAITING, no request)
+ * about once a second, so that a caller can draw a live line. */
+static int wait_ticking(ltx_job *job, ltx_progress_ctx *pc, uint64_t ms, ltx_error **err)
+{
+    while (ms > 0) {
+        uint64_t slice = ms > 1000 ? 1000 : ms;
+
+        if (ltx__sleep(job->client, slice, job->cancel))
+            return job_cancelled(job, "waiting for", err);
+        ms -= slice;
+        if (ms > 0 && pc && pc->fn &&
+            ltx__progress_emit(job->client, pc, LTX_STAGE_WAITING, job->status, 0, 0))
+            return ltx__with_job(err, job,
+                                 ltx__fail(err, LTX_ECANCELLED,
+                                           "stopped waiting for job %s; it keeps running on the "
+                                           "server and is billed (resume with its id)", job->id));
+    }
+    return LTX_OK;
+}
+
 int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint64_t deadline,
                   ltx_error **err)
 {
@@ -610,29 +640,33 @@ int ltx__job_wait(ltx_job *job, uint32_t interval_ms, ltx_progress_ctx *pc, uint
     const ltx_clock *clk = c->clock;
     int rc;
 
-    if (!interval_ms)
-        interval_ms = c->poll_interval_ms;
     if (pc)
         pc->job_id = job->id;
     for (;;) {
-        uint64_t now, pause;
+        uint64_t now;
 
         if (ltx_cancel_triggered(job->cancel))
             return job_cancelled(job, "waiting for", err);
-        if (job->state != LTX_JOB_COMPLETED && (rc = job_refresh(job, deadline, err)) != LTX_OK)
-            return rc;
+        if (job->state != LTX_JOB_COMPLETED) {
+            uint64_t pause = ltx__job_poll_delay(job, interval_ms);
+
+            now = clk->now_ms(clk->ud);
+            /* a poll that starts at the deadline could only time out: say what is known */
+            if (deadline != UINT64_MAX && now + pause >= deadline && pause) {
+                if ((rc = wait_ticking(job, pc, deadline > now ? deadline - now : 0, err)) !=
+                    LTX_OK)
+                    return rc;
+                return ltx__job_timed_out(job, err);
+            }
+            if (pause && (rc = wait_ticking(job, pc, pause, err)) != LTX_OK)
+                return rc;
+            if ((rc = job_refresh(job, deadline, err)) != LTX_OK)
+                return rc;
+        }
         if (ltx__job_poll_settled(job, pc, &rc, err))
             return rc;
         now = clk->now_ms(clk->ud);
         if (deadline != UINT64_MAX && now >= deadline)
-            return ltx__job_timed_out(job, err);
-        pause = interval_ms;
-        if (deadline != UINT64_MAX && now + pause > deadline)
-            pause = deadline - now;
-        if (ltx__sleep(c, pause, job->cancel))
-            return job_cancelled(job, "waiting for", err);
-        /* a poll that starts at the deadline could only time out: say what is known */
-        if (deadline != UINT64_MAX && clk->now_ms(clk->ud) >= deadline)
             return ltx__job_timed_out(job, err);
     }
 }

@@ -172,6 +172,8 @@ struct ltx_client {
     uint32_t stall_timeout_ms;
     uint32_t deadline_ms;
     uint32_t poll_interval_ms;
+    int poll_mode;                   /* LTX_POLL_ADAPTIVE or LTX_POLL_FIXED (lib/poll.c)   */
+    struct ltx_poll_book *poll_book; /* run times learned per kind of job (lib/poll.c)     */
     ltx_retry_policy retry;
     int log_level;
     ltx_log_fn log_fn;
@@ -313,6 +315,13 @@ struct ltx_job {
     char *error_type;
     char *error_message;
     ltx_cancel *cancel; /* borrowed; watched by refresh, wait and download */
+    /* its polls (lib/poll.c, lib/schedule.h) */
+    char poll_kind[160];          /* "endpoint|model|resolution|duration"; "" when unknown  */
+    int poll_started;             /* poll_start_ms is known (submitted by this client)      */
+    uint64_t poll_start_ms;       /* the client's clock when the API accepted the job       */
+    uint64_t poll_quiet_ms;       /* elapsed at the last answer that was not final          */
+    unsigned polls;               /* status answers so far                                  */
+    int64_t poll_retry_after_ms;  /* Retry-After of the last status answer; 0 when none     */
 };
 
 /* The URL of the result named key, or the primary result for NULL; NULL when absent. */

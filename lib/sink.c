@@ -345,6 +345,36 @@ int ltx__sink_rewind(ltx_sink *s)
     return LTX_OK;
 }
 
+/*
+ * Make the rename itself durable: fsync the directory that holds the output, or after a power
+ * loss the directory may still hold the old name (or none), whatever fsync did for the data.
+ * File systems that cannot sync a directory (EINVAL, ENOTSUP) have nothing more to give.
+ */
+static int sync_parent(const ltx_sink *s, int *error)
+{
+    const char *slash = strrchr(s->path, '/');
+    char *dir = slash ? ltx__strndup(s->path, slash == s->path ? 1 : (size_t)(slash - s->path))
+                      : ltx__strdup(".");
+    int fd, rc = 0;
+
+    if (!dir) {
+        *error = ENOMEM;
+        return -1;
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0) {
+        *error = errno;
+        return -1;
+    }
+    if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+        *error = errno;
+        rc = -1;
+    }
+    close(fd);
+    return rc;
+}
+
 int ltx__sink_commit(ltx_sink *s, ltx_error **err)
 {
     int failed;
@@ -373,6 +403,10 @@ int ltx__sink_commit(ltx_sink *s, ltx_error **err)
     }
     free(s->temp_path);
     s->temp_path = NULL;
+    if (!s->not_durable && sync_parent(s, &s->last_errno) != 0)
+        return ltx__fail(err, LTX_EIO, "%s is written but its directory could not be synced to "
+                                       "disk (%s): a power loss may undo its rename", s->path,
+                         strerror(s->last_errno));
     return LTX_OK;
 }
 

@@ -85,8 +85,25 @@ LTX_API int ltx_client_set_stall_timeout_ms(ltx_client *client, uint32_t ms);
 /* One deadline per call covering every attempt, poll and download (default 30 min). */
 LTX_API int ltx_client_set_deadline_ms(ltx_client *client, uint32_t ms);
 
-/* Default poll interval of ltx_job_wait() and ltx_generate() (default 5 s). */
+/*
+ * Poll interval of ltx_job_wait(), ltx_generate() and ltx_batch_run() (default 5 s): in
+ * LTX_POLL_FIXED mode every poll is this far apart; in LTX_POLL_ADAPTIVE mode (the default)
+ * it is the longest step of a job whose kind the client has not seen yet.
+ */
 LTX_API int ltx_client_set_poll_interval_ms(ltx_client *client, uint32_t ms);
+
+/* How a client schedules the polls of a job (ltx_client_set_poll_mode()). */
+typedef enum {
+    /* the default: a dense start that backs off to the poll interval, and once jobs of the
+     * same endpoint, model, resolution and duration have completed, dense polls around the
+     * end their run times predict; a Retry-After on a status answer is honoured */
+    LTX_POLL_ADAPTIVE = 0,
+    /* the first poll at once, then one every poll interval */
+    LTX_POLL_FIXED = 1
+} ltx_poll_mode;
+
+/* Choose the poll schedule (ltx_poll_mode); LTX_EINVAL for any other value. */
+LTX_API int ltx_client_set_poll_mode(ltx_client *client, int mode);
 
 /*
  * Retries of retryable failures (see libltx(7) "RETRIES"): at most max_retries

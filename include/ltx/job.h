@@ -21,7 +21,8 @@ typedef enum ltx_state {
 /* What a progress callback is told about. */
 typedef enum ltx_stage {
     LTX_STAGE_SUBMITTED = 1,   /* the job id is known: persist it to resume later     */
-    LTX_STAGE_WAITING = 2,     /* after each poll: ltx_progress_status()              */
+    LTX_STAGE_WAITING = 2,     /* after each poll: ltx_progress_status(); and about
+                                  once a second between polls (no request sent)       */
     LTX_STAGE_DOWNLOADING = 3, /* bytes arrived: ltx_progress_bytes()/_total()       */
     /*
      * Batches only (ltx_batch_set_progress()): about to send the submit
@@ -139,8 +140,8 @@ LTX_API const char *ltx_job_error_message(const ltx_job *job);
 LTX_API int ltx_job_refresh(ltx_job *job, ltx_error **err);
 
 /*
- * Poll every poll_interval_ms (0 = the client's, default 5 s) until the job is
- * completed (LTX_OK) or failed (LTX_EJOBFAILED with its error.type/message),
+ * Poll every poll_interval_ms (0 = the client's schedule: ltx_client_set_poll_mode(),
+ * adaptive by default) until the job is completed (LTX_OK) or failed (LTX_EJOBFAILED with its error.type/message),
  * within the client's deadline (LTX_ETIMEDOUT). An undocumented status is
  * treated as a failure (LTX_EPROTOCOL).
  */

@@ -24,9 +24,10 @@ LTX_API int ltx_sink_new_path(ltx_sink **out, const char *path);
 
 /*
  * Whether a path sink makes the file durable before renaming it (default 1):
- * it starts write-back as the data arrives and fsyncs the file at the end,
- * so that a machine crash right after the call cannot leave an empty or
- * partial file under the final name. 0 skips both, for speed where that does
+ * it starts write-back as the data arrives, fsyncs the file at the end, and
+ * after the rename fsyncs the directory, so that a machine crash right after
+ * the call can neither leave an empty or partial file under the final name
+ * nor undo the rename. 0 skips all three, for speed where that does
  * not matter (scratch files, pipelines); the rename still happens only after
  * the last byte, so the program's own failures never leave a partial file.
  * LTX_EINVAL for other kinds of sink.

@@ -58,5 +58,6 @@ Suite *suite_cancel(void);
 Suite *suite_eventloop(void);
 Suite *suite_hostile(void);
 Suite *suite_tls(void);
+Suite *suite_poll(void);
 
 #endif

@@ -12,6 +12,7 @@ int main(void)
     srunner_add_suite(sr, suite_download());
     srunner_add_suite(sr, suite_mock());
     srunner_add_suite(sr, suite_retry());
+    srunner_add_suite(sr, suite_poll());
     srunner_add_suite(sr, suite_upload());
     srunner_add_suite(sr, suite_endpoints());
     srunner_add_suite(sr, suite_faults());

@@ -12,6 +12,7 @@ int main(void)
     srunner_add_suite(sr, suite_sink());
     srunner_add_suite(sr, suite_codec());
     srunner_add_suite(sr, suite_fields());
+    srunner_add_suite(sr, suite_poll());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

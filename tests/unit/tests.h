@@ -11,5 +11,6 @@ Suite *suite_retry(void);   /* outcomes, the retry decision, backoff and Retry-A
 Suite *suite_sink(void);    /* path, fd, callback and memory sinks */
 Suite *suite_codec(void);   /* error envelopes and job documents */
 Suite *suite_fields(void);  /* the field table against spec/ltx-openapi.json */
+Suite *suite_poll(void);    /* the poll schedule and the run times it learns */
 
 #endif
