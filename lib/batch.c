@@ -59,6 +59,7 @@ LTX_API void ltx_batch_free(ltx_batch *b)
     ltx__batch_files_free(b);
     ltx_error_free(b->last_error);
     free(b->fds);
+    free(b->fd_slot);
     free(b->cancels);
     ltx_cancel_free(b->wake);
     ltx_client_free(b->client);

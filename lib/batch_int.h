@@ -108,6 +108,8 @@ struct ltx_batch {
     ltx_cancel *wake;    /* ltx_batch_wakeup()'s flag and pipe                  */
     struct pollfd *fds;  /* what the caller is told to watch (for ltx_batch_run) */
     size_t n_fds, cap_fds;
+    size_t *fd_slot;     /* by descriptor: its index in fds + 1, or 0 when not watched */
+    size_t n_fd_slot;
     own_cancel *cancels; /* entries' own cancel handles being watched           */
     size_t n_cancels, cap_cancels;
     struct batch_files *files; /* distinct local files (batch_media.c)          */

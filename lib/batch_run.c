@@ -27,7 +27,8 @@ static int run_prepare(ltx_batch *b)
     b->unended = 0;
     b->stopping = b->timed_out = b->cancelled = b->engine_failed = 0;
     b->failed = 0;
-    b->n_fds = 0;
+    while (b->n_fds) /* nothing is left watched from a run before; the map follows */
+        ltx__batch_watch(b, b->fds[b->n_fds - 1].fd, LTX_POLL_REMOVE);
     for (size_t i = 0; i < b->n; i++)
         ltx__entry_join(b, b->entries[i], now);
     return LTX_OK;

@@ -5,6 +5,7 @@
 #include "batch_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define HEAP_FIRST_CAP 16u
 
@@ -142,34 +143,71 @@ void ltx__entry_dequeue(entry *e)
 
 /* ---------------------------------------------------------------- descriptors */
 
+/* Where fd is in b->fds (n_fds when absent), through the map by descriptor: O(1). */
+static size_t fd_index(const ltx_batch *b, int fd)
+{
+    return fd >= 0 && (size_t)fd < b->n_fd_slot && b->fd_slot[fd] ? b->fd_slot[fd] - 1 : b->n_fds;
+}
+
+static int fd_slot_set(ltx_batch *b, int fd, size_t slot)
+{
+    if (fd < 0)
+        return LTX_OK;
+    if ((size_t)fd >= b->n_fd_slot) {
+        size_t n = (size_t)fd * 2 + 16;
+        size_t *grown = realloc(b->fd_slot, n * sizeof(*grown));
+
+        if (!grown)
+            return LTX_ENOMEM;
+        memset(grown + b->n_fd_slot, 0, (n - b->n_fd_slot) * sizeof(*grown));
+        b->fd_slot = grown;
+        b->n_fd_slot = n;
+    }
+    b->fd_slot[fd] = slot;
+    return LTX_OK;
+}
+
+static void fd_remove(ltx_batch *b, size_t i)
+{
+    (void)fd_slot_set(b, b->fds[i].fd, 0);
+    if (i != --b->n_fds) {
+        b->fds[i] = b->fds[b->n_fds];
+        (void)fd_slot_set(b, b->fds[i].fd, i + 1); /* within the map: it was set before */
+    }
+}
+
+static int fd_append(ltx_batch *b, int fd)
+{
+    if (b->n_fds == b->cap_fds) {
+        size_t cap = b->cap_fds ? 2 * b->cap_fds : 8;
+        struct pollfd *grown = realloc(b->fds, cap * sizeof(*grown));
+
+        if (!grown)
+            return LTX_ENOMEM;
+        b->fds = grown;
+        b->cap_fds = cap;
+    }
+    if (fd_slot_set(b, fd, b->n_fds + 1) != LTX_OK)
+        return LTX_ENOMEM;
+    b->fds[b->n_fds++].fd = fd;
+    return LTX_OK;
+}
+
 /* The caller is told what to watch; ltx_batch_run() keeps the same set for its poll(2). The set
  * holds libcurl's sockets and the batch's own handles: bounded by the connections, not by the
- * number of entries. */
+ * number of entries, and found through a map by descriptor. */
 void ltx__batch_watch(ltx_batch *b, int fd, int events)
 {
-    size_t i;
+    size_t i = fd_index(b, fd);
 
-    for (i = 0; i < b->n_fds && b->fds[i].fd != fd; i++)
-        ;
     if (events & LTX_POLL_REMOVE) {
         if (i < b->n_fds)
-            b->fds[i] = b->fds[--b->n_fds];
+            fd_remove(b, i);
     } else {
-        if (i == b->n_fds) {
-            if (b->n_fds == b->cap_fds) {
-                size_t cap = b->cap_fds ? 2 * b->cap_fds : 8;
-                struct pollfd *grown = realloc(b->fds, cap * sizeof(*grown));
-
-                if (!grown) {
-                    b->engine_failed = LTX_ENOMEM;
-                    return;
-                }
-                b->fds = grown;
-                b->cap_fds = cap;
-            }
-            b->n_fds++;
+        if (i == b->n_fds && fd_append(b, fd) != LTX_OK) {
+            b->engine_failed = LTX_ENOMEM;
+            return;
         }
-        b->fds[i].fd = fd;
         b->fds[i].events = (short)((events & LTX_POLL_IN ? POLLIN : 0) |
                                    (events & LTX_POLL_OUT ? POLLOUT : 0));
         b->fds[i].revents = 0;
