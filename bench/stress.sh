@@ -30,7 +30,10 @@ OUTD=$BENCH_WORK/stress
 EXPECTED=$LTX_SRC/tests/data/sample.mp4
 verdict=0
 
-build_helpers
+check_build # only what this script runs (build_helpers also builds the other benchmarks)
+compile ltx_threads ltx_threads.c connect_count.c -- -lltx -rdynamic -ldl
+compile ltx_threads_whatif_noshareconn ltx_threads.c connect_count.c whatif_noshareconn.c -- \
+    -lltx $(pkg-config --libs libcurl) -rdynamic -ldl
 compile ltx_batches ltx_batches.c -- -lltx
 rm -rf "$OUTD" && mkdir -p "$OUTD"
 machine_line
