@@ -587,13 +587,19 @@ static int job_outcome(ltx_job *job, ltx_error **err)
     return ltx__error_raise(err, e, LTX_EJOBFAILED);
 }
 
+/* The progress callback asked to stop waiting. */
+static int stopped_waiting(ltx_job *job, ltx_error **err)
+{
+    return ltx__with_job(err, job,
+                         ltx__fail(err, LTX_ECANCELLED,
+                                   "stopped waiting for job %s; it keeps running on the server "
+                                   "and is billed (resume with its id)", job->id));
+}
+
 int ltx__job_poll_settled(ltx_job *job, ltx_progress_ctx *pc, int *rc, ltx_error **err)
 {
     if (ltx__progress_emit(job->client, pc, LTX_STAGE_WAITING, job->status, 0, 0)) {
-        *rc = ltx__with_job(err, job,
-                       ltx__fail(err, LTX_ECANCELLED,
-                                 "stopped waiting for job %s; it keeps running on the "
-                                 "server and is billed (resume with its id)", job->id));
+        *rc = stopped_waiting(job, err);
         return 1;
     }
     if (job->state != LTX_JOB_PENDING && job->state != LTX_JOB_PROCESSING &&
@@ -625,10 +631,7 @@ static int wait_ticking(ltx_job *job, ltx_progress_ctx *pc, uint64_t ms, ltx_err
         ms -= slice;
         if (ms > 0 && pc && pc->fn &&
             ltx__progress_emit(job->client, pc, LTX_STAGE_WAITING, job->status, 0, 0))
-            return ltx__with_job(err, job,
-                                 ltx__fail(err, LTX_ECANCELLED,
-                                           "stopped waiting for job %s; it keeps running on the "
-                                           "server and is billed (resume with its id)", job->id));
+            return stopped_waiting(job, err);
     }
     return LTX_OK;
 }

@@ -49,14 +49,12 @@ static uint64_t delay_learned(const ltx_poll_in *in, uint64_t cap)
     b = hi + pad;
     width = b - a;
     /* the fixed schedule polls at 0, cap, 2 cap, ... past b: ceil(b / cap) + 1 polls; one more
-     * is the budget (six at least, for jobs shorter than the interval), spent on the polls
-     * up to a (none further apart than `longest`; the last at a) and the steps of the window */
+     * is the budget, spent on the polls up to a (none further apart than `longest`; the last
+     * at a) and the steps of the window (at least one) */
     sparse = a ? div_up(a, longest) : 0;
     budget = div_up(b, cap) + 2;
-    if (budget < sparse + 6)
-        budget = sparse + 6;
-    steps = budget - (sparse ? sparse : 1);
-    step = clamp_u64(width / steps, min_step, 1000 < cap ? 1000 : cap);
+    steps = budget > (sparse ? sparse : 1) ? budget - (sparse ? sparse : 1) : 1;
+    step = clamp_u64(div_up(width, steps), min_step, cap);
     if (t < a) {
         /* evenly spaced polls ending at a, no more than the budget leaves, none longer apart
          * than `longest` */
@@ -245,10 +243,11 @@ uint64_t ltx__job_poll_delay(const ltx_job *job, uint32_t fixed_ms)
     in.polls = job->polls;
     in.retry_after_ms = job->poll_retry_after_ms;
     in.retry_after_cap_ms = c->retry.retry_after_cap_ms;
-    if (!job->poll_started) /* opened by id: look at once, then as a job without history */
-        return job->polls == 0 && in.mode == LTX_POLL_ADAPTIVE ? 0
-               : ltx__poll_delay(&in);
+    /* opened by id: look at once, then as a job without history whose time counts from
+     * that first answer (ltx__job_poll_observed() notes it) */
     in.elapsed_ms = now > job->poll_start_ms ? now - job->poll_start_ms : 0;
+    if (!job->poll_started)
+        return job->polls == 0 ? 0 : ltx__poll_delay(&in);
     if (in.mode == LTX_POLL_ADAPTIVE) {
         in.n_history = ltx__poll_book_get(c->poll_book, job->poll_kind, runs);
         in.history = runs;
@@ -305,8 +304,11 @@ void ltx__job_poll_observed(ltx_job *job, const char *retry_after, int was_state
 
     job->polls++;
     job->poll_retry_after_ms = ra > 0 ? ra : 0;
-    if (!job->poll_started)
+    if (!job->poll_started) { /* opened by id: no start, no run time to learn */
+        if (job->polls == 1)
+            job->poll_start_ms = now;
         return;
+    }
     elapsed = now > job->poll_start_ms ? now - job->poll_start_ms : 0;
     if (job->state != LTX_JOB_COMPLETED) {
         job->poll_quiet_ms = elapsed;

@@ -37,10 +37,11 @@ typedef struct {
  * Adaptive without history: the first poll 1 s after acceptance, then steps of twice the
  * elapsed time, at most interval_ms (1 s, 3 s, 8 s, 13 s, ... with the default 5 s): as many
  * requests as the fixed schedule, the first one not wasted. Adaptive with history: the window
- * where jobs of the kind ended, widened by a margin, is polled densely (steps of 250 ms to
- * 1 s); before it, a few evenly spaced polls (at most 4 x interval_ms apart) catch failures;
- * the total stays within the fixed schedule's count plus one. After the window, the steps
- * grow back to interval_ms. A Retry-After on the last status answer is a floor on the delay.
+ * where jobs of the kind ended, widened by a margin, is polled at even steps (at least
+ * 250 ms, at most interval_ms) with what the budget leaves: the fixed schedule's count plus
+ * one, less a few evenly spaced polls before the window (at most 4 x interval_ms apart) that
+ * catch failures; for jobs of 20 s and more the steps are under a second. After the window,
+ * the steps grow back to interval_ms. A Retry-After on the last status answer is a floor on the delay.
  */
 LTX_INTERNAL uint64_t ltx__poll_delay(const ltx_poll_in *in);
 

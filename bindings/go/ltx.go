@@ -304,6 +304,22 @@ func (c *Client) SetPollInterval(d time.Duration) error {
 	})
 }
 
+// SetPollFixed chooses the poll schedule: true polls every poll interval, false (the
+// default) adaptively, learning how long jobs of each kind run.
+func (c *Client) SetPollFixed(fixed bool) error {
+	h, err := c.handle()
+	if err != nil {
+		return err
+	}
+	mode := C.int(C.LTX_POLL_ADAPTIVE)
+	if fixed {
+		mode = C.int(C.LTX_POLL_FIXED)
+	}
+	rc := C.ltx_client_set_poll_mode(h, mode)
+	runtime.KeepAlive(c)
+	return status(rc)
+}
+
 // SetConnectTimeout sets the connect timeout per attempt (default 10 s; NoLimit accepted).
 func (c *Client) SetConnectTimeout(d time.Duration) error {
 	return c.setMillis(d, func(h *C.ltx_client, ms C.uint32_t) C.int {

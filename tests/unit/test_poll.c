@@ -132,6 +132,29 @@ START_TEST(adaptive_budget_and_wait)
 }
 END_TEST
 
+START_TEST(adaptive_budget_of_short_jobs)
+{
+    /* jobs of 2-9 s with up to 3 s of spread: too short for dense polls within the budget;
+     * the budget still holds on average over the ends (a window across a multiple of the
+     * interval cannot give every end its own fixed count + 1) */
+    static const uint32_t bases[] = {2000, 4000, 6000};
+
+    for (size_t k = 0; k < sizeof(bases) / sizeof(bases[0]); k++) {
+        uint32_t h[5];
+        unsigned adaptive = 0, fixed = 0, n = 0;
+
+        for (unsigned i = 0; i < 5; i++)
+            h[i] = bases[k] + i * 750;
+        for (uint64_t ends = h[0]; ends <= h[4]; ends += 53, n++) {
+            adaptive += follow(LTX_POLL_ADAPTIVE, 5000, h, 5, ends).n;
+            fixed += fixed_count(ends, 5000);
+        }
+        ck_assert_msg(adaptive <= fixed + n, "jobs of %u-%u ms: %u polls for %u ends, fixed 5 s "
+                      "makes %u", h[0], h[4], adaptive, n, fixed);
+    }
+}
+END_TEST
+
 START_TEST(retry_after_is_a_floor)
 {
     ltx_poll_in in = {LTX_POLL_ADAPTIVE, 5000, 3000, 2, 7000, 60000, NULL, 0};
@@ -211,6 +234,7 @@ Suite *suite_poll(void)
     tcase_add_test(tc, adaptive_without_history);
     tcase_add_test(tc, adaptive_with_history_polls_the_expected_end);
     tcase_add_test(tc, adaptive_budget_and_wait);
+    tcase_add_test(tc, adaptive_budget_of_short_jobs);
     tcase_add_test(tc, retry_after_is_a_floor);
     tcase_add_test(tc, the_book_is_bounded);
     tcase_add_test(tc, kind_of_a_request);

@@ -34,6 +34,10 @@ static void usage(FILE *out)
           "  --processing-polls N  polls answered \"processing\" (default 1)\n"
           "  --pending-ms N        time pending instead of counting polls\n"
           "  --processing-ms N     time processing instead of counting polls\n"
+          "  --duration-jitter-ms N  with --processing-ms: each job processes N ms more at\n"
+          "                        most, drawn from --seed (GET /_mock/jobs: each job's run\n"
+          "                        time, polls, and wait from completion to download)\n"
+          "  --seed N              seed of those draws (default 0)\n"
           "  --video FILE          MP4 served as the generated video (default: built in)\n"
           "  --expire-ms N         forget jobs N ms after they complete (default 0: never)\n"
           "  --fault SPEC          add a scripted fault, a JSON object as POST /_mock/faults\n"
@@ -117,6 +121,8 @@ enum {
     OPT_PROCESSING_POLLS,
     OPT_PENDING_MS,
     OPT_PROCESSING_MS,
+    OPT_DURATION_JITTER_MS,
+    OPT_SEED,
     OPT_VIDEO,
     OPT_EXPIRE_MS,
     OPT_FAULT,
@@ -140,6 +146,8 @@ static const struct option long_options[] = {
     {"processing-polls", required_argument, NULL, OPT_PROCESSING_POLLS},
     {"pending-ms", required_argument, NULL, OPT_PENDING_MS},
     {"processing-ms", required_argument, NULL, OPT_PROCESSING_MS},
+    {"duration-jitter-ms", required_argument, NULL, OPT_DURATION_JITTER_MS},
+    {"seed", required_argument, NULL, OPT_SEED},
     {"video", required_argument, NULL, OPT_VIDEO},
     {"expire-ms", required_argument, NULL, OPT_EXPIRE_MS},
     {"fault", required_argument, NULL, OPT_FAULT},
@@ -200,6 +208,8 @@ static int parse_args(int argc, char **argv, lmock_options *opts, extra_args *ex
         case OPT_PROCESSING_POLLS:
         case OPT_PENDING_MS:
         case OPT_PROCESSING_MS:
+        case OPT_DURATION_JITTER_MS:
+        case OPT_SEED:
         case OPT_EXPIRE_MS:
         case OPT_UPLOAD_TTL_MS:
             if (parse_unsigned(option_name(c), optarg, UINT_MAX, &v) != 0)
@@ -212,6 +222,10 @@ static int parse_args(int argc, char **argv, lmock_options *opts, extra_args *ex
                 opts->pending_ms = (unsigned)v;
             else if (c == OPT_PROCESSING_MS)
                 opts->processing_ms = (unsigned)v;
+            else if (c == OPT_DURATION_JITTER_MS)
+                opts->duration_jitter_ms = (unsigned)v;
+            else if (c == OPT_SEED)
+                opts->seed = v;
             else if (c == OPT_UPLOAD_TTL_MS)
                 opts->upload_ttl_ms = (unsigned)v;
             else

@@ -98,6 +98,9 @@ typedef struct {
     time_t completed_sec;             /* CLOCK_REALTIME of completed_at: signs results */
     unsigned polls;
     char *fail_type, *fail_message; /* set: the job ends "failed" */
+    unsigned jitter_ms;               /* time-based: added to processing_ms (--duration-jitter-ms) */
+    struct timespec first_download;   /* CLOCK_MONOTONIC, when its result was first asked for */
+    int downloaded;
 } job;
 
 typedef struct {
@@ -114,6 +117,8 @@ struct lmock {
     char base_url[sizeof "http://127.0.0.1:65535"];
     char *api_key;
     unsigned pending_polls, processing_polls, pending_ms, processing_ms;
+    unsigned duration_jitter_ms; /* each job processes processing_ms + [0, this] ms */
+    unsigned long seed;          /* of those draws: the same seed, the same durations */
     int time_based;
     int quiet;
     void *video_map;      /* --video mapped, not read: a 1 GiB file costs no heap */
@@ -1167,6 +1172,80 @@ static job *job_find(lmock *m, const char *id, size_t len)
 
 typedef enum { PHASE_PENDING, PHASE_PROCESSING, PHASE_DONE } job_phase;
 
+/* ---- time to video: jobs that last a given time with jitter, and the wait after them ---- */
+
+/* The n-th job's jitter: splitmix64 of the seed and n, in [0, duration_jitter_ms]. */
+static unsigned job_jitter(const lmock *m, uint64_t n)
+{
+    uint64_t z = m->seed + (n + 1) * 0x9e3779b97f4a7c15ull;
+
+    if (!m->duration_jitter_ms)
+        return 0;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return (unsigned)(z % ((uint64_t)m->duration_jitter_ms + 1));
+}
+
+/* Time-based: how long the job takes from its submit to completed. */
+static uint64_t job_run_ms(const lmock *m, const job *j)
+{
+    return (uint64_t)m->pending_ms + m->processing_ms + j->jitter_ms;
+}
+
+/* The first request for a job's result: what the time to video is measured to. */
+static void job_download_started(job *j)
+{
+    if (!j->downloaded) {
+        clock_gettime(CLOCK_MONOTONIC, &j->first_download);
+        j->downloaded = 1;
+    }
+}
+
+static int64_t ts_diff_ms(const struct timespec *a, const struct timespec *b)
+{
+    return (int64_t)(a->tv_sec - b->tv_sec) * 1000 + (a->tv_nsec - b->tv_nsec) / 1000000;
+}
+
+/* GET /_mock/jobs: per job, its run time, the polls it got and the wait from its completion
+ * (time-based: submit + run time; otherwise the poll that saw it) to the first download. */
+static json_t *control_jobs(lmock *m)
+{
+    json_t *list = json_array(), *v;
+    int failed = !list;
+
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; !failed && i < m->n_jobs; i++) {
+        const job *j = &m->jobs[i];
+        struct timespec done = j->done;
+        json_t *wait = json_null();
+
+        if (m->time_based) {
+            uint64_t run = job_run_ms(m, j);
+
+            done = j->submitted;
+            done.tv_sec += (time_t)(run / 1000);
+            done.tv_nsec += (long)(run % 1000) * 1000000L;
+            if (done.tv_nsec >= 1000000000L) {
+                done.tv_sec++;
+                done.tv_nsec -= 1000000000L;
+            }
+        }
+        if (j->downloaded && (m->time_based || j->completed_at[0]))
+            wait = json_integer(ts_diff_ms(&j->first_download, &done));
+        failed = json_array_append_new(
+            list, json_pack("{s:s, s:I, s:i, s:o}", "id", j->id,
+                            "run_ms", (json_int_t)(m->time_based ? job_run_ms(m, j) : 0),
+                            "polls", (int)j->polls, "download_wait_ms", wait)) != 0;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (failed || !(v = json_pack("{s:o}", "jobs", list))) {
+        json_decref(list);
+        return NULL;
+    }
+    return v;
+}
+
 static job_phase job_phase_now(const lmock *m, const job *j)
 {
     uint64_t t, pending, processing;
@@ -1174,7 +1253,7 @@ static job_phase job_phase_now(const lmock *m, const job *j)
     if (m->time_based) {
         t = elapsed_ms(&j->submitted);
         pending = m->pending_ms;
-        processing = m->processing_ms;
+        processing = m->processing_ms + j->jitter_ms;
     } else {
         t = j->polls;
         pending = m->pending_polls;
@@ -1195,8 +1274,7 @@ static int job_expired(const lmock *m, const job *j)
     if (!m->expire_ms || (m->hold && !j->completed_at[0])) /* a held job has not completed */
         return 0;
     if (m->time_based) /* completed at submitted + pending_ms + processing_ms */
-        return elapsed_ms(&j->submitted) >
-               (uint64_t)m->pending_ms + m->processing_ms + m->expire_ms;
+        return elapsed_ms(&j->submitted) > job_run_ms(m, j) + m->expire_ms;
     return j->completed_at[0] && elapsed_ms(&j->done) > m->expire_ms;
 }
 
@@ -1220,6 +1298,7 @@ static void handle_submit(lmock *m, const route *rt, const fault_entry *fail_fau
     clock_gettime(CLOCK_MONOTONIC, &j->submitted);
     clock_gettime(CLOCK_REALTIME, &j->created);
     format_timestamp(&j->created, j->created_at);
+    j->jitter_ms = job_jitter(m, m->n_jobs);
     if (fail_fault) {
         const char *type = fail_fault->error_type;
         if (!type)
@@ -1311,7 +1390,7 @@ static void handle_poll(lmock *m, const route *rt, reply *r)
     if (phase == PHASE_DONE && !j->completed_at[0]) {
         struct timespec done;
         if (m->time_based)
-            done = ts_add_ms(j->created, (uint64_t)m->pending_ms + m->processing_ms);
+            done = ts_add_ms(j->created, job_run_ms(m, j));
         else
             clock_gettime(CLOCK_REALTIME, &done);
         format_timestamp(&done, j->completed_at);
@@ -1474,9 +1553,10 @@ static void handle_download(lmock *m, struct MHD_Connection *conn, const route *
     ok = j && !j->fail_type && !job_expired(m, j) &&
          (strcmp(dot + 1, j->ep->result_ext) == 0 ||
           (strcmp(j->ep->result_ext, "zip") == 0 && strcmp(dot + 1, "mp4") == 0));
-    if (ok)
+    if (ok) {
         ext = dot + 1;
-    else if (!j && dot && m->serve_any_result && looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
+        job_download_started(j);
+    } else if (!j && dot && m->serve_any_result && looks_like_uuid(rt->id, (size_t)(dot - rt->id)) &&
              (strcmp(dot + 1, "mp4") == 0 || strcmp(dot + 1, "zip") == 0)) {
         ext = dot + 1;
         ok = 1;
@@ -2336,6 +2416,11 @@ static void handle_control(lmock *m, struct MHD_Connection *conn, const char *me
             reply_json(r, MHD_HTTP_OK, control_stats(m, conn));
         else
             allowed = "GET";
+    } else if (strcmp(what, "jobs") == 0) {
+        if (get)
+            reply_json(r, MHD_HTTP_OK, control_jobs(m));
+        else
+            allowed = "GET";
     } else if (strcmp(what, "requests") == 0) {
         if (get)
             reply_json(r, MHD_HTTP_OK, control_requests(m, conn));
@@ -2357,7 +2442,7 @@ static void handle_control(lmock *m, struct MHD_Connection *conn, const char *me
         }
     } else {
         reply_errorf(r, MHD_HTTP_NOT_FOUND,
-                     "No control route %s %s: the routes are /_mock/faults, /_mock/stats, "
+                     "No control route %s %s: the routes are /_mock/faults, /_mock/stats, /_mock/jobs, "
                      "/_mock/requests, /_mock/hold and /_mock/reset",
                      method, url);
     }
@@ -2679,6 +2764,8 @@ lmock *lmock_start(const lmock_options *opts)
     m->pending_ms = opts->pending_ms;
     m->processing_ms = opts->processing_ms;
     m->time_based = opts->pending_ms || opts->processing_ms;
+    m->duration_jitter_ms = opts->duration_jitter_ms;
+    m->seed = opts->seed;
     m->quiet = opts->quiet;
     m->expire_ms = opts->expire_ms;
     m->serve_any_result = opts->serve_any_result;

@@ -147,6 +147,9 @@ typedef struct {
     unsigned upload_ttl_ms;    /* a signed upload URL expires (expires_at) this long
                                   after POST /v1/upload; a PUT after that is 400
                                   ExpiredToken; 0 = LMOCK_UPLOAD_TTL_MS_DEFAULT    */
+    unsigned duration_jitter_ms; /* time-based: each job processes processing_ms plus
+                                  a draw from [0, this] (GET /_mock/jobs shows it)   */
+    unsigned long seed;        /* of those draws: the same seed, the same durations  */
 } lmock_options;
 
 /* Fill *opts with the defaults (all zero but for the documented defaults):

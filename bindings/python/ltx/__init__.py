@@ -90,6 +90,7 @@ int ltx_client_set_connect_timeout_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_stall_timeout_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_deadline_ms(ltx_client *client, uint32_t ms);
 int ltx_client_set_poll_interval_ms(ltx_client *client, uint32_t ms);
+int ltx_client_set_poll_mode(ltx_client *client, int mode);
 int ltx_client_set_retry(ltx_client *client, unsigned max_retries, uint32_t base_ms,
                          uint32_t cap_ms);
 int ltx_client_set_user_agent_suffix(ltx_client *client, const char *suffix);
@@ -748,7 +749,7 @@ class Client(_Handle):
 
     def __init__(self, api_key=None, base_url=None, *, poll_interval_ms=None,
                  deadline_ms=None, connect_timeout_ms=None, stall_timeout_ms=None,
-                 max_retries=None):
+                 max_retries=None, poll_fixed=None):
         out = ffi.new("ltx_client **")
         err = ffi.new("ltx_error **")
         if api_key is None:
@@ -764,6 +765,8 @@ class Client(_Handle):
             _check(lib.ltx_client_set_base_url(c, _bytes(base_url)))
         if poll_interval_ms is not None:
             _check(lib.ltx_client_set_poll_interval_ms(c, poll_interval_ms))
+        if poll_fixed is not None:  # True: every poll_interval_ms; False: adaptive (default)
+            _check(lib.ltx_client_set_poll_mode(c, 1 if poll_fixed else 0))
         if deadline_ms is not None:
             _check(lib.ltx_client_set_deadline_ms(c, deadline_ms))
         if connect_timeout_ms is not None:

@@ -129,6 +129,7 @@ extern "C" {
     pub fn ltx_client_set_stall_timeout_ms(client: *mut ltx_client, ms: u32) -> c_int;
     pub fn ltx_client_set_deadline_ms(client: *mut ltx_client, ms: u32) -> c_int;
     pub fn ltx_client_set_poll_interval_ms(client: *mut ltx_client, ms: u32) -> c_int;
+    pub fn ltx_client_set_poll_mode(client: *mut ltx_client, mode: c_int) -> c_int;
     pub fn ltx_client_set_retry(client: *mut ltx_client, max_retries: c_uint, base_ms: u32, cap_ms: u32) -> c_int;
     pub fn ltx_client_set_retry_unknown_outcome(client: *mut ltx_client, allow: c_int) -> c_int;
     pub fn ltx_client_set_user_agent_suffix(client: *mut ltx_client, suffix: *const c_char) -> c_int;

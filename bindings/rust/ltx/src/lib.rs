@@ -399,6 +399,13 @@ impl Client {
         self.set_ms(Some(interval), sys::ltx_client_set_poll_interval_ms)
     }
 
+    /// The poll schedule: `true` polls every poll interval, `false` (the default)
+    /// adaptively, learning how long jobs of each kind run.
+    pub fn set_poll_fixed(&mut self, fixed: bool) -> Result<()> {
+        // Safety: a live handle.
+        check(unsafe { sys::ltx_client_set_poll_mode(self.raw.as_ptr(), if fixed { 1 } else { 0 }) })
+    }
+
     /// Connect timeout per attempt (default 10 s); None for no limit.
     pub fn set_connect_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
         self.set_ms(timeout, sys::ltx_client_set_connect_timeout_ms)
