@@ -35,7 +35,7 @@ struct batch_file; /* one distinct local file of the batch (batch_media.c) */
 
 /* A local input file of an entry: inlined at submit, or uploaded once for the batch. */
 typedef struct {
-    int field;               /* enum ltx_media_field                                  */
+    int field; /* enum ltx_media_field                                  */
     char *path;
     struct batch_file *file; /* the shared upload; NULL: inline as a data: URI at submit */
 } entry_media;
@@ -56,17 +56,17 @@ typedef struct entry {
     char *submit_what;
     char *poll_url;
     char *poll_what;
-    entry_media *media;  /* local input files, n_media of them                 */
+    entry_media *media; /* local input files, n_media of them                 */
     unsigned n_media;
-    unsigned media_next; /* the first one not yet resolved (uploaded)          */
+    unsigned media_next;       /* the first one not yet resolved (uploaded)          */
     struct entry *next_waiter; /* ENTRY_UPLOAD_WAIT: the next entry waiting on that file */
-    int upload_fd;       /* the file being sent by this entry's upload, or -1  */
+    int upload_fd;             /* the file being sent by this entry's upload, or -1  */
     ltx_job *job;
     ltx_sink *sink;
-    ltx_cancel *cancel;  /* the request's own handle: stops this entry only    */
+    ltx_cancel *cancel; /* the request's own handle: stops this entry only    */
     ltx_progress_ctx pc;
     uint32_t submit_deadline_ms; /* the request's own deadline for its submit; 0 = none */
-    int has_policy;      /* the request's own retry settings for its submit    */
+    int has_policy;              /* the request's own retry settings for its submit    */
     ltx_retry_policy policy;
     ltx_http_req rq;     /* the submit's or the poll's exchange                */
     ltx_http_resp rs;    /* the answer of the attempt in flight                */
@@ -102,13 +102,13 @@ struct ltx_batch {
     ltx_progress_fn progress;
     void *progress_ud;
     ltx_error *last_error; /* the last setter's refusal */
-    ltx_cancel *cancel;  /* borrowed; stops the whole run when triggered        */
+    ltx_cancel *cancel;    /* borrowed; stops the whole run when triggered        */
     ltx_batch_socket_fn socket_fn;
     void *socket_ud;
-    ltx_cancel *wake;    /* ltx_batch_wakeup()'s flag and pipe                  */
-    struct pollfd *fds;  /* what the caller is told to watch (for ltx_batch_run) */
+    ltx_cancel *wake;   /* ltx_batch_wakeup()'s flag and pipe                  */
+    struct pollfd *fds; /* what the caller is told to watch (for ltx_batch_run) */
     size_t n_fds, cap_fds;
-    size_t *fd_slot;     /* by descriptor: its index in fds + 1, or 0 when not watched */
+    size_t *fd_slot; /* by descriptor: its index in fds + 1, or 0 when not watched */
     size_t n_fd_slot;
     own_cancel *cancels; /* entries' own cancel handles being watched           */
     size_t n_cancels, cap_cancels;
@@ -118,20 +118,20 @@ struct ltx_batch {
     struct ltx_http_multi *multi;
     ltx_batch_done_fn done;
     void *done_ud;
-    entry_heap timers;   /* entries waiting for a time: polls, retries          */
-    entry_heap queue;    /* ENTRY_QUEUED entries, by index                      */
-    uint64_t wake_seq;   /* settings of wake_at so far                          */
-    unsigned places;     /* the bound now: lowered after a concurrency_limit_error */
-    unsigned in_flight;  /* entries holding a place                            */
-    unsigned transfers;  /* exchanges in the multi handle                      */
+    entry_heap timers;  /* entries waiting for a time: polls, retries          */
+    entry_heap queue;   /* ENTRY_QUEUED entries, by index                      */
+    uint64_t wake_seq;  /* settings of wake_at so far                          */
+    unsigned places;    /* the bound now: lowered after a concurrency_limit_error */
+    unsigned in_flight; /* entries holding a place                            */
+    unsigned transfers; /* exchanges in the multi handle                      */
     size_t unended;
     uint64_t started;
     uint64_t deadline;
-    int stopping;        /* done asked to stop                                 */
-    int cancelled;       /* the cancel handle was triggered                    */
-    int engine_failed;   /* libcurl failed: the run ends with this status      */
-    uint64_t last_look;  /* when transfers were last looked at (stall, deadline) */
-    int timed_out;       /* the deadline passed with entries left              */
+    int stopping;       /* done asked to stop                                 */
+    int cancelled;      /* the cancel handle was triggered                    */
+    int engine_failed;  /* libcurl failed: the run ends with this status      */
+    uint64_t last_look; /* when transfers were last looked at (stall, deadline) */
+    int timed_out;      /* the deadline passed with entries left              */
     size_t failed;
 };
 

@@ -24,13 +24,13 @@ struct batch_file {
     ino_t ino;
     off_t size;
     struct timespec mtime;
-    char *path;            /* as the first entry that named it gave it            */
+    char *path; /* as the first entry that named it gave it            */
     file_state state;
-    entry *owner;          /* FILE_RUNNING: the entry uploading it                */
-    entry *waiters;        /* FILE_RUNNING: entries waiting for it (next_waiter)   */
-    ltx_upload_doc doc;    /* FILE_RUNNING: the signed URL, once asked for         */
-    char *storage_uri;     /* FILE_DONE                                           */
-    int fail_code;         /* FILE_FAILED: why, for the entries that needed it    */
+    entry *owner;       /* FILE_RUNNING: the entry uploading it                */
+    entry *waiters;     /* FILE_RUNNING: entries waiting for it (next_waiter)   */
+    ltx_upload_doc doc; /* FILE_RUNNING: the signed URL, once asked for         */
+    char *storage_uri;  /* FILE_DONE                                           */
+    int fail_code;      /* FILE_FAILED: why, for the entries that needed it    */
     char *fail_message;
     struct batch_file *next; /* in its bucket                                     */
 };
@@ -144,8 +144,7 @@ void ltx__batch_files_free(ltx_batch *b)
 /* ---------------------------------------------------------------- adding an entry */
 
 /* One local file of the request: checked now, its upload found or planned. */
-static int media_plan(ltx_batch *b, entry_media *m, int field, const char *path,
-                      ltx_error **err)
+static int media_plan(ltx_batch *b, entry_media *m, int field, const char *path, ltx_error **err)
 {
     const char *type;
     uint64_t size;
@@ -333,7 +332,8 @@ int ltx__batch_media_body(entry *e)
                              e->index);
         if (!(uri = media_uri(e, first))) {
             free(out.s);
-            return e->err ? ltx_error_code(e->err) : ltx__fail(&e->err, LTX_ENOMEM, "out of memory");
+            return e->err ? ltx_error_code(e->err)
+                          : ltx__fail(&e->err, LTX_ENOMEM, "out of memory");
         }
         rc = body_put(&out, &from, first, uri);
         free(uri);
@@ -447,8 +447,9 @@ static int put_begin(entry *e, struct batch_file *f)
 
     if (ltx__upload_parse(e->rs.body.data, e->rs.body.len, &f->doc) != LTX_OK) {
         ltx__http_resp_free(&e->rs);
-        return ltx__fail(&e->err, LTX_EPROTOCOL, "create an upload: the answer lacks "
-                                                 "upload_url, storage_uri or required_headers");
+        return ltx__fail(&e->err, LTX_EPROTOCOL,
+                         "create an upload: the answer lacks "
+                         "upload_url, storage_uri or required_headers");
     }
     ltx__http_resp_free(&e->rs);
     rc = ltx__media_open(m->field, m->path, &e->upload_fd, &size, &type, &upload, &e->err);

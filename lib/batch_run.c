@@ -16,8 +16,8 @@ static int run_prepare(ltx_batch *b)
     uint64_t now;
 
     /* an entry talks to the API host and to its result's host: two connections each */
-    if (!(b->multi = ltx__http_multi_new(2 * b->concurrency + BATCH_SPARE_CONNECTIONS, on_socket,
-                                         b)))
+    if (!(b->multi =
+              ltx__http_multi_new(2 * b->concurrency + BATCH_SPARE_CONNECTIONS, on_socket, b)))
         return LTX_ENOMEM;
     now = ltx__batch_now(b);
     b->started = b->last_look = now;
@@ -56,7 +56,8 @@ static void expire_queued(ltx_batch *b)
     while ((e = ltx__heap_top(&b->queue)))
         ltx__entry_end(e, ltx__fail(&e->err, LTX_ETIMEDOUT,
                                     "batch entry %zu was not submitted before the deadline; "
-                                    "nothing was sent", e->index));
+                                    "nothing was sent",
+                                    e->index));
 }
 
 /* Wake the entries whose time has come: those due when the pass began, earliest first (an
@@ -149,12 +150,15 @@ static int run_end(ltx_batch *b, ltx_error **err)
         rc = ltx__fail(err, LTX_ECANCELLED,
                        "batch: cancelled; %zu submitted job(s) keep running on the server and are "
                        "billed (the API has no cancel endpoint; ltx_batch_job_id() gives their "
-                       "ids to resume with)", submitted);
+                       "ids to resume with)",
+                       submitted);
     } else if (b->stopping) {
         rc = ltx__fail(err, LTX_ECANCELLED, "batch: stopped by the completion callback");
     } else if (b->failed && b->timed_out) {
-        rc = ltx__fail(err, LTX_ETIMEDOUT, "batch: the deadline passed; %zu of the entries "
-                                           "failed", b->failed);
+        rc = ltx__fail(err, LTX_ETIMEDOUT,
+                       "batch: the deadline passed; %zu of the entries "
+                       "failed",
+                       b->failed);
     } else if (b->failed) {
         rc = ltx__fail(err, LTX_EJOBFAILED, "batch: %zu of the entries failed", b->failed);
     }
@@ -175,8 +179,7 @@ LTX_API int ltx_batch_wakeup(ltx_batch *b)
     return b ? ltx_cancel_trigger(b->wake) : LTX_EINVAL;
 }
 
-LTX_API int ltx_batch_start(ltx_batch *b, ltx_batch_done_fn done, void *userdata,
-                            ltx_error **err)
+LTX_API int ltx_batch_start(ltx_batch *b, ltx_batch_done_fn done, void *userdata, ltx_error **err)
 {
     int rc;
 

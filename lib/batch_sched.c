@@ -208,8 +208,8 @@ void ltx__batch_watch(ltx_batch *b, int fd, int events)
             b->engine_failed = LTX_ENOMEM;
             return;
         }
-        b->fds[i].events = (short)((events & LTX_POLL_IN ? POLLIN : 0) |
-                                   (events & LTX_POLL_OUT ? POLLOUT : 0));
+        b->fds[i].events =
+            (short)((events & LTX_POLL_IN ? POLLIN : 0) | (events & LTX_POLL_OUT ? POLLOUT : 0));
         b->fds[i].revents = 0;
     }
     if (b->socket_fn)

@@ -109,7 +109,9 @@ void ltx__entry_end(entry *e, int rc)
             e->err->job_id = ltx__strdup(e->job->id);
     }
     ltx__log(b->client, LTX_LOG_DEBUG, "batch entry %zu ended: %s", e->index,
-             rc == LTX_OK ? "ok" : e->err ? ltx_error_message(e->err) : ltx_strerror(rc));
+             rc == LTX_OK ? "ok"
+             : e->err     ? ltx_error_message(e->err)
+                          : ltx_strerror(rc));
     if (b->done && !b->stopping &&
         b->done(e->index, e->status, e->err, e->job ? e->job->id : NULL, b->done_ud)) {
         ltx__log(b->client, LTX_LOG_INFO, "batch: the completion callback stopped the run");
@@ -158,8 +160,7 @@ static void submit_start(entry *e)
     /* the caller's last word before the request leaves (to record it first, or to skip it) */
     if (ltx__progress_emit(b->client, &e->pc, LTX_STAGE_SUBMITTING, NULL, 0, 0)) {
         ltx__fail(&e->err, LTX_ECANCELLED,
-                  "batch entry %zu: cancelled before it was submitted; nothing was sent",
-                  e->index);
+                  "batch entry %zu: cancelled before it was submitted; nothing was sent", e->index);
         place_return(e);
         ltx__entry_end(e, LTX_ECANCELLED);
         return;
@@ -236,8 +237,8 @@ static void job_accepted(entry *e)
     free(e->poll_kind);
     e->poll_kind = NULL;
     if ((rc = ltx__job_poll_strings(e->job, &e->poll_url, &e->poll_what)) != LTX_OK) {
-        ltx__entry_end(e, ltx__fail(&e->err, rc, "out of memory (job %s was accepted)",
-                                    e->job->id));
+        ltx__entry_end(e,
+                       ltx__fail(&e->err, rc, "out of memory (job %s was accepted)", e->job->id));
         return;
     }
     if ((rc = ltx__job_announce(e->job, &e->pc, &e->err)) != LTX_OK) {
@@ -262,7 +263,8 @@ static int hold_back(entry *e, int rc)
         return 0;
     ltx__log(b->client, LTX_LOG_INFO,
              "batch entry %zu: the account's concurrency limit is reached with %u running; "
-             "waiting for one to finish", e->index, b->in_flight - 1);
+             "waiting for one to finish",
+             e->index, b->in_flight - 1);
     ltx_error_free(e->err);
     e->err = NULL;
     e->holds_place = 0;
@@ -285,8 +287,8 @@ static void submit_ended(entry *e, ltx_step step, int rc)
             ltx__entry_end(e, rc);
         return;
     }
-    rc = ltx__submit_accepted(b->client, e->endpoint_name, &e->rs, e->submit_what, &e->job,
-                              &e->err);
+    rc =
+        ltx__submit_accepted(b->client, e->endpoint_name, &e->rs, e->submit_what, &e->job, &e->err);
     if (rc != LTX_OK) {
         ltx__entry_end(e, rc);
         return;
@@ -311,8 +313,8 @@ static void poll_ended(entry *e, ltx_step step, int rc)
 {
     ltx__call_finish(&e->call);
     if (step == LTX_STEP_FAILED) {
-        ltx__entry_end(e, ltx__job_poll_failed(e->job, e->poll_what, rc, e->batch->deadline,
-                                               &e->err));
+        ltx__entry_end(e,
+                       ltx__job_poll_failed(e->job, e->poll_what, rc, e->batch->deadline, &e->err));
         return;
     }
     if ((rc = ltx__job_poll_apply(e->job, &e->rs, e->poll_what, &e->err)) != LTX_OK) {
@@ -348,12 +350,8 @@ void ltx__attempt_ended(entry *e)
         if (e->state == ENTRY_UPLOAD_WAIT && ltx__batch_media_step(e) == 1)
             submit_start(e);
         break;
-    case ENTRY_SUBMIT:
-        submit_ended(e, step, rc);
-        break;
-    case ENTRY_POLL:
-        poll_ended(e, step, rc);
-        break;
+    case ENTRY_SUBMIT: submit_ended(e, step, rc); break;
+    case ENTRY_POLL: poll_ended(e, step, rc); break;
     default:
         ltx__download_finish(&e->dl);
         ltx__entry_end(e, rc);
@@ -388,15 +386,15 @@ static void entry_cancel(entry *e)
     if (by_handle && e->job)
         ltx__fail(&e->err, LTX_ECANCELLED,
                   "batch entry %zu: cancelled; job %s keeps running on the server and is billed "
-                  "(the API has no cancel endpoint; resume with its id)", e->index, e->job->id);
+                  "(the API has no cancel endpoint; resume with its id)",
+                  e->index, e->job->id);
     else if (by_handle)
         ltx__fail(&e->err, LTX_ECANCELLED,
-                  "batch entry %zu: cancelled before it was submitted; nothing was sent",
-                  e->index);
+                  "batch entry %zu: cancelled before it was submitted; nothing was sent", e->index);
     else
-        ltx__fail(&e->err, LTX_ECANCELLED, "batch entry %zu: the run was stopped%s%s%s",
-                  e->index, e->job ? "; job " : " before it was submitted",
-                  e->job ? e->job->id : "", e->job ? " keeps running on the server" : "");
+        ltx__fail(&e->err, LTX_ECANCELLED, "batch entry %zu: the run was stopped%s%s%s", e->index,
+                  e->job ? "; job " : " before it was submitted", e->job ? e->job->id : "",
+                  e->job ? " keeps running on the server" : "");
     ltx__entry_end(e, LTX_ECANCELLED);
 }
 

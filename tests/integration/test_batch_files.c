@@ -63,7 +63,7 @@ START_TEST(a_file_used_by_several_entries_is_uploaded_once)
     snprintf(small, sizeof(small), "%s", itest_path("small.png"));
     make_png(a, BIG, 1);
     ck_assert_int_eq(link(a, link_a), 0); /* another name, the same file */
-    make_png(c, BIG, 2);                   /* the same size, another file */
+    make_png(c, BIG, 2);                  /* the same size, another file */
     make_png(small, 4000, 3);
     ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
     ck_assert_int_eq(ltx_batch_set_concurrency(b, 3), LTX_OK);
@@ -111,8 +111,8 @@ static void on_socket(int fd, int events, void *ud)
         n_fds++;
     }
     fds[i].fd = fd;
-    fds[i].events = (short)((events & LTX_POLL_IN ? POLLIN : 0) |
-                            (events & LTX_POLL_OUT ? POLLOUT : 0));
+    fds[i].events =
+        (short)((events & LTX_POLL_IN ? POLLIN : 0) | (events & LTX_POLL_OUT ? POLLOUT : 0));
 }
 
 static size_t turn(ltx_batch *b)
@@ -166,10 +166,10 @@ START_TEST(a_small_file_goes_inline_in_a_body_built_at_submit)
     ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/upload"), 0);
     ck_assert_ptr_nonnull(submitted_body);
     /* the other fields as the encoder wrote them, the file's bytes in its place */
-    ck_assert_ptr_nonnull(strstr(submitted_body,
-                                 "\"prompt\":\"The lighthouse beam sweeps the sea\""));
-    ck_assert_ptr_nonnull(strstr(submitted_body,
-                                 "\"image_uri\":\"data:image/png;base64,iVBORw0KGgo"));
+    ck_assert_ptr_nonnull(
+        strstr(submitted_body, "\"prompt\":\"The lighthouse beam sweeps the sea\""));
+    ck_assert_ptr_nonnull(
+        strstr(submitted_body, "\"image_uri\":\"data:image/png;base64,iVBORw0KGgo"));
     ck_assert_ptr_null(strstr(submitted_body, "ltx-batch-local-file"));
     free(submitted_body);
     ltx_batch_free(b);
