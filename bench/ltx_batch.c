@@ -89,6 +89,8 @@ int main(int argc, char **argv)
     if ((rc = ltx_client_new(&c, BENCH_KEY, &err)) != LTX_OK ||
         (rc = ltx_client_set_base_url(c, argv[1])) != LTX_OK ||
         (rc = ltx_client_set_poll_interval_ms(c, (uint32_t)poll_ms)) != LTX_OK ||
+        /* 100,000 entries under callgrind outlast the default 30 minutes */
+        (rc = ltx_client_set_deadline_ms(c, LTX_NO_LIMIT)) != LTX_OK ||
         (fixed && *fixed == '1' && (rc = ltx_client_set_poll_mode(c, LTX_POLL_FIXED)) != LTX_OK) ||
         (rc = ltx_batch_new(&batch, c)) != LTX_OK ||
         (rc = ltx_batch_set_concurrency(batch, (unsigned)conc)) != LTX_OK ||
