@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # bench/stress.sh — the long thread-safety test: THREADS threads share one client, PER
 # generations each, every output checked byte for byte; then the same under TSan and helgrind.
+# The batch stress beside it: BATCH_THREADS threads each run their own batch of BATCH_PER
+# entries on one shared client, half of them uploading a shared local file
+# (bench/ltx_batches.c), natively, under TSan and under helgrind.
 #
 #   bench/stress.sh        (THREADS=32 PER=200; TSAN_PER=PER; HELGRIND_THREADS=8 HELGRIND_PER=5)
 #   SKIP_TSAN=1 SKIP_HELGRIND=1 bench/stress.sh     only the native run
@@ -21,11 +24,17 @@ TSAN_THREADS=${TSAN_THREADS:-$THREADS}
 TSAN_PER=${TSAN_PER:-$PER}
 HELGRIND_THREADS=${HELGRIND_THREADS:-8}
 HELGRIND_PER=${HELGRIND_PER:-5}
+BATCH_THREADS=${BATCH_THREADS:-8}
+BATCH_PER=${BATCH_PER:-200}
 OUTD=$BENCH_WORK/stress
 EXPECTED=$LTX_SRC/tests/data/sample.mp4
 verdict=0
 
-build_helpers
+check_build # only what this script runs (build_helpers also builds the other benchmarks)
+compile ltx_threads ltx_threads.c connect_count.c -- -lltx -rdynamic -ldl
+compile ltx_threads_whatif_noshareconn ltx_threads.c connect_count.c whatif_noshareconn.c -- \
+    -lltx $(pkg-config --libs libcurl) -rdynamic -ldl
+compile ltx_batches ltx_batches.c -- -lltx
 rm -rf "$OUTD" && mkdir -p "$OUTD"
 machine_line
 start_mock
@@ -37,6 +46,28 @@ else
     echo "native: FAIL  $(cat "$OUTD/native.out"); first errors:"; head -5 "$OUTD/native.err"; verdict=1
 fi
 
+echo "batch stress: $BATCH_THREADS threads x a batch of $BATCH_PER entries, one client"
+if "$BENCH_BIN/ltx_batches" "$MOCK_URL" "$BATCH_THREADS" "$BATCH_PER" "$OUTD" "$EXPECTED" 1 > "$OUTD/batches.out" 2> "$OUTD/batches.err"; then
+    echo "batches native: PASS  $(cat "$OUTD/batches.out")"
+else
+    echo "batches native: FAIL  $(cat "$OUTD/batches.out"); first errors:"; head -5 "$OUTD/batches.err"; verdict=1
+fi
+
+# tsan_run NAME BINARY THREADS PER: run an instrumented program, count TSan's reports.
+tsan_run() {
+    local name=$1 bin=$2 th=$3 per=$4 races
+    TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 history_size=4" \
+        "$bin" "$MOCK_URL" "$th" "$per" "$OUTD" "$EXPECTED" 1 > "$OUTD/$name.out" 2> "$OUTD/$name.err" || true
+    races=$(grep -c '^WARNING: ThreadSanitizer' "$OUTD/$name.err" || true)
+    if [ "$races" = 0 ] && grep -q "ok=$((th * per)) " "$OUTD/$name.out"; then
+        echo "$name ($th x $per): CLEAN  $(cat "$OUTD/$name.out")"
+        return 0
+    fi
+    echo "$name ($th x $per): $races reports  $(cat "$OUTD/$name.out"); see $OUTD/$name.err"
+    grep -A12 '^WARNING: ThreadSanitizer' "$OUTD/$name.err" | head -40
+    return 1
+}
+
 if [ -z "${SKIP_TSAN:-}" ]; then
     TS=$BENCH_WORK/tsan
     if command -v clang >/dev/null; then
@@ -47,17 +78,11 @@ if [ -z "${SKIP_TSAN:-}" ]; then
             clang -std=c11 -O1 -g -fsanitize=thread -pthread -I"$TS/include" -I"$LTX_SRC/include" \
                 -o "$BENCH_BIN/ltx_threads_tsan" "$BENCH_SRC/ltx_threads.c" \
                 -L"$TS/lib/.libs" -Wl,-rpath,"$TS/lib/.libs" -lltx
-            TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 history_size=4" \
-                "$BENCH_BIN/ltx_threads_tsan" "$MOCK_URL" "$TSAN_THREADS" "$TSAN_PER" "$OUTD" "$EXPECTED" 1 \
-                > "$OUTD/tsan.out" 2> "$OUTD/tsan.err" || true
-            races=$(grep -c '^WARNING: ThreadSanitizer' "$OUTD/tsan.err" || true)
-            if [ "$races" = 0 ] && grep -q "ok=$((TSAN_THREADS * TSAN_PER)) " "$OUTD/tsan.out"; then
-                echo "tsan ($TSAN_THREADS x $TSAN_PER): CLEAN  $(cat "$OUTD/tsan.out")"
-            else
-                echo "tsan ($TSAN_THREADS x $TSAN_PER): $races reports  $(cat "$OUTD/tsan.out"); see $OUTD/tsan.err"
-                grep -A12 '^WARNING: ThreadSanitizer' "$OUTD/tsan.err" | head -40
-                verdict=1
-            fi
+            clang -std=c11 -O1 -g -fsanitize=thread -pthread -I"$TS/include" -I"$LTX_SRC/include" \
+                -o "$BENCH_BIN/ltx_batches_tsan" "$BENCH_SRC/ltx_batches.c" \
+                -L"$TS/lib/.libs" -Wl,-rpath,"$TS/lib/.libs" -lltx
+            tsan_run tsan "$BENCH_BIN/ltx_threads_tsan" "$TSAN_THREADS" "$TSAN_PER" || verdict=1
+            tsan_run tsan-batches "$BENCH_BIN/ltx_batches_tsan" "$BATCH_THREADS" "$BATCH_PER" || verdict=1
         else
             echo "tsan: the instrumented build failed; see $OUTD/tsan-build.log"; verdict=1
         fi
@@ -95,6 +120,7 @@ helgrind_run() {
 if [ -z "${SKIP_HELGRIND:-}" ]; then
     if command -v valgrind >/dev/null; then
         helgrind_run helgrind "$BENCH_BIN/ltx_threads" || verdict=1
+        helgrind_run helgrind-batches "$BENCH_BIN/ltx_batches" || verdict=1
         # the proposed fix for the libcurl reports, simulated (bench/whatif_noshareconn.c)
         helgrind_run helgrind-whatif-noshareconn "$BENCH_BIN/ltx_threads_whatif_noshareconn" || true
     else

@@ -6,6 +6,7 @@
 #include "error_int.h"
 #include "fields.h"
 #include "request_int.h"
+#include "upload_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -250,6 +251,36 @@ static int has_header(char *const *headers, const char *name)
     return 0;
 }
 
+void ltx__media_put_req(ltx_http_req *put, const ltx_upload_doc *doc, int fd, uint64_t size,
+                        const char *type, uint64_t deadline)
+{
+    memset(put, 0, sizeof(*put));
+    put->method = "PUT";
+    put->url = doc->upload_url;
+    put->with_auth = 0; /* a signed URL on a storage host: the key never goes there */
+    put->content_type = has_header(doc->headers, "Content-Type") ? NULL : type;
+    put->headers = (const char *const *)doc->headers;
+    put->body_from_fd = 1;
+    put->body_fd = fd;
+    put->body_fd_len = size;
+    put->deadline = deadline;
+}
+
+int ltx__media_open(int field, const char *path, int *fd, uint64_t *size, const char **type,
+                    int *upload, ltx_error **err)
+{
+    int rc = check_media(field, path, fd, size, type, err);
+
+    *upload = rc == LTX_OK &&
+              (*size > INLINE_MAX_BYTES || (media_fields[field].kinds & KIND_AUDIO));
+    return rc;
+}
+
+char *ltx__media_data_uri(int fd, uint64_t size, const char *type)
+{
+    return data_uri(fd, size, type);
+}
+
 struct ltx_upload {
     char *storage_uri;
     char *expires_at;
@@ -286,15 +317,7 @@ static int upload_fd(ltx_client *c, int fd, uint64_t size, const char *type, uin
     }
     ltx__http_resp_free(&rs);
 
-    put.method = "PUT";
-    put.url = doc.upload_url;
-    put.with_auth = 0; /* a signed URL on a storage host: the key never goes there */
-    put.content_type = has_header(doc.headers, "Content-Type") ? NULL : type;
-    put.headers = (const char *const *)doc.headers;
-    put.body_from_fd = 1;
-    put.body_fd = fd;
-    put.body_fd_len = size;
-    put.deadline = deadline;
+    ltx__media_put_req(&put, &doc, fd, size, type, deadline);
     put.cancel = cancel;
     rc = ltx__call(c, LTX_CALL_IDEMPOTENT, &put, &rs, "upload the file", err);
     if (rc == LTX_OK) {

@@ -69,7 +69,8 @@ LTX_API size_t ltx_progress_batch_index(const ltx_progress *p);
 /*
  * Add a generation: req is validated (LTX_EREQUEST, nothing added) and its
  * body built now, so req may be changed or freed afterwards; local input files
- * are uploaded now. Batches run v2 jobs: a request set to v1 with
+ * are checked now, and uploaded when the entry runs (under its place, once per
+ * distinct file for the whole batch) or read inline at its submit. Batches run v2 jobs: a request set to v1 with
  * ltx_request_set_sync() is LTX_EINVAL. sink is borrowed until the batch is
  * freed and used only during ltx_batch_run(). *out (may be NULL) receives
  * the entry's number, counting from 0. The request's cancel handle

@@ -49,6 +49,7 @@ Suite *suite_upload(void);
 Suite *suite_endpoints(void);
 Suite *suite_faults(void);
 Suite *suite_batch(void);
+Suite *suite_batch_files(void);
 Suite *suite_threads(void);
 Suite *suite_money(void);
 Suite *suite_forward(void);

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, suite_endpoints());
     srunner_add_suite(sr, suite_faults());
     srunner_add_suite(sr, suite_batch());
+    srunner_add_suite(sr, suite_batch_files());
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_money());
     srunner_add_suite(sr, suite_forward());

@@ -214,6 +214,9 @@ START_TEST(wakeup_from_another_thread_ends_the_loops_wait)
     long timeout;
 
     lmock_hold(mock, 1);
+    /* the fixed schedule: one poll at once, the next a minute later (the adaptive one would
+     * come back after 1, 3, 9 and 27 s, and this is about the wait, not the schedule) */
+    ck_assert_int_eq(ltx_client_set_poll_mode(client, LTX_POLL_FIXED), LTX_OK);
     ck_assert_int_eq(ltx_client_set_poll_interval_ms(client, 60000), LTX_OK);
     add_entry(b, 0);
     ck_assert_int_eq(ltx_cancel_new(&cancel), LTX_OK);
