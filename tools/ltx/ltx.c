@@ -7,6 +7,7 @@
 #endif
 
 #include "cmd.h"
+#include "loglevel.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,23 +44,6 @@ static int print_version(struct cli *c)
 
 /* ------------------------------------------------------------------ client and request */
 
-static int log_level_from_name(const char *name)
-{
-    static const struct {
-        const char *name;
-        int level;
-    } levels[] = {{"error", LTX_LOG_ERROR},
-                  {"warn", LTX_LOG_WARN},
-                  {"warning", LTX_LOG_WARN},
-                  {"info", LTX_LOG_INFO},
-                  {"debug", LTX_LOG_DEBUG}};
-
-    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-        if (strcasecmp(name, levels[i].name) == 0)
-            return levels[i].level;
-    return 0;
-}
-
 /* -v, else LTX_LOG, else warnings unless --quiet. 0 = no logging. */
 static int log_level(struct cli *c)
 {
@@ -68,7 +52,7 @@ static int log_level(struct cli *c)
     if (has(c, OPT_VERBOSE))
         return LTX_LOG_DEBUG;
     if (env && *env) {
-        int level = log_level_from_name(env);
+        int level = ltx__log_level_from_name(env);
 
         if (level)
             return level;
