@@ -211,7 +211,7 @@ END_TEST
 START_TEST(kind_of_a_request)
 {
     ltx_request *req = NULL;
-    char kind[160];
+    char kind[160], small[8];
 
     ck_assert_int_eq(ltx_request_new(&req, LTX_ENDPOINT_TEXT_TO_VIDEO), LTX_OK);
     ltx__poll_kind(req, kind, sizeof(kind));
@@ -221,6 +221,10 @@ START_TEST(kind_of_a_request)
     ck_assert_int_eq(ltx_request_set_duration(req, 6), LTX_OK);
     ltx__poll_kind(req, kind, sizeof(kind));
     ck_assert_str_eq(kind, "text-to-video|ltx-2-3-fast|1920x1080|6");
+    ltx__poll_kind(req, small, sizeof(small)); /* cut to the buffer, always terminated */
+    ck_assert_str_eq(small, "text-to");
+    ltx__poll_kind(req, kind, 24);
+    ck_assert_str_eq(kind, "text-to-video|ltx-2-3-f");
     ltx_request_free(req);
 }
 END_TEST
