@@ -281,8 +281,6 @@ uint64_t ltx__job_poll_delay(const ltx_job *job, uint32_t fixed_ms)
     return ltx__poll_delay(&in);
 }
 
-/* Milliseconds since the epoch of an RFC 3339 date-time ("2026-11-26T12:00:00.250Z",
- * "+01:00" offsets), or -1. */
 /* Exactly n decimal digits at *p, then the character after them must be sep (0: anything);
  * -1 when not. Digits by hand: sscanf() costed more than the rest of a poll's bookkeeping. */
 static int digits(const char **p, int n, char sep)
@@ -302,45 +300,60 @@ static int digits(const char **p, int n, char sep)
     return v;
 }
 
+/* Days since 1970-01-01 of "YYYY-MM-DD" at *p (Howard Hinnant's days from civil) into *out,
+ * then one of "Tt " past it; -1 when not a date. */
+static int date_days(const char **p, int64_t *out)
+{
+    int y, mo, d, yy, era;
+    unsigned yoe, doy, doe;
+
+    if ((y = digits(p, 4, '-')) < 0 || (mo = digits(p, 2, '-')) < 0 || (d = digits(p, 2, 0)) < 0 ||
+        mo < 1 || mo > 12 || d < 1 || d > 31 || (**p != 'T' && **p != 't' && **p != ' '))
+        return -1;
+    (*p)++;
+    yy = y - (mo <= 2);
+    era = (yy >= 0 ? yy : yy - 399) / 400;
+    yoe = (unsigned)(yy - era * 400);
+    doy = (unsigned)((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = (int64_t)era * 146097 + (int64_t)doe - 719468;
+    return 0;
+}
+
+/* Milliseconds into the day of "HH:MM:SS[.fff]" at *p; -1 when not a time. */
+static int64_t time_ms(const char **p)
+{
+    int h, mi, sec;
+    int64_t ms = 0, scale = 100;
+
+    if ((h = digits(p, 2, ':')) < 0 || (mi = digits(p, 2, ':')) < 0 ||
+        (sec = digits(p, 2, 0)) < 0 || h > 23 || mi > 59 || sec > 60)
+        return -1;
+    if (**p == '.')
+        for ((*p)++; **p >= '0' && **p <= '9'; (*p)++, scale /= 10)
+            ms += scale ? (**p - '0') * scale : 0;
+    return ((int64_t)h * 60 + mi) * 60000 + (int64_t)sec * 1000 + ms;
+}
+
+/* Milliseconds since the epoch of an RFC 3339 date-time ("2026-11-26T12:00:00.250Z",
+ * "+01:00" offsets; no zone read as UTC), or -1. */
 static int64_t rfc3339_ms(const char *s)
 {
-    int y, mo, d, h, mi, sec;
-    int64_t days, ms = 0, scale = 100;
     const char *p = s;
+    int64_t days, ms;
+    int sign, oh, om;
 
-    if (!s || (y = digits(&p, 4, '-')) < 0 || (mo = digits(&p, 2, '-')) < 0 ||
-        (d = digits(&p, 2, 0)) < 0 || (*p != 'T' && *p != 't' && *p != ' '))
+    if (!s || date_days(&p, &days) < 0 || (ms = time_ms(&p)) < 0)
         return -1;
-    p++;
-    if ((h = digits(&p, 2, ':')) < 0 || (mi = digits(&p, 2, ':')) < 0 ||
-        (sec = digits(&p, 2, 0)) < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60)
-        return -1;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            ms += scale ? (*p - '0') * scale : 0;
-    /* days from civil (Howard Hinnant's algorithm) */
-    {
-        int yy = y - (mo <= 2);
-        int era = (yy >= 0 ? yy : yy - 399) / 400;
-        unsigned yoe = (unsigned)(yy - era * 400);
-        unsigned doy = (unsigned)((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-        unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-        days = (int64_t)era * 146097 + (int64_t)doe - 719468;
-    }
-    ms += ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000;
-    if (*p == 'Z' || *p == 'z')
+    ms += days * 86400000;
+    if (*p == 'Z' || *p == 'z' || !*p)
         return ms;
-    if (*p == '+' || *p == '-') {
-        int sign = *p == '+' ? 1 : -1, oh, om;
-
-        p++;
-        if ((oh = digits(&p, 2, ':')) < 0 || (om = digits(&p, 2, 0)) < 0 || *p)
-            return -1;
-        return ms - sign * ((int64_t)oh * 60 + om) * 60000;
-    }
-    return *p ? -1 : ms;
+    if (*p != '+' && *p != '-')
+        return -1;
+    sign = *p++ == '+' ? 1 : -1;
+    if ((oh = digits(&p, 2, ':')) < 0 || (om = digits(&p, 2, 0)) < 0 || *p)
+        return -1;
+    return ms - sign * ((int64_t)oh * 60 + om) * 60000;
 }
 
 void ltx__job_poll_observed(ltx_job *job, const char *retry_after, int was_state)
