@@ -193,6 +193,18 @@ if curl -sf "$FAST/_mock/requests?path_prefix=/v2/image-to-video&limit=50" >"$WO
     check "image-to-video was sent the ltx:// URI" 'grep -q "ltx://" "$WORK/req"'
 fi
 
+# one file named by three entries (twice by its path, once by a hard link): one upload
+mreset "$FAST"
+ln -f "$WORK/frame.png" "$WORK/frame-link.png"
+cp "$WORK/frame.png" "$WORK/frame-copy.png"
+for f in frame frame frame-link frame-copy; do
+    printf '{"endpoint":"image-to-video","image_uri":"%s","prompt":"The cat blinks","model":"ltx-2-3-fast","duration":6,"resolution":"1920x1080"}\n' "$WORK/$f.png"
+done >"$WORK/same.jsonl"
+batch "$WORK/same.jsonl" --output-dir "$WORK/same" --journal "$WORK/same.journal"
+check "a batch naming one file three times (a hard link included) and a copy once exits 0" '[ $rc -eq 0 ]'
+check "the file was uploaded once and its copy once: 2 uploads for 4 jobs" \
+    '[ "$(mstat "$FAST" uploads)" = 2 ] && [ "$(mstat "$FAST" jobs_accepted)" = 4 ]'
+
 # ---------------------------------------------------------------- the journal's other states
 mreset "$FAST"
 prompts "$WORK/three.jsonl" 3

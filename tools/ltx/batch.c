@@ -94,7 +94,8 @@ static int entry_failed(struct entry *e, int status, const ltx_error *err, const
 }
 
 /*
- * Upload the entry's local files and use their ltx:// URIs, before the "submitting" record: an
+ * Upload the entry's local files (each once per run) and use their ltx:// URIs, before the
+ * "submitting" record: an
  * upload killed halfway then leaves no submission of unknown outcome behind, only a file to
  * upload again (uploads cost nothing). The URIs last 24 hours, across 429 waits.
  */
@@ -105,17 +106,27 @@ static int upload_files(struct entry *e)
     for (int i = 0; i < N_MEDIA; i++) {
         ltx_error *err = NULL;
         ltx_upload *upload = NULL;
-        int st;
+        struct stat sb;
+        const char *uri;
+        int st, known;
 
         if (!e->files[i])
             continue;
         if (stopped(b))
             return -1;
-        say(e, 0, "uploading %s", e->files[i]);
-        st = ltx_upload_file(&upload, b->client, e->files[i], NULL, &err);
-        if (st == LTX_OK)
-            st = cli_set_media(e->req, media_fields[i], ltx_upload_storage_uri(upload));
-        ltx_upload_free(upload);
+        known = stat(e->files[i], &sb) == 0;
+        if (known && (uri = uploaded_find(b, &sb))) { /* named before: uploaded once */
+            say(e, 0, "%s: uploaded already", e->files[i]);
+            st = cli_set_media(e->req, media_fields[i], uri);
+        } else {
+            say(e, 0, "uploading %s", e->files[i]);
+            st = ltx_upload_file(&upload, b->client, e->files[i], NULL, &err);
+            if (st == LTX_OK && known)
+                uploaded_add(b, &sb, ltx_upload_storage_uri(upload));
+            if (st == LTX_OK)
+                st = cli_set_media(e->req, media_fields[i], ltx_upload_storage_uri(upload));
+            ltx_upload_free(upload);
+        }
         if (st != LTX_OK) { /* a local file that became unreadable: a mistake in the request */
             entry_failed(e, st == LTX_EIO ? LTX_EREQUEST : st, err, NULL);
             ltx_error_free(err);
@@ -628,6 +639,7 @@ void free_batch(struct batch *b)
     free(b->problems);
     free(b->queue);
     free(b->journal_path);
+    uploaded_free(b);
     if (b->journal_fd >= 0)
         close(b->journal_fd); /* and with it the lock */
     ltx_client_free(b->client);

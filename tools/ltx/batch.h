@@ -110,6 +110,10 @@ struct batch {
     int64_t spent_before; /* what the journal's earlier submissions were estimated at */
     int64_t spent_now;    /* what this run's submissions were estimated at */
     size_t unknown_cost;  /* submissions whose price is unknown */
+
+    /* local files uploaded in this run (batch_upload.c) */
+    struct uploaded *uploaded;
+    size_t n_uploaded, uploaded_cap;
 };
 
 struct record {
@@ -122,6 +126,13 @@ struct record {
     int has_estimate;
     int64_t estimate; /* micro-dollars: what this submission was estimated to cost */
 };
+
+/* batch_upload.c: the ltx:// URI of a file this run uploaded, by device, inode, size and
+ * modification time (NULL: not uploaded yet); remember one; forget them all */
+struct stat;
+const char *uploaded_find(const struct batch *b, const struct stat *st);
+void uploaded_add(struct batch *b, const struct stat *st, const char *uri);
+void uploaded_free(struct batch *b);
 
 /* batch_file.c */
 extern const char *const media_fields[N_MEDIA];
