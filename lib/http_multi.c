@@ -46,10 +46,9 @@ struct ltx_http_multi *ltx__http_multi_new(unsigned max_idle, ltx_http_socket_fn
     return mh;
 }
 
+/* mh is a running batch's engine, never NULL: run_end() is the one caller, and a run has one. */
 void ltx__http_multi_free(struct ltx_http_multi *mh)
 {
-    if (!mh)
-        return;
     curl_multi_cleanup(mh->m);
     free(mh);
 }

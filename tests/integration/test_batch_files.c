@@ -115,7 +115,8 @@ static void on_socket(int fd, int events, void *ud)
         (short)((events & LTX_POLL_IN ? POLLIN : 0) | (events & LTX_POLL_OUT ? POLLOUT : 0));
 }
 
-static size_t turn(ltx_batch *b)
+/* One turn; *rc is what ltx_batch_perform() answered (the run's result on the last turn). */
+static size_t turn_rc(ltx_batch *b, int *rc)
 {
     struct pollfd ready[MAX_FDS];
     long wait = 0;
@@ -124,8 +125,9 @@ static size_t turn(ltx_batch *b)
 
     ck_assert_int_eq(ltx_batch_timeout_ms(&wait, b), LTX_OK);
     n = poll(fds, n_fds, wait < 0 || wait > 50 ? 50 : (int)wait);
+    *rc = LTX_OK;
     if (n <= 0) {
-        ck_assert_int_eq(ltx_batch_perform(&left, b, -1, 0, NULL), LTX_OK);
+        *rc = ltx_batch_perform(&left, b, -1, 0, NULL);
         return left;
     }
     for (size_t i = 0; i < n_fds; i++)
@@ -136,8 +138,19 @@ static size_t turn(ltx_batch *b)
                  (ready[i].revents & POLLOUT ? LTX_POLL_OUT : 0) |
                  (ready[i].revents & (POLLERR | POLLHUP) ? LTX_POLL_ERR : 0);
 
-        ck_assert_int_eq(ltx_batch_perform(&left, b, ready[i].fd, ev, NULL), LTX_OK);
+        *rc = ltx_batch_perform(&left, b, ready[i].fd, ev, NULL);
+        if (*rc != LTX_OK)
+            break;
     }
+    return left;
+}
+
+static size_t turn(ltx_batch *b)
+{
+    int rc;
+    size_t left = turn_rc(b, &rc);
+
+    ck_assert_int_eq(rc, LTX_OK);
     return left;
 }
 
@@ -257,6 +270,242 @@ START_TEST(a_failed_upload_fails_every_entry_that_needs_the_file_and_no_other)
 }
 END_TEST
 
+/* Two entries need the same uploaded file: the first uploads it, the second waits for it. One
+ * of them is cancelled by its own handle after the first turn, while the upload is asked for. */
+static void cancel_during_upload(unsigned which)
+{
+    enum { N = 2 };
+    ltx_sink *sinks[N];
+    ltx_cancel *cancels[N];
+    ltx_batch *b = NULL;
+    const ltx_error *e;
+    unsigned turns = 0, other = 1 - which;
+    size_t left = N;
+    int rc;
+
+    lmock_reset_counters(mock);
+    make_png(itest_path("shared.png"), BIG, 7);
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    ck_assert_int_eq(ltx_batch_set_concurrency(b, N), LTX_OK);
+    n_fds = 0;
+    ck_assert_int_eq(ltx_batch_set_socket_fn(b, on_socket, NULL), LTX_OK);
+    for (unsigned i = 0; i < N; i++) {
+        char name[32];
+        ltx_request *req = i2v(itest_path("shared.png"));
+
+        ck_assert_int_eq(ltx_cancel_new(&cancels[i]), LTX_OK);
+        ck_assert_int_eq(ltx_request_set_cancel(req, cancels[i]), LTX_OK);
+        snprintf(name, sizeof(name), "out-%u.mp4", i);
+        ck_assert_int_eq(ltx_sink_new_path(&sinks[i], itest_path(name)), LTX_OK);
+        ck_assert_int_eq(ltx_batch_add(NULL, b, req, sinks[i], NULL), LTX_OK);
+        ltx_request_free(req);
+    }
+    ck_assert_int_eq(ltx_batch_start(b, NULL, NULL, NULL), LTX_OK);
+    /* the first turn starts both entries: entry 0 asks for the upload URL, entry 1 waits */
+    ck_assert_int_eq(ltx_batch_perform(&left, b, -1, 0, NULL), LTX_OK);
+    ck_assert_uint_eq(left, N);
+    ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 0);
+    ck_assert_int_eq(ltx_cancel_trigger(cancels[which]), LTX_OK);
+    while (left) {
+        ck_assert_uint_lt(turns++, 100000);
+        left = turn_rc(b, &rc);
+        /* the last turn answers the run's result: one of the entries failed */
+        ck_assert_int_eq(rc, left ? LTX_OK : LTX_EJOBFAILED);
+    }
+    ck_assert_int_eq(ltx_batch_status(b, which), LTX_ECANCELLED);
+    e = ltx_batch_error(b, which);
+    ck_assert_ptr_nonnull(e);
+    /* the uploader's error is its upload's; the waiter's says nothing was sent */
+    ck_assert_msg(strstr(ltx_error_message(e), which == 0 ? "create an upload: cancelled"
+                                                          : "cancelled before it was submitted; "
+                                                            "nothing was sent"),
+                  "%s", ltx_error_message(e));
+    ck_assert_ptr_null(ltx_batch_job_id(b, which));
+    /* the other entry is not hurt: the file is uploaded once, by whoever still needs it */
+    ck_assert_int_eq(ltx_batch_status(b, other), LTX_OK);
+    ck_assert(itest_is_mock_video(itest_path(other ? "out-1.mp4" : "out-0.mp4")));
+    ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 1);
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 1);
+    ltx_batch_free(b);
+    for (unsigned i = 0; i < N; i++) {
+        ltx_sink_free(sinks[i]);
+        ltx_cancel_free(cancels[i]);
+    }
+}
+
+START_TEST(an_entry_cancelled_while_it_uploads_hands_the_file_to_the_one_waiting)
+{
+    cancel_during_upload(0);
+}
+END_TEST
+
+START_TEST(an_entry_cancelled_while_it_waits_for_a_file_leaves_the_upload_alone)
+{
+    cancel_during_upload(1);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- files that change or fail */
+
+/* A WAV file the request checks take; audio is always uploaded, however small. */
+static void make_wav(const char *path)
+{
+    FILE *f = fopen(path, "wb");
+
+    ck_assert_ptr_nonnull(f);
+    fwrite("RIFF\x24\0\0\0WAVEfmt ", 1, 16, f);
+    for (int i = 0; i < 2048; i++)
+        fputc(0, f);
+    fclose(f);
+}
+
+static void add_a2v(ltx_batch *b, const char *path, ltx_sink **sink, unsigned i)
+{
+    ltx_request *r = NULL;
+    char name[32];
+
+    ck_assert_int_eq(ltx_request_new(&r, LTX_ENDPOINT_AUDIO_TO_VIDEO), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_prompt(r, "A choir in a cathedral"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_input_file(r, "audio_uri", path), LTX_OK);
+    snprintf(name, sizeof(name), "out-%u.mp4", i);
+    ck_assert_int_eq(ltx_sink_new_path(sink, itest_path(name)), LTX_OK);
+    ck_assert_int_eq(ltx_batch_add(NULL, b, r, *sink, NULL), LTX_OK);
+    ltx_request_free(r);
+}
+
+START_TEST(a_batch_of_many_distinct_files_still_uploads_each_once)
+{
+    enum { FILES = 80, N = FILES + 1 }; /* more files than the batch's first table holds */
+    ltx_sink *sinks[N];
+    ltx_batch *b = NULL;
+    ltx_error *err = NULL;
+
+    ck_assert_int_eq(ltx_client_set_log(client, LTX_LOG_ERROR, NULL, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    ck_assert_int_eq(ltx_batch_set_concurrency(b, 16), LTX_OK);
+    for (unsigned i = 0; i < FILES; i++) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "in-%u.wav", i);
+        make_wav(itest_path(name));
+        add_a2v(b, itest_path(name), &sinks[i], i);
+    }
+    /* the first file again, after the table grew: still known as the same file */
+    add_a2v(b, itest_path("in-0.wav"), &sinks[FILES], FILES);
+    ck_assert_int_eq(ltx_batch_run(b, NULL, NULL, &err), LTX_OK);
+    ck_assert_ptr_null(err);
+    for (unsigned i = 0; i < N; i++)
+        ck_assert_int_eq(ltx_batch_status(b, i), LTX_OK);
+    ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), FILES);
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), N);
+    ltx_batch_free(b);
+    for (unsigned i = 0; i < N; i++)
+        ltx_sink_free(sinks[i]);
+}
+END_TEST
+
+START_TEST(a_small_file_gone_before_its_submit_fails_its_entry_alone)
+{
+    ltx_sink *sinks[2];
+    ltx_batch *b = NULL;
+    ltx_error *err = NULL;
+    const ltx_error *e;
+
+    make_png(itest_path("gone.png"), 4000, 1);
+    make_png(itest_path("kept.png"), 4000, 2);
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    add_i2v(b, itest_path("gone.png"), &sinks[0], 0);
+    add_i2v(b, itest_path("kept.png"), &sinks[1], 1);
+    /* inline files are read when the body is built, at submit: by then this one is gone */
+    ck_assert_int_eq(unlink(itest_path("gone.png")), 0);
+    ck_assert_int_eq(ltx_batch_run(b, NULL, NULL, &err), LTX_EJOBFAILED);
+    ltx_error_free(err);
+    ck_assert_int_ne(ltx_batch_status(b, 0), LTX_OK);
+    e = ltx_batch_error(b, 0);
+    ck_assert_msg(strstr(ltx_error_message(e), "gone.png"), "%s", ltx_error_message(e));
+    ck_assert_ptr_null(ltx_batch_job_id(b, 0));
+    ck_assert_int_eq(ltx_batch_status(b, 1), LTX_OK);
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v2/image-to-video"), 1);
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 1);
+    ltx_batch_free(b);
+    ltx_sink_free(sinks[0]);
+    ltx_sink_free(sinks[1]);
+}
+END_TEST
+
+START_TEST(an_upload_answer_without_its_url_fails_the_entry_before_any_put)
+{
+    ltx_sink *sink = NULL;
+    ltx_batch *b = NULL;
+    ltx_error *err = NULL;
+    lmock_fault f = {0};
+    const ltx_error *e;
+
+    make_png(itest_path("big.png"), BIG, 1);
+    f.kind = LMOCK_FAULT_BODY;
+    f.method = "POST";
+    f.path_prefix = "/v1/upload";
+    f.status = 200;
+    f.body = "{\"storage_uri\": \"ltx://uploads/x\"}";
+    f.content_type = "application/json";
+    f.times = 1;
+    lmock_fault_add(mock, &f);
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    add_i2v(b, itest_path("big.png"), &sink, 0);
+    ck_assert_int_eq(ltx_batch_run(b, NULL, NULL, &err), LTX_EJOBFAILED);
+    ltx_error_free(err);
+    ck_assert_int_eq(ltx_batch_status(b, 0), LTX_EPROTOCOL);
+    e = ltx_batch_error(b, 0);
+    ck_assert_msg(strstr(ltx_error_message(e), "create an upload: the answer lacks upload_url"),
+                  "%s", ltx_error_message(e));
+    ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 0);
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 0);
+    ltx_batch_free(b);
+    ltx_sink_free(sink);
+}
+END_TEST
+
+START_TEST(a_file_gone_before_its_put_fails_every_entry_that_needs_it)
+{
+    enum { N = 2 };
+    ltx_sink *sinks[N];
+    ltx_batch *b = NULL;
+    unsigned turns = 0;
+    size_t left = N;
+    int rc = LTX_OK;
+
+    make_png(itest_path("gone.png"), BIG, 1);
+    ck_assert_int_eq(ltx_batch_new(&b, client), LTX_OK);
+    n_fds = 0;
+    ck_assert_int_eq(ltx_batch_set_socket_fn(b, on_socket, NULL), LTX_OK);
+    add_i2v(b, itest_path("gone.png"), &sinks[0], 0);
+    add_i2v(b, itest_path("gone.png"), &sinks[1], 1);
+    ck_assert_int_eq(ltx_batch_start(b, NULL, NULL, NULL), LTX_OK);
+    /* the first turn asks for the upload URL; the file goes before the answer is read */
+    ck_assert_int_eq(ltx_batch_perform(&left, b, -1, 0, NULL), LTX_OK);
+    ck_assert_int_eq(unlink(itest_path("gone.png")), 0);
+    while (left) {
+        ck_assert_uint_lt(turns++, 100000);
+        left = turn_rc(b, &rc);
+        ck_assert_int_eq(rc, left ? LTX_OK : LTX_EJOBFAILED);
+    }
+    for (unsigned i = 0; i < N; i++) {
+        const ltx_error *e = ltx_batch_error(b, i);
+
+        ck_assert_int_ne(ltx_batch_status(b, i), LTX_OK);
+        ck_assert_msg(e && strstr(ltx_error_message(e), "gone.png"), "entry %u: %s", i,
+                      e ? ltx_error_message(e) : "no error");
+        ck_assert_ptr_null(ltx_batch_job_id(b, i));
+    }
+    ck_assert_uint_eq(lmock_count(mock, "POST", "/v1/upload"), 1); /* not asked for again */
+    ck_assert_uint_eq(lmock_count(mock, "PUT", "/uploads/"), 0);
+    ck_assert_uint_eq(lmock_jobs_accepted(mock), 0);
+    ltx_batch_free(b);
+    for (unsigned i = 0; i < N; i++)
+        ltx_sink_free(sinks[i]);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- scale */
 
 static int discard(const void *data, size_t len, void *ud)
@@ -332,6 +581,12 @@ Suite *suite_batch_files(void)
     tcase_add_test(tc, a_small_file_goes_inline_in_a_body_built_at_submit);
     tcase_add_test(tc, uploads_wait_for_a_place_like_submits);
     tcase_add_test(tc, a_failed_upload_fails_every_entry_that_needs_the_file_and_no_other);
+    tcase_add_test(tc, an_entry_cancelled_while_it_uploads_hands_the_file_to_the_one_waiting);
+    tcase_add_test(tc, an_entry_cancelled_while_it_waits_for_a_file_leaves_the_upload_alone);
+    tcase_add_test(tc, a_batch_of_many_distinct_files_still_uploads_each_once);
+    tcase_add_test(tc, a_small_file_gone_before_its_submit_fails_its_entry_alone);
+    tcase_add_test(tc, an_upload_answer_without_its_url_fails_the_entry_before_any_put);
+    tcase_add_test(tc, a_file_gone_before_its_put_fails_every_entry_that_needs_it);
     tcase_add_test(tc, a_batch_of_twenty_thousand_entries_runs_to_its_end);
     suite_add_tcase(s, tc);
     return s;

@@ -130,6 +130,62 @@ START_TEST(a_stalled_download_times_out_and_leaves_no_file)
 }
 END_TEST
 
+START_TEST(a_json_document_instead_of_the_video_is_refused_and_leaves_no_file)
+{
+    ltx_request *req = itest_t2v(0);
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+    lmock_fault f = {0};
+
+    /* a result host that answers 200 with a JSON document (an error page in disguise) */
+    f.kind = LMOCK_FAULT_BODY;
+    f.method = "GET";
+    f.path_prefix = "/results/";
+    f.status = 200;
+    f.body = "{\"error\": {\"type\": \"not_found_error\", \"message\": \"gone\"}}";
+    f.content_type = "application/json";
+    f.times = 100;
+    lmock_fault_add(mock, &f);
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("out.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_generate(client, req, sink, NULL, NULL, &err), LTX_EPROTOCOL);
+    ck_assert_msg(strstr(ltx_error_message(err), "answered a JSON document, not the video"), "%s",
+                  ltx_error_message(err));
+    ck_assert_ptr_nonnull(ltx_error_job_id(err)); /* the job ran: its id lets it be fetched */
+    ck_assert_uint_eq(lmock_count(mock, "GET", "/results/"), 1); /* not repeated */
+    ck_assert_int_eq(itest_dir_entries(), 0);
+    ltx_error_free(err);
+    ltx_sink_free(sink);
+    ltx_request_free(req);
+}
+END_TEST
+
+START_TEST(a_job_without_a_result_is_not_downloaded)
+{
+    ltx_job *job = NULL;
+    ltx_sink *sink = NULL;
+    ltx_error *err = NULL;
+
+    ck_assert_int_eq(ltx_sink_new_path(&sink, itest_path("out.mp4")), LTX_OK);
+    ck_assert_int_eq(ltx_job_download(NULL, sink, NULL, NULL, &err), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_message(err), "ltx_job_download: job and sink are required");
+    ltx_error_free(err);
+    err = NULL;
+    /* opened from an id and never polled: nothing to fetch yet, and nothing is sent */
+    ck_assert_int_eq(ltx_job_open(&job, client, LTX_ENDPOINT_TEXT_TO_VIDEO,
+                                  "0b9a4c52-6a1e-4f0e-9d4e-3c1f0a2b7e11", NULL),
+                     LTX_OK);
+    ck_assert_int_eq(ltx_job_download(job, sink, NULL, NULL, &err), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_message(err), "job 0b9a4c52-6a1e-4f0e-9d4e-3c1f0a2b7e11 has no "
+                                             "result yet (status not polled)");
+    ck_assert_str_eq(ltx_error_job_id(err), "0b9a4c52-6a1e-4f0e-9d4e-3c1f0a2b7e11");
+    ck_assert_uint_eq(lmock_count(mock, NULL, NULL), 0);
+    ck_assert_int_eq(itest_dir_entries(), 0);
+    ltx_error_free(err);
+    ltx_job_free(job);
+    ltx_sink_free(sink);
+}
+END_TEST
+
 Suite *suite_download(void)
 {
     Suite *s = suite_create("download");
@@ -142,6 +198,8 @@ Suite *suite_download(void)
     tcase_add_test(tc, a_download_that_keeps_failing_leaves_no_file);
     tcase_add_test(tc, a_truncated_v1_body_is_an_error_and_no_file);
     tcase_add_test(tc, a_stalled_download_times_out_and_leaves_no_file);
+    tcase_add_test(tc, a_json_document_instead_of_the_video_is_refused_and_leaves_no_file);
+    tcase_add_test(tc, a_job_without_a_result_is_not_downloaded);
     suite_add_tcase(s, tc);
     return s;
 }

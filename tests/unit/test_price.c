@@ -916,6 +916,12 @@ START_TEST(extend_adds_the_context_and_caps_at_505_frames)
     est = estimate(r, NULL);
     ck_assert_int_eq(ltx_estimate_micro_usd(est), 750000);
     ltx_estimate_free(est);
+    /* more context than the input has: only the input's 8 s are used */
+    ck_assert_int_eq(ltx_request_set_context(r, 12), LTX_OK);
+    est = estimate(r, NULL);
+    ck_assert_int_eq(ltx_estimate_micro_usd(est), 1300000);
+    ck_assert_ptr_nonnull(strstr(ltx_estimate_basis(est), "5 s + 8 s of context"));
+    ltx_estimate_free(est);
     /* 20 s + 8 s is over 505 frames: 505 / 24 s billed */
     ck_assert_int_eq(ltx_request_set_duration(r, 20), LTX_OK);
     ck_assert_int_eq(ltx_request_set_context(r, 8), LTX_OK);
@@ -1027,6 +1033,234 @@ START_TEST(an_endpoint_known_by_name_is_priced_by_a_user_row)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- edges of the table */
+START_TEST(a_table_refuses_null_arguments_unreadable_and_oversized_files)
+{
+    ltx_prices *p = NULL;
+    ltx_error *e = NULL;
+    ltx_request *r = t2v("ltx-2-3-pro", "3840x2160", 10);
+    ltx_estimate *est;
+    char *big;
+    const char *path;
+
+    ck_assert_int_eq(ltx_prices_new(NULL, &e), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_message(e), "ltx_prices_new: out is NULL");
+    ltx_error_free(e);
+    e = NULL;
+    ck_assert_int_eq(ltx_prices_new(&p, NULL), LTX_OK);
+    ck_assert_int_eq(ltx_prices_load_file(NULL, "x.json", &e), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_message(e), "ltx_prices_load_file: prices is NULL");
+    ltx_error_free(e);
+    e = NULL;
+    ck_assert_int_eq(ltx_prices_load_file(p, NULL, &e), LTX_EINVAL);
+    ck_assert_str_eq(ltx_error_message(e), "ltx_prices_load_file: path is NULL");
+    ltx_error_free(e);
+    e = NULL;
+    ck_assert_int_eq(ltx_prices_load_file(p, "", NULL), LTX_EINVAL);
+
+    /* a directory opens but cannot be read */
+    ck_assert_int_eq(ltx_prices_load_file(p, dir, &e), LTX_EIO);
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(e), "cannot read"));
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(e), dir));
+    ltx_error_free(e);
+    e = NULL;
+
+    /* one byte over 1 MiB is not a price file, even if it would parse */
+    big = malloc(1024 * 1024 + 1);
+    ck_assert_ptr_nonnull(big);
+    memset(big, ' ', 1024 * 1024 + 1);
+    memcpy(big, "{\"version\": 1, \"date\": \"2026-11-01\", \"rows\": []}", 49);
+    path = put_file("big.json", big, 1024 * 1024 + 1);
+    free(big);
+    ck_assert_int_eq(ltx_prices_load_file(p, path, &e), LTX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(ltx_error_message(e), "larger than 1048576 bytes"));
+    ltx_error_free(e);
+
+    /* none of it touched the table */
+    ck_assert_str_eq(ltx_prices_date(p), "2026-10-07");
+    est = estimate(r, p);
+    ck_assert_int_eq(ltx_estimate_micro_usd(est), 3200000);
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+    ltx_prices_free(p);
+}
+END_TEST
+
+START_TEST(a_file_without_rows_only_moves_the_date_forward)
+{
+    ltx_prices *p = NULL;
+    ltx_request *r = t2v("ltx-2-3-fast", "1920x1080", 6);
+    ltx_estimate *est;
+
+    ck_assert_int_eq(ltx_prices_new(&p, NULL), LTX_OK);
+    ck_assert_int_eq(
+        ltx_prices_load_file(
+            p, put_text("new.json", "{\"version\": 1, \"date\": \"2026-11-01\", \"rows\": []}"),
+            NULL),
+        LTX_OK);
+    ck_assert_str_eq(ltx_prices_date(p), "2026-11-01");
+    ck_assert_int_eq(
+        ltx_prices_load_file(
+            p, put_text("old.json", "{\"version\": 1, \"date\": \"2025-01-01\", \"rows\": []}"),
+            NULL),
+        LTX_OK);
+    ck_assert_str_eq(ltx_prices_date(p), "2026-11-01");
+    est = estimate(r, p);
+    ck_assert_int_eq(ltx_estimate_micro_usd(est), 360000);
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+    ltx_prices_free(p);
+}
+END_TEST
+
+/* A table of the built-in rows and one more, given as a price file's row. */
+static ltx_prices *with_row(const char *row)
+{
+    char text[512];
+    ltx_prices *p = NULL;
+    ltx_error *e = NULL;
+
+    snprintf(text, sizeof(text), "{\"version\": 1, \"date\": \"2026-12-01\", \"rows\": [%s]}", row);
+    ck_assert_int_eq(ltx_prices_new(&p, NULL), LTX_OK);
+    ck_assert_msg(ltx_prices_load_file(p, put_text("row.json", text), &e) == LTX_OK, "%s",
+                  e ? ltx_error_message(e) : "?");
+    return p;
+}
+
+static ltx_request *by_name(const char *endpoint, const char *duration_json)
+{
+    ltx_request *r = NULL;
+
+    ck_assert_int_eq(ltx_request_new_by_name(&r, endpoint), LTX_OK);
+    if (duration_json)
+        ck_assert_int_eq(ltx_request_set_json(r, "duration", duration_json), LTX_OK);
+    return r;
+}
+
+START_TEST(fractions_of_seconds_and_cents_are_shown_exactly)
+{
+    ltx_prices *p = with_row("{\"endpoint\": \"image-to-image\", \"unit\": \"output_second\", "
+                             "\"usd_per_unit\": 0.125}");
+    ltx_request *r = by_name("image-to-image", "2.25");
+    ltx_estimate *est = estimate(r, p);
+
+    ck_assert_int_eq(ltx_estimate_micro_usd(est), 281250);
+    ck_assert_str_eq(ltx_estimate_basis(est), "2.25 s x $0.125/s (image-to-image)");
+    ltx_estimate_free(est);
+    ck_assert_int_eq(ltx_request_set_json(r, "duration", "2.125"), LTX_OK);
+    est = estimate(r, p);
+    ck_assert_int_eq(ltx_estimate_micro_usd(est), 265625); /* $0.265625 exactly */
+    ck_assert_str_eq(ltx_estimate_basis(est), "2.125 s x $0.125/s (image-to-image)");
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+    ltx_prices_free(p);
+}
+END_TEST
+
+START_TEST(a_duration_that_is_not_a_usable_number_is_unknown)
+{
+    ltx_prices *p = with_row("{\"endpoint\": \"image-to-image\", \"unit\": \"output_second\", "
+                             "\"usd_per_unit\": 1000}");
+    static const struct {
+        const char *json, *basis;
+    } cases[] = {
+        {"null", "duration is automatic (null)"},
+        {"\"6\"", "no duration is set as a number of seconds"},
+        {"-1", "no duration is set as a number of seconds"},
+        {"1e9", "no duration is set as a number of seconds"},
+        {"10000000", "the estimate is too large to count"},
+        {NULL, "no duration is set as a number of seconds"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ltx_request *r = by_name("image-to-image", cases[i].json);
+        ltx_estimate *est = estimate(r, p);
+
+        ck_assert_int_eq(ltx_estimate_known(est), 0);
+        ck_assert_int_eq(ltx_estimate_micro_usd(est), -1);
+        ck_assert_msg(strstr(ltx_estimate_basis(est), cases[i].basis), "%s: %s",
+                      cases[i].json ? cases[i].json : "(unset)", ltx_estimate_basis(est));
+        ltx_estimate_free(est);
+        ltx_request_free(r);
+    }
+    ltx_prices_free(p);
+}
+END_TEST
+
+START_TEST(a_model_given_as_json_text_is_priced_as_that_model)
+{
+    ltx_request *r = t2v("ltx-2-3-pro", "1920x1080", 6);
+    ltx_estimate *est;
+
+    ck_assert_int_eq(ltx_request_set_json(r, "model", "\"ltx-2-3-fast\""), LTX_OK);
+    est = estimate(r, NULL);
+    ck_assert_int_eq(ltx_estimate_micro_usd(est), 360000);
+    ck_assert_str_eq(ltx_estimate_basis(est), "6 s x $0.06/s (ltx-2-3-fast, 1080p, text-to-video)");
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+}
+END_TEST
+
+START_TEST(a_price_per_input_second_needs_that_input)
+{
+    ltx_prices *p = with_row("{\"endpoint\": \"text-to-video\", \"model\": \"ltx-2-3-pro\", "
+                             "\"resolution\": \"1080p\", \"unit\": \"input_video_second\", "
+                             "\"usd_per_unit\": 0.5}");
+    ltx_request *r = NULL;
+    ltx_estimate *est;
+
+    ck_assert_int_eq(ltx_request_new(&r, LTX_ENDPOINT_TEXT_TO_VIDEO), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_prompt(r, "a cat"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_model(r, "ltx-2-3-pro"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_resolution(r, "1920x1080"), LTX_OK);
+    ck_assert_int_eq(ltx_request_set_duration(r, 6), LTX_OK);
+    est = estimate(r, p);
+    ck_assert_int_eq(ltx_estimate_known(est), 0);
+    ck_assert_str_eq(ltx_estimate_basis(est),
+                     "the price is per second of video_uri, which this request does not have");
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+    ltx_prices_free(p);
+}
+END_TEST
+
+START_TEST(extend_and_hdr_of_a_remote_input_are_unknown_with_the_reason)
+{
+    ltx_request *r = video_request(LTX_ENDPOINT_EXTEND, NULL);
+    ltx_estimate *est;
+    const char *path;
+    char want[600];
+
+    ck_assert_int_eq(ltx_request_set_duration(r, 5), LTX_OK);
+    est = estimate(r, NULL);
+    ck_assert_int_eq(ltx_estimate_known(est), 0);
+    ck_assert_str_eq(ltx_estimate_basis(est), "video_uri is a remote URI, whose length cannot be "
+                                              "read here: the extend price depends on the "
+                                              "input's resolution");
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+
+    r = video_request(LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR, NULL);
+    est = estimate(r, NULL);
+    ck_assert_int_eq(ltx_estimate_known(est), 0);
+    ck_assert_str_eq(ltx_estimate_basis(est), "video_uri is a remote URI, whose length cannot be "
+                                              "read here: the video-to-video-hdr price depends "
+                                              "on the input's resolution");
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+
+    /* a local input whose header has no frame size */
+    path = put_mp4("in.mp4", 0, 0, 2000);
+    r = video_request(LTX_ENDPOINT_VIDEO_TO_VIDEO_HDR, path);
+    est = estimate(r, NULL);
+    ck_assert_int_eq(ltx_estimate_known(est), 0);
+    snprintf(want, sizeof(want), "the frame size of %s could not be read from its header", path);
+    ck_assert_str_eq(ltx_estimate_basis(est), want);
+    ltx_estimate_free(est);
+    ltx_request_free(r);
+}
+END_TEST
+
 Suite *suite_price(void)
 {
     Suite *s = suite_create("price");
@@ -1034,6 +1268,7 @@ Suite *suite_price(void)
     TCase *table = tcase_create("table");
     TCase *files = tcase_create("price files");
     TCase *inputs = tcase_create("priced by input");
+    TCase *edges = tcase_create("table and estimate edges");
 
     tcase_set_timeout(media, 60);
     tcase_add_test(media, test_data_files_have_their_known_durations);
@@ -1069,6 +1304,16 @@ Suite *suite_price(void)
     tcase_add_test(inputs, hdr_is_priced_by_the_input_tier_snapped_up);
     tcase_add_test(inputs, reframe_is_priced_by_the_output_tier_on_the_input_length);
     tcase_add_test(inputs, audio_to_video_reads_the_audio_length);
+    tcase_add_test(inputs, extend_and_hdr_of_a_remote_input_are_unknown_with_the_reason);
     suite_add_tcase(s, inputs);
+
+    tcase_add_checked_fixture(edges, dir_setup, dir_teardown);
+    tcase_add_test(edges, a_table_refuses_null_arguments_unreadable_and_oversized_files);
+    tcase_add_test(edges, a_file_without_rows_only_moves_the_date_forward);
+    tcase_add_test(edges, fractions_of_seconds_and_cents_are_shown_exactly);
+    tcase_add_test(edges, a_duration_that_is_not_a_usable_number_is_unknown);
+    tcase_add_test(edges, a_model_given_as_json_text_is_priced_as_that_model);
+    tcase_add_test(edges, a_price_per_input_second_needs_that_input);
+    suite_add_tcase(s, edges);
     return s;
 }
