@@ -325,9 +325,11 @@ void ltx__job_doc_free(ltx_job_doc *d)
     free(d->status);
     free(d->created_at);
     free(d->completed_at);
-    for (size_t i = 0; i < d->n_results; i++) {
-        free(d->result_keys[i]);
-        free(d->result_urls[i]);
+    for (size_t i = 0; i < d->n_results; i++) { /* either array may be short of memory */
+        if (d->result_keys)
+            free(d->result_keys[i]);
+        if (d->result_urls)
+            free(d->result_urls[i]);
     }
     free(d->result_keys);
     free(d->result_urls);

@@ -238,9 +238,10 @@ static int scan_value(scanner *s, int depth)
 
 int ltx__scan_answer(const char *body, size_t len, ltx_scan *out)
 {
-    scanner s = {body, body + len, out};
+    scanner s;
 
-    memset(out, 0, sizeof(*out));
+    memset(out, 0, sizeof(*out)); /* first: the scanner keeps out, which callers leave unset */
+    s = (scanner){body, body + len, out};
     if (!body || !len)
         return UNSURE;
     skip_ws(&s);

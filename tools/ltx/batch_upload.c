@@ -2,6 +2,7 @@
  * URI of a file is kept by device, inode, size and modification time, so entries naming the
  * same file (by any path, a hard link included) share one upload, as lib/batch_media.c does
  * for ltx_batch_add(). A file changed since its upload is uploaded again. */
+#define _POSIX_C_SOURCE 200809L
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -74,6 +75,12 @@ static int grow(struct batch *b)
     return 0;
 }
 
+/* gcc 12's -fanalyzer loses the copy once it is stored in the table, which uploaded_free()
+ * frees: a false "leak" report, silenced here only. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 void uploaded_add(struct batch *b, const struct stat *st, const char *uri)
 {
     struct uploaded *u;
@@ -91,6 +98,9 @@ void uploaded_add(struct batch *b, const struct stat *st, const char *uri)
     u->uri = copy;
     b->n_uploaded++;
 }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
+#pragma GCC diagnostic pop
+#endif
 
 void uploaded_free(struct batch *b)
 {
