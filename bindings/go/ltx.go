@@ -461,6 +461,15 @@ type Report struct {
 // GenerateReport is Generate that also returns what was delivered.
 func (c *Client) GenerateReport(ctx context.Context, req *Request, path string,
 	progress ProgressFunc) (Report, error) {
+	return c.generateInto(ctx, req, progress, func(f func(*C.ltx_sink) error) error {
+		return withSink(path, f)
+	})
+}
+
+// generateInto runs one generation into the sink that sink opens (a path, a writer),
+// and reports what that sink was given.
+func (c *Client) generateInto(ctx context.Context, req *Request, progress ProgressFunc,
+	sink func(func(*C.ltx_sink) error) error) (Report, error) {
 	var rep Report
 	h, err := c.handle()
 	if err != nil {
@@ -472,7 +481,7 @@ func (c *Client) GenerateReport(ctx context.Context, req *Request, path string,
 	}
 	err = withContext(ctx, func(cc *C.ltx_cancel) { C.ltx_request_set_cancel(r, cc) },
 		func() { C.ltx_request_set_cancel(r, nil) }, func() error {
-			return withSink(path, func(s *C.ltx_sink) error {
+			return sink(func(s *C.ltx_sink) error {
 				err := callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
 					return C.ltxgo_generate(h, r, s, ud, e)
 				})

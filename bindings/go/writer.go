@@ -60,31 +60,9 @@ func withWriter(w io.Writer, call func(s *C.ltx_sink) error) error {
 // leaves a partial file).
 func (c *Client) GenerateTo(ctx context.Context, req *Request, w io.Writer,
 	progress ProgressFunc) (Report, error) {
-	var rep Report
-	h, err := c.handle()
-	if err != nil {
-		return rep, err
-	}
-	r, err := req.handle()
-	if err != nil {
-		return rep, err
-	}
-	err = withContext(ctx, func(cc *C.ltx_cancel) { C.ltx_request_set_cancel(r, cc) },
-		func() { C.ltx_request_set_cancel(r, nil) }, func() error {
-			return withWriter(w, func(s *C.ltx_sink) error {
-				err := callWithProgress(progress, func(ud C.uintptr_t, e **C.ltx_error) C.int {
-					return C.ltxgo_generate(h, r, s, ud, e)
-				})
-				if err == nil {
-					rep.Bytes = uint64(C.ltx_sink_bytes_written(s))
-					rep.PossiblyBilledTwice = C.ltx_sink_possibly_billed_twice(s) != 0
-				}
-				return err
-			})
-		})
-	runtime.KeepAlive(c)
-	runtime.KeepAlive(req)
-	return rep, err
+	return c.generateInto(ctx, req, progress, func(f func(*C.ltx_sink) error) error {
+		return withWriter(w, f)
+	})
 }
 
 // DownloadTo is Download writing a completed job's result to w as it arrives.
